@@ -1,0 +1,42 @@
+# inami-cli — every target installs what it needs in .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB := .demo/inami.db
+DEMO := INAMI_CONFIG=.demo/inami.toml INAMI_DATABASE_URL=sqlite:///$(abspath $(DEMO_DB)) $(BIN)/inami
+
+.PHONY: demo test test-sqlite lint format bench bench-quick clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,postgres]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	rm -rf .demo && mkdir -p .demo
+	$(DEMO) init --demo
+	@echo; echo '$$ inami db status'
+	@$(DEMO) db status
+
+test: $(STAMP)
+	$(BIN)/pytest -q -n 2 --dist loadfile
+
+lint: $(STAMP)
+	$(BIN)/ruff check inami_cli tests benchmarks
+	$(BIN)/ruff format --check inami_cli tests benchmarks
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format inami_cli tests benchmarks
+	$(BIN)/ruff check --fix inami_cli tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m benchmarks.run --quick
+
+clean:
+	rm -rf .demo .venv build *.egg-info .pytest_cache .mypy_cache .ruff_cache

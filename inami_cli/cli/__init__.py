@@ -1,0 +1,1 @@
+"""Typer command groups: parse, call a service, render. Thin."""

@@ -1,0 +1,242 @@
+"""The ``inami`` root command: global options, command groups, and the one place where
+exceptions become exit codes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from inami_cli import __version__
+from inami_cli.cli import audit_cmd, config_cmd, db_cmd, init_cmd
+from inami_cli.cli.context import AppState
+from inami_cli.domain.errors import EXIT_CODE_HELP, ExitStatus, InamiError
+
+EXIT_CODES_EPILOG = (
+    "Exit codes: "
+    + "; ".join(f"{int(code)} {text}" for code, text in EXIT_CODE_HELP.items())
+    + "; 70 internal error (a bug: rerun with --verbose and report it)."
+)
+
+app = typer.Typer(
+    name="inami",
+    help="Administration of the Belgian health and disability insurance (INAMI/RIZIV).",
+    epilog=EXIT_CODES_EPILOG,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"inami {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Configuration file (TOML).", metavar="PATH")
+    ] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Database URL (overrides the configuration).")
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="Output format: table, json, ndjson or csv."),
+    ] = None,
+    table_style: Annotated[
+        str | None, typer.Option("--table-style", help="tabulate style for tables.")
+    ] = None,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never prompt; a missing value is exit 2.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only data and errors.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="More detail; tracebacks on internal errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Administration of the Belgian health and disability insurance (INAMI/RIZIV)."""
+    from inami_cli.cli.output import FORMATS
+    from inami_cli.config import TABLE_STYLES
+    from inami_cli.domain.errors import InvalidInput
+
+    if fmt is not None and fmt not in FORMATS:
+        raise InvalidInput(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
+    if table_style is not None and table_style not in TABLE_STYLES:
+        raise InvalidInput(f"--table-style: {table_style!r} is not a tabulate style")
+    ctx.obj = AppState(
+        config_path=config,
+        db_url=db,
+        fmt=fmt,
+        table_style=table_style,
+        no_input=no_input,
+        quiet=quiet,
+        verbose=verbose,
+        argv=list(sys.argv[1:]) if _CURRENT_ARGV is None else list(_CURRENT_ARGV),
+    )
+
+
+app.command("init")(init_cmd.init)
+app.add_typer(config_cmd.app, name="config")
+app.add_typer(db_cmd.app, name="db")
+app.add_typer(audit_cmd.app, name="audit")
+# Command groups of the capability areas (one line each):
+from inami_cli.cli import reimburse as _reimburse; app.add_typer(_reimburse.app, name="reimburse")  # noqa: E402, E702, I001
+
+_CURRENT_ARGV: Sequence[str] | None = None
+# Global options a user may also write after the subcommand (`inami insured X --format json`).
+_GLOBAL_WITH_VALUE = {"--config", "--db", "--format", "--table-style"}
+_GLOBAL_FLAGS = {"--no-input", "--quiet", "-q", "--verbose", "-v"}
+
+
+def _hoist_globals(argv: list[str]) -> list[str]:
+    """Move global options found after the subcommand to the front, unless the subcommand
+    defines an option of the same name itself (``meeting minutes --format markdown``)."""
+    import typer.main
+
+    command = typer.main.get_command(app)
+    own: set[str] = set()
+    index = 0
+    path_done = False
+    while index < len(argv) and not path_done:
+        arg = argv[index]
+        if arg in _GLOBAL_WITH_VALUE:
+            index += 2
+            continue
+        if arg.startswith("-"):
+            index += 1
+            continue
+        sub = getattr(command, "commands", {}).get(arg)
+        if sub is None:
+            path_done = True
+        else:
+            command = sub
+            index += 1
+    for param in getattr(command, "params", []):
+        own.update(getattr(param, "opts", []))
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    seen_double_dash = False
+    while i < len(argv):
+        arg = argv[i]
+        name, eq, _value = arg.partition("=")
+        if arg == "--":
+            seen_double_dash = True
+        if not seen_double_dash and name in _GLOBAL_WITH_VALUE and name not in own:
+            if eq:
+                front.append(arg)
+                i += 1
+            else:
+                front.extend(argv[i : i + 2])
+                i += 2
+            continue
+        if not seen_double_dash and arg in _GLOBAL_FLAGS and arg not in own:
+            front.append(arg)
+            i += 1
+            continue
+        rest.append(arg)
+        i += 1
+    return front + rest
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run ``inami`` with *argv*; return the exit code. Every exception ends here."""
+    global _CURRENT_ARGV
+    args = list(sys.argv[1:] if argv is None else argv)
+    _CURRENT_ARGV = args
+    verbose = "--verbose" in args or "-v" in args
+    try:
+        if any(a.startswith("-") for a in args) and args[:1] not in (["--help"], ["-h"]):
+            args = _hoist_globals(args)
+        result = app(args=args, prog_name="inami", standalone_mode=False)
+        # click returns the exit code of ctx.exit() (e.g. after --help) in this mode
+        return result if isinstance(result, int) and not isinstance(result, bool) else 0
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except InamiError as exc:
+        _error(exc.message, exc.hint)
+        return int(exc.status)
+    except typer.Abort:
+        _error("interrupted")
+        return int(ExitStatus.INTERRUPTED)
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        _error("interrupted")
+        return int(ExitStatus.INTERRUPTED)
+    except typer.TyperException as exc:  # click usage errors and friends
+        code = int(getattr(exc, "exit_code", 2))
+        ctx = getattr(exc, "ctx", None)
+        where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+        _error(exc.format_message().replace("\n", " ") + where)
+        return code if code != 1 else int(ExitStatus.USAGE)
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        mapped = _map_foreign(exc)
+        if mapped is not None:
+            _error(mapped.message, mapped.hint)
+            return int(mapped.status)
+        if verbose:
+            import traceback
+
+            traceback.print_exc()
+        _error(f"internal error: {type(exc).__name__}: {exc}".splitlines()[0])
+        return 70
+    finally:
+        _CURRENT_ARGV = None
+
+
+def _map_foreign(exc: Exception) -> InamiError | None:
+    """Database driver errors raised outside a session, as ``DatabaseError``."""
+    if "sqlalchemy" in sys.modules:
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(exc, DBAPIError):
+            from inami_cli.cli.context import state
+            from inami_cli.db.engine import describe_db_error
+
+            st = state()
+            return describe_db_error(exc, st.db_url or "", 0)
+    if isinstance(exc, (UnicodeDecodeError, UnicodeEncodeError)):
+        from inami_cli.domain.errors import InvalidInput
+
+        return InvalidInput(f"encoding error: {exc}")
+    if isinstance(exc, OSError):
+        from inami_cli.domain.errors import InvalidInput
+
+        return InvalidInput(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+    return None
+
+
+def _error(message: str, hint: str | None = None) -> None:
+    text = f"inami: error: {message}"
+    if hint:
+        text += f" (hint: {hint})"
+    try:
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        pass
+
+
+def main() -> NoReturn:
+    """Console-script entry point."""
+    import contextlib
+
+    code = run()
+    with contextlib.suppress(BrokenPipeError):
+        sys.stdout.flush()
+    sys.exit(code)

@@ -1,0 +1,189 @@
+"""Per-command state: global options, settings, database sessions, output helpers.
+
+Commands get it with ``state()``. Nothing here imports the database layer at module level
+(start-up time): the engine is built on first use.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import typer
+
+from inami_cli.domain.errors import DatabaseError, InamiError, MissingValue
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from inami_cli.config import Settings
+
+T = TypeVar("T")
+
+
+@dataclass
+class AppState:
+    """Global options of one ``inami`` invocation and what is built from them."""
+
+    config_path: Path | None = None
+    db_url: str | None = None
+    fmt: str | None = None
+    table_style: str | None = None
+    no_input: bool = False
+    quiet: bool = False
+    verbose: bool = False
+    argv: Sequence[str] = field(default_factory=list)
+    _settings: Settings | None = None
+    _engine: Engine | None = None
+
+    # ------------------------------------------------------------------ settings
+    @property
+    def settings(self) -> Settings:
+        """The effective configuration (read once)."""
+        if self._settings is None:
+            from inami_cli.config import WARNINGS, load_settings
+
+            self._settings = load_settings(self.config_path)
+            for warning in WARNINGS:
+                self.warn(warning)
+            WARNINGS.clear()
+        return self._settings
+
+    @property
+    def output_format(self) -> str:
+        """``--format`` if given, else the configuration (and ``$INAMI_FORMAT``)."""
+        return self.fmt or str(self.settings.get("output.format"))
+
+    @property
+    def style(self) -> str:
+        return self.table_style or str(self.settings.get("output.table_style"))
+
+    @property
+    def database_url(self) -> str:
+        return self.db_url or self.settings.database_url
+
+    @property
+    def language(self) -> str:
+        return self.settings.language
+
+    # ------------------------------------------------------------------ database
+    def engine(self, *, create: bool = False) -> Engine:
+        """The engine for the configured database (created on first use)."""
+        if self._engine is None:
+            from inami_cli.db.engine import make_engine
+
+            self._engine = make_engine(
+                self.database_url, busy_timeout_ms=self.settings.busy_timeout_ms, create=create
+            )
+        return self._engine
+
+    @contextmanager
+    def session(self, *, write: bool = False, check_schema: bool = True) -> Iterator[Session]:
+        """One transaction for the whole command; committed at the end, rolled back on error.
+
+        Driver errors become a one-line ``DatabaseError`` (exit 6), passwords masked.
+        """
+        from sqlalchemy.exc import DBAPIError
+
+        from inami_cli.db.engine import describe_db_error, ensure_schema, transaction
+
+        if write:
+            from inami_cli.services.audit import set_actor
+
+            set_actor(self.settings.operator, self.command_line())
+        try:
+            engine = self.engine()
+            if check_schema:
+                ensure_schema(engine)
+            with transaction(engine, write=write) as session:
+                yield session
+        except DBAPIError as exc:
+            raise describe_db_error(exc, self.database_url, self.settings.busy_timeout_ms) from None
+
+    def command_line(self) -> str:
+        """The command line, for the audit log, with passwords masked."""
+        from inami_cli.config import mask_url
+
+        return mask_url(" ".join(["inami", *(shlex.quote(a) for a in self.argv)]))
+
+    # ------------------------------------------------------------------ prompting
+    def can_prompt(self) -> bool:
+        """Prompts only on a terminal and without ``--no-input``."""
+        return not self.no_input and sys.stdin.isatty() and sys.stdout.isatty()
+
+    def require(self, value: T | None, flag: str, ask: Callable[[], T] | None = None) -> T:
+        """*value* if given; else ask (on a terminal) or fail with exit 2 naming *flag*."""
+        if value is not None:
+            return value
+        if ask is not None and self.can_prompt():
+            answer = ask()
+            if answer is None:  # questionary returns None on Ctrl-C
+                raise KeyboardInterrupt
+            return answer
+        raise MissingValue(f"missing value: pass {flag}")
+
+    # ------------------------------------------------------------------ output
+    def emit(
+        self,
+        data: Sequence[Mapping[str, Any]] | Mapping[str, Any],
+        *,
+        columns: Sequence[str] | None = None,
+    ) -> None:
+        """Print data on stdout in the chosen format."""
+        from inami_cli.cli.output import render
+
+        render(data, fmt=self.output_format, columns=columns, table_style=self.style)
+
+    def summary(self, counts: Mapping[str, Any], text: str) -> None:
+        """End of a long job: a JSON object on stdout with ``--format json``, else one line
+        on stderr."""
+        if self.output_format in ("json", "ndjson"):
+            from inami_cli.domain.jsonfmt import dumps
+
+            sys.stdout.write(dumps(dict(counts)) + "\n")
+        else:
+            self.info(text)
+
+    def info(self, message: str) -> None:
+        """A message for the person (stderr), silenced by ``--quiet``."""
+        if not self.quiet:
+            typer.echo(message, err=True)
+
+    def warn(self, message: str) -> None:
+        """A warning (stderr), always shown."""
+        typer.echo(f"inami: warning: {message}", err=True)
+
+    def progress_enabled(self) -> bool:
+        """Progress on stderr only when it is a terminal."""
+        return not self.quiet and sys.stderr.isatty() and "NO_COLOR" not in os.environ
+
+
+_FALLBACK = AppState()
+
+
+def state() -> AppState:
+    """The state of the running command."""
+    ctx = typer.get_current_context(silent=True) if hasattr(typer, "get_current_context") else None
+    if ctx is None:
+        from typer._click.globals import get_current_context
+
+        ctx = get_current_context(silent=True)
+    if ctx is None:
+        return _FALLBACK
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, AppState) else _FALLBACK
+
+
+def fail(error: InamiError) -> None:
+    """Raise *error* (for use in expressions)."""
+    raise error
+
+
+__all__ = ["AppState", "DatabaseError", "fail", "state"]

@@ -1,0 +1,97 @@
+"""Rendering: table (tabulate), json, ndjson, csv. Data to stdout, messages to stderr."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TextIO
+
+from inami_cli.domain.jsonfmt import dumps
+
+FORMATS = ("table", "json", "ndjson", "csv")
+
+
+def cell(value: Any) -> str:
+    """Text of one value for table and CSV output."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return " ".join(cell(v) for v in value)
+    return str(value)
+
+
+def render(
+    data: Sequence[Mapping[str, Any]] | Mapping[str, Any],
+    *,
+    fmt: str,
+    columns: Sequence[str] | None = None,
+    table_style: str = "simple",
+    out: TextIO | None = None,
+) -> None:
+    """Print records (a list) or one record (a mapping) in *fmt*.
+
+    JSON prints a list as an array and a mapping as one object; ndjson one object per line;
+    table prints a mapping as a two-column key/value table.
+    """
+    stream = out or sys.stdout
+    single = isinstance(data, Mapping)
+    rows: list[Mapping[str, Any]] = [data] if isinstance(data, Mapping) else list(data)
+    if columns is None:
+        columns = list(rows[0].keys()) if rows else []
+    if fmt == "json":
+        stream.write(dumps(rows[0] if single else rows) + "\n")
+    elif fmt == "ndjson":
+        for row in rows:
+            stream.write(dumps(row) + "\n")
+    elif fmt == "csv":
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([cell(row.get(c)) for c in columns])
+    else:
+        from tabulate import tabulate
+
+        if single:
+            body = [[k, cell(v)] for k, v in rows[0].items() if not isinstance(v, (list, dict))]
+            stream.write(tabulate(body, tablefmt=table_style, disable_numparse=True) + "\n")
+        elif rows:
+            body = [[cell(row.get(c)) for c in columns] for row in rows]
+            stream.write(
+                tabulate(body, headers=list(columns), tablefmt=table_style, disable_numparse=True)
+                + "\n"
+            )
+
+
+class StreamWriter:
+    """Row-by-row writer for batches (csv or ndjson), flat memory."""
+
+    def __init__(self, fmt: str, columns: Sequence[str], out: TextIO) -> None:
+        self.fmt = "ndjson" if fmt in ("json", "ndjson") else "csv"
+        self.columns = list(columns)
+        self.out = out
+        self._csv = csv.writer(out, lineterminator="\n") if self.fmt == "csv" else None
+        if self._csv is not None:
+            self._csv.writerow(self.columns)
+
+    def write(self, row: Mapping[str, Any]) -> None:
+        """Write one record."""
+        if self._csv is not None:
+            self._csv.writerow([cell(row.get(c)) for c in self.columns])
+        else:
+            self.out.write(dumps({c: row.get(c) for c in self.columns}) + "\n")
+
+    def write_many(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        """Write records one by one."""
+        for row in rows:
+            self.write(row)

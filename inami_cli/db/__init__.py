@@ -1,0 +1,1 @@
+"""Database layer: SQLModel tables, engine, sessions and migrations."""

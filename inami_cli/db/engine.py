@@ -1,0 +1,143 @@
+"""Engine and sessions: SQLite pragmas, file permissions, schema version guard, error mapping.
+
+SQLite is opened in WAL mode (readers never wait for a writer), with foreign keys on and a
+busy timeout from the configuration. Write transactions start with ``BEGIN IMMEDIATE`` so
+two writers queue on the busy timeout instead of failing on a lock upgrade.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlmodel import Session, create_engine
+
+from inami_cli.config import mask_url
+from inami_cli.db.schema import KNOWN_REVISIONS, SCHEMA_REVISION
+from inami_cli.domain.errors import DatabaseError
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL, or None (not SQLite, or in memory)."""
+    parsed = make_url(url)
+    if (
+        parsed.get_backend_name() != "sqlite"
+        or not parsed.database
+        or parsed.database == ":memory:"
+    ):
+        return None
+    return Path(parsed.database)
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the database file with mode 0600 before SQLite does (its WAL inherits it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = 5000, create: bool = False) -> Engine:
+    """An engine for *url*; SQLite files are created (0600) only when *create* is true."""
+    try:
+        parsed = make_url(url)
+    except Exception:
+        raise DatabaseError(f"invalid database URL {mask_url(url)!r}") from None
+    path = sqlite_path(url)
+    if path is not None:
+        if create:
+            _create_private_file(path)
+        elif not path.exists():
+            raise DatabaseError(
+                f"database {path} does not exist", hint="run `inami init` (or `inami db init`)"
+            )
+        engine = create_engine(
+            url, connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False}
+        )
+        _sqlite_events(engine, busy_timeout_ms)
+        return engine
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False))
+    try:
+        return create_engine(url, pool_pre_ping=False)
+    except ImportError as exc:
+        raise DatabaseError(
+            f"no driver for {parsed.drivername}: {exc}", hint="pip install 'inami-cli[postgres]'"
+        ) from None
+
+
+def _sqlite_events(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control from the sqlite3 module (it would BEGIN lazily and
+        # DEFERRED); SQLAlchemy's "begin" event below issues our own BEGIN.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The Alembic revision of the database, or None when it was never initialised."""
+    with engine.connect() as conn:
+        try:
+            row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        except DBAPIError:
+            return None
+    return None if row is None else str(row[0])
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Refuse to work on a database whose schema is not the one this code knows."""
+    revision = schema_revision(engine)
+    if revision == SCHEMA_REVISION:
+        return
+    if revision is None:
+        raise DatabaseError("database is not initialised", hint="run `inami db init`")
+    if revision in KNOWN_REVISIONS:
+        raise DatabaseError(
+            f"database schema {revision} is older than this inami ({SCHEMA_REVISION})",
+            hint="run `inami db upgrade`",
+        )
+    raise DatabaseError(
+        f"database schema {revision} is newer than this inami knows ({SCHEMA_REVISION})",
+        hint="upgrade inami-cli",
+    )
+
+
+@contextmanager
+def transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
+    """One session, one transaction: committed when the block ends, rolled back on error."""
+    bind = engine.execution_options(sqlite_begin="IMMEDIATE" if write else "DEFERRED")
+    with Session(bind, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+def describe_db_error(exc: Exception, url: str, busy_timeout_ms: int) -> DatabaseError:
+    """A one-line, password-free ``DatabaseError`` for a driver exception."""
+    message = (
+        str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
+    )
+    lowered = message.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return DatabaseError(
+            f"database is locked: another writer held it for more than {busy_timeout_ms} ms",
+            hint="retry later or raise [database] busy_timeout_ms",
+        )
+    if isinstance(exc, OperationalError) and ("connect" in lowered or "connection" in lowered):
+        return DatabaseError(f"cannot reach the database {mask_url(url)}: {mask_url(message)}")
+    return DatabaseError(f"database error: {mask_url(message)}")

@@ -1,0 +1,1 @@
+"""Use cases: take ``session`` as a keyword argument, return plain dataclasses."""

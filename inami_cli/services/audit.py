@@ -1,0 +1,165 @@
+"""The audit log: every write records who, when, which command, and before/after.
+
+The CLI sets the actor once per command (``set_actor``); services call ``record_change``
+(or ``record_changes`` for bulk imports) inside the caller's transaction, so a change and
+its audit rows commit or roll back together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
+
+from inami_cli.db.models import AuditEntry, ConsultationLog
+from inami_cli.domain.jsonfmt import dumps, plain
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: the operator and the command line (passwords already masked)."""
+
+    operator: str
+    command: str
+
+
+_UNKNOWN = Actor("unknown", "")
+_ACTOR: ContextVar[Actor] = ContextVar("inami_actor", default=_UNKNOWN)  # noqa: B039 (frozen)
+
+
+def set_actor(operator: str, command: str) -> None:
+    """Set the author of the changes made from now on in this context."""
+    _ACTOR.set(Actor(operator, command))
+
+
+def current_actor() -> Actor:
+    """The author of the changes being made."""
+    return _ACTOR.get()
+
+
+def now() -> datetime:
+    """The time stamp of a change: aware, UTC, to the second (sqlmodel stores it as UTC)."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _snapshot(data: Mapping[str, Any] | None) -> str | None:
+    return None if data is None else dumps(plain(dict(data)))
+
+
+def record_change(
+    *,
+    session: Session,
+    entity: str,
+    key: str,
+    action: str,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> None:
+    """Add one audit row for a change of *entity* identified by *key*."""
+    actor = current_actor()
+    session.add(
+        AuditEntry(
+            at=now(),
+            operator=actor.operator,
+            command=actor.command,
+            action=action,
+            entity=entity,
+            key=key,
+            before_json=_snapshot(before),
+            after_json=_snapshot(after),
+        )
+    )
+
+
+def record_changes(
+    *,
+    session: Session,
+    changes: Iterable[tuple[str, str, str, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+) -> int:
+    """Bulk form for imports: ``(entity, key, action, before, after)`` tuples; one INSERT."""
+    actor = current_actor()
+    stamp = now()
+    rows = [
+        {
+            "at": stamp,
+            "operator": actor.operator,
+            "command": actor.command,
+            "action": action,
+            "entity": entity,
+            "key": key,
+            "before_json": _snapshot(before),
+            "after_json": _snapshot(after),
+        }
+        for entity, key, action, before, after in changes
+    ]
+    if rows:
+        session.execute(insert(AuditEntry), rows)
+    return len(rows)
+
+
+def log_consultation(*, session: Session, subject: str, answer: Mapping[str, Any]) -> None:
+    """Keep a read answer in the consultation log (when ``[audit] log_consultations``)."""
+    actor = current_actor()
+    session.add(
+        ConsultationLog(
+            at=now(),
+            operator=actor.operator,
+            command=actor.command,
+            subject=subject,
+            answer_json=dumps(plain(dict(answer))),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One audit entry as shown by ``inami audit log``."""
+
+    id: int
+    at: datetime
+    operator: str
+    action: str
+    entity: str
+    key: str
+    command: str
+    before: str | None
+    after: str | None
+
+
+def list_entries(
+    *,
+    session: Session,
+    since: date | None = None,
+    entity: str | None = None,
+    key: str | None = None,
+    limit: int = 100,
+) -> list[AuditRow]:
+    """The newest audit entries first, filtered."""
+    query = select(AuditEntry)
+    if since is not None:
+        start = datetime.combine(since, datetime.min.time(), tzinfo=UTC)
+        query = query.where(col(AuditEntry.at) >= start)
+    if entity is not None:
+        query = query.where(col(AuditEntry.entity) == entity)
+    if key is not None:
+        query = query.where(col(AuditEntry.key) == key)
+    query = query.order_by(col(AuditEntry.id).desc()).limit(limit)
+    return [
+        AuditRow(
+            id=e.id or 0,
+            at=e.at,
+            operator=e.operator,
+            action=e.action,
+            entity=e.entity,
+            key=e.key,
+            command=e.command,
+            before=e.before_json,
+            after=e.after_json,
+        )
+        for e in session.exec(query)
+    ]

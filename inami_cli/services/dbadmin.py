@@ -1,0 +1,160 @@
+"""Database administration: initialise, upgrade, status, consistency check, backup."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from itertools import pairwise
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, col, select
+
+from inami_cli.db import models
+from inami_cli.db.engine import schema_revision, sqlite_path
+from inami_cli.domain.dates import OPEN_END
+from inami_cli.domain.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class DbStatus:
+    """Where the database is, its schema revision and how many rows each table holds."""
+
+    url: str
+    backend: str
+    revision: str | None
+    expected_revision: str
+    tables: dict[str, int]
+
+
+def initialise(engine: Engine) -> str:
+    """Create or upgrade the schema to the newest revision; return it."""
+    from inami_cli.db.migrate import upgrade
+
+    upgrade(engine)
+    revision = schema_revision(engine)
+    assert revision is not None
+    return revision
+
+
+def status(*, session: Session, url: str) -> DbStatus:
+    """Revision and row counts per table."""
+    from inami_cli.db.schema import SCHEMA_REVISION
+
+    bind = session.get_bind()
+    counts: dict[str, int] = {}
+    for table in SQLModel.metadata.sorted_tables:
+        counts[table.name] = int(
+            session.execute(select(func.count()).select_from(table)).scalar_one()
+        )
+    revision = session.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
+    return DbStatus(
+        url=url,
+        backend=bind.dialect.name,
+        revision=revision,
+        expected_revision=SCHEMA_REVISION,
+        tables=counts,
+    )
+
+
+Check = Callable[[Session], Iterable[str]]
+CHECKS: list[Check] = []
+
+
+def register_check(check: Check) -> Check:
+    """Add a consistency check to ``inami db check`` (services register theirs)."""
+    CHECKS.append(check)
+    return check
+
+
+def _overlaps(
+    label: str, rows: Iterable[tuple[str, date, date | None, int | None]]
+) -> Iterable[str]:
+    """Problems for periods of one key that overlap (rows: key, from, to, id)."""
+    by_key: dict[str, list[tuple[date, date | None, int]]] = defaultdict(list)
+    for key, start, end, ident in rows:
+        by_key[key].append((start, end, ident or 0))
+    for key, periods in by_key.items():
+        periods.sort()
+        for (s1, e1, i1), (s2, e2, i2) in pairwise(periods):
+            if (e1 or OPEN_END) >= s2:
+                yield (
+                    f"{label} {key}: period {s1}..{e1 or ''} (#{i1}) overlaps "
+                    f"{s2}..{e2 or ''} (#{i2})"
+                )
+
+
+@register_check
+def _check_engine(session: Session) -> Iterable[str]:
+    if session.get_bind().dialect.name == "sqlite":
+        for (result,) in session.execute(text("PRAGMA integrity_check")):
+            if result != "ok":
+                yield f"sqlite integrity: {result}"
+        for row in session.execute(text("PRAGMA foreign_key_check")):
+            yield f"foreign key: {row[0]} row {row[1]} points to a missing {row[2]}"
+
+
+@register_check
+def _check_periods(session: Session) -> Iterable[str]:
+    t, a, e, k = models.Tariff, models.Affiliation, models.Entitlement, models.KeyLetterValue
+    current = col(t.superseded_at).is_(None)
+    yield from _overlaps(
+        "tariff",
+        session.exec(
+            select(col(t.code), col(t.valid_from), col(t.valid_to), col(t.id)).where(current)
+        ),
+    )
+    yield from _overlaps(
+        "affiliation",
+        session.exec(select(col(a.niss), col(a.valid_from), col(a.valid_to), col(a.id))),
+    )
+    yield from _overlaps(
+        "entitlement",
+        ((f"{x.niss} {x.kind}", x.valid_from, x.valid_to, x.id) for x in session.exec(select(e))),
+    )
+    yield from _overlaps(
+        "key-letter value",
+        session.exec(select(col(k.index_code), col(k.valid_from), col(k.valid_to), col(k.id))),
+    )
+
+
+def check(*, session: Session) -> list[str]:
+    """Every problem found, one line each (empty when the database is consistent)."""
+    problems: list[str] = []
+    for run in CHECKS:
+        problems.extend(run(session))
+    return problems
+
+
+def backup(*, url: str, destination: Path) -> Path:
+    """Copy a SQLite database with the online backup API (consistent during writes)."""
+    source = sqlite_path(url)
+    if source is None:
+        raise InvalidInput(
+            "db backup works on SQLite files; for PostgreSQL use pg_dump "
+            "(e.g. pg_dump --format=custom -f inami.dump DBNAME)"
+        )
+    if destination.exists() and destination.is_dir():
+        destination = destination / source.name
+    if destination.resolve() == source.resolve():
+        raise InvalidInput(f"backup destination {destination} is the database itself")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    tmp = destination.with_name(destination.name + ".partial")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(tmp)
+    try:
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode=DELETE")  # a single self-contained file
+    finally:
+        dst.close()
+        src.close()
+    os.replace(tmp, destination)
+    return destination

@@ -1,0 +1,126 @@
+"""The command line's contract: help everywhere, the exit-code table, a light start-up, and a
+pure domain layer."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _walk(command, path=()):
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _walk(sub, (*path, name))
+
+
+def _all_commands():
+    import typer.main
+
+    from inami_cli.cli.app import app
+
+    return list(_walk(typer.main.get_command(app)))
+
+
+def test_every_command_has_help_with_an_example():
+    missing = []
+    for path, command in _all_commands():
+        if not path:
+            continue
+        text = (command.help or "").strip()
+        if not text:
+            missing.append(" ".join(path) + ": no help")
+        elif not getattr(command, "commands", None) and "Example:" not in text:
+            missing.append(" ".join(path) + ": no Example line")
+    assert missing == []
+
+
+def test_every_command_answers_help(cli_nodb):
+    for path, _command in _all_commands():
+        result = cli_nodb(*path, "--help")
+        assert result.exit_code == 0, (path, result.stderr)
+        assert "Usage:" in result.stdout
+
+
+def test_exit_code_table_is_documented():
+    from inami_cli.domain.errors import EXIT_CODE_HELP, ExitStatus
+
+    assert set(EXIT_CODE_HELP) == set(ExitStatus)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for status in ExitStatus:
+        assert f"| {int(status)} |" in readme, f"exit code {int(status)} missing from README"
+
+
+def test_root_help_lists_exit_codes(cli_nodb):
+    result = cli_nodb("--help")
+    assert result.exit_code == 0
+    assert "Exit codes:" in result.stdout and "130 interrupted" in result.stdout
+
+
+def test_help_does_not_import_the_database_layer():
+    code = (
+        "import sys\n"
+        "from inami_cli.cli.app import run\n"
+        "run(['--help'])\n"
+        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'tabulate', 'questionary') "
+        "if m in sys.modules]\n"
+        "sys.stderr.write(repr(heavy))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert proc.stderr.strip() == "[]"
+
+
+def test_version(cli_nodb):
+    from inami_cli import __version__
+
+    result = cli_nodb("--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"inami {__version__}"
+
+
+def test_python_dash_m_works():
+    proc = subprocess.run(
+        [sys.executable, "-m", "inami_cli", "--version"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert proc.returncode == 0 and proc.stdout.startswith("inami ")
+
+
+STDLIB = set(sys.stdlib_module_names)
+ALLOWED_THIRD_PARTY = {"stdnum"}
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "inami_cli" / "domain").glob("*.py")), ids=lambda p: p.name
+)
+def test_domain_layer_is_pure(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        for name in names:
+            top = name.split(".")[0]
+            ok = top in STDLIB or top in ALLOWED_THIRD_PARTY or name.startswith("inami_cli.domain")
+            assert ok, f"{path.name} imports {name}: the domain layer must stay pure"
+
+
+def test_unknown_command_is_a_usage_error(cli_nodb):
+    result = cli_nodb("no-such-command")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("inami: error:")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_bad_global_format_is_refused(cli_nodb):
+    result = cli_nodb("--format", "xml", "config", "show")
+    assert result.exit_code == 2
+    assert "--format" in result.stderr
