@@ -93,7 +93,6 @@ app.add_typer(config_cmd.app, name="config")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(audit_cmd.app, name="audit")
 # Command groups of the capability areas (one line each):
-from inami_cli.cli import reimburse as _reimburse; app.add_typer(_reimburse.app, name="reimburse")  # noqa: E402, E702, I001
 
 _CURRENT_ARGV: Sequence[str] | None = None
 # Global options a user may also write after the subcommand (`inami insured X --format json`).
