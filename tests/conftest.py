@@ -118,6 +118,52 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
     return url
 
 
+def _load_demo(url: str) -> None:
+    from inami_cli.db.engine import make_engine, transaction
+    from inami_cli.services.audit import set_actor
+    from inami_cli.services.setup import load_demo, load_reference
+
+    set_actor("tests", "inami init --demo")
+    engine = make_engine(url)
+    with transaction(engine, write=True) as sess:
+        load_reference(session=sess)
+    with transaction(engine, write=True) as sess:
+        load_demo(session=sess)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_demo_template(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
+    """A migrated SQLite database with the demo fixtures (``inami init --demo``)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    shutil.copyfile(sqlite_template, path)
+    _load_demo(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """URL of a fresh database holding the demo data (parametrized over the backends)."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_demo_template")
+        target = tmp_path / "demo.db"
+        shutil.copyfile(template, target)
+        target.chmod(0o600)
+        return f"sqlite:///{target}"
+    if not PG_URL:
+        pytest.skip(PG_SKIP_REASON)
+    url: str = request.getfixturevalue("pg_schema_url")
+    _truncate_pg(url)
+    _load_demo(url)
+    return url
+
+
+@pytest.fixture
+def demo_cli(demo_db_url: str) -> Cli:
+    """The ``inami`` command bound to a database holding the demo data."""
+    return Cli(demo_db_url)
+
+
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Any]:
     """An engine on the test database."""

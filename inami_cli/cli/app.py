@@ -93,6 +93,11 @@ app.add_typer(config_cmd.app, name="config")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(audit_cmd.app, name="audit")
 # Command groups of the capability areas (one line each):
+from inami_cli.cli import insured as _insured; app.add_typer(_insured.app, name="insured")  # noqa: E402, E702, I001
+from inami_cli.cli import person as _person; app.add_typer(_person.app, name="person"); app.add_typer(_person.affiliation_app, name="affiliation"); app.add_typer(_person.entitlement_app, name="entitlement")  # noqa: E402, E501, E702, I001
+from inami_cli.cli import nomenclature as _nomenclature; app.add_typer(_nomenclature.app, name="nomenclature")  # noqa: E402, E501, E702, I001
+from inami_cli.cli import committee as _committee; app.add_typer(_committee.app, name="committee"); app.add_typer(_committee.member_app, name="member"); app.add_typer(_committee.meeting_app, name="meeting"); app.add_typer(_committee.decision_app, name="decision")  # noqa: E402, E501, E702, I001
+from inami_cli.cli import reimburse as _reimburse; app.add_typer(_reimburse.app, name="reimburse")  # noqa: E402, E702, I001
 
 _CURRENT_ARGV: Sequence[str] | None = None
 # Global options a user may also write after the subcommand (`inami insured X --format json`).
@@ -209,6 +214,13 @@ def _map_foreign(exc: Exception) -> InamiError | None:
 
             st = state()
             return describe_db_error(exc, st.db_url or "", 0)
+    if "csv" in sys.modules:
+        import csv
+
+        if isinstance(exc, csv.Error):  # e.g. a field over csv.field_size_limit (128 KiB)
+            from inami_cli.domain.errors import InvalidInput
+
+            return InvalidInput(f"malformed CSV input: {exc}", hint="check the file's format")
     if isinstance(exc, (UnicodeDecodeError, UnicodeEncodeError)):
         from inami_cli.domain.errors import InvalidInput
 

@@ -125,6 +125,9 @@ def _check_periods(session: Session) -> Iterable[str]:
 
 def check(*, session: Session) -> list[str]:
     """Every problem found, one line each (empty when the database is consistent)."""
+    # The areas register their own checks when imported.
+    from inami_cli.services import committees, insurability, nomenclature  # noqa: F401
+
     problems: list[str] = []
     for run in CHECKS:
         problems.extend(run(session))

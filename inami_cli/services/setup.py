@@ -1,6 +1,7 @@
 """Reference data every database needs, and the demo fixtures (``inami init --demo``).
 
-Each capability area contributes a loader; all are idempotent.
+Each capability area contributes its loader; all are idempotent, so ``inami init --demo``
+can be run again on the same database and changes nothing the second time.
 """
 
 from __future__ import annotations
@@ -23,14 +24,20 @@ def fixtures_root(explicit: Path | None = None) -> Path:
 
 
 def load_reference(*, session: Session) -> list[str]:
-    """Reference data that is not demo data (insurers, committees' rules)."""
-    loaded: list[str] = []
-    return loaded
+    """Reference data that is not demo data: the insurers and the committees' rules."""
+    from inami_cli.services import committees, insurability
+
+    insurability.seed_insurers(session=session)
+    committees.sync_committees(session=session, path=committees.default_committees_path())
+    return ["insurers", "committees"]
 
 
 def load_demo(*, session: Session, fixtures_dir: Path | None = None) -> list[str]:
     """Load every area's demo fixtures, in dependency order; return what was loaded."""
+    from inami_cli.services import committees, insurability, nomenclature
+
     root = fixtures_root(fixtures_dir)
-    loaded: list[str] = []
-    _ = root
-    return loaded
+    nomenclature.load_fixtures(session=session, fixtures_dir=root)
+    insurability.load_fixtures(session=session, fixtures_dir=root)
+    committees.load_fixtures(session=session, fixtures_dir=root)  # applies a tariff decision
+    return ["nomenclature", "persons", "committees"]

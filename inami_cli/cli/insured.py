@@ -1,0 +1,242 @@
+"""``inami insured``: is a person insured on a date (or over a range); one person or a batch.
+
+``inami insured NISS`` and ``inami insured --insurer 300 --member 1234567`` are short for
+``inami insured check ...``; ``inami insured batch FILE`` checks a file.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import typer
+from typer.core import TyperGroup
+
+from inami_cli.cli.context import state
+
+
+class _InsuredGroup(TyperGroup):
+    """Routes ``insured NISS ...`` and ``insured --insurer ...`` to ``check``: a first word
+    that is not a subcommand (nor a help flag) is the beginning of a single check."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = ["check", *args]
+        return list(super().parse_args(ctx, args))
+
+
+app = typer.Typer(
+    cls=_InsuredGroup,
+    no_args_is_help=True,
+    help=(
+        "Is a person insured on a date? `inami insured NISS [--date D | --from D1 --to D2]`, "
+        "`inami insured --insurer 300 --member 1234567`, `inami insured batch FILE`. "
+        "Exit 0 insured, 1 not insured (unknown person, no affiliation, deceased), "
+        "2 invalid NISS."
+    ),
+)
+
+_STATUS_KEYS = (
+    "niss", "date", "insured", "insurer_code", "insurer_name", "member_number", "quality",
+    "titular_niss", "ct1", "ct2", "regime", "bim_automatic", "dmg", "dmg_gp", "chronic",
+    "third_party", "period_from", "period_to", "birth_date", "age", "death_date", "reason",
+)  # fmt: skip
+_PERIOD_COLUMNS = [
+    "niss", "period_from", "period_to", "covered", "insurer_code", "insurer_name",
+    "member_number", "quality", "ct1", "ct2", "reason",
+]  # fmt: skip
+
+
+def _day(text: str | None, flag: str) -> date | None:
+    from inami_cli.domain.dates import parse_date
+
+    return parse_date(text, what=flag) if text is not None else None
+
+
+@app.command("check")
+def insured_check(
+    niss: Annotated[
+        str | None,
+        typer.Argument(
+            help="NISS or BIS number (11 digits; dots, dashes allowed).", show_default=False
+        ),
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--date", help="Date (YYYY-MM-DD, D/M/YYYY); default today."),
+    ] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Start of a range (with --to).")
+    ] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="End of a range (inclusive).")] = None,
+    insurer: Annotated[
+        str | None, typer.Option("--insurer", help="Insurer code (100 ... 900), with --member.")
+    ] = None,
+    member: Annotated[
+        str | None, typer.Option("--member", help="Member number at that insurer.")
+    ] = None,
+) -> None:
+    """Say whether a person is insured on a date (exit 0 yes, 1 no, 2 invalid NISS).
+
+    Example: inami insured 85061508234 --date 2026-03-02
+    """
+    from inami_cli.domain.errors import InvalidInput, MissingValue
+    from inami_cli.domain.niss import parse_niss
+
+    if niss is not None and (insurer or member):
+        raise InvalidInput("give a NISS or --insurer with --member, not both")
+    if niss is None and not (insurer and member):
+        raise MissingValue("missing value: pass a NISS, or --insurer and --member")
+    if on is not None and (date_from or date_to):
+        raise InvalidInput("--date and --from/--to are mutually exclusive")
+    if (date_from is None) != (date_to is None):
+        raise MissingValue(f"missing value: pass {'--to' if date_to is None else '--from'}")
+    valid = parse_niss(niss).niss if niss is not None else None  # exit 2 before any database
+    day = _day(on, "--date") or date.today()
+    start, end = _day(date_from, "--from"), _day(date_to, "--to")
+
+    from inami_cli.domain.errors import NotFound
+    from inami_cli.services import insurability as svc
+
+    st = state()
+    log = bool(st.settings.get("audit.log_consultations"))
+    with st.session(write=log) as session:
+        record: dict[str, Any]
+        try:
+            if start is not None and end is not None:
+                if valid is None:
+                    assert insurer is not None and member is not None
+                    valid = svc.beneficiary_by_member(
+                        session=session, insurer_code=insurer, member_number=member, on=end
+                    ).niss
+                answer = svc.beneficiary_over(session=session, niss=valid, start=start, end=end)
+                record, insured = answer.as_record(), answer.insured
+            else:
+                if valid is None:
+                    assert insurer is not None and member is not None
+                    status = svc.beneficiary_by_member(
+                        session=session, insurer_code=insurer, member_number=member, on=day
+                    )
+                else:
+                    status = svc.beneficiary_on(session=session, niss=valid, on=day)
+                record, insured = status.as_record(), status.insured
+        except NotFound as exc:
+            record, insured = _unknown(valid, day, start, end, exc.message), False
+        if log:
+            from inami_cli.services.audit import log_consultation
+
+            subject = valid or f"{insurer}/{member}"
+            log_consultation(session=session, subject=subject, answer=record)
+    _render(record)
+    if not insured:
+        raise typer.Exit(1)
+
+
+def _unknown(
+    niss: str | None, day: date, start: date | None, end: date | None, reason: str
+) -> dict[str, Any]:
+    if start is not None:
+        return {
+            "niss": niss,
+            "date_from": start,
+            "date_to": end,
+            "insured": False,
+            "reason": reason,
+            "periods": [],
+        }
+    record: dict[str, Any] = dict.fromkeys(_STATUS_KEYS)
+    record.update(niss=niss, date=day, insured=False, regime="ordinary", reason=reason)
+    record.update(bim_automatic=False, dmg=False, chronic=False, third_party=False)
+    return record
+
+
+def _render(record: dict[str, Any]) -> None:
+    st = state()
+    periods = record.get("periods")
+    if periods is None or st.output_format in ("json", "ndjson"):
+        st.emit(record)
+        return
+    st.emit([{"niss": record["niss"], **p} for p in periods], columns=_PERIOD_COLUMNS)
+    st.info(f"{record['niss']}: {record['reason']}")
+
+
+@app.command("batch")
+def insured_batch(
+    file: Annotated[
+        str, typer.Argument(metavar="FILE|-", help="One NISS (or NISS,DATE) a line; '-' = stdin.")
+    ],
+    on: Annotated[
+        str | None, typer.Option("--date", help="Date for lines without one. Default today.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the results here (default stdout).")
+    ] = None,
+) -> None:
+    """Check a file of NISS numbers against the register (CSV, or NDJSON with --format json).
+
+    Example: inami insured batch members.txt --date 2026-03-02 --format ndjson
+    """
+    import os
+    import tempfile
+
+    from inami_cli.domain.jsonfmt import dumps
+    from inami_cli.services import insurability as svc
+
+    st = state()
+    day = _day(on, "--date") or date.today()
+    fmt = st.output_format
+    name = "-" if file == "-" else file
+    source: TextIO = (
+        sys.stdin if file == "-" else open(file, newline="", encoding="utf-8")  # noqa: SIM115 - closed below
+    )
+    tmp_path: str | None = None
+    try:
+        with st.session() as session:
+            register = svc.load_register(session=session)
+        if out is not None:
+            fd, tmp_path = tempfile.mkstemp(prefix=".inami-", dir=str(out.parent or Path(".")))
+            sink: TextIO = os.fdopen(fd, "w", newline="", encoding="utf-8")
+        else:
+            sink = sys.stdout
+        try:
+            summary = svc.insured_batch(
+                register=register,
+                source=source,
+                out=sink,
+                fmt=fmt,
+                on=day,
+                filename=name,
+                on_error=st.warn,
+            )
+        finally:
+            if sink is not sys.stdout:
+                sink.close()
+        if out is not None and tmp_path is not None:
+            os.replace(tmp_path, out)
+            tmp_path = None
+    finally:
+        if source is not sys.stdin:
+            source.close()
+        if tmp_path is not None:
+            Path(tmp_path).unlink(missing_ok=True)
+    counts = summary.as_dict()
+    if st.settings.get("audit.log_consultations"):
+        from inami_cli.services.audit import log_consultation
+
+        # One entry per batch: the answers themselves are in the output file.
+        with st.session(write=True) as session:
+            log_consultation(session=session, subject=f"batch {name}", answer=counts)
+    text = (
+        f"{summary.lines} lines: {summary.checked} checked, {summary.insured} insured, "
+        f"{summary.not_insured} not insured ({summary.unknown} unknown), "
+        f"{summary.invalid} invalid"
+    )
+    if fmt in ("json", "ndjson") and out is None:
+        # the data is on stdout: the JSON summary goes to stderr so the stream stays clean
+        typer.echo(dumps(counts), err=True)
+    else:
+        st.summary(counts, text)
+    if summary.insured != summary.checked or summary.invalid:
+        raise typer.Exit(1)

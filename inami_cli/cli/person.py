@@ -1,0 +1,418 @@
+"""``inami person``, ``inami affiliation``, ``inami entitlement``: the insurability register."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
+
+import typer
+
+from inami_cli.cli.context import state
+from inami_cli.domain.errors import FileErrors, NotFound
+
+if TYPE_CHECKING:
+    from inami_cli.services.insurability import (
+        AffiliationView,
+        EntitlementView,
+        ImportReport,
+        PersonView,
+    )
+
+app = typer.Typer(help="Persons (NISS or BIS number, names, date of death).", no_args_is_help=True)
+affiliation_app = typer.Typer(
+    help="Affiliations to an insurer over a period (one at a time).", no_args_is_help=True
+)
+entitlement_app = typer.Typer(
+    help="Dated rights: bim, dmg, chronic, third-party.", no_args_is_help=True
+)
+
+_AFF_COLUMNS = [
+    "id", "niss", "insurer_code", "insurer_name", "member_number", "quality", "titular_niss",
+    "ct1", "ct2", "valid_from", "valid_to",
+]  # fmt: skip
+_ENT_COLUMNS = ["id", "niss", "kind", "valid_from", "valid_to", "detail"]
+
+NissArg = Annotated[str, typer.Argument(metavar="NISS", help="NISS or BIS number (11 digits).")]
+
+
+def _day(text: str | None, flag: str) -> date | None:
+    from inami_cli.domain.dates import parse_date
+
+    return parse_date(text, what=flag) if text is not None else None
+
+
+def _ask(question: str) -> Callable[[], str]:
+    def ask() -> str:
+        import questionary
+
+        answer: str | None = questionary.text(question).ask()
+        if answer is None:
+            raise KeyboardInterrupt
+        return answer
+
+    return ask
+
+
+def _aff_record(view: AffiliationView) -> dict[str, Any]:
+    return {c: getattr(view, c) for c in _AFF_COLUMNS}
+
+
+def _ent_record(view: EntitlementView) -> dict[str, Any]:
+    return {c: getattr(view, c) for c in _ENT_COLUMNS}
+
+
+def _emit_person(view: PersonView) -> None:
+    st = state()
+    record: dict[str, Any] = {
+        "niss": view.niss,
+        "formatted": view.formatted,
+        "last_name": view.last_name,
+        "first_name": view.first_name,
+        "birth_date": view.birth_date,
+        "sex": view.sex,
+        "is_bis": view.is_bis,
+        "death_date": view.death_date,
+        "source": view.source,
+        "affiliations": [_aff_record(a) for a in view.affiliations],
+        "entitlements": [_ent_record(e) for e in view.entitlements],
+    }
+    if st.output_format in ("json", "ndjson"):
+        st.emit(record)
+        return
+    st.emit({k: v for k, v in record.items() if not isinstance(v, list)})
+    if view.affiliations:
+        st.emit(record["affiliations"], columns=_AFF_COLUMNS)
+    if view.entitlements:
+        st.emit(record["entitlements"], columns=_ENT_COLUMNS)
+
+
+@contextmanager
+def _input(file: str) -> Iterator[tuple[TextIO, str]]:
+    """A member file streamed line by line ('-' = stdin); a missing file is exit 3."""
+    if file == "-":
+        yield sys.stdin, "<stdin>"
+        return
+    if not Path(file).is_file():
+        raise NotFound(f"file {file} not found")
+    with open(file, newline="", encoding="utf-8") as handle:
+        yield handle, file
+
+
+def _report(report: ImportReport) -> None:
+    st = state()
+    if report.dry_run:
+        marks = {"insert": "+", "update": "~"}
+        for change in report.changes:
+            line = f"{marks[change.action]} {change.entity} {change.key}: {change.detail}"
+            typer.echo(line, err=st.output_format in ("json", "ndjson"))
+    counts = report.counts()
+    text = (
+        f"{'would import' if report.dry_run else 'imported'} {report.filename}: "
+        f"{report.inserted} inserted, {report.updated} updated, {report.unchanged} unchanged"
+    )
+    st.summary(counts, text)
+
+
+def _run_import(file: str, dry_run: bool, kind: str) -> None:
+    from inami_cli.services import insurability as svc
+
+    st = state()
+    run = svc.import_persons if kind == "persons" else svc.import_entitlements
+    try:
+        with _input(file) as (handle, name), st.session(write=not dry_run) as session:
+            report = run(session=session, lines=handle, filename=name, dry_run=dry_run)
+    except FileErrors as errors:
+        for problem in errors.problems:
+            typer.echo(problem, err=True)
+        raise
+    _report(report)
+
+
+# ------------------------------------------------------------------ person
+
+
+@app.command("add")
+def person_add(
+    niss: NissArg,
+    last_name: Annotated[str | None, typer.Option("--last-name", help="Family name.")] = None,
+    first_name: Annotated[str, typer.Option("--first-name", help="Given name(s).")] = "",
+    death_date: Annotated[
+        str | None, typer.Option("--death-date", help="Date of death, if any.")
+    ] = None,
+) -> None:
+    """Register a person; birth date and sex are read from the number.
+
+    Example: inami person add 85073003328 --last-name Dupont --first-name Jean
+    """
+    from inami_cli.domain.niss import parse_niss
+    from inami_cli.services import insurability as svc
+
+    st = state()
+    valid = parse_niss(niss).niss
+    last = st.require(last_name, "--last-name", ask=_ask("Last name:"))
+    died = _day(death_date, "--death-date")
+    with st.session(write=True) as session:
+        view = svc.person_add(
+            session=session, niss=valid, last_name=last, first_name=first_name, death_date=died
+        )
+    _emit_person(view)
+
+
+@app.command("show")
+def person_show(niss: NissArg) -> None:
+    """Show a person with their affiliations and entitlements.
+
+    Example: inami person show 85061508234 --format json
+    """
+    from inami_cli.services import insurability as svc
+
+    with state().session() as session:
+        view = svc.person_show(session=session, niss=niss)
+    _emit_person(view)
+
+
+@app.command("update")
+def person_update(
+    niss: NissArg,
+    last_name: Annotated[str | None, typer.Option("--last-name", help="New family name.")] = None,
+    first_name: Annotated[
+        str | None, typer.Option("--first-name", help="New given name(s).")
+    ] = None,
+    death_date: Annotated[
+        str | None, typer.Option("--death-date", help="Record the date of death.")
+    ] = None,
+    clear_death: Annotated[
+        bool, typer.Option("--clear-death", help="Remove a date of death recorded in error.")
+    ] = False,
+) -> None:
+    """Change a person's names or date of death (audited).
+
+    Example: inami person update 38070101229 --death-date 2025-11-20
+    """
+    from inami_cli.services import insurability as svc
+
+    st = state()
+    died = _day(death_date, "--death-date")
+    with st.session(write=True) as session:
+        view = svc.person_update(
+            session=session, niss=niss, last_name=last_name, first_name=first_name,
+            death_date=died, clear_death=clear_death,
+        )  # fmt: skip
+    _emit_person(view)
+
+
+@app.command("import")
+def person_import(
+    file: Annotated[str, typer.Argument(metavar="FILE|-", help="Member file (CSV); - = stdin.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the changes, write nothing.")
+    ] = False,
+) -> None:
+    """Import a sickness fund's member file, all or nothing (re-importing changes nothing).
+
+    Columns: niss, last_name, first_name, insurer_code, member_number, quality,
+    titular_niss, ct1, ct2, valid_from, valid_to (optional death_date); one row per
+    affiliation period.
+
+    Example: inami person import members-300.csv --dry-run
+    """
+    _run_import(file, dry_run, "persons")
+
+
+# ------------------------------------------------------------------ affiliation
+
+
+@affiliation_app.command("add")
+def affiliation_add(
+    niss: NissArg,
+    insurer: Annotated[
+        str | None, typer.Option("--insurer", help="Insurer code (100 ... 900).")
+    ] = None,
+    member: Annotated[str | None, typer.Option("--member", help="Member number.")] = None,
+    ct1: Annotated[str | None, typer.Option("--ct1", help="Holder code 1 (110, 131, ...).")] = None,
+    ct2: Annotated[
+        str | None, typer.Option("--ct2", help="Holder code 2 (default: as --ct1).")
+    ] = None,
+    valid_from: Annotated[str | None, typer.Option("--from", help="First day.")] = None,
+    valid_to: Annotated[str | None, typer.Option("--to", help="Last day (default open).")] = None,
+    quality: Annotated[str, typer.Option("--quality", help="titular or dependent.")] = "titular",
+    titular: Annotated[
+        str | None, typer.Option("--titular", help="The titular's NISS (for a dependent).")
+    ] = None,
+) -> None:
+    """Affiliate a person to an insurer over a period (exit 4 if it overlaps another).
+
+    Example: inami affiliation add 85073003328 --insurer 300 --member 12 --ct1 110 --from 2026-01-01
+    """
+    from inami_cli.services import insurability as svc
+
+    st = state()
+    code = st.require(insurer, "--insurer", ask=_ask("Insurer code (100 ... 900):"))
+    number = st.require(member, "--member", ask=_ask("Member number:"))
+    c1 = st.require(ct1, "--ct1", ask=_ask("CT1:"))
+    c2 = ct2 or c1
+    start = _day(st.require(valid_from, "--from", ask=_ask("First day (YYYY-MM-DD):")), "--from")
+    assert start is not None
+    with st.session(write=True) as session:
+        view = svc.affiliation_add(
+            session=session, niss=niss, insurer_code=code, member_number=number, ct1=c1, ct2=c2,
+            valid_from=start, valid_to=_day(valid_to, "--to"), quality=quality,
+            titular_niss=titular,
+        )  # fmt: skip
+    st.emit(_aff_record(view))
+
+
+@affiliation_app.command("end")
+def affiliation_end(
+    niss: NissArg,
+    on: Annotated[str, typer.Option("--date", help="The last day of the affiliation.")],
+) -> None:
+    """End the affiliation in force on a date (that date is its last day).
+
+    Example: inami affiliation end 68031230508 --date 2023-06-30
+    """
+    from inami_cli.services import insurability as svc
+
+    st = state()
+    day = _day(on, "--date")
+    assert day is not None
+    with st.session(write=True) as session:
+        view = svc.affiliation_end(session=session, niss=niss, on=day)
+    st.emit(_aff_record(view))
+
+
+@affiliation_app.command("transfer")
+def affiliation_transfer(
+    niss: NissArg,
+    to_insurer: Annotated[str, typer.Option("--to", help="The new insurer's code.")],
+    member: Annotated[str, typer.Option("--member", help="Member number at the new insurer.")],
+    on: Annotated[str, typer.Option("--date", help="First day at the new insurer.")],
+    ct1: Annotated[str | None, typer.Option("--ct1", help="New CT1 (default: kept).")] = None,
+    ct2: Annotated[str | None, typer.Option("--ct2", help="New CT2 (default: kept).")] = None,
+) -> None:
+    """Move a person to another insurer: the old period ends the day before (no gap).
+
+    Example: inami affiliation transfer 90090906467 --to 500 --member 5017730 --date 2025-01-01
+    """
+    from inami_cli.services import insurability as svc
+
+    st = state()
+    day = _day(on, "--date")
+    assert day is not None
+    with st.session(write=True) as session:
+        old, new = svc.affiliation_transfer(
+            session=session, niss=niss, to_insurer=to_insurer, member_number=member, on=day,
+            ct1=ct1, ct2=ct2,
+        )  # fmt: skip
+    st.emit([_aff_record(old), _aff_record(new)], columns=_AFF_COLUMNS)
+
+
+@affiliation_app.command("list")
+def affiliation_list(
+    niss: Annotated[str | None, typer.Argument(metavar="[NISS]", help="One person.")] = None,
+    insurer: Annotated[str | None, typer.Option("--insurer", help="Insurer code.")] = None,
+    member: Annotated[str | None, typer.Option("--member", help="Member number.")] = None,
+    on: Annotated[str | None, typer.Option("--date", help="Only those in force that day.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many rows.")] = 1000,
+) -> None:
+    """List affiliations by person, insurer, member number or date.
+
+    Example: inami affiliation list --insurer 300 --date 2026-03-02
+    """
+    from inami_cli.services import insurability as svc
+
+    st = state()
+    with st.session() as session:
+        views = svc.affiliation_list(
+            session=session, niss=niss, insurer_code=insurer, member_number=member,
+            on=_day(on, "--date"), limit=limit,
+        )  # fmt: skip
+    st.emit([_aff_record(v) for v in views], columns=_AFF_COLUMNS)
+
+
+# ------------------------------------------------------------------ entitlement
+
+KindArg = Annotated[str, typer.Argument(metavar="KIND", help="bim, dmg, chronic or third-party.")]
+
+
+@entitlement_app.command("set")
+def entitlement_set(
+    niss: NissArg,
+    kind: KindArg,
+    valid_from: Annotated[str, typer.Option("--from", help="First day.")],
+    valid_to: Annotated[str | None, typer.Option("--to", help="Last day (default open).")] = None,
+    detail: Annotated[
+        str, typer.Option("--detail", help="dmg: the GP's INAMI number; bim: automatic|income.")
+    ] = "",
+) -> None:
+    """Grant a dated right (exit 4 if it overlaps one of the same kind).
+
+    Example: inami entitlement set 85073003328 dmg --from 2026-01-01 --detail 19012345004
+    """
+    from inami_cli.services import insurability as svc
+
+    st = state()
+    start = _day(valid_from, "--from")
+    assert start is not None
+    with st.session(write=True) as session:
+        view = svc.entitlement_set(
+            session=session, niss=niss, kind=kind, valid_from=start,
+            valid_to=_day(valid_to, "--to"), detail=detail,
+        )  # fmt: skip
+    st.emit(_ent_record(view))
+
+
+@entitlement_app.command("end")
+def entitlement_end(
+    niss: NissArg,
+    kind: KindArg,
+    on: Annotated[str, typer.Option("--date", help="The last day of the right.")],
+) -> None:
+    """End the right of that kind in force on a date (that date is its last day).
+
+    Example: inami entitlement end 85073003328 dmg --date 2026-12-31
+    """
+    from inami_cli.services import insurability as svc
+
+    st = state()
+    day = _day(on, "--date")
+    assert day is not None
+    with st.session(write=True) as session:
+        view = svc.entitlement_end(session=session, niss=niss, kind=kind, on=day)
+    st.emit(_ent_record(view))
+
+
+@entitlement_app.command("list")
+def entitlement_list(
+    niss: NissArg,
+    kind: Annotated[str | None, typer.Option("--kind", help="Only this kind.")] = None,
+    on: Annotated[str | None, typer.Option("--date", help="Only those in force that day.")] = None,
+) -> None:
+    """List a person's rights.
+
+    Example: inami entitlement list 85061508234 --date 2026-03-02
+    """
+    from inami_cli.services import insurability as svc
+
+    st = state()
+    with st.session() as session:
+        views = svc.entitlement_list(session=session, niss=niss, kind=kind, on=_day(on, "--date"))
+    st.emit([_ent_record(v) for v in views], columns=_ENT_COLUMNS)
+
+
+@entitlement_app.command("import")
+def entitlement_import(
+    file: Annotated[str, typer.Argument(metavar="FILE|-", help="CSV file; - = stdin.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the changes, write nothing.")
+    ] = False,
+) -> None:
+    """Import rights (niss, kind, valid_from, valid_to, detail), all or nothing, idempotent.
+
+    Example: inami entitlement import entitlements.csv --dry-run
+    """
+    _run_import(file, dry_run, "entitlements")

@@ -1,0 +1,326 @@
+"""``inami reimburse``: one visit (``reimburse CODE ...``) or a batch (``reimburse batch``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import typer
+from typer.core import TyperGroup
+
+from inami_cli.cli.context import state
+
+
+class _ReimburseGroup(TyperGroup):
+    """A group whose callback takes ``CODE...``: a first word naming a subcommand
+    (``batch``) goes to that subcommand instead of being read as a code."""
+
+    allow_interspersed_args = True  # options after the codes: `reimburse 101076 --date D`
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] in self.commands:
+            super().parse_args(ctx, [])
+            ctx._protected_args, ctx.args = args[:1], args[1:]
+            return list(ctx.args)
+        return list(super().parse_args(ctx, args))
+
+
+app = typer.Typer(
+    cls=_ReimburseGroup,
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+SUMMARY_COLUMNS = [
+    "code",
+    "date",
+    "regime",
+    "dmg",
+    "age",
+    "profile",
+    "fee",
+    "reimbursement",
+    "personal_share",
+    "supplement",
+    "patient_total",
+    "status",
+    "refusal_code",
+    "refusal_reason",
+]
+
+
+def _choice(value: str | None, allowed: tuple[str, ...], flag: str) -> str | None:
+    from inami_cli.domain.errors import InvalidInput
+
+    if value is None:
+        return None
+    lowered = value.strip().lower()
+    if lowered in ("bim", "vt") and "preferential" in allowed:
+        return "preferential"
+    if lowered not in allowed:
+        raise InvalidInput(f"{flag}: {value!r} is not one of {', '.join(allowed)}")
+    return lowered
+
+
+@app.callback(invoke_without_command=True)
+def reimburse(
+    ctx: typer.Context,
+    codes: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="CODE...", help="Nomenclature codes of one visit.", show_default=False
+        ),
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Date of care (default today).")
+    ] = None,
+    niss: Annotated[str | None, typer.Option("--niss", help="The person (looked up).")] = None,
+    regime: Annotated[
+        str | None,
+        typer.Option("--regime", help="ordinary or preferential (BIM); wins over --niss."),
+    ] = None,
+    dmg: Annotated[
+        bool | None, typer.Option("--dmg/--no-dmg", help="Global medical file held.")
+    ] = None,
+    age: Annotated[
+        int | None, typer.Option("--age", help="Age in whole years on the date.")
+    ] = None,
+    chronic: Annotated[
+        bool | None, typer.Option("--chronic/--no-chronic", help="Chronic-illness status.")
+    ] = None,
+    bim_automatic: Annotated[
+        bool | None,
+        typer.Option("--bim-automatic/--no-bim-automatic", help="BIM granted automatically."),
+    ] = None,
+    provider: Annotated[
+        str, typer.Option("--provider", help="conventioned, partially or non-conventioned.")
+    ] = "conventioned",
+    charged: Annotated[
+        list[str] | None,
+        typer.Option("--charged", help="Amount the provider asks, once per code in order."),
+    ] = None,
+    setting: Annotated[
+        str | None, typer.Option("--setting", help="ambulatory or hospitalised.")
+    ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show every step and its source.")
+    ] = False,
+    record: Annotated[
+        bool, typer.Option("--record", help="Store the reimbursed codes (needs --niss).")
+    ] = False,
+) -> None:
+    """Compute the reimbursement of one visit's codes (exit 1 if refused); `batch` for CSV.
+
+    Example: inami reimburse 101076 --date 2026-03-02 --regime preferential --dmg --age 40
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    import datetime as dt
+
+    from inami_cli.domain import reimbursement as rules
+    from inami_cli.domain.dates import parse_date
+    from inami_cli.domain.money import parse_amount
+    from inami_cli.domain.niss import compact_niss
+    from inami_cli.services import reimbursement as svc
+
+    st = state()
+    prompted = False
+    if not codes:
+        codes = [st.require(None, "CODE", ask=lambda: _ask_code(st, date))]
+        prompted = True
+    on: dt.date
+    if date is not None:
+        on = parse_date(date, what="--date")
+    elif prompted:
+        on = parse_date(st.require(None, "--date", ask=_ask_date), what="--date")
+    else:
+        on = dt.date.today()
+    regime = _choice(regime, ("ordinary", "preferential"), "--regime")
+    if niss is None and regime is None:
+        if not st.can_prompt():
+            from inami_cli.domain.errors import MissingValue
+
+            raise MissingValue("missing value: pass --niss or --regime")
+        niss = _ask_niss() or None
+        if niss is None:
+            regime = st.require(None, "--regime", ask=_ask_regime)
+    provider_value = _choice(provider, rules.PROVIDERS, "--provider") or "conventioned"
+    setting_value = _choice(setting, rules.SETTINGS, "--setting")
+    amounts = tuple(parse_amount(c, what="--charged") for c in charged or ())
+    request = svc.CaseRequest(
+        codes=tuple(c.strip() for c in codes),
+        on=on,
+        niss=compact_niss(niss) if niss else None,
+        overrides=svc.Overrides(regime, dmg, age, chronic, bim_automatic),
+        provider=provider_value,
+        charged=amounts,
+        setting=setting_value,
+    )
+    with st.session(write=record) as session:
+        answer = svc.reimburse(
+            session=session, request=request, explain=explain, record=record, language=st.language
+        )
+    records = [
+        svc.result_record(r, niss=answer.niss, label=label, explain=explain)
+        for r, label in zip(answer.results, answer.labels, strict=True)
+    ]
+    if st.output_format == "table":
+        if len(records) == 1:
+            st.emit({k: v for k, v in records[0].items() if k != "explanation"})
+        else:
+            st.emit(records, columns=SUMMARY_COLUMNS)
+        if explain:
+            for rec in records:
+                typer.echo(f"\n{rec['code']}:")
+                st.emit(
+                    rec["explanation"],
+                    columns=["what", "value", "valid_from", "valid_to", "source"],
+                )
+    else:
+        st.emit(records, columns=list(records[0].keys()) if records else None)
+    if answer.recorded:
+        st.info(f"recorded {answer.recorded} case(s)")
+    if not answer.all_ok:
+        raise typer.Exit(1)
+
+
+def _ask_code(st: Any, date_text: str | None) -> str:
+    import datetime as dt
+
+    import questionary
+
+    from inami_cli.domain.dates import parse_date
+    from inami_cli.services import reimbursement as svc
+
+    on = parse_date(date_text, what="--date") if date_text else dt.date.today()
+    with st.session() as session:
+        choices = svc.code_choices(session=session, on=on)
+    words = [f"{code} {label}" for code, label in choices]
+    answer = questionary.autocomplete(
+        "Code (type digits or words):", choices=words, match_middle=True
+    ).ask()
+    if answer is None:
+        raise KeyboardInterrupt
+    return str(answer).split(" ", 1)[0]
+
+
+def _ask_date() -> str:
+    import datetime as dt
+
+    import questionary
+
+    from inami_cli.domain.dates import parse_date
+    from inami_cli.domain.errors import InvalidInput
+
+    def check(text: str) -> bool | str:
+        try:
+            parse_date(text)
+        except InvalidInput as exc:
+            return exc.message
+        return True
+
+    answer = questionary.text(
+        "Date of care:", default=dt.date.today().isoformat(), validate=check
+    ).ask()
+    if answer is None:
+        raise KeyboardInterrupt
+    return str(answer)
+
+
+def _ask_niss() -> str:
+    import questionary
+
+    from inami_cli.domain.niss import compact_niss, niss_problem
+
+    def check(text: str) -> bool | str:
+        cleaned = compact_niss(text)
+        if not cleaned:
+            return True
+        return niss_problem(cleaned) or True
+
+    answer = questionary.text("NISS (empty to give the regime instead):", validate=check).ask()
+    if answer is None:
+        raise KeyboardInterrupt
+    return compact_niss(str(answer))
+
+
+def _ask_regime() -> str:
+    import questionary
+
+    answer = questionary.select("Regime:", choices=["ordinary", "preferential"]).ask()
+    if answer is None:
+        raise KeyboardInterrupt
+    return str(answer)
+
+
+@app.command("batch")
+def reimburse_batch(
+    file: Annotated[str, typer.Argument(metavar="FILE|-", help="CSV of cases ('-' = stdin).")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the results here (default stdout).")
+    ] = None,
+    record: Annotated[
+        bool, typer.Option("--record", help="Store the reimbursed cases (rows need a niss).")
+    ] = False,
+) -> None:
+    """Compute one case per CSV row (code,date,niss,regime,dmg,age,chronic,provider,charged).
+
+    Example: inami reimburse batch cases.csv --out results.csv --format csv
+    """
+    import os
+    import tempfile
+
+    from inami_cli.domain.jsonfmt import dumps
+    from inami_cli.services import reimbursement as svc
+
+    st = state()
+    fmt = st.output_format
+    name = "-" if file == "-" else file
+    source: TextIO = (
+        sys.stdin if file == "-" else open(file, newline="", encoding="utf-8")  # noqa: SIM115 - closed below
+    )
+    tmp_path: str | None = None
+    try:
+        if out is not None:
+            fd, tmp_path = tempfile.mkstemp(prefix=".inami-", dir=str(out.parent or Path(".")))
+            sink: TextIO = os.fdopen(fd, "w", newline="", encoding="utf-8")
+        else:
+            sink = sys.stdout
+        try:
+            with st.session(write=record) as session:
+                summary = svc.reimburse_batch(
+                    session=session,
+                    source=source,
+                    out=sink,
+                    fmt=fmt,
+                    filename=name,
+                    record=record,
+                    language=st.language,
+                    on_error=st.warn,
+                )
+        finally:
+            if sink is not sys.stdout:
+                sink.close()
+        if out is not None and tmp_path is not None:
+            os.replace(tmp_path, out)
+            tmp_path = None
+    finally:
+        if source is not sys.stdin:
+            source.close()
+        if tmp_path is not None:
+            Path(tmp_path).unlink(missing_ok=True)
+    counts = summary.as_dict()
+    text = (
+        f"{summary.rows} rows: {summary.ok} ok, {summary.refused} refused, "
+        f"{summary.errors} errors; fee {summary.fee}, reimbursement {summary.reimbursement}, "
+        f"personal share {summary.personal_share}"
+        + (f"; {summary.recorded} recorded" if record else "")
+    )
+    if fmt in ("json", "ndjson") and out is None:
+        # the data is on stdout: the JSON summary goes to stderr so the stream stays clean
+        typer.echo(dumps(counts), err=True)
+    else:
+        st.summary(counts, text)
+    if summary.ok != summary.rows:
+        raise typer.Exit(1)
