@@ -17,8 +17,18 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	rm -rf .demo && mkdir -p .demo
 	$(DEMO) init --demo
-	@echo; echo '$$ inami db status'
-	@$(DEMO) db status
+	@echo; echo '$$ inami nomenclature show 101076 --date 2026-03-02'
+	@$(DEMO) nomenclature show 101076 --date 2026-03-02
+	@echo; echo '$$ inami insured 85061508234 --date 2026-03-02'
+	@$(DEMO) insured 85061508234 --date 2026-03-02
+	@echo; echo '$$ inami reimburse 101076 --date 2026-03-02 --regime preferential --dmg --age 40 --explain'
+	@$(DEMO) reimburse 101076 --date 2026-03-02 --regime preferential --dmg --age 40 --explain
+	@echo; echo '$$ inami reimburse 101076 --date 2026-03-02 --niss 85061508234'
+	@$(DEMO) reimburse 101076 --date 2026-03-02 --niss 85061508234
+	@echo; echo '$$ inami decision list'
+	@$(DEMO) decision list
+	@echo; echo '$$ inami nomenclature show 560011 --history   # which decision set this fee?'
+	@$(DEMO) nomenclature show 560011 --history
 
 test: $(STAMP)
 	$(BIN)/pytest -q -n 2 --dist loadfile

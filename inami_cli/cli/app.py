@@ -6,9 +6,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 from inami_cli import __version__
 from inami_cli.cli import audit_cmd, config_cmd, db_cmd, init_cmd
@@ -21,7 +22,57 @@ EXIT_CODES_EPILOG = (
     + "; 70 internal error (a bug: rerun with --verbose and report it)."
 )
 
+_BUILT: dict[str, Any] = {}
+
+
+class LazyRootGroup(TyperGroup):
+    """The root group: area groups are imported and converted on first use only."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._eager: dict[str, Any] = {}
+        super().__init__(*args, **kwargs)
+
+    @property  # type: ignore[override]
+    def commands(self) -> dict[str, Any]:
+        """Every command, lazy groups resolved (help listings, tests, suggestions)."""
+        for name in LAZY_GROUPS:
+            self._resolve(name)
+        return self._eager
+
+    @commands.setter
+    def commands(self, value: dict[str, Any]) -> None:
+        self._eager = value
+
+    def _resolve(self, name: str) -> Any:
+        if name not in self._eager:
+            if name not in _BUILT:
+                import importlib
+
+                from typer.main import get_group_from_info
+                from typer.models import TyperInfo
+
+                module, attribute = LAZY_GROUPS[name]
+                sub = getattr(importlib.import_module(module), attribute)
+                _BUILT[name] = get_group_from_info(
+                    TyperInfo(sub, name=name),
+                    pretty_exceptions_short=True,
+                    suggest_commands=True,
+                    rich_markup_mode=None,
+                )
+            self._eager[name] = _BUILT[name]
+        return self._eager[name]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in LAZY_GROUPS:
+            return self._resolve(cmd_name)
+        return self._eager.get(cmd_name)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*self._eager, *(n for n in LAZY_GROUPS if n not in self._eager)]
+
+
 app = typer.Typer(
+    cls=LazyRootGroup,
     name="inami",
     help="Administration of the Belgian health and disability insurance (INAMI/RIZIV).",
     epilog=EXIT_CODES_EPILOG,
@@ -92,12 +143,22 @@ app.command("init")(init_cmd.init)
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(audit_cmd.app, name="audit")
-# Command groups of the capability areas (one line each):
-from inami_cli.cli import insured as _insured; app.add_typer(_insured.app, name="insured")  # noqa: E402, E702, I001
-from inami_cli.cli import person as _person; app.add_typer(_person.app, name="person"); app.add_typer(_person.affiliation_app, name="affiliation"); app.add_typer(_person.entitlement_app, name="entitlement")  # noqa: E402, E501, E702, I001
-from inami_cli.cli import nomenclature as _nomenclature; app.add_typer(_nomenclature.app, name="nomenclature")  # noqa: E402, E501, E702, I001
-from inami_cli.cli import committee as _committee; app.add_typer(_committee.app, name="committee"); app.add_typer(_committee.member_app, name="member"); app.add_typer(_committee.meeting_app, name="meeting"); app.add_typer(_committee.decision_app, name="decision")  # noqa: E402, E501, E702, I001
-from inami_cli.cli import reimburse as _reimburse; app.add_typer(_reimburse.app, name="reimburse")  # noqa: E402, E702, I001
+
+# The capability areas' groups are built only when invoked (start-up time: building the
+# whole typer tree of ~120 commands costs more than a third of `import sqlmodel`).
+# name -> (module, attribute of the typer.Typer)
+LAZY_GROUPS: dict[str, tuple[str, str]] = {
+    "nomenclature": ("inami_cli.cli.nomenclature", "app"),
+    "reimburse": ("inami_cli.cli.reimburse", "app"),
+    "insured": ("inami_cli.cli.insured", "app"),
+    "person": ("inami_cli.cli.person", "app"),
+    "affiliation": ("inami_cli.cli.person", "affiliation_app"),
+    "entitlement": ("inami_cli.cli.person", "entitlement_app"),
+    "committee": ("inami_cli.cli.committee", "app"),
+    "member": ("inami_cli.cli.committee", "member_app"),
+    "meeting": ("inami_cli.cli.committee", "meeting_app"),
+    "decision": ("inami_cli.cli.committee", "decision_app"),
+}
 
 _CURRENT_ARGV: Sequence[str] | None = None
 # Global options a user may also write after the subcommand (`inami insured X --format json`).
@@ -105,12 +166,23 @@ _GLOBAL_WITH_VALUE = {"--config", "--db", "--format", "--table-style"}
 _GLOBAL_FLAGS = {"--no-input", "--quiet", "-q", "--verbose", "-v"}
 
 
+_ROOT: Any = None
+
+
+def _root_command() -> Any:
+    """The click root command, built once per process."""
+    global _ROOT
+    if _ROOT is None:
+        import typer.main
+
+        _ROOT = typer.main.get_command(app)
+    return _ROOT
+
+
 def _hoist_globals(argv: list[str]) -> list[str]:
     """Move global options found after the subcommand to the front, unless the subcommand
     defines an option of the same name itself (``meeting minutes --format markdown``)."""
-    import typer.main
-
-    command = typer.main.get_command(app)
+    command = _root_command()
     own: set[str] = set()
     index = 0
     path_done = False
@@ -122,7 +194,7 @@ def _hoist_globals(argv: list[str]) -> list[str]:
         if arg.startswith("-"):
             index += 1
             continue
-        sub = getattr(command, "commands", {}).get(arg)
+        sub = command.get_command(None, arg) if hasattr(command, "get_command") else None
         if sub is None:
             path_done = True
         else:
@@ -165,7 +237,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     try:
         if any(a.startswith("-") for a in args) and args[:1] not in (["--help"], ["-h"]):
             args = _hoist_globals(args)
-        result = app(args=args, prog_name="inami", standalone_mode=False)
+        result = _root_command()(args=args, prog_name="inami", standalone_mode=False)
         # click returns the exit code of ctx.exit() (e.g. after --help) in this mode
         return result if isinstance(result, int) and not isinstance(result, bool) else 0
     except typer.Exit as exc:

@@ -22,6 +22,10 @@ from inami_cli.config import mask_url
 from inami_cli.db.schema import KNOWN_REVISIONS, SCHEMA_REVISION
 from inami_cli.domain.errors import DatabaseError
 
+# First key of the PostgreSQL advisory lock every write transaction takes (any constant will
+# do); the second is the schema's hash, so databases in different schemas do not queue.
+PG_WRITE_LOCK = 0x1AA31
+
 
 def sqlite_path(url: str) -> Path | None:
     """The file of a SQLite URL, or None (not SQLite, or in memory)."""
@@ -65,7 +69,11 @@ def make_engine(url: str, *, busy_timeout_ms: int = 5000, create: bool = False) 
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False))
     try:
-        return create_engine(url, pool_pre_ping=False)
+        return create_engine(
+            url,
+            pool_pre_ping=False,
+            execution_options={"inami_busy_timeout_ms": int(busy_timeout_ms)},
+        )
     except ImportError as exc:
         raise DatabaseError(
             f"no driver for {parsed.drivername}: {exc}", hint="pip install 'inami-cli[postgres]'"
@@ -124,6 +132,16 @@ def transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
     """One session, one transaction: committed when the block ends, rolled back on error."""
     bind = engine.execution_options(sqlite_begin="IMMEDIATE" if write else "DEFERRED")
     with Session(bind, expire_on_commit=False) as session, session.begin():
+        if write and engine.dialect.name == "postgresql":
+            # One writer at a time, as SQLite's BEGIN IMMEDIATE gives: under READ COMMITTED
+            # two writers could both read the open tariff period and both close it (an
+            # overlap). lock_timeout makes a queued writer give up after the busy timeout.
+            timeout = int(engine.get_execution_options().get("inami_busy_timeout_ms", 5000))
+            session.execute(text(f"SET LOCAL lock_timeout = {max(timeout, 1)}"))
+            session.execute(
+                text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"),
+                {"key": PG_WRITE_LOCK},
+            )
         yield session
 
 
@@ -133,7 +151,7 @@ def describe_db_error(exc: Exception, url: str, busy_timeout_ms: int) -> Databas
         str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
     )
     lowered = message.lower()
-    if "locked" in lowered or "busy" in lowered:
+    if "locked" in lowered or "busy" in lowered or "lock timeout" in lowered:
         return DatabaseError(
             f"database is locked: another writer held it for more than {busy_timeout_ms} ms",
             hint="retry later or raise [database] busy_timeout_ms",

@@ -489,8 +489,8 @@ class _RowCache:
     def __init__(self) -> None:
         self.dates: dict[str, date] = {}
         self.amounts: dict[str, Decimal] = {}
-        self.profiles: dict[tuple[str, ...], Profile] = {}
-        self.acts: dict[tuple[str, ...], ActFields] = {}
+        self.profiles: dict[tuple[str | None, ...], Profile] = {}
+        self.acts: dict[tuple[str | None, ...], ActFields] = {}
 
     def date(self, text: str, what: str) -> date:
         found = self.dates.get(text)
@@ -517,20 +517,18 @@ def parse_tariff_row(line: int, row: Mapping[str, str]) -> TariffRow:
     """Parse one import row (see ``TARIFF_COLUMNS``); raises ``InvalidInput`` with the reason."""
     get = row.get
     cache = _CACHE
-    code = (get("code") or "").strip()
+    code = get("code") or ""
     if not _CODE.match(code):
-        validate_code(code)
-    text = (get("valid_from") or "").strip()
-    if not text:
-        raise InvalidInput("valid_from is empty")
-    valid_from = cache.date(text, "valid_from")
-    text = (get("valid_to") or "").strip()
-    valid_to = cache.date(text, "valid_to") if text else None
+        code = validate_code(code)
+    text = get("valid_from") or ""
+    valid_from = cache.dates.get(text) or cache.date(_required(text, "valid_from"), "valid_from")
+    text = get("valid_to") or ""
+    valid_to = (cache.dates.get(text) or cache.date(text.strip(), "valid_to")) if text else None
     if valid_to is not None and valid_to < valid_from:
         raise InvalidInput(f"valid_to {valid_to} is before valid_from {valid_from}")
-    text = (get("fee") or "").strip()
-    fee = cache.amount(text, "fee") if text else None
-    act_key = tuple([get(name) or "" for name in ACT_COLUMNS])
+    text = get("fee") or ""
+    fee = (cache.amounts.get(text) or cache.amount(text.strip(), "fee")) if text.strip() else None
+    act_key = tuple(map(get, ACT_COLUMNS))
     act = cache.acts.get(act_key)
     if act is None:
         act = parse_act_fields(row)
@@ -538,17 +536,10 @@ def parse_tariff_row(line: int, row: Mapping[str, str]) -> TariffRow:
             cache.acts[act_key] = act
     if fee is None and not act.key_terms:
         raise InvalidInput("fee is empty and no key_terms to derive it from")
-    profile_key = (
-        (get("reimbursement") or "").strip(),
-        (get("regime") or "").strip(),
-        (get("dmg") or "").strip(),
-        (get("age_from") or "").strip(),
-        (get("age_to") or "").strip(),
-        (get("chronic") or "").strip(),
-    )
+    profile_key = tuple(map(get, _PROFILE_COLUMNS))
     profile = cache.profiles.get(profile_key)
     if profile is None:
-        profile = _parse_profile_cells(*profile_key)
+        profile = _parse_profile_cells(*((v or "").strip() for v in profile_key))
         if len(cache.profiles) < cache.LIMIT:
             cache.profiles[profile_key] = profile
     if fee is not None and profile.reimbursement > fee:
@@ -556,6 +547,16 @@ def parse_tariff_row(line: int, row: Mapping[str, str]) -> TariffRow:
     return TariffRow(
         line, code, valid_from, valid_to, fee, profile, (get("source") or "").strip(), act
     )
+
+
+_PROFILE_COLUMNS = ("reimbursement", "regime", "dmg", "age_from", "age_to", "chronic")
+
+
+def _required(text: str, what: str) -> str:
+    value = text.strip()
+    if not value:
+        raise InvalidInput(f"{what} is empty")
+    return value
 
 
 def _parse_profile_cells(

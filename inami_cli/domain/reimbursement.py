@@ -27,6 +27,7 @@ charge it, and nor may anyone to a BIM patient where the ban applies (``SUPPLEME
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -820,6 +821,4 @@ def age_key(act: ActRules, tariff: TariffView | None, age: int | None) -> object
 
 def rule_epoch(on: date) -> int:
     """Index of the stretch between two ``RULE_BOUNDARIES`` that contains *on*."""
-    from bisect import bisect_right
-
     return bisect_right(RULE_BOUNDARIES, on)

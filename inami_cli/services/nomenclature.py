@@ -844,14 +844,20 @@ def _driver_executemany(
     processors = [
         table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
     ]
-    active = [(i, f) for i, f in enumerate(processors) if f is not None]
+    active: list[tuple[int, Any, dict[Any, Any]]] = [
+        (i, f, {}) for i, f in enumerate(processors) if f is not None
+    ]
     if active:
         converted = []
         for row in rows:
             values = list(row)
-            for i, f in active:
-                if values[i] is not None:
-                    values[i] = f(values[i])
+            for i, f, memo in active:  # few distinct dates/flags: convert each once
+                value = values[i]
+                if value is not None:
+                    done = memo.get(value)
+                    if done is None:
+                        done = memo[value] = f(value)
+                    values[i] = done
             converted.append(tuple(values))
         rows = converted
     marks = ", ".join("?" for _ in columns)
@@ -902,7 +908,7 @@ def _insert_versions(
                     v.fee_cents,
                     v.source_kind,
                     v.source,
-                    v.batch_id,
+                    batch_id if v.fresh and v.batch_id is None else v.batch_id,
                     v.decision_id,
                     stamp,
                     operator,
@@ -929,7 +935,7 @@ def _insert_versions(
             "fee_cents": v.fee_cents,
             "source_kind": v.source_kind,
             "source": v.source,
-            "batch_id": v.batch_id,
+            "batch_id": batch_id if v.fresh and v.batch_id is None else v.batch_id,
             "decision_id": v.decision_id,
             "recorded_at": stamp,
             "operator": operator,
