@@ -143,6 +143,7 @@ app.command("init")(init_cmd.init)
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(audit_cmd.app, name="audit")
+from inami_cli.cli import desk as _desk; app.command("desk")(_desk.desk)  # noqa: E402, E702, I001
 
 # The capability areas' groups are built only when invoked (start-up time: building the
 # whole typer tree of ~120 commands costs more than a third of `import sqlmodel`).
@@ -239,7 +240,11 @@ def run(argv: Sequence[str] | None = None) -> int:
             args = _hoist_globals(args)
         result = _root_command()(args=args, prog_name="inami", standalone_mode=False)
         # click returns the exit code of ctx.exit() (e.g. after --help) in this mode
-        return result if isinstance(result, int) and not isinstance(result, bool) else 0
+        code = result if isinstance(result, int) and not isinstance(result, bool) else 0
+        if code == ExitStatus.INTERRUPTED:  # typer turns Ctrl-C into a silent Exit(130)
+            sys.stderr.write("\n")
+            _error("interrupted")
+        return code
     except typer.Exit as exc:
         return int(exc.exit_code)
     except InamiError as exc:
@@ -273,6 +278,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 70
     finally:
         _CURRENT_ARGV = None
+        if "sqlalchemy" in sys.modules:
+            from inami_cli.cli.context import dispose_engines
+
+            dispose_engines()
 
 
 def _map_foreign(exc: Exception) -> InamiError | None:

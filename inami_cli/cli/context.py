@@ -82,6 +82,7 @@ class AppState:
             self._engine = make_engine(
                 self.database_url, busy_timeout_ms=self.settings.busy_timeout_ms, create=create
             )
+            _OPEN_ENGINES.append(self._engine)
         return self._engine
 
     @contextmanager
@@ -166,6 +167,17 @@ class AppState:
 
 
 _FALLBACK = AppState()
+_OPEN_ENGINES: list[Engine] = []
+
+
+def dispose_engines() -> None:
+    """Close every connection opened by this command.
+
+    Closing the last SQLite connection checkpoints the WAL into the database file, so the
+    file is complete on its own between commands (a plain copy of it is a valid database).
+    """
+    while _OPEN_ENGINES:
+        _OPEN_ENGINES.pop().dispose()
 
 
 def state() -> AppState:

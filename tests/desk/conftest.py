@@ -1,0 +1,36 @@
+"""A read session on the demo database (``inami init --demo``), on every backend."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture
+def demo_engine(demo_db_url: str) -> Iterator[Any]:
+    """An engine on a fresh copy of the demo database."""
+    from inami_cli.db.engine import make_engine
+
+    engine = make_engine(demo_db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def demo_session(demo_engine: Any) -> Iterator[Any]:
+    """A session on the demo database (rolled back at the end)."""
+    from sqlmodel import Session
+
+    with Session(demo_engine) as session:
+        yield session
+        session.rollback()
+
+
+def count_rows(engine: Any, table: str) -> int:
+    """Rows in *table* (to prove the desk wrote nothing)."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        return int(conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one())
