@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 
 from inami_cli import __version__
 from inami_cli.cli import audit_cmd, config_cmd, db_cmd, init_cmd
+from inami_cli.cli import desk as desk_cmd
 from inami_cli.cli.context import AppState
 from inami_cli.domain.errors import EXIT_CODE_HELP, ExitStatus, InamiError
 
@@ -143,7 +144,7 @@ app.command("init")(init_cmd.init)
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(audit_cmd.app, name="audit")
-from inami_cli.cli import desk as _desk; app.command("desk")(_desk.desk)  # noqa: E402, E702, I001
+app.command("desk")(desk_cmd.desk)
 
 # The capability areas' groups are built only when invoked (start-up time: building the
 # whole typer tree of ~120 commands costs more than a third of `import sqlmodel`).

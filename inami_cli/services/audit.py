@@ -29,7 +29,7 @@ class Actor:
 
 
 _UNKNOWN = Actor("unknown", "")
-_ACTOR: ContextVar[Actor] = ContextVar("inami_actor", default=_UNKNOWN)  # noqa: B039 (frozen)
+_ACTOR: ContextVar[Actor] = ContextVar("inami_actor", default=_UNKNOWN)
 
 
 def set_actor(operator: str, command: str) -> None:

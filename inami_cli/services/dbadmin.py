@@ -6,9 +6,9 @@ import os
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from itertools import pairwise
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 from sqlalchemy import func, text
@@ -35,7 +35,16 @@ class DbStatus:
 def initialise(engine: Engine) -> str:
     """Create or upgrade the schema to the newest revision; return it."""
     from inami_cli.db.migrate import upgrade
+    from inami_cli.db.schema import KNOWN_REVISIONS, SCHEMA_REVISION
+    from inami_cli.domain.errors import DatabaseError
 
+    current = schema_revision(engine)
+    if current is not None and current not in KNOWN_REVISIONS:
+        # Alembic would fail with "Can't locate revision": a database from a newer inami.
+        raise DatabaseError(
+            f"database schema {current} is newer than this inami knows ({SCHEMA_REVISION})",
+            hint="upgrade inami-cli",
+        )
     upgrade(engine)
     revision = schema_revision(engine)
     assert revision is not None
