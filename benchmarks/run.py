@@ -1,0 +1,891 @@
+"""Run the benchmarks of issue 9 and print one table (``make bench``, ``make bench-quick``).
+
+``python -m benchmarks.run [--quick] [--only NAME ...] [--seed N] [--output FILE]``
+
+Every scenario is a fresh process (``inami ...``, ``sqlite-utils ...`` or ``python -m
+benchmarks.floors ...``) timed with ``time.perf_counter`` around ``os.wait4``, which also
+gives the child's peak resident set size. Its floor is measured in the same run (for the
+cold-start scenarios the two are interleaved run by run, so a busy machine slows both), and
+the table shows the median wall time of the runs, the throughput, the peak RSS, the floor,
+the ratio to the floor, the target and whether it was met. Results go to
+``benchmarks/results.json`` (``--quick``: ``benchmarks/work/results-quick.json``).
+
+Data comes from ``benchmarks.generate`` (seeded; generated once into ``benchmarks/work/``
+and reused while the seed and sizes match). Databases are rebuilt on every run: the imports
+are themselves measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from benchmarks.generate import (
+    DEFAULT_SEED,
+    FULL,
+    QUICK,
+    WORK_DIR,
+    DataSet,
+    Sizes,
+    generate,
+    key_of,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results.json"
+QUICK_RESULTS = WORK_DIR / "results-quick.json"
+DAY = "2026-03-02"  # date of the one-case commands: inside the last (open) tariff period
+
+
+@dataclass(frozen=True)
+class Repeats:
+    """How many timed runs: cold start-up commands, heavy jobs, in-process search calls."""
+
+    cold: int
+    heavy: int  # at most this many runs of a heavy job ...
+    search: int
+    warmup: bool = True  # one untimed run of each cold command first (page cache)
+    heavy_budget: float = 50.0  # ... and no new run once the next would pass this (seconds)
+
+
+# Sized so that `make bench` stays under 10 minutes on 2 cores: a heavy job runs 3 times
+# when it takes under ~17 s (the targets), fewer when slower (its note then says so).
+FULL_REPEATS = Repeats(cold=10, heavy=3, search=20)
+QUICK_REPEATS = Repeats(cold=1, heavy=1, search=3, warmup=False)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One process: wall time, CPU time (user + system), peak RSS (KiB) and exit code."""
+
+    seconds: float
+    rss_kb: int
+    exit_code: int
+    cpu_seconds: float = 0.0
+
+
+@dataclass
+class Measure:
+    """The runs of one command."""
+
+    command: str
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        """Median wall time in seconds."""
+        return statistics.median(r.seconds for r in self.runs)
+
+    @property
+    def peak_rss_mb(self) -> float:
+        """Largest peak RSS of the runs, in MiB."""
+        return max(r.rss_kb for r in self.runs) / 1024
+
+    @property
+    def cpu_median(self) -> float:
+        """Median CPU time (user + system) in seconds."""
+        return statistics.median(r.cpu_seconds for r in self.runs)
+
+
+@dataclass
+class Result:
+    """One row of the table (and of ``results.json``)."""
+
+    key: str
+    scenario: str
+    size: int | None
+    unit: str
+    median_s: float
+    runs_s: list[float]
+    cpu_s: float | None  # median CPU time: less disturbed than wall time on a busy machine
+    throughput: float | None  # units per second
+    peak_rss_mb: float | None
+    floor: str
+    floor_s: float | None
+    ratio: float | None
+    target: str
+    met: bool | None  # None: no target, or a size-bound target in --quick mode
+    note: str = ""
+    command: str = ""
+
+
+class BenchError(RuntimeError):
+    """A measured command failed (unexpected exit code)."""
+
+
+def _quote(argv: Sequence[str]) -> str:
+    import shlex
+
+    return " ".join(shlex.quote(str(a)) for a in argv)
+
+
+def _tool(name: str) -> str:
+    """An executable of this virtual environment (else from PATH)."""
+    local = Path(sys.executable).parent / name
+    if local.exists():
+        return str(local)
+    found = shutil.which(name)
+    if found is None:
+        raise BenchError(f"{name} not found next to {sys.executable} nor on PATH")
+    return found
+
+
+def _copy_db(source: Path, target: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    for suffix in ("", "-wal"):
+        if Path(f"{source}{suffix}").exists():
+            shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
+
+
+def head_file(path: Path, rows: int) -> Path:
+    """The header and the first *rows* rows of a CSV (cached next to it)."""
+    target = path.with_name(f"{path.stem}-head-{rows}{path.suffix}")
+    if not target.exists():
+        partial = target.with_suffix(".part")
+        with path.open(encoding="utf-8") as source, partial.open("w", encoding="utf-8") as sink:
+            for i, line in enumerate(source):
+                if i > rows:
+                    break
+                sink.write(line)
+        partial.replace(target)
+    return target
+
+
+def machine() -> dict[str, Any]:
+    """Where the figures were taken: CPU, cores, memory, Python, SQLite, inami."""
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory_gb: float | None = None
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        inami_version = version("inami-cli")
+    except PackageNotFoundError:
+        inami_version = "unknown"
+    return {
+        "cpu": model,
+        "nproc": os.cpu_count(),
+        "memory_gb": round(memory_gb, 1) if memory_gb else None,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "inami": inami_version,
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+class Bench:
+    """Builds the databases, runs the scenarios and collects their results."""
+
+    def __init__(
+        self,
+        data: DataSet,
+        run_dir: Path,
+        repeats: Repeats,
+        *,
+        quick: bool,
+        log: Callable[[str], None],
+    ) -> None:
+        self.data = data
+        self.sizes: Sizes = data.sizes
+        self.run_dir = run_dir
+        self.repeats = repeats
+        self.quick = quick
+        self.log = log
+        self.python = sys.executable
+        self.inami = _tool("inami")
+        self.results: list[Result] = []
+        env = {k: v for k, v in os.environ.items() if not k.startswith("INAMI_")}
+        env.update(
+            INAMI_CONFIG=str(run_dir / "inami.toml"),
+            XDG_CONFIG_HOME=str(run_dir / "xdg-config"),
+            XDG_DATA_HOME=str(run_dir / "xdg-data"),
+            NO_COLOR="1",
+            PYTHONPATH=str(ROOT),
+        )
+        self.env = env
+        self._dbs: dict[str, Path] = {}
+        self._floors: dict[tuple[str, ...], Measure] = {}
+
+    # ------------------------------------------------------------------ processes
+    def spawn(
+        self,
+        argv: Sequence[str],
+        *,
+        db: Path | None = None,
+        expect: Sequence[int] = (0,),
+        stdout: Path | None = None,
+    ) -> Run:
+        """Run one process to completion; its wall time, peak RSS and exit code."""
+        env = dict(self.env)
+        if db is not None:
+            env["INAMI_DATABASE_URL"] = f"sqlite:///{db}"
+        err_path = self.run_dir / "stderr.txt"
+        with (
+            open(stdout or os.devnull, "wb") as out,
+            err_path.open("wb") as err,
+        ):
+            start = time.perf_counter()
+            proc = subprocess.Popen(
+                list(argv), stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=ROOT
+            )
+            _pid, status, usage = os.wait4(proc.pid, 0)
+            seconds = time.perf_counter() - start
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        rss = usage.ru_maxrss // (1024 if sys.platform == "darwin" else 1)  # bytes on macOS
+        if code not in expect:
+            tail = err_path.read_text(encoding="utf-8", errors="replace")[-2000:]
+            raise BenchError(f"{_quote(argv)} exited {code} (expected {list(expect)}):\n{tail}")
+        return Run(seconds, rss, code, usage.ru_utime + usage.ru_stime)
+
+    def repeat(self, command: Sequence[str], once: Callable[[], Run]) -> Measure:
+        """Runs of a heavy job: at least one, at most ``repeats.heavy``, and no new run once
+        the time spent plus one more run would pass ``repeats.heavy_budget``."""
+        measure = Measure(_quote(command))
+        spent = 0.0
+        while len(measure.runs) < self.repeats.heavy:
+            if measure.runs and spent + measure.median > self.repeats.heavy_budget:
+                break
+            run = once()
+            measure.runs.append(run)
+            spent += run.seconds
+        return measure
+
+    def inami_argv(self, *args: str) -> list[str]:
+        """``inami ARGS`` with this environment's executable."""
+        return [self.inami, *args]
+
+    def interleaved(
+        self,
+        argv: Sequence[str],
+        floor_argv: Sequence[str],
+        runs: int,
+        *,
+        db: Path | None = None,
+        expect: Sequence[int] = (0,),
+    ) -> tuple[Measure, Measure]:
+        """Cold runs of a command and its floor, alternated, after one untimed warm-up.
+
+        Without warm-up (--quick) a floor is measured once and shared by the scenarios
+        that use it: quick mode checks that everything runs, not the figures.
+        """
+        measure = Measure(_quote(argv))
+        key = tuple(floor_argv)
+        if not self.repeats.warmup and key in self._floors:
+            for _ in range(runs):
+                measure.runs.append(self.spawn(argv, db=db, expect=expect))
+            return measure, self._floors[key]
+        if self.repeats.warmup:
+            self.spawn(argv, db=db, expect=expect)
+            self.spawn(floor_argv)
+        floor = Measure(_quote(floor_argv))
+        for _ in range(runs):
+            floor.runs.append(self.spawn(floor_argv))
+            measure.runs.append(self.spawn(argv, db=db, expect=expect))
+        self._floors[key] = floor
+        return measure, floor
+
+    def add(
+        self,
+        key: str,
+        scenario: str,
+        measure: Measure,
+        *,
+        floor_name: str,
+        floor: Measure | None,
+        target: str,
+        check: Callable[[Result], bool] | None,
+        size: int | None = None,
+        unit: str = "",
+        size_bound: bool = False,
+        note: str = "",
+        median: float | None = None,
+        runs: list[float] | None = None,
+        floor_median: float | None = None,
+    ) -> Result:
+        """Record one result; *check* decides ``met`` (skipped for size-bound targets in
+        --quick mode, where sizes are tiny)."""
+        value = measure.median if median is None else median
+        floor_s = floor.median if floor is not None else floor_median
+        result = Result(
+            key=key,
+            scenario=scenario,
+            size=size,
+            unit=unit,
+            median_s=value,
+            runs_s=[r.seconds for r in measure.runs] if runs is None else runs,
+            cpu_s=measure.cpu_median if median is None and measure.runs else None,
+            throughput=(size / value) if size and value > 0 else None,
+            peak_rss_mb=round(measure.peak_rss_mb, 1) if measure.runs else None,
+            floor=floor_name,
+            floor_s=floor_s,
+            ratio=(value / floor_s) if floor_s else None,
+            target=target,
+            met=None,
+            note=note,
+            command=measure.command,
+        )
+        if len(result.runs_s) < self.repeats.heavy:
+            runs_text = f"{len(result.runs_s)} run{'s' if len(result.runs_s) > 1 else ''}"
+            result.note = "; ".join(filter(None, [note, f"{runs_text} (time budget)"]))
+        if check is not None and not (size_bound and self.quick):
+            result.met = bool(check(result))
+        self.results.append(result)
+        self.log(f"  {scenario}: {value:.3f} s" + (f" (floor {floor_s:.3f} s)" if floor_s else ""))
+        return result
+
+    # ------------------------------------------------------------------ databases
+    def fresh(self, name: str, template: Path | None) -> Path:
+        """A database file in the run directory, copied from *template* (or absent)."""
+        path = self.run_dir / name
+        if template is None:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        else:
+            _copy_db(template, path)
+        return path
+
+    def empty_db(self) -> Path:
+        """A database at the current schema with the reference data (``inami init``)."""
+        if "empty" not in self._dbs:
+            path = self.fresh("empty.db", None)
+            self.spawn(self.inami_argv("init"), db=path)
+            self._dbs["empty"] = path
+        return self._dbs["empty"]
+
+    def import_tariffs(self, db: Path) -> Run:
+        """``inami nomenclature import tariffs.csv`` into *db*."""
+        argv = self.inami_argv("nomenclature", "import", str(self.data.path("tariffs.csv")))
+        return self.spawn(argv, db=db)
+
+    def nomenclature_db(self) -> Path:
+        """The generated nomenclature (built untimed when its scenario did not run)."""
+        if "nomenclature" not in self._dbs:
+            path = self.fresh("nomenclature.db", self.empty_db())
+            self.import_tariffs(path)
+            self._dbs["nomenclature"] = path
+        return self._dbs["nomenclature"]
+
+    def import_file(self, group: str, db: Path, csv_name: str) -> Run:
+        """``inami person|entitlement import FILE`` into *db*."""
+        return self.spawn(self.inami_argv(group, "import", str(self.data.path(csv_name))), db=db)
+
+    def persons_only_db(self) -> Path:
+        """Nomenclature + every person and affiliation (no entitlements)."""
+        if "persons_only" not in self._dbs:
+            path = self.fresh("persons-only.db", self.nomenclature_db())
+            self.import_file("person", path, "persons.csv")
+            self._dbs["persons_only"] = path
+        return self._dbs["persons_only"]
+
+    def register_db(self) -> Path:
+        """Nomenclature + the whole register (persons, affiliations, entitlements)."""
+        if "register" not in self._dbs:
+            path = self.fresh("register.db", self.persons_only_db())
+            self.import_file("entitlement", path, "entitlements.csv")
+            self._dbs["register"] = path
+        return self._dbs["register"]
+
+    def reimbursement_db(self) -> Path:
+        """Nomenclature + the register of the reimbursement batch (the first persons)."""
+        if "reimbursement" not in self._dbs:
+            path = self.fresh("reimbursement.db", self.nomenclature_db())
+            self.import_file("person", path, "register-persons.csv")
+            self.import_file("entitlement", path, "register-entitlements.csv")
+            self._dbs["reimbursement"] = path
+        return self._dbs["reimbursement"]
+
+    # ------------------------------------------------------------------ scenarios
+    def floor_import(self, csv_name: str) -> Measure:
+        """Bare ``sqlite3`` executemany of a CSV into a plain table, *runs* times."""
+        path = self.run_dir / "floor.db"
+        argv = [self.python, "-m", "benchmarks.floors", "executemany"]
+        argv += [str(self.data.path(csv_name)), str(path)]
+
+        def once() -> Run:
+            self.fresh("floor.db", None)
+            return self.spawn(argv)
+
+        return self.repeat(argv, once)
+
+    def cold(self, key: str, scenario: str, *args: str, db: Path | None, floor: str) -> None:
+        """A cold one-shot command against ``python -c "import <floor>"``."""
+        floor_argv = [self.python, "-c", f"import {floor}"]
+        measure, floor_measure = self.interleaved(
+            self.inami_argv(*args), floor_argv, self.repeats.cold, db=db
+        )
+        limit = 2.0 if floor == "typer" else 1.3
+        self.add(
+            key,
+            scenario,
+            measure,
+            floor_name=f'python -c "import {floor}"',
+            floor=floor_measure,
+            target=f"≤ {limit:g}× floor",
+            check=lambda r: r.ratio is not None and r.ratio <= limit,
+        )
+
+    def scenario_help(self) -> None:
+        """``inami --help`` cold."""
+        self.cold("help", "inami --help (cold)", "--help", db=None, floor="typer")
+
+    def scenario_version(self) -> None:
+        """``inami --version`` cold."""
+        self.cold("version", "inami --version (cold)", "--version", db=None, floor="typer")
+
+    def scenario_tariff_import(self) -> None:
+        """200 000 tariff rows: inami vs sqlite-utils (peer) vs executemany (floor)."""
+        rows = self.sizes.tariff_rows
+        tariffs = str(self.data.path("tariffs.csv"))
+        path = self.run_dir / "nomenclature.db"
+        empty = self.empty_db()
+        measure = self.repeat(
+            self.inami_argv("nomenclature", "import", tariffs),
+            lambda: self.import_tariffs(self.fresh("nomenclature.db", empty)),
+        )
+        self._dbs["nomenclature"] = path
+        peer_db = self.run_dir / "peer.db"
+        # sqlite-utils as a user runs it: column types detected, its default batch size
+        peer_argv = [_tool("sqlite-utils"), "insert", str(peer_db), "tariffs", tariffs, "--csv"]
+        peer = self.repeat(peer_argv, lambda: self.spawn(peer_argv, db=self.fresh("peer.db", None)))
+        floor = self.floor_import("tariffs.csv")
+        self.add(
+            "tariff-import",
+            "nomenclature import (tariff rows)",
+            measure,
+            floor_name="sqlite3 executemany",
+            floor=floor,
+            size=rows,
+            unit="rows",
+            target=f"≤ 5 s and ≤ peer ({peer.median:.2f} s)",
+            check=lambda r: r.median_s <= 5.0 and r.median_s <= peer.median,
+            size_bound=True,
+        )
+        self.add(
+            "tariff-import-peer",
+            "peer: sqlite-utils insert --csv",
+            peer,
+            floor_name="sqlite3 executemany",
+            floor=floor,
+            size=rows,
+            unit="rows",
+            target="—",
+            check=None,
+        )
+
+    def scenario_person_import(self) -> None:
+        """1 000 000 persons (their affiliation rows) into a database with the nomenclature."""
+        template = self.nomenclature_db()
+        measure = self.repeat(
+            self.inami_argv("person", "import", str(self.data.path("persons.csv"))),
+            lambda: self.import_file(
+                "person", self.fresh("persons-only.db", template), "persons.csv"
+            ),
+        )
+        self._dbs["persons_only"] = self.run_dir / "persons-only.db"
+        floor = self.floor_import("persons.csv")
+        self.add(
+            "person-import",
+            "person import (persons)",
+            measure,
+            floor_name="sqlite3 executemany",
+            floor=floor,
+            size=self.sizes.persons,
+            unit="persons",
+            target="≥ 50 000 persons/s",
+            check=lambda r: r.throughput is not None and r.throughput >= 50_000,
+            size_bound=True,
+            note=f"{self.data.counts.get('person_rows', 0)} affiliation rows",
+        )
+
+    def scenario_entitlement_import(self) -> None:
+        """The entitlements of the million persons (BIM, DMG, chronic, third party)."""
+        rows = self.data.counts.get("entitlement_rows", 0)
+        template = self.persons_only_db()
+        measure = self.repeat(
+            self.inami_argv("entitlement", "import", str(self.data.path("entitlements.csv"))),
+            lambda: self.import_file(
+                "entitlement", self.fresh("register.db", template), "entitlements.csv"
+            ),
+        )
+        self._dbs["register"] = self.run_dir / "register.db"
+        floor = self.floor_import("entitlements.csv")
+        self.add(
+            "entitlement-import",
+            "entitlement import (rows)",
+            measure,
+            floor_name="sqlite3 executemany",
+            floor=floor,
+            size=rows,
+            unit="rows",
+            target="—",
+            check=None,
+        )
+
+    def scenario_show(self) -> None:
+        """``inami nomenclature show CODE --date D`` cold, full nomenclature."""
+        code = self.data.samples["code"]
+        db = self.nomenclature_db()
+        self.cold(
+            "show", "nomenclature show (cold)", "nomenclature", "show", code, "--date", DAY,
+            db=db, floor="sqlmodel",
+        )  # fmt: skip
+
+    def scenario_insured(self) -> None:
+        """``inami insured NISS --date D`` cold, register of a million persons."""
+        niss = self.data.samples["niss"]
+        db = self.register_db()
+        self.cold(
+            "insured", "insured NISS (cold)", "insured", niss, "--date", DAY, db=db,
+            floor="sqlmodel",
+        )  # fmt: skip
+
+    def scenario_reimburse(self) -> None:
+        """``inami reimburse CODE --date D --regime preferential --dmg --age 40`` cold."""
+        code = self.data.samples["code"]
+        db = self.nomenclature_db()
+        self.cold(
+            "reimburse", "reimburse CODE --regime (cold)", "reimburse", code, "--date", DAY,
+            "--regime", "preferential", "--dmg", "--age", "40", db=db, floor="sqlmodel",
+        )  # fmt: skip
+
+    def scenario_reimburse_niss(self) -> None:
+        """``inami reimburse CODE --date D --niss N`` cold: the person looked up."""
+        code, niss = self.data.samples["code"], self.data.samples["niss"]
+        db = self.reimbursement_db()
+        self.cold(
+            "reimburse-niss", "reimburse CODE --niss (cold)", "reimburse", code, "--date", DAY,
+            "--niss", niss, db=db, floor="sqlmodel",
+        )  # fmt: skip
+
+    def scenario_search_cold(self) -> None:
+        """``inami nomenclature search "consultation medecin"`` cold (start-up included)."""
+        db = self.nomenclature_db()
+        floor_argv = [self.python, "-c", "import sqlmodel"]
+        argv = self.inami_argv("nomenclature", "search", self.data.search_queries[0])
+        measure, floor = self.interleaved(argv, floor_argv, self.repeats.cold, db=db)
+        self.add(
+            "search-cold",
+            "nomenclature search (cold)",
+            measure,
+            floor_name='python -c "import sqlmodel"',
+            floor=floor,
+            target="—",
+            check=None,
+        )
+
+    def _search_times(self, command: str, target: str) -> tuple[Run, dict[str, list[float]]]:
+        argv = [self.python, "-m", "benchmarks.floors", command, str(self.repeats.search)]
+        argv += [target, *self.data.search_queries]
+        out = self.run_dir / "search.json"
+        run = self.spawn(argv, stdout=out)
+        times: dict[str, list[float]] = json.loads(out.read_text(encoding="utf-8"))["times"]
+        return run, times
+
+    def scenario_search(self) -> None:
+        """``services.nomenclature.search`` on a warm session, several queries."""
+        db = self.nomenclature_db()
+        run, times = self._search_times("search-warm", f"sqlite:///{db}")
+        _floor_run, floor_times = self._search_times("search-sqlite", str(db))
+        every = [t for runs in times.values() for t in runs]
+        per_query = {q: statistics.median(runs) for q, runs in times.items()}
+        worst = max(per_query, key=lambda q: per_query[q])
+        floor_every = [t for runs in floor_times.values() for t in runs]
+        measure = Measure(f"services.nomenclature.search x {len(every)} (warm)", [run])
+        self.add(
+            "search",
+            "nomenclature search (warm, per query)",
+            measure,
+            floor_name="bare sqlite3 LIKE scan",
+            floor=None,
+            floor_median=statistics.median(floor_every),
+            median=statistics.median(every),
+            runs=every,
+            size=self.sizes.codes,
+            unit="codes",
+            target="≤ 50 ms (slowest query)",
+            check=lambda r: per_query[worst] <= 0.050,
+            size_bound=True,
+            note=f"slowest query {worst!r}: {per_query[worst] * 1000:.1f} ms; "
+            f"{len(times)} queries x {self.repeats.search}",
+        )
+        # throughput of a search is not meaningful: codes scanned per second would mislead
+        self.results[-1].throughput = None
+
+    def batch(
+        self,
+        key: str,
+        scenario: str,
+        group: str,
+        csv_name: str,
+        rows: int,
+        db: Path,
+        extra: Sequence[str] = (),
+    ) -> None:
+        """A streaming batch at full size (*heavy* runs) and at a tenth (memory flatness)."""
+        out = self.run_dir / "batch-out.csv"
+
+        def argv(path: Path) -> list[str]:
+            return self.inami_argv(
+                group, "batch", str(path), *extra, "--out", str(out), "--format", "csv"
+            )
+
+        source = self.data.path(csv_name)
+        small_rows = max(rows // 10, 1)
+        small = self.spawn(argv(head_file(source, small_rows)), db=db, expect=(0, 1))
+        measure = self.repeat(argv(source), lambda: self.spawn(argv(source), db=db, expect=(0, 1)))
+        fargv = [self.python, "-m", "benchmarks.floors", "passthrough", str(source), str(out)]
+        floor = self.repeat(fargv, lambda: self.spawn(fargv))
+        small_mb, full_mb = small.rss_kb / 1024, measure.peak_rss_mb
+        flat = full_mb <= small_mb * 1.10
+        self.add(
+            key,
+            scenario,
+            measure,
+            floor_name="csv read + write (Python)",
+            floor=floor,
+            size=rows,
+            unit="rows",
+            target="≥ 100 000 rows/s, flat memory",
+            check=lambda r: r.throughput is not None and r.throughput >= 100_000 and flat,
+            size_bound=True,
+            note=f"peak RSS {small_mb:.0f} MB at {small_rows} rows, {full_mb:.0f} MB at "
+            f"{rows} rows ({'flat' if flat else 'grows'})",
+        )
+
+    def scenario_reimburse_batch(self) -> None:
+        """``inami reimburse batch cases.csv`` over a register of the first persons."""
+        self.batch(
+            "reimburse-batch",
+            "reimburse batch (cases)",
+            "reimburse",
+            "cases.csv",
+            self.sizes.cases,
+            self.reimbursement_db(),
+        )
+
+    def scenario_insured_batch(self) -> None:
+        """``inami insured batch niss.csv`` against the register of a million persons."""
+        self.batch(
+            "insured-batch",
+            "insured batch (NISS lines)",
+            "insured",
+            "niss.csv",
+            self.sizes.niss_lines,
+            self.register_db(),
+            extra=("--date", DAY),
+        )
+
+
+# In this order: the imports build the databases the later scenarios read.
+SCENARIOS: tuple[tuple[str, Callable[[Bench], None]], ...] = (
+    ("help", Bench.scenario_help),
+    ("version", Bench.scenario_version),
+    ("tariff-import", Bench.scenario_tariff_import),
+    ("person-import", Bench.scenario_person_import),
+    ("entitlement-import", Bench.scenario_entitlement_import),
+    ("show", Bench.scenario_show),
+    ("insured", Bench.scenario_insured),
+    ("reimburse", Bench.scenario_reimburse),
+    ("reimburse-niss", Bench.scenario_reimburse_niss),
+    ("search", Bench.scenario_search),
+    ("search-cold", Bench.scenario_search_cold),
+    ("reimburse-batch", Bench.scenario_reimburse_batch),
+    ("insured-batch", Bench.scenario_insured_batch),
+)
+
+
+def select(only: Sequence[str]) -> list[tuple[str, Callable[[Bench], None]]]:
+    """Scenarios whose key contains one of *only* (all when empty)."""
+    if not only:
+        return list(SCENARIOS)
+    chosen = [(k, f) for k, f in SCENARIOS if any(name in k for name in only)]
+    if not chosen:
+        known = ", ".join(k for k, _ in SCENARIOS)
+        raise SystemExit(f"benchmarks: no scenario matches {', '.join(only)} (known: {known})")
+    return chosen
+
+
+# ------------------------------------------------------------------ output
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}".replace(",", " ")
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
+
+
+COLUMNS = (
+    "scenario", "size", "median", "CPU", "throughput", "peak RSS", "floor", "floor time",
+    "ratio", "target", "met",
+)  # fmt: skip
+_RIGHT = {"size", "median", "CPU", "throughput", "peak RSS", "floor time", "ratio"}
+
+
+def cells(r: Result) -> tuple[str, ...]:
+    """One result as the texts of ``COLUMNS``."""
+    return (
+        r.scenario,
+        _number(r.size) if r.size else "—",
+        _seconds(r.median_s),
+        _seconds(r.cpu_s),
+        f"{_number(r.throughput)} {r.unit}/s" if r.throughput else "—",
+        f"{r.peak_rss_mb:.0f} MB" if r.peak_rss_mb is not None else "—",
+        r.floor,
+        _seconds(r.floor_s),
+        f"{r.ratio:.2f}×" if r.ratio is not None else "—",
+        r.target,
+        "—" if r.met is None else ("yes" if r.met else "NO"),
+    )
+
+
+def table(results: Sequence[Result]) -> str:
+    """The results as a fixed-width text table."""
+    lines = [COLUMNS, *(cells(r) for r in results)]
+    widths = [max(len(row[i]) for row in lines) for i in range(len(COLUMNS))]
+    out = []
+    for n, row in enumerate(lines):
+        texts = [
+            text.rjust(width) if name in _RIGHT else text.ljust(width)
+            for name, text, width in zip(COLUMNS, row, widths, strict=True)
+        ]
+        out.append("  ".join(texts).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def markdown(results: Sequence[Result]) -> str:
+    """The results as a Markdown table (for the README's Performance section)."""
+    rows = ["| " + " | ".join(COLUMNS) + " |"]
+    rows.append("|" + "|".join("---:" if c in _RIGHT else "---" for c in COLUMNS) + "|")
+    rows.extend("| " + " | ".join(cells(r)) + " |" for r in results)
+    return "\n".join(rows)
+
+
+# ------------------------------------------------------------------ entry point
+
+
+def run_benchmarks(
+    *,
+    quick: bool = False,
+    only: Sequence[str] = (),
+    seed: int = DEFAULT_SEED,
+    work_dir: Path = WORK_DIR,
+    output: Path | None = None,
+    sizes: Sizes | None = None,
+    repeats: Repeats | None = None,
+    log: Callable[[str], None] = lambda message: None,
+) -> dict[str, Any]:
+    """Generate (or reuse) the data, run the chosen scenarios, write and return the report."""
+    started = time.perf_counter()
+    chosen_sizes = sizes or (QUICK if quick else FULL)
+    chosen_repeats = repeats or (QUICK_REPEATS if quick else FULL_REPEATS)
+    at_start = machine()
+    data = generate(chosen_sizes, seed, work_dir=work_dir, log=log)
+    generated = time.perf_counter() - started
+    run_dir = work_dir / f"run-{key_of(seed, chosen_sizes)}"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True)
+    bench = Bench(data, run_dir, chosen_repeats, quick=quick, log=log)
+    for key, scenario in select(only):
+        log(f"{key} ...")
+        scenario(bench)
+    report: dict[str, Any] = {
+        "taken_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "mode": "quick" if quick else "full",
+        "seed": seed,
+        "sizes": asdict(chosen_sizes),
+        "counts": data.counts,
+        "repeats": asdict(chosen_repeats),
+        "machine": at_start,
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        "data_seconds": round(generated, 2),
+        "total_seconds": round(time.perf_counter() - started, 2),
+        "results": [asdict(r) for r in bench.results],
+    }
+    target = output or (QUICK_RESULTS if quick else RESULTS)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    report["output"] = str(target)
+    shutil.rmtree(run_dir, ignore_errors=True)  # databases of several GB; the data stays
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m benchmarks.run [--quick] [--only NAME ...]``: print the table."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description="Benchmarks.")
+    parser.add_argument("--quick", action="store_true", help="Tiny sizes, one run each.")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="Only scenarios whose key contains NAME (repeatable): "
+        + ", ".join(k for k, _ in SCENARIOS),
+    )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Data seed.")
+    parser.add_argument("--output", type=Path, help="Results JSON (default benchmarks/...).")
+    parser.add_argument(
+        "--work-dir", type=Path, default=WORK_DIR, help="Data and databases (git-ignored)."
+    )
+    parser.add_argument("--markdown", action="store_true", help="Also print a Markdown table.")
+    args = parser.parse_args(argv)
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    report = run_benchmarks(
+        quick=args.quick,
+        only=args.only,
+        seed=args.seed,
+        work_dir=args.work_dir,
+        output=args.output,
+        log=log,
+    )
+    results = [Result(**r) for r in report["results"]]
+    m = report["machine"]
+    print(
+        f"\ninami {m['inami']} on {m['cpu']}, {m['nproc']} CPUs, {m['memory_gb']} GB, "
+        f"Python {m['python']}, SQLite {m['sqlite']} ({report['mode']} sizes, "
+        f"{report['total_seconds']:.0f} s in all; load {m['load_average_at_start']})\n"
+    )
+    print(table(results))
+    for r in results:
+        if r.note:
+            print(f"  {r.scenario}: {r.note}")
+    if args.markdown:
+        print("\n" + markdown(results))
+    print(f"\nresults written to {report['output']}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

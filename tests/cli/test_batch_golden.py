@@ -1,0 +1,136 @@
+"""The batch commands write exactly the bytes they wrote when their output was frozen.
+
+``tests/data/make_batch_golden.py`` made the mixed inputs (every demo code around each
+boundary, persons by NISS and profiles given, every provider, amounts, bad rows) and froze
+what ``reimburse batch`` and ``insured batch`` wrote for them: data, warnings, summary and
+exit code. Any speed-up (caches, pre-rendered fragments, worker processes) must keep them.
+The variants with a small ``chunk`` run the parallel path on these small inputs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One frozen run: the command's arguments after ``inami``, its input, its settings."""
+
+    name: str
+    args: tuple[str, ...]
+    input: str  # a file name in tests/data
+    language: str = "fr"
+    out_file: bool = False  # --out FILE (else stdout)
+    stdin: bool = True  # read '-' (else the file's path, shown as <input> in warnings)
+
+
+REIMBURSE = "batch_reimburse_mixed.csv"
+INSURED = "batch_insured_mixed.txt"
+VARIANTS = (
+    Variant("reimburse-csv", ("reimburse", "batch", "-", "--format", "csv"), REIMBURSE),
+    Variant("reimburse-ndjson", ("reimburse", "batch", "-", "--format", "json"), REIMBURSE),
+    Variant(
+        "reimburse-nl-out",
+        ("reimburse", "batch", "<input>", "--format", "ndjson"),
+        REIMBURSE,
+        language="nl",
+        out_file=True,
+        stdin=False,
+    ),
+    Variant("reimburse-table", ("reimburse", "batch", "<input>"), REIMBURSE, stdin=False),
+    Variant("insured-csv", ("insured", "batch", "-", "--date", "2026-03-02"), INSURED),
+    Variant(
+        "insured-ndjson",
+        ("insured", "batch", "<input>", "--date", "2026-03-02", "--format", "ndjson"),
+        INSURED,
+        out_file=True,
+        stdin=False,
+    ),
+    # last: it writes care records into the database
+    Variant(
+        "reimburse-record", ("reimburse", "batch", "-", "--record", "--format", "csv"), REIMBURSE
+    ),
+)
+
+
+def expected_path(variant: Variant) -> Path:
+    """Where the frozen output of *variant* is kept."""
+    return DATA / f"batch_golden_{variant.name}.txt"
+
+
+def run_variant(variant: Variant, db_url: str, tmp: Path) -> tuple[str, str, int]:
+    """(data written, stderr, exit code) of one variant, paths replaced by placeholders."""
+    from typer.testing import CliRunner
+
+    from inami_cli.cli.app import run
+
+    source = DATA / variant.input
+    config = tmp / f"inami-{variant.language}.toml"
+    config.write_text(f'[locale]\nlanguage = "{variant.language}"\n', encoding="utf-8")
+    out = tmp / "results.out"
+    out.unlink(missing_ok=True)
+    args = [a.replace("<input>", str(source)) for a in variant.args]
+    if variant.out_file:
+        args += ["--out", str(out)]
+    text = source.read_text(encoding="utf-8") if variant.stdin else None
+    runner = CliRunner()
+    with runner.isolation(input=text, env={"INAMI_CONFIG": str(config)}) as streams:
+        import sys
+
+        code = run(["--db", db_url, *args])
+        sys.stdout.flush()
+        sys.stderr.flush()
+        stdout = streams[0].getvalue().decode("utf-8")
+        stderr = streams[1].getvalue().decode("utf-8")
+    if variant.out_file:  # the summary may be on stdout: keep both
+        stdout = f"{stdout}--- {out.name}\n{out.read_text(encoding='utf-8')}"
+    return stdout, stderr.replace(str(source), "<input>"), code
+
+
+def _frozen(variant: Variant) -> str:
+    return expected_path(variant).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("chunk", [None, 97], ids=["serial", "parallel"])
+@pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
+def test_batch_output_is_byte_identical(
+    variant: Variant,
+    chunk: int | None,
+    demo_db_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if chunk is not None:
+        # small chunks and no size threshold: the worker processes run on this small input
+        monkeypatch.setenv("INAMI_BATCH_CHUNK", str(chunk))
+        monkeypatch.setenv("INAMI_BATCH_MIN_ROWS", "0")
+    stdout, stderr, code = run_variant(variant, demo_db_url, tmp_path)
+    got = f"exit {code}\n--- stderr\n{stderr}--- stdout\n{stdout}"
+    expected = _frozen(variant)
+    if got != expected:  # show the first differing line, not two 300 kB strings
+        for n, (a, b) in enumerate(zip(got.splitlines(), expected.splitlines(), strict=False)):
+            assert a == b, f"{variant.name}: line {n + 1} differs"
+        assert got.count("\n") == expected.count("\n"), f"{variant.name}: line counts differ"
+    assert got == expected
+
+
+def test_the_golden_inputs_cover_the_cases() -> None:
+    """The frozen runs contain refusals, row errors and every status (no vacuous files)."""
+    csv_run = _frozen(VARIANTS[0])
+    assert "exit 1" in csv_run
+    for needle in (",refused,9", ",ok,", "is not in the nomenclature", "deceased"):
+        assert needle in csv_run, needle
+    assert re.search(r"^inami: warning: -:\d+: ", csv_run, re.M)  # row errors name their line
+    assert ",002," not in csv_run  # no history without --record ...
+    record_run = _frozen(VARIANTS[-1])
+    assert "recorded" in record_run and "--record needs a niss" in record_run
+    insured = _frozen(VARIANTS[4])
+    assert ",yes,300," in insured and "unknown" in insured and "bad check digits" in insured
+    assert os.path.getsize(DATA / REIMBURSE) > 50_000

@@ -1,0 +1,31 @@
+"""The command tree of ``inami``, walked from the typer app (shared by the fuzz and audit
+tests, so a new command is fuzzed and must be classified as soon as it is registered)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def leaf_commands() -> dict[tuple[str, ...], Any]:
+    """Every runnable command by its path, e.g. ``("nomenclature", "key-letter", "set")``."""
+    import typer.main
+
+    from inami_cli.cli.app import app
+
+    found: dict[tuple[str, ...], Any] = {}
+
+    def walk(command: Any, path: tuple[str, ...]) -> None:
+        subs = getattr(command, "commands", None)
+        if subs:
+            for name, sub in subs.items():
+                walk(sub, (*path, name))
+        else:
+            found[path] = command
+
+    walk(typer.main.get_command(app), ())
+    return found
+
+
+def param_names(command: Any) -> list[tuple[str, Any]]:
+    """``(name, click parameter)`` for each parameter of a command."""
+    return [(p.name or "", p) for p in command.params]
