@@ -6,6 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 
+def set_tariff_argv(code: str = "101076") -> list[str]:
+    """A small write every reliability test can repeat: a new open tariff period in 2030."""
+    return [
+        *("nomenclature", "set-tariff", code, "--from", "2030-01-01"),
+        *("--fee", "50.00", "--reimbursement", "any=10.00"),
+    ]
+
+
 def leaf_commands() -> dict[tuple[str, ...], Any]:
     """Every runnable command by its path, e.g. ``("nomenclature", "key-letter", "set")``."""
     import typer.main

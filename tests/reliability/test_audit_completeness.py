@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Cli
-from tests.reliability.commands import leaf_commands
+from tests.reliability.commands import leaf_commands, set_tariff_argv
 from tests.reliability.conftest import copy_db, persons_csv, snapshot, tariff_csv, valid_code
 
 pytestmark = pytest.mark.slow
@@ -87,19 +87,7 @@ WRITES: dict[tuple[str, ...], Recipe] = {
         ["nomenclature", "update", "101076", "--label-fr", "Consultation (audit test)"]
     ],
     ("nomenclature", "retire"): [["nomenclature", "retire", "101010", "--from", "2027-01-01"]],
-    ("nomenclature", "set-tariff"): [
-        [
-            "nomenclature",
-            "set-tariff",
-            "101076",
-            "--from",
-            "2030-01-01",
-            "--fee",
-            "50.00",
-            "--reimbursement",
-            "any=10.00",
-        ],
-    ],
+    ("nomenclature", "set-tariff"): [set_tariff_argv()],
     ("nomenclature", "import"): [["nomenclature", "import", "tariffs.csv"]],
     ("nomenclature", "index"): [["nomenclature", "index", "--rate", "2", "--from", "2027-01-01"]],
     ("nomenclature", "key-letter", "set"): [

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.reliability.commands import set_tariff_argv
 from tests.reliability.conftest import (
     count,
     finish,
@@ -64,19 +65,7 @@ def test_backup_during_a_big_import_is_consistent_and_restores(demo_file: Path, 
 def test_backups_while_writers_come_and_go_all_pass_db_check(demo_file: Path, tmp_path: Path):
     env = proc_env(f"sqlite:///{demo_file}")
     writers = [
-        spawn_inami(
-            "nomenclature",
-            "set-tariff",
-            code,
-            "--from",
-            "2030-01-01",
-            "--fee",
-            "50.00",
-            "--reimbursement",
-            "any=10.00",
-            env=env,
-        )
-        for code in ("101076", "101010", "101032")
+        spawn_inami(*set_tariff_argv(code), env=env) for code in ("101076", "101010", "101032")
     ]
     copies = []
     for i in range(3):

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Cli
+from tests.reliability.commands import set_tariff_argv
 from tests.reliability.conftest import (
     assert_clean_failure,
     finish,
@@ -193,18 +194,7 @@ def test_a_writer_gives_up_with_exit_6_after_the_busy_timeout(demo_db_url: str, 
     members.write_text(persons_csv(range(50)), encoding="utf-8")
     before = _counts(demo_db_url)
     with _write_transaction_held(demo_db_url):
-        tariff = run_inami(
-            "nomenclature",
-            "set-tariff",
-            "101076",
-            "--from",
-            "2030-01-01",
-            "--fee",
-            "50.00",
-            "--reimbursement",
-            "any=10.00",
-            env=env,
-        )
+        tariff = run_inami(*set_tariff_argv(), env=env)
         imported = run_inami("person", "import", str(members), env=env)
     for result in (tariff, imported):
         assert result.returncode == 6, result.stderr
@@ -232,18 +222,7 @@ def test_a_writer_waits_for_a_short_transaction_within_the_timeout(demo_db_url: 
     holder.start()
     try:
         assert held.wait(timeout=60)
-        proc = spawn_inami(
-            "nomenclature",
-            "set-tariff",
-            "101076",
-            "--from",
-            "2030-01-01",
-            "--fee",
-            "50.00",
-            "--reimbursement",
-            "any=10.00",
-            env=proc_env(demo_db_url),
-        )
+        proc = spawn_inami(*set_tariff_argv(), env=proc_env(demo_db_url))
         time.sleep(1.0)  # the writer starts and queues meanwhile (no assertion on timing)
     finally:
         release.set()

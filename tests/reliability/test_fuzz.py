@@ -21,6 +21,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from inami_cli.domain.nomenclature import TARIFF_COLUMNS
+from inami_cli.services.insurability import ENTITLEMENT_COLUMNS, PERSON_COLUMNS
+from inami_cli.services.reimbursement import BATCH_INPUT_COLUMNS
 from tests.conftest import Cli, CliResult
 from tests.reliability.commands import leaf_commands, param_names
 from tests.reliability.conftest import copy_db, niss_for, valid_code
@@ -323,51 +326,12 @@ def test_generated_command_lines_never_crash(path: tuple[str, ...], fuzz_cli: Cl
 
 # ---------------------------------------------------------------- import files
 
-NOMENCLATURE = [
-    "code",
-    "valid_from",
-    "valid_to",
-    "fee",
-    "regime",
-    "dmg",
-    "age_from",
-    "age_to",
-    "chronic",
-    "reimbursement",
-    "key_terms",
-    "label_fr",
-    "label_nl",
-    "article",
-    "source",
-    "category",
-]
-PERSONS = [
-    "niss",
-    "last_name",
-    "first_name",
-    "insurer_code",
-    "member_number",
-    "quality",
-    "titular_niss",
-    "ct1",
-    "ct2",
-    "valid_from",
-    "valid_to",
-    "death_date",
-]
-ENTITLEMENTS = ["niss", "kind", "valid_from", "valid_to", "detail"]
-CASES = [
-    "code",
-    "date",
-    "niss",
-    "regime",
-    "dmg",
-    "age",
-    "chronic",
-    "provider",
-    "charged",
-    "setting",
-]
+# The columns the importers read, from the code itself (a renamed column stays fuzzed); an
+# extra column the member-file importer ignores (``death_date``) is fuzzed too.
+NOMENCLATURE = list(TARIFF_COLUMNS)
+PERSONS = [*PERSON_COLUMNS, "death_date"]
+ENTITLEMENTS = list(ENTITLEMENT_COLUMNS)
+CASES = [c for c in BATCH_INPUT_COLUMNS if c != "bim_automatic"]
 INSURED = ["niss", "date"]
 VOTE_FILE = ["group", "for", "against", "abstain"]
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PG_SKIP_REASON, PG_URL
+from tests.reliability.commands import set_tariff_argv
 from tests.reliability.conftest import (
     finish,
     persons_csv,
@@ -100,17 +101,7 @@ COMMANDS = [
     ["nomenclature", "show", "101076"],
     ["audit", "log"],
     ["person", "import", "members.csv"],
-    [
-        "nomenclature",
-        "set-tariff",
-        "101076",
-        "--from",
-        "2030-01-01",
-        "--fee",
-        "50",
-        "--reimbursement",
-        "any=10",
-    ],
+    set_tariff_argv(),
 ]
 
 
@@ -165,19 +156,7 @@ def test_a_password_never_appears_in_the_audit_log_or_data(tmp_path: Path):
         outputs = []
         for args in (
             ["--config", str(config), "init", "--demo"],
-            [
-                "--config",
-                str(config),
-                "nomenclature",
-                "set-tariff",
-                "101076",
-                "--from",
-                "2030-01-01",
-                "--fee",
-                "50.00",
-                "--reimbursement",
-                "any=10.00",
-            ],
+            ["--config", str(config), *set_tariff_argv()],
             ["--db", schema_url, "person", "update", "85061508234", "--first-name", "Sofie"],
             ["--db", schema_url, "-v", "audit", "log", "--limit", "1000"],
             ["--db", schema_url, "--format", "json", "db", "status"],
