@@ -4,6 +4,7 @@ pure domain layer."""
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -67,14 +68,62 @@ def test_help_does_not_import_the_database_layer():
         "import sys\n"
         "from inami_cli.cli.app import run\n"
         "run(['--help'])\n"
-        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'tabulate', 'questionary') "
-        "if m in sys.modules]\n"
+        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'pydantic', 'alembic', 'tabulate', "
+        "'questionary', 'tomlkit') if m in sys.modules]\n"
         "sys.stderr.write(repr(heavy))\n"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert proc.stderr.strip() == "[]"
+
+
+def test_help_imports_no_area_module_and_lists_what_the_real_groups_would():
+    # Run in a fresh process: the test session has imported every area module already.
+    code = (
+        "import contextlib, io, sys\n"
+        "from inami_cli.cli.app import _root_command, run\n"
+        "def helptext():\n"
+        "    out = io.StringIO()\n"
+        "    with contextlib.redirect_stdout(out):\n"
+        "        assert run(['--help']) == 0\n"
+        "    return out.getvalue()\n"
+        "light = helptext()\n"
+        "areas = sorted(m for m in sys.modules if m.startswith('inami_cli.') and m not in "
+        "{'inami_cli.cli', 'inami_cli.cli.app', 'inami_cli.cli.context', 'inami_cli.cli.desk', "
+        "'inami_cli.cli.init_cmd', 'inami_cli.cli.db_cmd', 'inami_cli.cli.config_cmd', "
+        "'inami_cli.cli.audit_cmd', 'inami_cli.domain', 'inami_cli.domain.errors'})\n"
+        "_root_command().commands  # resolves every lazy group\n"
+        "full = helptext()\n"
+        "sys.stderr.write(repr((areas, light == full, 'nomenclature' in light)))\n"
+    )
+    for columns in ("40", "80", "200"):
+        env = {**os.environ, "COLUMNS": columns}
+        proc = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stderr.strip() == "([], True, True)", columns
+
+
+def test_lazy_group_summaries_are_the_groups_help():
+    """The summaries `inami --help` shows for lazy groups are their real help, for any width."""
+    import typer.main
+
+    from inami_cli.cli.app import LAZY_GROUPS, app, lazy_group_stand_in
+
+    root = typer.main.get_command(app)
+    for name, (_module, _attribute, summary) in LAZY_GROUPS.items():
+        real = root.get_command(None, name)  # type: ignore[attr-defined]
+        # all of the help click can ever list: up to its first sentence end
+        assert real.get_short_help_str(10**6) == summary, name
+        stand_in = lazy_group_stand_in(name)
+        for limit in range(1, len(summary) + 10):
+            assert stand_in.get_short_help_str(limit) == real.get_short_help_str(limit), (
+                name,
+                limit,
+            )
+        assert not real.hidden and not real.deprecated
 
 
 def test_version(cli_nodb):
