@@ -173,3 +173,65 @@ def test_bad_global_format_is_refused(cli_nodb):
     result = cli_nodb("--format", "xml", "config", "show")
     assert result.exit_code == 2
     assert "--format" in result.stderr
+
+
+def _shape(command):
+    """What click knows of a command: enough to tell two conversions apart."""
+    callback = getattr(command.callback, "__wrapped__", command.callback)
+    shape = {
+        "class": type(command).__name__,
+        "callback": getattr(callback, "__qualname__", None),
+        "params": [
+            [p.name, p.opts, p.secondary_opts, p.required, repr(p.default), p.nargs, p.multiple]
+            + [getattr(p, attr, None) for attr in ("help", "metavar", "is_flag")]
+            for p in command.params
+        ],
+    }
+    for attr in (
+        "name", "help", "short_help", "epilog", "hidden", "deprecated", "no_args_is_help",
+        "invoke_without_command", "context_settings", "options_metavar", "add_help_option",
+    ):  # fmt: skip
+        shape[attr] = getattr(command, attr, None)
+    if hasattr(command, "commands"):
+        shape["commands"] = [(name, _shape(sub)) for name, sub in command.commands.items()]
+    return shape
+
+
+def test_lazily_converted_groups_are_what_typer_builds():
+    """Commands converted on first use (start-up time) equal typer's whole-tree conversion."""
+    import importlib
+
+    import typer.main
+    from typer.models import TyperInfo
+
+    from inami_cli.cli.app import LAZY_GROUPS, LazyCommands, app, lazy_click_group
+
+    eager_root = typer.main.get_command(app)
+    lazy_root = lazy_click_group(app, "inami", TyperInfo(app))
+    assert isinstance(lazy_root._eager, LazyCommands)  # type: ignore[attr-defined]
+    assert _shape(lazy_root) == _shape(eager_root)
+    for name, (module, attribute, _summary) in LAZY_GROUPS.items():
+        sub = getattr(importlib.import_module(module), attribute)
+        eager = typer.main.get_group_from_info(
+            TyperInfo(sub, name=name),
+            pretty_exceptions_short=True,
+            suggest_commands=True,
+            rich_markup_mode=None,
+        )
+        lazy = lazy_click_group(sub, name)
+        assert isinstance(lazy.commands, LazyCommands), name
+        assert list(lazy.commands) == list(eager.commands), name
+        assert _shape(lazy) == _shape(eager), name
+
+
+def test_lazy_commands_convert_only_what_is_asked():
+    from inami_cli.cli.app import LazyCommands
+    from inami_cli.cli.nomenclature import app as nomenclature_app
+
+    commands = LazyCommands(nomenclature_app)
+    assert "show" in commands and "no-such" not in commands
+    assert commands._built == {}  # membership converts nothing
+    assert commands["show"].name == "show"
+    assert list(commands._built) == ["show"]
+    assert commands.get("no-such") is None
+    assert len(commands) == len(list(commands))

@@ -4,7 +4,7 @@ exceptions become exit codes."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -50,17 +50,9 @@ class LazyRootGroup(TyperGroup):
             if name not in _BUILT:
                 import importlib
 
-                from typer.main import get_group_from_info
-                from typer.models import TyperInfo
-
                 module, attribute, _summary = LAZY_GROUPS[name]
                 sub = getattr(importlib.import_module(module), attribute)
-                _BUILT[name] = get_group_from_info(
-                    TyperInfo(sub, name=name),
-                    pretty_exceptions_short=True,
-                    suggest_commands=True,
-                    rich_markup_mode=None,
-                )
+                _BUILT[name] = lazy_click_group(sub, name)
             self._eager[name] = _BUILT[name]
         return self._eager[name]
 
@@ -86,6 +78,91 @@ class LazyRootGroup(TyperGroup):
             super().format_commands(ctx, formatter)
         finally:
             self._listing = False
+
+
+class LazyCommands(MutableMapping[str, Any]):
+    """The subcommands of a group, each converted from typer to click on first access.
+
+    typer converts a whole group at once: every command's signature is inspected and its
+    parameters built, ~1 ms a command. A one-shot ``inami nomenclature show`` needs one of
+    the ~30 commands of its group; help listings and suggestions still see them all.
+    """
+
+    def __init__(self, typer_app: Any) -> None:
+        from typer.main import get_command_name
+
+        self._pending: dict[str, tuple[str, Any]] = {}
+        for info in typer_app.registered_commands:
+            key = info.name or get_command_name(info.callback.__name__)
+            self._pending[key] = ("command", info)
+        for info in typer_app.registered_groups:
+            self._pending[info.name] = ("group", info)
+        self._built: dict[str, Any] = {}
+        self._order = list(self._pending)
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._built:
+            kind, info = self._pending.pop(key)  # KeyError for an unknown name, as a dict
+            if kind == "command":
+                from typer.main import get_command_from_info
+
+                self._built[key] = get_command_from_info(
+                    info, pretty_exceptions_short=True, rich_markup_mode=None
+                )
+            else:
+                self._built[key] = lazy_click_group(info.typer_instance, key, info)
+        return self._built[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._pending.pop(key, None)
+        if key not in self._order:
+            self._order.append(key)
+        self._built[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        if key not in self._pending and key not in self._built:
+            raise KeyError(key)
+        self._pending.pop(key, None)
+        self._built.pop(key, None)
+        self._order.remove(key)
+
+    def __contains__(self, key: object) -> bool:  # without converting the command
+        return key in self._pending or key in self._built
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._order))
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+
+def lazy_click_group(typer_app: Any, name: str, info: Any = None) -> Any:
+    """The click group of *typer_app*, as typer builds it, with lazily converted commands.
+
+    *info* is the ``TyperInfo`` it was added with (``add_typer``), for a nested group.
+    """
+    import copy
+
+    from typer.main import get_group_from_info
+    from typer.models import TyperInfo
+
+    registered = [*typer_app.registered_commands, *typer_app.registered_groups]
+    if any(not isinstance(i, TyperInfo) for i in typer_app.registered_groups) or any(
+        not isinstance(i.name, str) for i in typer_app.registered_groups
+    ):
+        registered = []  # a group merged without a name: let typer build it whole
+    shell = copy.copy(typer_app)
+    if registered:
+        shell.registered_commands = []
+        shell.registered_groups = []
+    group_info = copy.copy(info) if info is not None else TyperInfo(typer_app, name=name)
+    group_info.typer_instance = shell
+    group = get_group_from_info(
+        group_info, pretty_exceptions_short=True, suggest_commands=True, rich_markup_mode=None
+    )
+    if registered:
+        group.commands = LazyCommands(typer_app)
+    return group
 
 
 def lazy_group_stand_in(name: str) -> Any:
@@ -234,9 +311,11 @@ def _root_command() -> Any:
     """The click root command, built once per process."""
     global _ROOT
     if _ROOT is None:
-        import typer.main
+        from typer.models import TyperInfo
 
-        _ROOT = typer.main.get_command(app)
+        # as typer.main.get_command(app) builds it (no completion options), the eager
+        # commands converted on first use: `inami --version` or `inami insured` needs none
+        _ROOT = lazy_click_group(app, "inami", TyperInfo(app))
     return _ROOT
 
 
