@@ -10,7 +10,6 @@ The schema below is the single source of the defaults and their documentation:
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
 import stat
@@ -164,6 +163,8 @@ class Settings:
 
 
 def _os_user() -> str:
+    import getpass  # only writes need it (start-up time of the read commands)
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (containers)

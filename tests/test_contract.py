@@ -4,6 +4,7 @@ pure domain layer."""
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -67,14 +68,62 @@ def test_help_does_not_import_the_database_layer():
         "import sys\n"
         "from inami_cli.cli.app import run\n"
         "run(['--help'])\n"
-        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'tabulate', 'questionary') "
-        "if m in sys.modules]\n"
+        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'pydantic', 'alembic', 'tabulate', "
+        "'questionary', 'tomlkit') if m in sys.modules]\n"
         "sys.stderr.write(repr(heavy))\n"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert proc.stderr.strip() == "[]"
+
+
+def test_help_imports_no_area_module_and_lists_what_the_real_groups_would():
+    # Run in a fresh process: the test session has imported every area module already.
+    code = (
+        "import contextlib, io, sys\n"
+        "from inami_cli.cli.app import _root_command, run\n"
+        "def helptext():\n"
+        "    out = io.StringIO()\n"
+        "    with contextlib.redirect_stdout(out):\n"
+        "        assert run(['--help']) == 0\n"
+        "    return out.getvalue()\n"
+        "light = helptext()\n"
+        "areas = sorted(m for m in sys.modules if m.startswith('inami_cli.') and m not in "
+        "{'inami_cli.cli', 'inami_cli.cli.app', 'inami_cli.cli.context', 'inami_cli.cli.desk', "
+        "'inami_cli.cli.init_cmd', 'inami_cli.cli.db_cmd', 'inami_cli.cli.config_cmd', "
+        "'inami_cli.cli.audit_cmd', 'inami_cli.domain', 'inami_cli.domain.errors'})\n"
+        "_root_command().commands  # resolves every lazy group\n"
+        "full = helptext()\n"
+        "sys.stderr.write(repr((areas, light == full, 'nomenclature' in light)))\n"
+    )
+    for columns in ("40", "80", "200"):
+        env = {**os.environ, "COLUMNS": columns}
+        proc = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stderr.strip() == "([], True, True)", columns
+
+
+def test_lazy_group_summaries_are_the_groups_help():
+    """The summaries `inami --help` shows for lazy groups are their real help, for any width."""
+    import typer.main
+
+    from inami_cli.cli.app import LAZY_GROUPS, app, lazy_group_stand_in
+
+    root = typer.main.get_command(app)
+    for name, (_module, _attribute, summary) in LAZY_GROUPS.items():
+        real = root.get_command(None, name)  # type: ignore[attr-defined]
+        # all of the help click can ever list: up to its first sentence end
+        assert real.get_short_help_str(10**6) == summary, name
+        stand_in = lazy_group_stand_in(name)
+        for limit in range(1, len(summary) + 10):
+            assert stand_in.get_short_help_str(limit) == real.get_short_help_str(limit), (
+                name,
+                limit,
+            )
+        assert not real.hidden and not real.deprecated
 
 
 def test_version(cli_nodb):
@@ -124,3 +173,65 @@ def test_bad_global_format_is_refused(cli_nodb):
     result = cli_nodb("--format", "xml", "config", "show")
     assert result.exit_code == 2
     assert "--format" in result.stderr
+
+
+def _shape(command):
+    """What click knows of a command: enough to tell two conversions apart."""
+    callback = getattr(command.callback, "__wrapped__", command.callback)
+    shape = {
+        "class": type(command).__name__,
+        "callback": getattr(callback, "__qualname__", None),
+        "params": [
+            [p.name, p.opts, p.secondary_opts, p.required, repr(p.default), p.nargs, p.multiple]
+            + [getattr(p, attr, None) for attr in ("help", "metavar", "is_flag")]
+            for p in command.params
+        ],
+    }
+    for attr in (
+        "name", "help", "short_help", "epilog", "hidden", "deprecated", "no_args_is_help",
+        "invoke_without_command", "context_settings", "options_metavar", "add_help_option",
+    ):  # fmt: skip
+        shape[attr] = getattr(command, attr, None)
+    if hasattr(command, "commands"):
+        shape["commands"] = [(name, _shape(sub)) for name, sub in command.commands.items()]
+    return shape
+
+
+def test_lazily_converted_groups_are_what_typer_builds():
+    """Commands converted on first use (start-up time) equal typer's whole-tree conversion."""
+    import importlib
+
+    import typer.main
+    from typer.models import TyperInfo
+
+    from inami_cli.cli.app import LAZY_GROUPS, LazyCommands, app, lazy_click_group
+
+    eager_root = typer.main.get_command(app)
+    lazy_root = lazy_click_group(app, "inami", TyperInfo(app))
+    assert isinstance(lazy_root._eager, LazyCommands)  # type: ignore[attr-defined]
+    assert _shape(lazy_root) == _shape(eager_root)
+    for name, (module, attribute, _summary) in LAZY_GROUPS.items():
+        sub = getattr(importlib.import_module(module), attribute)
+        eager = typer.main.get_group_from_info(
+            TyperInfo(sub, name=name),
+            pretty_exceptions_short=True,
+            suggest_commands=True,
+            rich_markup_mode=None,
+        )
+        lazy = lazy_click_group(sub, name)
+        assert isinstance(lazy.commands, LazyCommands), name
+        assert list(lazy.commands) == list(eager.commands), name
+        assert _shape(lazy) == _shape(eager), name
+
+
+def test_lazy_commands_convert_only_what_is_asked():
+    from inami_cli.cli.app import LazyCommands
+    from inami_cli.cli.nomenclature import app as nomenclature_app
+
+    commands = LazyCommands(nomenclature_app)
+    assert "show" in commands and "no-such" not in commands
+    assert commands._built == {}  # membership converts nothing
+    assert commands["show"].name == "show"
+    assert list(commands._built) == ["show"]
+    assert commands.get("no-such") is None
+    assert len(commands) == len(list(commands))

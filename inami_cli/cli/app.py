@@ -4,7 +4,7 @@ exceptions become exit codes."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -31,6 +31,7 @@ class LazyRootGroup(TyperGroup):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._eager: dict[str, Any] = {}
+        self._listing = False
         super().__init__(*args, **kwargs)
 
     @property  # type: ignore[override]
@@ -49,27 +50,126 @@ class LazyRootGroup(TyperGroup):
             if name not in _BUILT:
                 import importlib
 
-                from typer.main import get_group_from_info
-                from typer.models import TyperInfo
-
-                module, attribute = LAZY_GROUPS[name]
+                module, attribute, _summary = LAZY_GROUPS[name]
                 sub = getattr(importlib.import_module(module), attribute)
-                _BUILT[name] = get_group_from_info(
-                    TyperInfo(sub, name=name),
-                    pretty_exceptions_short=True,
-                    suggest_commands=True,
-                    rich_markup_mode=None,
-                )
+                _BUILT[name] = lazy_click_group(sub, name)
             self._eager[name] = _BUILT[name]
         return self._eager[name]
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name in LAZY_GROUPS:
+            if self._listing and cmd_name not in self._eager:
+                return lazy_group_stand_in(cmd_name)
             return self._resolve(cmd_name)
         return self._eager.get(cmd_name)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return [*self._eager, *(n for n in LAZY_GROUPS if n not in self._eager)]
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The command list of ``inami --help``, without importing the area groups.
+
+        While listing, an unresolved lazy group is a stand-in carrying its summary: the short
+        help click derives from it is the real group's (a test checks it), so the listing is
+        the same while ``--help`` imports no area module.
+        """
+        self._listing = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self._listing = False
+
+
+class LazyCommands(MutableMapping[str, Any]):
+    """The subcommands of a group, each converted from typer to click on first access.
+
+    typer converts a whole group at once: every command's signature is inspected and its
+    parameters built, ~1 ms a command. A one-shot ``inami nomenclature show`` needs one of
+    the ~30 commands of its group; help listings and suggestions still see them all.
+    """
+
+    def __init__(self, typer_app: Any) -> None:
+        from typer.main import get_command_name
+
+        self._pending: dict[str, tuple[str, Any]] = {}
+        for info in typer_app.registered_commands:
+            key = info.name or get_command_name(info.callback.__name__)
+            self._pending[key] = ("command", info)
+        for info in typer_app.registered_groups:
+            self._pending[info.name] = ("group", info)
+        self._built: dict[str, Any] = {}
+        self._order = list(self._pending)
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._built:
+            kind, info = self._pending.pop(key)  # KeyError for an unknown name, as a dict
+            if kind == "command":
+                from typer.main import get_command_from_info
+
+                self._built[key] = get_command_from_info(
+                    info, pretty_exceptions_short=True, rich_markup_mode=None
+                )
+            else:
+                self._built[key] = lazy_click_group(info.typer_instance, key, info)
+        return self._built[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._pending.pop(key, None)
+        if key not in self._order:
+            self._order.append(key)
+        self._built[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        if key not in self._pending and key not in self._built:
+            raise KeyError(key)
+        self._pending.pop(key, None)
+        self._built.pop(key, None)
+        self._order.remove(key)
+
+    def __contains__(self, key: object) -> bool:  # without converting the command
+        return key in self._pending or key in self._built
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._order))
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+
+def lazy_click_group(typer_app: Any, name: str, info: Any = None) -> Any:
+    """The click group of *typer_app*, as typer builds it, with lazily converted commands.
+
+    *info* is the ``TyperInfo`` it was added with (``add_typer``), for a nested group.
+    """
+    import copy
+
+    from typer.main import get_group_from_info
+    from typer.models import TyperInfo
+
+    registered = [*typer_app.registered_commands, *typer_app.registered_groups]
+    if any(not isinstance(i, TyperInfo) for i in typer_app.registered_groups) or any(
+        not isinstance(i.name, str) for i in typer_app.registered_groups
+    ):
+        registered = []  # a group merged without a name: let typer build it whole
+    shell = copy.copy(typer_app)
+    if registered:
+        shell.registered_commands = []
+        shell.registered_groups = []
+    group_info = copy.copy(info) if info is not None else TyperInfo(typer_app, name=name)
+    group_info.typer_instance = shell
+    group = get_group_from_info(
+        group_info, pretty_exceptions_short=True, suggest_commands=True, rich_markup_mode=None
+    )
+    if registered:
+        group.commands = LazyCommands(typer_app)
+    return group
+
+
+def lazy_group_stand_in(name: str) -> Any:
+    """A command that only carries the summary of the lazy group *name* (for listings)."""
+    from typer.core import TyperCommand
+
+    return TyperCommand(name=name, help=LAZY_GROUPS[name][2])
 
 
 app = typer.Typer(
@@ -148,18 +248,54 @@ app.command("desk")(desk_cmd.desk)
 
 # The capability areas' groups are built only when invoked (start-up time: building the
 # whole typer tree of ~120 commands costs more than a third of `import sqlmodel`).
-# name -> (module, attribute of the typer.Typer)
-LAZY_GROUPS: dict[str, tuple[str, str]] = {
-    "nomenclature": ("inami_cli.cli.nomenclature", "app"),
-    "reimburse": ("inami_cli.cli.reimburse", "app"),
-    "insured": ("inami_cli.cli.insured", "app"),
-    "person": ("inami_cli.cli.person", "app"),
-    "affiliation": ("inami_cli.cli.person", "affiliation_app"),
-    "entitlement": ("inami_cli.cli.person", "entitlement_app"),
-    "committee": ("inami_cli.cli.committee", "app"),
-    "member": ("inami_cli.cli.committee", "member_app"),
-    "meeting": ("inami_cli.cli.committee", "meeting_app"),
-    "decision": ("inami_cli.cli.committee", "decision_app"),
+# name -> (module, attribute of the typer.Typer, summary). The summary is what `inami --help`
+# lists for the group without importing its module: the group's help up to click's first
+# sentence end (a word ending with "."), all click can show of it in a command list, whatever
+# the terminal width (tests/test_contract.py keeps the two equal).
+LAZY_GROUPS: dict[str, tuple[str, str, str]] = {
+    "nomenclature": (
+        "inami_cli.cli.nomenclature",
+        "app",
+        "Nomenclature codes, their dated tariffs by beneficiary profile, key letters.",
+    ),
+    "reimburse": (
+        "inami_cli.cli.reimburse",
+        "app",
+        "Compute the reimbursement of one visit's codes (exit 1 if refused); `batch` for CSV.",
+    ),
+    "insured": (
+        "inami_cli.cli.insured",
+        "app",
+        "Is a person insured on a date? `inami insured NISS [--date D | --from D1 --to D2]`, "
+        "`inami insured --insurer 300 --member 1234567`, `inami insured batch FILE`.",
+    ),
+    "person": (
+        "inami_cli.cli.person",
+        "app",
+        "Persons (NISS or BIS number, names, date of death).",
+    ),
+    "affiliation": (
+        "inami_cli.cli.person",
+        "affiliation_app",
+        "Affiliations to an insurer over a period (one at a time).",
+    ),
+    "entitlement": (
+        "inami_cli.cli.person",
+        "entitlement_app",
+        "Dated rights: bim, dmg, chronic, third-party.",
+    ),
+    "committee": ("inami_cli.cli.committee", "app", "INAMI committees: rules, composition."),
+    "member": ("inami_cli.cli.committee", "member_app", "Mandates in committees."),
+    "meeting": (
+        "inami_cli.cli.committee",
+        "meeting_app",
+        "Committee meetings, attendance and minutes.",
+    ),
+    "decision": (
+        "inami_cli.cli.committee",
+        "decision_app",
+        "Numbered committee decisions, their vote, outcome and tariff changes.",
+    ),
 }
 
 _CURRENT_ARGV: Sequence[str] | None = None
@@ -175,9 +311,11 @@ def _root_command() -> Any:
     """The click root command, built once per process."""
     global _ROOT
     if _ROOT is None:
-        import typer.main
+        from typer.models import TyperInfo
 
-        _ROOT = typer.main.get_command(app)
+        # as typer.main.get_command(app) builds it (no completion options), the eager
+        # commands converted on first use: `inami --version` or `inami insured` needs none
+        _ROOT = lazy_click_group(app, "inami", TyperInfo(app))
     return _ROOT
 
 
