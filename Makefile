@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,postgres]'
+	$(BIN)/python -m compileall -q inami_cli  # as an installed wheel is (fast cold starts)
 	touch $(STAMP)
 
 demo: $(STAMP)
