@@ -100,21 +100,24 @@ def parse_niss(text: str, *, what: str = "NISS") -> NissInfo:
     number = text if len(text) == 11 and text.isdigit() else compact_niss(text.strip())
     if len(number) != 11 or not number.isdigit() or not number.isascii():
         raise InvalidInput(_shape_problem(text, number, what))
-    shown = f"{what} {text.strip()!r}"
+    # (the quoted input, f"{what} {text.strip()!r}", is only built for a message: a
+    # million-row import would otherwise format a million strings for nothing)
     month_field = int(number[2:4])
     if 13 <= month_field <= 19 or 33 <= month_field <= 39 or month_field >= 53:
         raise InvalidInput(
-            f"{shown}: impossible birth month {number[2:4]} "
+            f"{what} {text.strip()!r}: impossible birth month {number[2:4]} "
             "(01-12; BIS numbers 20-32 or 40-52; 00 when unknown)"
         )
     counter = int(number[6:9])
     # The daily counter runs 001-997 for men and 002-998 for women (stdnum.be.nn, citing
     # the national register's IT000 instruction); 000 and 999 are never issued.
     if counter in (0, 999):
-        raise InvalidInput(f"{shown}: counter {number[6:9]} is never issued (001-998)")
+        raise InvalidInput(
+            f"{what} {text.strip()!r}: counter {number[6:9]} is never issued (001-998)"
+        )
     century = _century(number)
     if century == 0:
-        raise InvalidInput(f"{shown}: bad check digits {_checksum_detail(number)}")
+        raise InvalidInput(f"{what} {text.strip()!r}: bad check digits {_checksum_detail(number)}")
     is_bis = month_field >= 20
     sex: Sex | None = None if 20 <= month_field <= 32 else ("M" if counter % 2 else "F")
     if number[:6] in _UNKNOWN_DATE:
@@ -133,7 +136,7 @@ def parse_niss(text: str, *, what: str = "NISS") -> NissInfo:
     if day > last_day:
         # stdnum reads such a day as "unknown"; the register never issues it.
         raise InvalidInput(
-            f"{shown}: impossible birth date {year}-{month:02d}-{day:02d} "
+            f"{what} {text.strip()!r}: impossible birth date {year}-{month:02d}-{day:02d} "
             f"({year}-{month:02d} has {last_day} days)"
         )
     return NissInfo(number, is_bis, year, month, day, sex)
