@@ -37,6 +37,7 @@ _SEPARATORS = str.maketrans("", "", " .-/")
 # Fictitious "unknown birth date" prefixes: 1900/00/01 or 2000/00/01, in a NISS or a
 # BIS number with month + 20 or + 40 (stdnum.be.nn._get_birth_date_parts).
 _UNKNOWN_DATE = frozenset({"000001", "002001", "004001"})
+_UNKNOWN_DATE_VALUES = frozenset({1, 2001, 4001})  # the same YYMMDD prefixes, as numbers
 
 _DAYS_IN_MONTH = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _THIS_YEAR: list[int] = []  # filled on first use: nothing runs at import time
@@ -97,34 +98,49 @@ def parse_niss(text: str, *, what: str = "NISS") -> NissInfo:
     Raises InvalidInput with one precise reason: empty, non-digits, wrong length, impossible
     month, counter never issued, bad check digits, impossible date.
     """
-    number = text if len(text) == 11 and text.isdigit() else compact_niss(text.strip())
-    if len(number) != 11 or not number.isdigit() or not number.isascii():
-        raise InvalidInput(_shape_problem(text, number, what))
-    shown = f"{what} {text.strip()!r}"
-    month_field = int(number[2:4])
+    if len(text) == 11 and text.isascii() and text.isdigit():
+        number = text
+    else:
+        number = compact_niss(text.strip())
+        if len(number) != 11 or not number.isdigit() or not number.isascii():
+            raise InvalidInput(_shape_problem(text, number, what))
+    # The fields are read from one integer (YYMMDDCCCKK) rather than from slices of the
+    # text: an import checks a million numbers. The quoted input for a message,
+    # f"{what} {text.strip()!r}", is only built when there is one.
+    whole = int(number)
+    body, found = divmod(whole, 100)  # YYMMDDCCC, KK
+    month_field = body // 100_000 % 100
     if 13 <= month_field <= 19 or 33 <= month_field <= 39 or month_field >= 53:
         raise InvalidInput(
-            f"{shown}: impossible birth month {number[2:4]} "
+            f"{what} {text.strip()!r}: impossible birth month {number[2:4]} "
             "(01-12; BIS numbers 20-32 or 40-52; 00 when unknown)"
         )
-    counter = int(number[6:9])
+    counter = body % 1000
     # The daily counter runs 001-997 for men and 002-998 for women (stdnum.be.nn, citing
     # the national register's IT000 instruction); 000 and 999 are never issued.
     if counter in (0, 999):
-        raise InvalidInput(f"{shown}: counter {number[6:9]} is never issued (001-998)")
-    century = _century(number)
-    if century == 0:
-        raise InvalidInput(f"{shown}: bad check digits {_checksum_detail(number)}")
+        raise InvalidInput(
+            f"{what} {text.strip()!r}: counter {number[6:9]} is never issued (001-998)"
+        )
+    two_digit_year = body // 10_000_000
+    # The century: 1900 is tried first (as stdnum.be.nn), 2000 only for a year not in the
+    # future.
+    if 97 - body % 97 == found:
+        century = 1900
+    elif two_digit_year + 2000 <= _this_year() and 97 - (2_000_000_000 + body) % 97 == found:
+        century = 2000
+    else:
+        raise InvalidInput(f"{what} {text.strip()!r}: bad check digits {_checksum_detail(number)}")
     is_bis = month_field >= 20
     sex: Sex | None = None if 20 <= month_field <= 32 else ("M" if counter % 2 else "F")
-    if number[:6] in _UNKNOWN_DATE:
+    if body // 1000 in _UNKNOWN_DATE_VALUES:
         return NissInfo(number, is_bis, None, None, None, sex)
-    year = century + int(number[:2])
+    year = century + two_digit_year
     month = month_field % 20
     if month == 0:
         # Incomplete date, or the day's counters were exhausted: only the year is known.
         return NissInfo(number, is_bis, year, None, None, sex)
-    day = int(number[4:6])
+    day = body // 1000 % 100
     if day == 0:
         return NissInfo(number, is_bis, year, month, None, sex)
     last_day = _DAYS_IN_MONTH[month]
@@ -133,7 +149,7 @@ def parse_niss(text: str, *, what: str = "NISS") -> NissInfo:
     if day > last_day:
         # stdnum reads such a day as "unknown"; the register never issues it.
         raise InvalidInput(
-            f"{shown}: impossible birth date {year}-{month:02d}-{day:02d} "
+            f"{what} {text.strip()!r}: impossible birth date {year}-{month:02d}-{day:02d} "
             f"({year}-{month:02d} has {last_day} days)"
         )
     return NissInfo(number, is_bis, year, month, day, sex)
@@ -153,20 +169,6 @@ def _this_year() -> int:
     if not _THIS_YEAR:
         _THIS_YEAR.append(date.today().year)
     return _THIS_YEAR[0]
-
-
-def _century(number: str) -> int:
-    """1900 or 2000, whichever makes the check digits right; 0 when neither does.
-
-    As stdnum.be.nn: 1900 is tried first, 2000 only for a year not in the future.
-    """
-    found = int(number[9:])
-    body = int(number[:9])
-    if 97 - body % 97 == found:
-        return 1900
-    if int(number[:2]) + 2000 <= _this_year() and 97 - (2_000_000_000 + body) % 97 == found:
-        return 2000
-    return 0
 
 
 def _checksum_detail(number: str) -> str:

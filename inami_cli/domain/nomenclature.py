@@ -628,11 +628,18 @@ def group_rows(rows: Iterable[TariffRow]) -> GroupedImport:
     shapes: dict[tuple[object, ...], list[str]] = {}
     groups: dict[tuple[str, date], list[TariffRow]] = {}
     for row in rows:
-        groups.setdefault((row.code, row.valid_from), []).append(row)
-        _merge_act(result, row)
+        group_key = (row.code, row.valid_from)
+        members = groups.get(group_key)
+        if members is None:
+            groups[group_key] = [row]
+        else:
+            members.append(row)
+        if row.act.given:  # checked here: a call per row shows on 200 000 rows
+            _merge_act(result, row)
     by_code: dict[str, list[TariffSpec]] = {}
     for (code, valid_from), members in groups.items():
         first = members[0]
+        common = (first.valid_to, first.fee, first.source)
         seen: dict[tuple[object, ...], int] = {}
         ok = True
         for row in members:
@@ -648,6 +655,8 @@ def group_rows(rows: Iterable[TariffRow]) -> GroupedImport:
                 ok = False
                 continue
             seen[key] = row.line
+            if (row.valid_to, row.fee, row.source) == common:
+                continue  # the usual case; the loop below names the column that differs
             for name in ("valid_to", "fee", "source"):
                 if getattr(row, name) != getattr(first, name):
                     result.problems.append(
@@ -661,7 +670,7 @@ def group_rows(rows: Iterable[TariffRow]) -> GroupedImport:
             continue
         profiles = tuple(r.profile for r in members)
         # reimbursement <= fee was checked per row; the rest depends on dimensions only
-        shape = tuple(p.dimensions() for p in profiles)
+        shape = tuple(seen)  # every member's dimensions, in order (no duplicate when ok)
         shape_problems = shapes.get(shape)
         if shape_problems is None:
             shape_problems = shapes[shape] = check_profiles(profiles, None)

@@ -33,6 +33,7 @@ from inami_cli.domain.errors import Conflict, FileErrors, InvalidInput, NotFound
 from inami_cli.domain.insurability import AffiliationPeriod, Coverage, EntitlementPeriod
 from inami_cli.domain.niss import NissInfo, parse_niss
 from inami_cli.services.audit import current_actor, now, record_change, record_changes
+from inami_cli.services.bulkio import sqlite_bulk_cache
 
 _CHUNK = 20_000  # rows per executemany: bounded memory for the dicts handed to the driver
 
@@ -996,9 +997,10 @@ class _Reader:
     def __init__(self, lines: Iterable[str], filename: str, required: Sequence[str]) -> None:
         self.filename = filename
         self.digest = hashlib.sha256()
-        self.lines = 0
-        self._source = self._hashing(lines)
-        self._reader = csv.reader(self._source)
+        # The csv reader pulls lines in batches from one generator that hashes each batch
+        # at once: a generator step and a hash update per line cost a third of the parsing
+        # of a million-row file. line_num counts the lines read, as a file would.
+        self._reader = csv.reader(itertools.chain.from_iterable(self._hashing(lines)))
         header = next(self._reader, None)
         if header is None:
             raise FileErrors([f"{filename}:1: empty file (expected a header line)"])
@@ -1008,22 +1010,28 @@ class _Reader:
             raise FileErrors([f"{filename}:1: missing column(s) {', '.join(missing)}"])
         self.index = {name: i for i, name in enumerate(self.columns)}
 
-    def _hashing(self, lines: Iterable[str]) -> Iterator[str]:
+    @property
+    def lines(self) -> int:
+        """Lines read so far (all of them once ``rows()`` is exhausted)."""
+        return self._reader.line_num
+
+    def _hashing(self, lines: Iterable[str]) -> Iterator[list[str]]:
+        source = iter(lines)
         update_digest = self.digest.update
-        for line in lines:
-            update_digest(line.encode("utf-8"))
-            self.lines += 1
-            yield line
+        while batch := list(itertools.islice(source, 4096)):
+            update_digest("".join(batch).encode("utf-8"))
+            yield batch
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(line number, cells) for each non-blank row."""
         width = len(self.columns)
-        for cells in self._reader:
+        reader = self._reader
+        for cells in reader:
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue
             if len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
-            yield self.lines, cells
+            yield reader.line_num, cells
 
 
 def _date_cell(text: str, what: str) -> date:
@@ -1080,62 +1088,103 @@ def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
 
 
 def _bulk(
-    session: Session, model: type[SQLModel], rows: list[dict[str, Any]], **extra: Any
+    session: Session,
+    model: type[SQLModel],
+    names: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    **extra: Any,
 ) -> None:
-    """executemany INSERT in chunks; *extra* columns are added to every row (provenance).
+    """executemany INSERT of tuples (values of *names*, in order; anything after them is
+    ignored), in chunks; *extra* columns are added to every row (provenance).
 
-    On PostgreSQL (psycopg) the rows are sent with COPY. On SQLite they go straight to
-    the driver as tuples: SQLAlchemy's per-row parameter processing costs about 10 µs a
-    row there, more than the insert itself. Dates and booleans are converted as
-    SQLAlchemy stores them (ISO text, 0/1). Elsewhere Core executemany is used as is.
+    Tuples rather than dicts: a million-row import holds two million of them. On
+    PostgreSQL (psycopg) the rows are sent with COPY. On SQLite they go straight to the
+    driver: SQLAlchemy's per-row parameter processing costs about 10 µs a row there, more
+    than the insert itself; dates and booleans are converted as SQLAlchemy stores them (ISO
+    text, 0/1), column by column and each distinct value once. Elsewhere Core executemany.
     """
     if not rows:
         return
     conn = session.connection()
     table = model.__table__  # type: ignore[attr-defined]
+    columns = [*names, *extra]
+    tail = tuple(extra.values())
+    width = len(names)
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
         # COPY: executemany INSERT runs at ~5 000 rows/s on PostgreSQL, COPY at ~100 000.
-        fields = list(rows[0])
-        listed = ", ".join([*fields, *extra])
-        extra_values = tuple(extra.values())
+        # It runs inside the caller's transaction: a failure rolls back every row.
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            with cursor.copy(f"COPY {table.name} ({listed}) FROM STDIN") as copy:
+            with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+                write_row = copy.write_row
                 for rec in rows:
-                    copy.write_row((*[rec[k] for k in fields], *extra_values))
+                    write_row(rec[:width] + tail)
         finally:
             cursor.close()
         return
     if conn.dialect.name != "sqlite":
         statement = table.insert()
-        for chunk in _chunks(rows):
-            for rec in chunk:
-                rec.update(extra)
-            conn.execute(statement, chunk)
+        for start in range(0, len(rows), _CHUNK):
+            conn.execute(
+                statement,
+                [
+                    dict(zip(columns, rec[:width] + tail, strict=True))
+                    for rec in rows[start : start + _CHUNK]
+                ],
+            )
         return
-    keys = list(rows[0])
-    names = [*keys, *extra]
-    dated = [i for i, n in enumerate(names) if table.c[n].type.python_type is date]
-    flags = [i for i, n in enumerate(names) if table.c[n].type.python_type is bool]
-    tail = list(extra.values())
-    columns, marks = ", ".join(names), ", ".join("?" for _ in names)
-    sql = f"INSERT INTO {table.name} ({columns}) VALUES ({marks})"  # noqa: S608 - model names
-    for chunk in _chunks(rows):
-        values = []
-        for rec in chunk:
-            full = [rec[k] for k in keys]
-            full.extend(tail)
-            for i in dated:
-                if full[i] is not None:
-                    full[i] = full[i].isoformat()
-            for i in flags:
-                if full[i] is not None:
-                    full[i] = int(full[i])
-            values.append(tuple(full))
-        conn.exec_driver_sql(sql, values)
+    convert: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = []
+    for i, name in enumerate(names):
+        kind = table.c[name].type.python_type
+        if kind is date:
+            convert.append((i, date.isoformat, {None: None}))
+        elif kind is bool:
+            convert.append((i, int, {None: None}))
+    marks = ", ".join("?" for _ in columns)
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start : start + _CHUNK]
+        cells: list[Any] = list(zip(*chunk, strict=True))[:width]
+        for i, fn, memo in convert:
+            for value in set(cells[i]).difference(memo):
+                memo[value] = fn(value)
+            cells[i] = map(memo.__getitem__, cells[i])
+        cells.extend(itertools.repeat(value, len(chunk)) for value in tail)
+        conn.exec_driver_sql(sql, list(zip(*cells, strict=True)))
 
 
 _AFF_FIELDS = ("insurer_code", "member_number", "quality", "titular_niss", "ct1", "ct2", "valid_to")
+# Column order of the import's tuples: the stored row's fields [1:8] are _AFF_FIELDS
+_AFF_ROW = ("niss", *_AFF_FIELDS, "valid_from")
+_PERSON_ROW = ("niss", "last_name", "first_name", "birth_date", "sex", "is_bis", "death_date")
+_ENT_ROW = ("niss", "kind", "valid_from", "valid_to", "detail")
+_AFF_START = operator.itemgetter(8)
+
+
+class _DayCache:
+    """Dates of an import's cells, each distinct ISO text parsed once (a file of a million
+    rows repeats a few thousand dates); other forms go to the parser every time ("today"
+    moves)."""
+
+    def __init__(self) -> None:
+        self._days: dict[str, date] = {}
+
+    def required(self, text: str, what: str) -> date:
+        """``_date_cell``: the date of a stripped cell, InvalidInput saying why not."""
+        day = self._days.get(text)
+        if day is None:
+            day = _date_cell(text, what)
+            if len(text) == 10 and text[4] == "-":
+                self._days[text] = day
+        return day
+
+    def optional(self, text: str, what: str) -> date | None:
+        """``_optional_date``: None for a blank cell."""
+        day = self._days.get(text)
+        if day is not None:
+            return day
+        value = text.strip()
+        return self.required(value, what) if value else None
 
 
 @_without_gc
@@ -1159,18 +1208,22 @@ def import_persons(
     i_death = ix.get("death_date")
     problems: list[str] = []
     file_persons: dict[str, tuple[int, str, str, date | None, NissInfo]] = {}
-    file_affs: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    # An affiliation is a tuple laid out as _AFF_ROW, then its line. Most persons have one
+    # period: the first goes in file_affs, any further ones in more_affs (a list per
+    # person would be a million lists).
+    file_affs: dict[str, tuple[Any, ...]] = {}
+    more_affs: dict[str, list[tuple[Any, ...]]] = {}
     titulars: list[tuple[int, str]] = []
     insurers, ct1_values = rules.INSURERS, rules.CT1_VALUES
+    days = _DayCache()
     for line, cells in reader.rows():
-        where = f"{filename}:{line}"
         try:
             raw = cells[i_niss].strip()
             known = file_persons.get(raw)
             info = known[4] if known is not None else parse_niss(raw)
             niss = info.niss
             last, first = cells[i_last].strip(), cells[i_first].strip()
-            death = _optional_date(cells[i_death], "death_date") if i_death is not None else None
+            death = days.optional(cells[i_death], "death_date") if i_death is not None else None
             known = file_persons.get(niss)
             if known is not None and (known[1], known[2], known[3]) != (last, first, death):
                 raise InvalidInput(f"{niss}: names or death date differ from line {known[0]}")
@@ -1185,33 +1238,37 @@ def import_persons(
                 continue  # a person without an affiliation row
             if code not in insurers:
                 rules.check_insurer_code(code)
-            member = _check_member(cells[i_member])
-            quality, titular = rules.check_affiliation(
-                niss, cells[i_quality] or "titular", cells[i_titular]
-            )
+            # The checks below take a shortcut for the usual well-formed cell and call
+            # the rule (which says why) otherwise: same values, same messages.
+            member = cells[i_member]
+            if not member.isdigit():
+                member = _check_member(member)
+            quality, titular_cell = cells[i_quality], cells[i_titular]
+            titular: str | None = None
+            if (quality == "titular" or not quality) and not titular_cell:
+                quality = "titular"
+            else:
+                quality, titular = rules.check_affiliation(niss, quality or "titular", titular_cell)
             ct1 = cells[i_ct1].strip()
             if ct1 not in ct1_values:
                 rules.check_ct1(ct1)
-            ct2 = rules.check_ct2(cells[i_ct2])
-            start = _date_cell(cells[i_from].strip(), "valid_from")
-            end = _optional_date(cells[i_to], "valid_to")
+            ct2 = cells[i_ct2]
+            if len(ct2) != 3 or not ct2.isdigit():
+                ct2 = rules.check_ct2(ct2)
+            start = days.required(cells[i_from].strip(), "valid_from")
+            end = days.optional(cells[i_to], "valid_to")
             if end is not None and end < start:
                 raise InvalidInput(f"valid_to {end} is before valid_from {start}")
             if titular is not None:
                 titular = parse_niss(titular, what="titular_niss").niss
                 titulars.append((line, titular))
-            file_affs.setdefault(niss, []).append(
-                (
-                    line,
-                    {
-                        "niss": niss, "insurer_code": code, "member_number": member,
-                        "quality": quality, "titular_niss": titular, "ct1": ct1, "ct2": ct2,
-                        "valid_from": start, "valid_to": end,
-                    },
-                )
-            )  # fmt: skip
+            aff = (niss, code, member, quality, titular, ct1, ct2, end, start, line)
+            if niss in file_affs:
+                more_affs.setdefault(niss, []).append(aff)
+            else:
+                file_affs[niss] = aff
         except InvalidInput as exc:
-            problems.append(f"{where}: {exc.message}")
+            problems.append(f"{filename}:{line}: {exc.message}")
     if problems:
         raise FileErrors(problems)
 
@@ -1235,7 +1292,7 @@ def import_persons(
         if titular not in existing_persons and titular not in file_persons:
             problems.append(f"{filename}:{line}: titular {titular} is not in the register or file")
 
-    person_inserts: list[dict[str, Any]] = []
+    person_inserts: list[tuple[Any, ...]] = []
     person_updates: list[dict[str, Any]] = []
     changes: list[Change] = []
     audit: list[tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]] = []
@@ -1244,12 +1301,8 @@ def import_persons(
         old = existing_persons.get(niss)
         if old is None:
             person_inserts.append(
-                {
-                    "niss": niss, "last_name": last, "first_name": first,
-                    "birth_date": info.birth_date, "sex": info.sex, "is_bis": info.is_bis,
-                    "death_date": death,
-                }
-            )  # fmt: skip
+                (niss, last, first, info.birth_date, info.sex, info.is_bis, death)
+            )
             if dry_run:
                 changes.append(Change("insert", "person", niss, f"{last} {first}".strip()))
             continue
@@ -1267,14 +1320,23 @@ def import_persons(
             )
             changes.append(Change("update", "person", niss, diff))
 
-    aff_inserts: list[dict[str, Any]] = []
+    aff_inserts: list[tuple[Any, ...]] = []
     aff_updates: list[dict[str, Any]] = []
-    for niss, items in file_affs.items():
-        stored = {row[9]: row for row in existing_affs.get(niss, [])}
+    for niss, first_aff in file_affs.items():
+        extra = more_affs.get(niss)
+        stored_rows = existing_affs.get(niss)
+        if extra is None and stored_rows is None:  # the usual case: one new period
+            aff_inserts.append(first_aff)
+            if dry_run:
+                changes.append(_aff_insert_change(first_aff))
+            continue
+        stored = {row[9]: row for row in stored_rows or ()}
         periods: list[tuple[date, date | None, int | None]] = []
         seen: dict[date, int] = {}
-        for line, aff in items:
-            aff_start: date = aff["valid_from"]
+        new_periods: list[tuple[Any, ...]] = []
+        for aff in (first_aff, *(extra or ())):
+            aff_start: date = aff[8]
+            line = aff[9]
             if aff_start in seen:
                 problems.append(
                     f"{filename}:{line}: affiliation of {niss} from {aff_start} "
@@ -1282,19 +1344,15 @@ def import_persons(
                 )
                 continue
             seen[aff_start] = line
-            periods.append((aff_start, aff["valid_to"], line))
+            periods.append((aff_start, aff[7], line))
             old_row = stored.pop(aff_start, None)
             if old_row is None:
-                aff_inserts.append(aff)
+                new_periods.append(aff)
                 if dry_run:
-                    changes.append(
-                        Change("insert", "affiliation", f"{niss} {aff_start}",
-                               f"{aff['insurer_code']} {aff['member_number']} "
-                               f"{_fmt_period(aff_start, aff['valid_to'])}")
-                    )  # fmt: skip
+                    changes.append(_aff_insert_change(aff))
                 continue
             before = dict(zip(_AFF_FIELDS, old_row[2:9], strict=True))
-            after = {k: aff[k] for k in _AFF_FIELDS}
+            after = dict(zip(_AFF_FIELDS, aff[1:8], strict=True))
             if before == after:
                 unchanged += 1
                 continue
@@ -1305,6 +1363,8 @@ def import_persons(
                     f"{k}: {before[k]} -> {v}" for k, v in after.items() if before[k] != v
                 )
                 changes.append(Change("update", "affiliation", f"{niss} {aff_start}", diff))
+        new_periods.sort(key=_AFF_START)  # by start date: see the sort before the insert
+        aff_inserts.extend(new_periods)
         periods.extend((row[9], row[8], None) for row in stored.values())
         if len(periods) > 1:
             problems.extend(_overlap_problems(periods, filename, f"affiliation of {niss}"))
@@ -1319,14 +1379,19 @@ def import_persons(
         source = f"import {Path(filename).name}"
         # In key order: the B-tree pages are then filled one after the other instead of
         # being revisited at random (measured 3x faster on a million rows).
-        person_inserts.sort(key=operator.itemgetter("niss"))
-        _bulk(session, Person, person_inserts, source=source, batch_id=batch_id)
-        for chunk in _chunks(person_updates):
-            session.execute(update(Person), chunk)
-        aff_inserts.sort(key=operator.itemgetter("niss", "valid_from"))
-        _bulk(session, Affiliation, aff_inserts, source=source, batch_id=batch_id)
-        for chunk in _chunks(aff_updates):
-            session.execute(update(Affiliation), chunk)
+        person_inserts.sort(key=operator.itemgetter(0))
+        # The inserts of one person are contiguous and by start date (see above): a
+        # stable sort on the NISS alone gives (niss, valid_from) order without building
+        # a million key tuples.
+        aff_inserts.sort(key=operator.itemgetter(0))
+        with sqlite_bulk_cache(session):
+            _bulk(session, Person, _PERSON_ROW, person_inserts, source=source, batch_id=batch_id)
+            for chunk in _chunks(person_updates):
+                session.execute(update(Person), chunk)
+            # (the trailing line number is not in _AFF_ROW: _bulk leaves it out)
+            _bulk(session, Affiliation, _AFF_ROW, aff_inserts, source=source, batch_id=batch_id)
+            for chunk in _chunks(aff_updates):
+                session.execute(update(Affiliation), chunk)
         _finish_batch(session, batch_id, inserted, updated, unchanged, audit, reader)
     return ImportReport(
         filename=filename,
@@ -1337,6 +1402,16 @@ def import_persons(
         dry_run=dry_run,
         batch_id=batch_id,
         changes=tuple(changes),
+    )
+
+
+def _aff_insert_change(aff: tuple[Any, ...]) -> Change:
+    """The --dry-run line of a new affiliation (a tuple laid out as _AFF_ROW)."""
+    return Change(
+        "insert",
+        "affiliation",
+        f"{aff[0]} {aff[8]}",
+        f"{aff[1]} {aff[2]} {_fmt_period(aff[8], aff[7])}",
     )
 
 
@@ -1380,20 +1455,22 @@ def import_entitlements(
     ix = reader.index
     i_niss, i_kind, i_from, i_to, i_detail = (ix[c] for c in ENTITLEMENT_COLUMNS)
     problems: list[str] = []
-    rows: list[tuple[int, dict[str, Any]]] = []
+    # Each row a tuple laid out as _ENT_ROW, then its line (tuples, not dicts: see _bulk)
+    rows: list[tuple[Any, ...]] = []
+    kinds = frozenset(rules.ENTITLEMENT_KINDS)
+    days = _DayCache()
     for line, cells in reader.rows():
         try:
             niss = parse_niss(cells[i_niss].strip()).niss
-            kind = rules.check_kind(cells[i_kind])
+            kind = cells[i_kind]
+            if kind not in kinds:  # the rule says why, and reads "Third-Party" too
+                kind = rules.check_kind(kind)
             detail = rules.check_detail(kind, cells[i_detail])
-            start = _date_cell(cells[i_from].strip(), "valid_from")
-            end = _optional_date(cells[i_to], "valid_to")
+            start = days.required(cells[i_from].strip(), "valid_from")
+            end = days.optional(cells[i_to], "valid_to")
             if end is not None and end < start:
                 raise InvalidInput(f"valid_to {end} is before valid_from {start}")
-            rows.append(
-                (line, {"niss": niss, "kind": kind, "valid_from": start, "valid_to": end,
-                        "detail": detail})
-            )  # fmt: skip
+            rows.append((niss, kind, start, end, detail, line))
         except InvalidInput as exc:
             problems.append(f"{filename}:{line}: {exc.message}")
     if problems:
@@ -1404,39 +1481,52 @@ def import_entitlements(
     stored: dict[tuple[str, str], dict[date, tuple[Any, ...]]] = {}
     for row in session.execute(select(e.id, e.niss, e.kind, e.valid_from, e.valid_to, e.detail)):
         stored.setdefault((row[1], row[2]), {})[row[3]] = row
-    by_key: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
-    for line, values in rows:
-        if values["niss"] not in persons:
-            problems.append(f"{filename}:{line}: person {values['niss']} is not in the register")
+    # As for affiliations: the first row of a (person, kind) here, any further ones apart.
+    by_key: dict[tuple[str, str], tuple[Any, ...]] = {}
+    more: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+    for values in rows:
+        if values[0] not in persons:
+            problems.append(f"{filename}:{values[5]}: person {values[0]} is not in the register")
             continue
-        by_key.setdefault((values["niss"], values["kind"]), []).append((line, values))
+        pair = (values[0], values[1])
+        if pair in by_key:
+            more.setdefault(pair, []).append(values)
+        else:
+            by_key[pair] = values
+    del persons  # a million strings, no longer needed
 
-    inserts: list[dict[str, Any]] = []
+    inserts: list[tuple[Any, ...]] = []
     updates: list[dict[str, Any]] = []
     changes: list[Change] = []
     audit: list[tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]] = []
     unchanged = 0
-    for (niss, kind), items in by_key.items():
-        old_rows = dict(stored.get((niss, kind), {}))
+    for (niss, kind), first in by_key.items():
+        extra = more.get((niss, kind))
+        stored_rows = stored.get((niss, kind))
+        if extra is None and stored_rows is None:  # the usual case: one new period
+            inserts.append(first)
+            if dry_run:
+                changes.append(_ent_insert_change(first))
+            continue
+        old_rows = dict(stored_rows or {})
         periods: list[tuple[date, date | None, int | None]] = []
         seen: dict[date, int] = {}
-        for line, values in items:
-            start = values["valid_from"]
+        for values in (first, *(extra or ())):
+            start, line = values[2], values[5]
             key = f"{niss} {kind} {start}"
             if start in seen:
                 problems.append(f"{filename}:{line}: {key} repeats line {seen[start]}")
                 continue
             seen[start] = line
-            periods.append((start, values["valid_to"], line))
+            periods.append((start, values[3], line))
             old = old_rows.pop(start, None)
             if old is None:
                 inserts.append(values)
                 if dry_run:
-                    detail = f"{_fmt_period(start, values['valid_to'])} {values['detail']}"
-                    changes.append(Change("insert", "entitlement", key, detail.strip()))
+                    changes.append(_ent_insert_change(values))
                 continue
             before = {"valid_to": old[4], "detail": old[5]}
-            after = {"valid_to": values["valid_to"], "detail": values["detail"]}
+            after = {"valid_to": values[3], "detail": values[4]}
             if before == after:
                 unchanged += 1
                 continue
@@ -1456,10 +1546,11 @@ def import_entitlements(
     if not dry_run and (inserts or updates):
         batch_id = _new_batch(session, "entitlements", reader)
         source = f"import {Path(filename).name}"
-        inserts.sort(key=operator.itemgetter("niss", "kind", "valid_from"))
-        _bulk(session, Entitlement, inserts, source=source, batch_id=batch_id)
-        for chunk in _chunks(updates):
-            session.execute(update(Entitlement), chunk)
+        inserts.sort(key=operator.itemgetter(0, 1, 2))
+        with sqlite_bulk_cache(session):
+            _bulk(session, Entitlement, _ENT_ROW, inserts, source=source, batch_id=batch_id)
+            for chunk in _chunks(updates):
+                session.execute(update(Entitlement), chunk)
         _finish_batch(session, batch_id, len(inserts), len(updates), unchanged, audit, reader)
     return ImportReport(
         filename=filename,
@@ -1471,6 +1562,13 @@ def import_entitlements(
         batch_id=batch_id,
         changes=tuple(changes),
     )
+
+
+def _ent_insert_change(values: tuple[Any, ...]) -> Change:
+    """The --dry-run line of a new entitlement (a tuple laid out as _ENT_ROW)."""
+    niss, kind, start, end, detail = values[:5]
+    text = f"{_fmt_period(start, end)} {detail}"
+    return Change("insert", "entitlement", f"{niss} {kind} {start}", text.strip())
 
 
 # ------------------------------------------------------------------ batch
