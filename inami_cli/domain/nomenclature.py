@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from inami_cli.domain.dates import parse_date
 from inami_cli.domain.errors import InvalidInput, NotFound
@@ -466,9 +467,12 @@ def check_act_rules(
         raise InvalidInput("max_per_period and frequency_period go together")
 
 
-@dataclass(frozen=True)
-class TariffRow:
-    """One parsed import row: a code, a period, a profile, and the act columns given."""
+class TariffRow(NamedTuple):
+    """One parsed import row: a code, a period, a profile, and the act columns given.
+
+    A named tuple, not a frozen dataclass: an import builds one per row and a frozen
+    dataclass's ``__init__`` (one ``object.__setattr__`` per field) costs several times more.
+    """
 
     line: int
     code: str
@@ -480,15 +484,63 @@ class TariffRow:
     act: ActFields
 
 
+_PROFILE_COLUMNS = ("reimbursement", "regime", "dmg", "age_from", "age_to", "chronic")
+
+
+class RowLayout:
+    """Where the import columns sit in a row's cells (see ``parse_tariff_cells``).
+
+    A column the header lacks points at the empty string that ends every cell list, so a
+    row is read with a few index look-ups instead of a dict built per row.
+    """
+
+    def __init__(self, header: Sequence[str]) -> None:
+        # the last occurrence wins, as in dict(zip(header, values))
+        position = {name: i for i, name in enumerate(header)}
+        missing = len(header)
+
+        def at(name: str) -> int:
+            return position.get(name, missing)
+
+        self.code = at("code")
+        self.source = at("source")
+        self.fee = at("fee")
+        self.period = operator.itemgetter(at("valid_from"), at("valid_to"))
+        self.act = operator.itemgetter(*(at(name) for name in ACT_COLUMNS))
+        self.profile = operator.itemgetter(*(at(name) for name in _PROFILE_COLUMNS))
+
+
+_LAYOUTS: dict[tuple[str, ...], RowLayout] = {}
+
+
+def row_layout(header: Sequence[str]) -> RowLayout:
+    """The (memoised) layout of a header: a CSV file has one, JSON rows a few at most."""
+    key = tuple(header)
+    found = _LAYOUTS.get(key)
+    if found is None:
+        found = RowLayout(key)
+        if len(_LAYOUTS) < 1000:
+            _LAYOUTS[key] = found
+    return found
+
+
+_Dates = tuple[date, date | None]
+_Dimensions = tuple[str | None, bool | None, int | None, int | None, bool | None]
+
+
 class _RowCache:
-    """Memo of parsed cells: an import repeats few dates, amounts and profiles, and parsing
-    them once keeps 200 000 rows within the speed target (values are immutable)."""
+    """Memo of parsed cells: an import repeats few codes, periods, amounts and profiles, and
+    parsing them once keeps 200 000 rows within the speed target (values are immutable).
+    Only successes are memoised: a bad cell raises again, with its own message."""
 
     LIMIT = 200_000
 
     def __init__(self) -> None:
+        self.codes: dict[str, str] = {}
         self.dates: dict[str, date] = {}
         self.amounts: dict[str, Decimal] = {}
+        self.periods: dict[tuple[str | None, str | None], _Dates] = {}
+        self.dimensions: dict[tuple[str, ...], _Dimensions] = {}
         self.profiles: dict[tuple[str | None, ...], Profile] = {}
         self.acts: dict[tuple[str | None, ...], ActFields] = {}
 
@@ -496,8 +548,7 @@ class _RowCache:
         found = self.dates.get(text)
         if found is None:
             found = parse_date(text, what=what)
-            # only absolute ISO dates are memoised ("today" moves)
-            if len(text) == 10 and text[4] == "-" and len(self.dates) < self.LIMIT:
+            if _absolute(text) and len(self.dates) < self.LIMIT:
                 self.dates[text] = found
         return found
 
@@ -509,47 +560,92 @@ class _RowCache:
                 self.amounts[text] = found
         return found
 
+    def period(self, key: tuple[str | None, str | None]) -> _Dates:
+        """valid_from and valid_to of a row, checked in the order of their messages."""
+        from_text, to_text = (t or "" for t in key)
+        valid_from = self.date(_required(from_text, "valid_from"), "valid_from")
+        valid_to = self.date(to_text.strip(), "valid_to") if to_text else None
+        if valid_to is not None and valid_to < valid_from:
+            raise InvalidInput(f"valid_to {valid_to} is before valid_from {valid_from}")
+        # "today" moves: only periods of absolute dates are memoised
+        if (
+            _absolute(from_text.strip())
+            and (not to_text or _absolute(to_text.strip()))
+            and len(self.periods) < self.LIMIT
+        ):
+            self.periods[key] = (valid_from, valid_to)
+        return valid_from, valid_to
+
+    def profile(self, cells: tuple[str | None, ...]) -> Profile:
+        """The profile of a row's profile cells; amounts and dimensions memoised apart (the
+        reimbursement varies far more than the rest)."""
+        reimbursement, *rest = ((v or "").strip() for v in cells)
+        if not reimbursement:
+            raise InvalidInput("reimbursement is empty")
+        amount = self.amount(reimbursement, "reimbursement")
+        key = tuple(rest)
+        dimensions = self.dimensions.get(key)
+        if dimensions is None:
+            dimensions = _parse_profile_dimensions(*rest)
+            if len(self.dimensions) < self.LIMIT:
+                self.dimensions[key] = dimensions
+        profile = Profile(amount, *dimensions)
+        if len(self.profiles) < self.LIMIT:
+            self.profiles[cells] = profile
+        return profile
+
+
+def _absolute(text: str) -> bool:
+    """True for an ISO date text (memoisable), False for ``today`` and the like."""
+    return len(text) == 10 and text[4] == "-"
+
 
 _CACHE = _RowCache()
 
 
 def parse_tariff_row(line: int, row: Mapping[str, str]) -> TariffRow:
     """Parse one import row (see ``TARIFF_COLUMNS``); raises ``InvalidInput`` with the reason."""
-    get = row.get
+    return parse_tariff_cells(line, [*row.values(), ""], row_layout(tuple(row)))
+
+
+def parse_tariff_cells(line: int, cells: Sequence[str | None], layout: RowLayout) -> TariffRow:
+    """``parse_tariff_row`` on a row's cells in header order, followed by one ``""``.
+
+    Same checks, in the same order, with the same messages; an import calls this once per
+    row, so every repeated cell value is parsed once (``_RowCache``).
+    """
     cache = _CACHE
-    code = get("code") or ""
-    if not _CODE.match(code):
-        code = validate_code(code)
-    text = get("valid_from") or ""
-    valid_from = cache.dates.get(text) or cache.date(_required(text, "valid_from"), "valid_from")
-    text = get("valid_to") or ""
-    valid_to = (cache.dates.get(text) or cache.date(text.strip(), "valid_to")) if text else None
-    if valid_to is not None and valid_to < valid_from:
-        raise InvalidInput(f"valid_to {valid_to} is before valid_from {valid_from}")
-    text = get("fee") or ""
-    fee = (cache.amounts.get(text) or cache.amount(text.strip(), "fee")) if text.strip() else None
-    act_key = tuple(map(get, ACT_COLUMNS))
+    text = cells[layout.code] or ""
+    code = cache.codes.get(text)
+    if code is None:
+        code = text if _CODE.match(text) else validate_code(text)
+        if len(cache.codes) < cache.LIMIT:
+            cache.codes[text] = code
+    key = layout.period(cells)
+    period = cache.periods.get(key)
+    if period is None:
+        period = cache.period(key)
+    text = cells[layout.fee] or ""
+    fee = cache.amounts.get(text)
+    if fee is None and text.strip():
+        fee = cache.amount(text.strip(), "fee")
+    act_key = layout.act(cells)
     act = cache.acts.get(act_key)
     if act is None:
-        act = parse_act_fields(row)
+        act = parse_act_fields(dict(zip(ACT_COLUMNS, act_key, strict=True)))
         if len(cache.acts) < cache.LIMIT:
             cache.acts[act_key] = act
     if fee is None and not act.key_terms:
         raise InvalidInput("fee is empty and no key_terms to derive it from")
-    profile_key = tuple(map(get, _PROFILE_COLUMNS))
+    profile_key = layout.profile(cells)
     profile = cache.profiles.get(profile_key)
     if profile is None:
-        profile = _parse_profile_cells(*((v or "").strip() for v in profile_key))
-        if len(cache.profiles) < cache.LIMIT:
-            cache.profiles[profile_key] = profile
+        profile = cache.profile(profile_key)
     if fee is not None and profile.reimbursement > fee:
         raise InvalidInput(f"reimbursement {profile.reimbursement} is above the fee {fee}")
     return TariffRow(
-        line, code, valid_from, valid_to, fee, profile, (get("source") or "").strip(), act
+        line, code, period[0], period[1], fee, profile, (cells[layout.source] or "").strip(), act
     )
-
-
-_PROFILE_COLUMNS = ("reimbursement", "regime", "dmg", "age_from", "age_to", "chronic")
 
 
 def _required(text: str, what: str) -> str:
@@ -559,19 +655,15 @@ def _required(text: str, what: str) -> str:
     return value
 
 
-def _parse_profile_cells(
-    reimbursement: str, regime_text: str, dmg: str, age_from: str, age_to: str, chronic: str
-) -> Profile:
-    if not reimbursement:
-        raise InvalidInput("reimbursement is empty")
-    amount = parse_amount(reimbursement, what="reimbursement")
+def _parse_profile_dimensions(
+    regime_text: str, dmg: str, age_from: str, age_to: str, chronic: str
+) -> _Dimensions:
     regime: str | None = regime_text.lower() or None
     if regime in ("bim", "vt"):
         regime = "preferential"
     if regime is not None and regime not in ("ordinary", "preferential"):
         raise InvalidInput(f"regime {regime_text!r}: expected ordinary or preferential")
-    return Profile(
-        amount,
+    return (
         regime,
         parse_yes_no(dmg, what="dmg"),
         parse_whole(age_from, what="age_from"),
