@@ -115,8 +115,12 @@ def pair_warnings(code: str, setting: str, known_settings: Mapping[str, str]) ->
 
 def normalize_label(text: str) -> str:
     """Lower case, accents removed, punctuation as spaces: the form labels are searched in."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    if text.isascii():  # NFKD leaves ASCII as is and it has no combining marks
+        stripped = text.casefold()
+    else:
+        combining = unicodedata.combining
+        decomposed = unicodedata.normalize("NFKD", text)
+        stripped = "".join([c for c in decomposed if not combining(c)]).casefold()
     return " ".join(re.sub(r"[^0-9a-z]+", " ", stripped).split())
 
 
@@ -709,6 +713,10 @@ class GroupedImport:
     seen_acts: dict[str, set[int]] = field(default_factory=dict)
 
 
+_PROFILE_OF = operator.attrgetter("profile")  # map() with these: no generator per group
+_LINE_OF = operator.attrgetter("line")
+
+
 def group_rows(rows: Iterable[TariffRow]) -> GroupedImport:
     """Group rows by code and period; collect every inconsistency as ``(line, reason)``.
 
@@ -719,6 +727,7 @@ def group_rows(rows: Iterable[TariffRow]) -> GroupedImport:
     result = GroupedImport()
     shapes: dict[tuple[object, ...], list[str]] = {}
     groups: dict[tuple[str, date], list[TariffRow]] = {}
+    seen_acts = result.seen_acts
     for row in rows:
         group_key = (row.code, row.valid_from)
         members = groups.get(group_key)
@@ -726,8 +735,13 @@ def group_rows(rows: Iterable[TariffRow]) -> GroupedImport:
             groups[group_key] = [row]
         else:
             members.append(row)
-        if row.act.given:  # checked here: a call per row shows on 200 000 rows
-            _merge_act(result, row)
+        act = row.act
+        if act.given:
+            # _merge_act's first test, inlined: rows of a code share one ActFields object,
+            # and a call per row shows on 200 000 rows
+            acts_seen = seen_acts.get(row.code)
+            if acts_seen is None or id(act) not in acts_seen:
+                _merge_act(result, row)
     by_code: dict[str, list[TariffSpec]] = {}
     for (code, valid_from), members in groups.items():
         first = members[0]
@@ -760,7 +774,7 @@ def group_rows(rows: Iterable[TariffRow]) -> GroupedImport:
                     ok = False
         if not ok:
             continue
-        profiles = tuple(r.profile for r in members)
+        profiles = tuple(map(_PROFILE_OF, members))
         # reimbursement <= fee was checked per row; the rest depends on dimensions only
         shape = tuple(seen)  # every member's dimensions, in order (no duplicate when ok)
         shape_problems = shapes.get(shape)
@@ -777,7 +791,7 @@ def group_rows(rows: Iterable[TariffRow]) -> GroupedImport:
                 first.fee,
                 profiles,
                 first.source,
-                tuple(r.line for r in members),
+                tuple(map(_LINE_OF, members)),
             )
             by_code.setdefault(code, []).append(spec)
     for code, specs in by_code.items():

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.sql import ColumnElement
@@ -771,9 +771,15 @@ class _NewVersion:
     batch_id: int | None
     decision_id: int | None
     fresh: bool = False  # written by this operation (not a re-dated copy of an old version)
+    # _plan keeps a new version among the stored periods of its code as is (an _Stored copy
+    # per version showed on a 200 000-row import): it reads as a not yet stored version
+    id: ClassVar[int] = 0
+
+    def period(self) -> Period:
+        return Period(self.valid_from, self.valid_to)
 
 
-def _copy(stored: _Stored, **changes: Any) -> _NewVersion:
+def _copy(stored: _Stored | _NewVersion, **changes: Any) -> _NewVersion:
     base = _NewVersion(
         stored.code,
         stored.valid_from,
@@ -786,22 +792,6 @@ def _copy(stored: _Stored, **changes: Any) -> _NewVersion:
         stored.decision_id,
     )
     return replace(base, **changes)
-
-
-def _as_stored(version: _NewVersion, ident: int = 0) -> _Stored:
-    return _Stored(
-        ident,
-        version.code,
-        version.valid_from,
-        version.valid_to,
-        version.fee_cents,
-        version.profiles,
-        version.source,
-        version.source_kind,
-        version.batch_id,
-        version.decision_id,
-        None,
-    )
 
 
 def _supersede(session: Session, ids: Sequence[int], stamp: datetime) -> None:
@@ -1012,7 +1002,7 @@ def _plan(
         by_code.setdefault(spec.code, []).append(spec)
     cents: dict[Decimal, int] = {}  # an import repeats few fees: convert each once
     for code, code_specs in by_code.items():
-        periods = list(current.get(code, ()))
+        periods: list[_Stored | _NewVersion] = list(current.get(code, ()))
         for spec in sorted(code_specs, key=lambda s: s.valid_from):
             fee_cents = None
             if spec.fee is not None:
@@ -1033,9 +1023,12 @@ def _plan(
             )
             key = (code, spec.valid_from)
             line = spec.lines[0]
-            new_period = Period(spec.valid_from, spec.valid_to)
             new_end = OPEN_END if spec.valid_to is None else spec.valid_to
-            same = next((p for p in periods if p.valid_from == spec.valid_from), None)
+            same = None
+            for period in periods:
+                if period.valid_from == spec.valid_from:
+                    same = period
+                    break
             if same is not None:
                 if (
                     same.valid_to == new.valid_to
@@ -1054,7 +1047,7 @@ def _plan(
                         )
                     )
                     continue
-            changes: list[tuple[_Stored, list[_NewVersion]]] = []
+            changes: list[tuple[_Stored | _NewVersion, list[_NewVersion]]] = []
             blocked = False
             for old in periods:
                 # Period.overlaps, inlined: this runs once per stored or new period
@@ -1086,7 +1079,7 @@ def _plan(
                     plan.problems.append(
                         (
                             line,
-                            f"period {new_period} of {code} overlaps the recorded period "
+                            f"period {new.period()} of {code} overlaps the recorded period "
                             f"{old.period()} (use --correct to record a correction)",
                             True,
                         )
@@ -1106,14 +1099,14 @@ def _plan(
                 plan.status[key] = "inserted"
                 if want_diff:
                     plan.diff.append(
-                        f"insert {code} {new_period}: fee {_money(new.fee_cents)}, "
+                        f"insert {code} {new.period()}: fee {_money(new.fee_cents)}, "
                         + ", ".join(f"{p.label()} {p.reimbursement}" for p in new.profiles)
                     )
             for old, parts in changes:
                 plan.supersede.append(old.id)
                 plan.inserts.extend(parts)
                 periods.remove(old)
-                periods.extend(_as_stored(p) for p in parts)
+                periods.extend(parts)
                 if old is not same:
                     kept = ", ".join(str(Period(p.valid_from, p.valid_to)) for p in parts)
                     plan.diff.append(f"close {code} {old.period()} -> {kept or 'removed'}")
@@ -1127,8 +1120,12 @@ def _plan(
                     )
                 )
             plan.inserts.append(new)
-            periods.append(_as_stored(new))
-            periods.sort(key=lambda p: p.valid_from)
+            # the usual case appends after the latest start: the list stays sorted (the
+            # sort is stable, so equal starts keep their order either way)
+            in_order = not changes and (not periods or periods[-1].valid_from <= new.valid_from)
+            periods.append(new)
+            if not in_order:
+                periods.sort(key=lambda p: p.valid_from)
     return plan
 
 
