@@ -583,7 +583,7 @@ class _RowCache:
     def profile(self, cells: tuple[str | None, ...]) -> Profile:
         """The profile of a row's profile cells; amounts and dimensions memoised apart (the
         reimbursement varies far more than the rest)."""
-        reimbursement, *rest = ((v or "").strip() for v in cells)
+        reimbursement, *rest = [(v or "").strip() for v in cells]
         if not reimbursement:
             raise InvalidInput("reimbursement is empty")
         amount = self.amount(reimbursement, "reimbursement")

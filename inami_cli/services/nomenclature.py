@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -882,6 +883,8 @@ def _insert_versions(
     if session.get_bind().dialect.name == "sqlite":
         first = int(session.execute(select(func.coalesce(func.max(_TARIFF.c.id), 0))).scalar_one())
         ids: Sequence[int] = range(first + 1, first + 1 + len(versions))
+        # the columns of _TARIFF_COLUMNS around batch_id, read in C (200 000-row imports)
+        head = attrgetter("code", "valid_from", "valid_to", "fee_cents", "source_kind", "source")
         _driver_executemany(
             session,
             _TARIFF,
@@ -889,12 +892,7 @@ def _insert_versions(
             [
                 (
                     tid,
-                    v.code,
-                    v.valid_from,
-                    v.valid_to,
-                    v.fee_cents,
-                    v.source_kind,
-                    v.source,
+                    *head(v),
                     batch_id if v.fresh and v.batch_id is None else v.batch_id,
                     v.decision_id,
                     stamp,
@@ -1219,10 +1217,8 @@ def _cells_of(
 ) -> Iterator[tuple[int, tuple[str, ...], list[str]]]:
     """Rows as ``(line, header, cells + [""])``: straight from an ``ImportTable``."""
     if isinstance(rows, ImportTable):
-        yield from rows.cells()
-        return
-    for line, row in rows:
-        yield line, tuple(row), [*row.values(), ""]
+        return rows.cells()  # no generator layered on the table's own
+    return ((line, tuple(row), [*row.values(), ""]) for line, row in rows)
 
 
 def _import_rows(
