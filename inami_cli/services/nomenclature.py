@@ -59,7 +59,6 @@ from inami_cli.domain.nomenclature import (
     normalize_label,
     pair_warnings,
     parse_key_terms,
-    parse_tariff_cells,
     personal_share,
     profile_key,
     row_layout,
@@ -1238,15 +1237,15 @@ def _import_rows(
     digest = hashlib.sha256()
     count = 0
     layout_of: tuple[str, ...] = ()
-    layout = row_layout(layout_of)
+    parse = row_layout(layout_of).parse
     for line, header, cells in _cells_of(rows):
         count += 1
         if sha256 is None:
             digest.update(repr(sorted(dict(zip(header, cells[:-1], strict=True)).items())).encode())
         if header is not layout_of:  # one CSV header object for every row
-            layout, layout_of = row_layout(header), header
+            parse, layout_of = row_layout(header).parse, header
         try:
-            parsed.append(parse_tariff_cells(line, cells, layout))
+            parsed.append(parse(line, cells))
         except InvalidInput as exc:
             problems.append((line, exc.message))
     if count == 0:
