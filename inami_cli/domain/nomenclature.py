@@ -702,9 +702,12 @@ def _parse_profile_dimensions(
     )
 
 
-@dataclass(frozen=True)
-class TariffSpec:
-    """A tariff period to write: all the profiles of one code and period in the input."""
+class TariffSpec(NamedTuple):
+    """A tariff period to write: all the profiles of one code and period in the input.
+
+    A named tuple (immutable like the frozen dataclass it was, built for a fraction of the
+    cost): an import makes one per period, 100 000 of them for 200 000 rows.
+    """
 
     code: str
     valid_from: date
@@ -776,7 +779,7 @@ def group_rows(rows: Iterable[TariffRow]) -> GroupedImport:
         ok = True
         for row in members:
             key = row.profile.dimensions()
-            if key in seen:
+            if key in seen:  # (rare: a duplicate row)
                 result.problems.append(
                     (
                         row.line,
