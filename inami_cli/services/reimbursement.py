@@ -28,6 +28,7 @@ from sqlmodel import Session, col
 from inami_cli.db.models import Act as ActRow
 from inami_cli.db.models import CareRecord
 from inami_cli.domain import reimbursement as rules
+from inami_cli.domain.cells import cell
 from inami_cli.domain.dates import age_on, parse_date
 from inami_cli.domain.errors import InamiError, InvalidInput, MissingValue, NotFound
 from inami_cli.domain.insurability import coverage_on
@@ -422,18 +423,6 @@ def _flag(text: str, what: str) -> bool | None:
     raise InvalidInput(f"{what}: {text!r} is not yes or no")
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
 @dataclass
 class _Cached:
     """A computed answer, pre-rendered without the per-row cells (line, niss, date, age)."""
@@ -458,7 +447,7 @@ class _Renderer:
 
     def _csv(self, values: list[Any]) -> str:
         buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="").writerow([_cell(v) for v in values])
+        csv.writer(buffer, lineterminator="").writerow([cell(v) for v in values])
         return buffer.getvalue()
 
     def pieces(self, record: dict[str, Any]) -> tuple[str, str, str]:
