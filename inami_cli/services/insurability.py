@@ -381,55 +381,85 @@ class Register:
         return _status(niss, on, birth, death, cov, self._insurers)
 
 
+def _driver_rows(session: Session, statement: Any) -> Iterator[Any]:
+    """The rows of a parameterless SELECT straight from the driver's cursor.
+
+    Millions of rows: SQLAlchemy's result rows (a Row object and type processing per
+    row) cost about as much again as the driver itself; the register converts its few
+    thousand distinct dates itself.
+    """
+    connection = session.connection()
+    sql = str(statement.compile(dialect=connection.dialect))
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(_CHUNK):
+            yield from rows
+    finally:
+        cursor.close()
+
+
+class _Days(dict[Any, Any]):
+    """Dates as they come from the driver (ISO text on SQLite, dates elsewhere) → one
+    shared ``date`` per distinct value: a million rows hold a few thousand distinct
+    dates. A subscript is a C-level look-up; only a new value calls ``__missing__``."""
+
+    def __init__(self) -> None:
+        super().__init__({None: None})
+
+    def __missing__(self, value: Any) -> date:
+        found = value if isinstance(value, date) else date.fromisoformat(value)
+        self[value] = found
+        return found
+
+
 @_without_gc
 def load_register(*, session: Session) -> Register:
     """Read persons, affiliations and entitlements (one query per table) into a Register."""
     # Dates are read as they come from the driver (ISO text on SQLite, dates elsewhere) and
     # converted once per distinct value: a million rows hold a few thousand distinct dates,
     # and the register then shares one date object for each.
-    days: dict[Any, date | None] = {None: None}
-
-    def day(value: Any) -> Any:  # date | None, typed loosely for the NOT NULL columns
-        found = days.get(value)
-        if found is None and value is not None:
-            found = days[value] = value if isinstance(value, date) else date.fromisoformat(value)
-        return found
+    days = _Days()
 
     def raw(column: Any) -> Any:
         return type_coerce(column, String)
 
     persons: dict[str, list[Any]] = {}
     empty: tuple[()] = ()
-    for niss, birth, death in session.execute(
-        select(_PER.niss, raw(_PER.birth_date), raw(_PER.death_date))
+    for niss, birth, death in _driver_rows(
+        session, select(_PER.niss, raw(_PER.birth_date), raw(_PER.death_date))
     ):
-        persons[niss] = [day(birth), day(death), empty, empty]
+        persons[niss] = [days[birth], days[death], empty, empty]
     a = _AFF
     # Strings repeated a million times (codes, qualities) are interned through a dict so
     # the register keeps one copy of each.
     shared: dict[str, str] = {}
     intern = shared.setdefault
-    for niss, code, member, quality, titular, ct1, ct2, start, end in session.execute(
+    # ``_make`` is tuple.__new__: no Python-level __new__ call per period
+    make_affiliation = AffiliationPeriod._make
+    for niss, code, member, quality, titular, ct1, ct2, start, end in _driver_rows(
+        session,
         select(
             a.niss, a.insurer_code, a.member_number, a.quality, a.titular_niss, a.ct1, a.ct2,
             raw(a.valid_from), raw(a.valid_to),
-        )
+        ),
     ):  # fmt: skip
         rec = persons.get(niss)
         if rec is not None:
-            period = AffiliationPeriod(
+            period = make_affiliation((
                 intern(code, code), member, intern(quality, quality), titular,
-                intern(ct1, ct1), intern(ct2, ct2), day(start), day(end),
-            )  # fmt: skip
-            rec[2] = (*rec[2], period)
+                intern(ct1, ct1), intern(ct2, ct2), days[start], days[end],
+            ))  # fmt: skip
+            rec[2] = (*rec[2], period) if rec[2] else (period,)
     e = _ENT
-    for niss, kind, start, end, detail in session.execute(
-        select(e.niss, e.kind, raw(e.valid_from), raw(e.valid_to), e.detail)
+    make_entitlement = EntitlementPeriod._make
+    for niss, kind, start, end, detail in _driver_rows(
+        session, select(e.niss, e.kind, raw(e.valid_from), raw(e.valid_to), e.detail)
     ):
         rec = persons.get(niss)
         if rec is not None:
-            period_e = EntitlementPeriod(intern(kind, kind), day(start), day(end), detail)
-            rec[3] = (*rec[3], period_e)
+            period_e = make_entitlement((intern(kind, kind), days[start], days[end], detail))
+            rec[3] = (*rec[3], period_e) if rec[3] else (period_e,)
     return Register(persons, _insurer_names(session))
 
 
