@@ -79,6 +79,7 @@ RECORD_CHUNK = 5_000
 # rows repeat hits within a few thousand entries, and one whose rows do not (every
 # answer new) would otherwise only grow the heap (peak RSS at a million rows).
 CACHE_LIMIT = 20_000
+PEOPLE_LIMIT = 20_000  # persons whose register stretches are kept (the same reason)
 
 
 class BeneficiaryLike(Protocol):
@@ -539,6 +540,9 @@ class _BatchContext:
         """
         entry = self.people.get(niss)
         if entry is None:
+            if len(self.people) >= PEOPLE_LIMIT:  # like the answer cache: flat memory
+                self.people.clear()
+                self._periods.clear()
             entry = self._person_entry(niss)
             self.people[niss] = entry
         birth, bounds, stretches, answer = entry
