@@ -6,10 +6,9 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -178,9 +177,7 @@ def insured_batch(
 
     Example: inami insured batch members.txt --date 2026-03-02 --format ndjson
     """
-    import os
-    import tempfile
-
+    from inami_cli.cli.output import input_file, output_file
     from inami_cli.domain.jsonfmt import dumps
     from inami_cli.services import insurability as svc
 
@@ -188,19 +185,10 @@ def insured_batch(
     day = _day(on, "--date") or date.today()
     fmt = st.output_format
     name = "-" if file == "-" else file
-    source: TextIO = (
-        sys.stdin if file == "-" else open(file, newline="", encoding="utf-8")  # noqa: SIM115 - closed below
-    )
-    tmp_path: str | None = None
-    try:
+    with input_file(name) as source:
         with st.session() as session:
             register = svc.load_register(session=session)
-        if out is not None:
-            fd, tmp_path = tempfile.mkstemp(prefix=".inami-", dir=str(out.parent or Path(".")))
-            sink: TextIO = os.fdopen(fd, "w", newline="", encoding="utf-8")
-        else:
-            sink = sys.stdout
-        try:
+        with output_file(out) as sink:
             summary = svc.insured_batch(
                 register=register,
                 source=source,
@@ -210,17 +198,6 @@ def insured_batch(
                 filename=name,
                 on_error=st.warn,
             )
-        finally:
-            if sink is not sys.stdout:
-                sink.close()
-        if out is not None and tmp_path is not None:
-            os.replace(tmp_path, out)
-            tmp_path = None
-    finally:
-        if source is not sys.stdin:
-            source.close()
-        if tmp_path is not None:
-            Path(tmp_path).unlink(missing_ok=True)
     counts = summary.as_dict()
     if st.settings.get("audit.log_consultations"):
         from inami_cli.services.audit import log_consultation

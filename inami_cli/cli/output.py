@@ -2,33 +2,52 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
-from decimal import Decimal
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
+from inami_cli.domain.cells import cell
 from inami_cli.domain.jsonfmt import dumps
+
+__all__ = ["FORMATS", "StreamWriter", "cell", "input_file", "output_file", "render"]
 
 FORMATS = ("table", "json", "ndjson", "csv")
 
 
-def cell(value: Any) -> str:
-    """Text of one value for table and CSV output."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return " ".join(cell(v) for v in value)
-    return str(value)
+@contextlib.contextmanager
+def output_file(out: Path | None) -> Iterator[TextIO]:
+    """Where a batch writes: stdout, or *out* written atomically.
+
+    The data goes to a temporary file next to *out* and replaces it only when the block
+    ends without an exception: a failed or interrupted batch never leaves half a file
+    where a cron job expects a complete one.
+    """
+    if out is None:
+        yield sys.stdout
+        return
+    fd, tmp = tempfile.mkstemp(prefix=".inami-", dir=str(out.parent or Path(".")))
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as sink:
+            yield sink
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def input_file(name: str) -> Iterator[TextIO]:
+    """A batch's input: stdin for ``-``, else the file (closed at the end)."""
+    if name == "-":
+        yield sys.stdin
+        return
+    with open(name, newline="", encoding="utf-8") as source:
+        yield source
 
 
 def render(

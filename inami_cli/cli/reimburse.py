@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -268,48 +267,28 @@ def reimburse_batch(
 
     Example: inami reimburse batch cases.csv --out results.csv --format csv
     """
-    import os
-    import tempfile
-
+    from inami_cli.cli.output import input_file, output_file
     from inami_cli.domain.jsonfmt import dumps
     from inami_cli.services import reimbursement as svc
 
     st = state()
     fmt = st.output_format
     name = "-" if file == "-" else file
-    source: TextIO = (
-        sys.stdin if file == "-" else open(file, newline="", encoding="utf-8")  # noqa: SIM115 - closed below
-    )
-    tmp_path: str | None = None
-    try:
-        if out is not None:
-            fd, tmp_path = tempfile.mkstemp(prefix=".inami-", dir=str(out.parent or Path(".")))
-            sink: TextIO = os.fdopen(fd, "w", newline="", encoding="utf-8")
-        else:
-            sink = sys.stdout
-        try:
-            with st.session(write=record) as session:
-                summary = svc.reimburse_batch(
-                    session=session,
-                    source=source,
-                    out=sink,
-                    fmt=fmt,
-                    filename=name,
-                    record=record,
-                    language=st.language,
-                    on_error=st.warn,
-                )
-        finally:
-            if sink is not sys.stdout:
-                sink.close()
-        if out is not None and tmp_path is not None:
-            os.replace(tmp_path, out)
-            tmp_path = None
-    finally:
-        if source is not sys.stdin:
-            source.close()
-        if tmp_path is not None:
-            Path(tmp_path).unlink(missing_ok=True)
+    with (
+        input_file(name) as source,
+        output_file(out) as sink,
+        st.session(write=record) as session,
+    ):
+        summary = svc.reimburse_batch(
+            session=session,
+            source=source,
+            out=sink,
+            fmt=fmt,
+            filename=name,
+            record=record,
+            language=st.language,
+            on_error=st.warn,
+        )
     counts = summary.as_dict()
     text = (
         f"{summary.rows} rows: {summary.ok} ok, {summary.refused} refused, "

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, ParamSpec, TextIO, TypeVar
+from typing import Any, NamedTuple, ParamSpec, TextIO, TypeVar
 
 from sqlalchemy import String, select, type_coerce, update
 from sqlmodel import Session, SQLModel
@@ -382,55 +382,85 @@ class Register:
         return _status(niss, on, birth, death, cov, self._insurers)
 
 
+def _driver_rows(session: Session, statement: Any) -> Iterator[Any]:
+    """The rows of a parameterless SELECT straight from the driver's cursor.
+
+    Millions of rows: SQLAlchemy's result rows (a Row object and type processing per
+    row) cost about as much again as the driver itself; the register converts its few
+    thousand distinct dates itself.
+    """
+    connection = session.connection()
+    sql = str(statement.compile(dialect=connection.dialect))
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(_CHUNK):
+            yield from rows
+    finally:
+        cursor.close()
+
+
+class _Days(dict[Any, Any]):
+    """Dates as they come from the driver (ISO text on SQLite, dates elsewhere) → one
+    shared ``date`` per distinct value: a million rows hold a few thousand distinct
+    dates. A subscript is a C-level look-up; only a new value calls ``__missing__``."""
+
+    def __init__(self) -> None:
+        super().__init__({None: None})
+
+    def __missing__(self, value: Any) -> date:
+        found = value if isinstance(value, date) else date.fromisoformat(value)
+        self[value] = found
+        return found
+
+
 @_without_gc
 def load_register(*, session: Session) -> Register:
     """Read persons, affiliations and entitlements (one query per table) into a Register."""
     # Dates are read as they come from the driver (ISO text on SQLite, dates elsewhere) and
     # converted once per distinct value: a million rows hold a few thousand distinct dates,
     # and the register then shares one date object for each.
-    days: dict[Any, date | None] = {None: None}
-
-    def day(value: Any) -> Any:  # date | None, typed loosely for the NOT NULL columns
-        found = days.get(value)
-        if found is None and value is not None:
-            found = days[value] = value if isinstance(value, date) else date.fromisoformat(value)
-        return found
+    days = _Days()
 
     def raw(column: Any) -> Any:
         return type_coerce(column, String)
 
     persons: dict[str, list[Any]] = {}
     empty: tuple[()] = ()
-    for niss, birth, death in session.execute(
-        select(_PER.niss, raw(_PER.birth_date), raw(_PER.death_date))
+    for niss, birth, death in _driver_rows(
+        session, select(_PER.niss, raw(_PER.birth_date), raw(_PER.death_date))
     ):
-        persons[niss] = [day(birth), day(death), empty, empty]
+        persons[niss] = [days[birth], days[death], empty, empty]
     a = _AFF
     # Strings repeated a million times (codes, qualities) are interned through a dict so
     # the register keeps one copy of each.
     shared: dict[str, str] = {}
     intern = shared.setdefault
-    for niss, code, member, quality, titular, ct1, ct2, start, end in session.execute(
+    # ``_make`` is tuple.__new__: no Python-level __new__ call per period
+    make_affiliation = AffiliationPeriod._make
+    for niss, code, member, quality, titular, ct1, ct2, start, end in _driver_rows(
+        session,
         select(
             a.niss, a.insurer_code, a.member_number, a.quality, a.titular_niss, a.ct1, a.ct2,
             raw(a.valid_from), raw(a.valid_to),
-        )
+        ),
     ):  # fmt: skip
         rec = persons.get(niss)
         if rec is not None:
-            period = AffiliationPeriod(
+            period = make_affiliation((
                 intern(code, code), member, intern(quality, quality), titular,
-                intern(ct1, ct1), intern(ct2, ct2), day(start), day(end),
-            )  # fmt: skip
-            rec[2] = (*rec[2], period)
+                intern(ct1, ct1), intern(ct2, ct2), days[start], days[end],
+            ))  # fmt: skip
+            rec[2] = (*rec[2], period) if rec[2] else (period,)
     e = _ENT
-    for niss, kind, start, end, detail in session.execute(
-        select(e.niss, e.kind, raw(e.valid_from), raw(e.valid_to), e.detail)
+    make_entitlement = EntitlementPeriod._make
+    for niss, kind, start, end, detail in _driver_rows(
+        session, select(e.niss, e.kind, raw(e.valid_from), raw(e.valid_to), e.detail)
     ):
         rec = persons.get(niss)
         if rec is not None:
-            period_e = EntitlementPeriod(intern(kind, kind), day(start), day(end), detail)
-            rec[3] = (*rec[3], period_e)
+            period_e = make_entitlement((intern(kind, kind), days[start], days[end], detail))
+            rec[3] = (*rec[3], period_e) if rec[3] else (period_e,)
     return Register(persons, _insurer_names(session))
 
 
@@ -1603,6 +1633,130 @@ class BatchSummary:
         }
 
 
+class _Checked(NamedTuple):
+    """What one chunk of lines gave: output text, warnings in order, counts."""
+
+    text: str
+    warnings: list[str]
+    checked: int
+    insured: int
+    unknown: int
+    invalid: int
+
+
+class _BatchCheck:
+    """The per-line work of ``insured_batch``: one chunk of lines into output text.
+
+    The loop works on the register's tuples and writes plain strings (no dataclass per
+    line): it is the path of a million checks, done here or in forked workers.
+    """
+
+    def __init__(self, register: Register, *, fmt: str, on: date, filename: str) -> None:
+        import json
+
+        self.persons = register._persons
+        self.names = register._insurers
+        self.ndjson = fmt in ("json", "ndjson")
+        self.dumps = json.JSONEncoder(ensure_ascii=False).encode
+        self.filename = filename
+        self.default = (on, on.isoformat())
+        self.iso_cache: dict[date, str] = {}
+        self.dates: dict[str, tuple[date, str]] = {}
+
+    def chunk(self, source: list[str], first: int) -> _Checked:
+        """Check the lines of *source*, whose first line is line *first* of the file."""
+        import csv as _csv
+        import io
+
+        persons = self.persons
+        names = self.names
+        coverage_on = rules.coverage_on
+        ndjson = self.ndjson
+        dumps = self.dumps
+        iso_cache = self.iso_cache
+        dates = self.dates
+        default = self.default
+        filename = self.filename
+        width = len(BATCH_COLUMNS) - 1
+        out: list[str] = []
+        write = out.append
+        warnings: list[str] = []
+        checked = insured = unknown = invalid = 0
+        for lines, raw in enumerate(source, first):
+            text = raw.strip()
+            if not text or text[0] == "#" or (lines == 1 and text[:4].lower() == "niss"):
+                continue
+            niss, comma, when = text.partition(",")
+            niss = niss.strip()
+            day, day_iso = default
+            if comma and when.strip():
+                parsed = dates.get(when)
+                if parsed is None:
+                    try:
+                        value = _date_cell(when.strip(), "date")
+                    except InvalidInput as exc:
+                        invalid += 1
+                        warnings.append(f"{filename}:{lines}: {exc.message}")
+                        continue
+                    parsed = dates[when] = (value, value.isoformat())
+                day, day_iso = parsed
+            rec = persons.get(niss)
+            if rec is None:
+                try:
+                    niss = parse_niss(niss).niss
+                except InvalidInput as exc:
+                    invalid += 1
+                    warnings.append(f"{filename}:{lines}: {exc.message}")
+                    continue
+                rec = persons.get(niss)
+            checked += 1
+            if rec is None:
+                unknown += 1
+                row: list[Any] = [
+                    lines, niss, day_iso, False, None, None, None, None, None, None, "ordinary",
+                    False, None, None, f"no person with NISS {niss} in the register",
+                ]  # fmt: skip
+            else:
+                cov = coverage_on(rec[2], rec[3], day, death_date=rec[1])
+                aff = cov.affiliation
+                if cov.insured and aff is not None:
+                    insured += 1
+                    start = iso_cache.get(aff.valid_from)
+                    if start is None:
+                        start = iso_cache[aff.valid_from] = aff.valid_from.isoformat()
+                    end = None
+                    if aff.valid_to is not None:
+                        end = iso_cache.get(aff.valid_to)
+                        if end is None:
+                            end = iso_cache[aff.valid_to] = aff.valid_to.isoformat()
+                    row = [
+                        lines, niss, day_iso, True, aff.insurer_code,
+                        names.get(aff.insurer_code), aff.member_number, aff.quality, aff.ct1,
+                        aff.ct2, cov.regime, cov.dmg, start, end, cov.reason,
+                    ]  # fmt: skip
+                else:
+                    row = [
+                        lines, niss, day_iso, False, None, None, None, None, None, None,
+                        cov.regime, cov.dmg, None, None, cov.reason,
+                    ]  # fmt: skip
+            if ndjson:
+                write(dumps(dict(zip(BATCH_COLUMNS, row, strict=True))) + "\n")
+                continue
+            row[0] = str(lines)
+            row[3] = "yes" if row[3] else "no"  # the CSV convention of domain.cells.cell
+            row[11] = "yes" if row[11] else "no"
+            # A plain join is three times cheaper than csv.writer; the writer (quoting) is
+            # used for the rare row whose text holds a comma, a quote or a line break.
+            text = ",".join([f or "" for f in row])
+            if text.count(",") != width or '"' in text or "\n" in text or "\r" in text:
+                buffer = io.StringIO()
+                _csv.writer(buffer, lineterminator="\n").writerow(row)
+                write(buffer.getvalue())
+            else:
+                write(text + "\n")
+        return _Checked("".join(out), warnings, checked, insured, unknown, invalid)
+
+
 def insured_batch(
     *,
     register: Register,
@@ -1616,97 +1770,35 @@ def insured_batch(
     """Check one NISS per line (``NISS`` or ``NISS,DATE``; a ``niss`` header and ``#``
     comments are skipped) and stream one CSV row or NDJSON object per check to *out*.
 
-    Invalid lines go to *on_error* as ``FILE:LINE: reason`` and are skipped. The loop
-    works on the register's tuples and writes plain strings (no dataclass per row): it is
-    the path of a million checks.
+    Invalid lines go to *on_error* as ``FILE:LINE: reason`` and are skipped. A big input
+    is checked on worker processes sharing the register (``services.batching``); the
+    output, the warnings and the summary are the same, in the same order.
     """
-    import csv as _csv
-    import json
+    from inami_cli.services import batching
 
-    persons = register._persons
-    names = register._insurers
-    coverage_on = rules.coverage_on
-    ndjson = fmt in ("json", "ndjson")
-    writer = _csv.writer(out, lineterminator="\n")
-    write = out.write
-    width = len(BATCH_COLUMNS) - 1
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
-    if not ndjson:
-        writer.writerow(BATCH_COLUMNS)
-    iso_cache: dict[date, str] = {}
-    dates: dict[str, tuple[date, str]] = {}
-    default = (on, on.isoformat())
-    checked = insured = unknown = invalid = lines = 0
-    for lines, raw in enumerate(source, 1):
-        text = raw.strip()
-        if not text or text[0] == "#" or (lines == 1 and text[:4].lower() == "niss"):
-            continue
-        niss, comma, when = text.partition(",")
-        niss = niss.strip()
-        day, day_iso = default
-        if comma and when.strip():
-            parsed = dates.get(when)
-            if parsed is None:
-                try:
-                    value = _date_cell(when.strip(), "date")
-                except InvalidInput as exc:
-                    invalid += 1
-                    on_error(f"{filename}:{lines}: {exc.message}")
-                    continue
-                parsed = dates[when] = (value, value.isoformat())
-            day, day_iso = parsed
-        rec = persons.get(niss)
-        if rec is None:
-            try:
-                niss = parse_niss(niss).niss
-            except InvalidInput as exc:
-                invalid += 1
-                on_error(f"{filename}:{lines}: {exc.message}")
-                continue
-            rec = persons.get(niss)
-        checked += 1
-        if rec is None:
-            unknown += 1
-            row: list[Any] = [
-                lines, niss, day_iso, False, None, None, None, None, None, None, "ordinary",
-                False, None, None, f"no person with NISS {niss} in the register",
-            ]  # fmt: skip
-        else:
-            cov = coverage_on(rec[2], rec[3], day, death_date=rec[1])
-            aff = cov.affiliation
-            if cov.insured and aff is not None:
-                insured += 1
-                start = iso_cache.get(aff.valid_from)
-                if start is None:
-                    start = iso_cache[aff.valid_from] = aff.valid_from.isoformat()
-                end = None
-                if aff.valid_to is not None:
-                    end = iso_cache.get(aff.valid_to)
-                    if end is None:
-                        end = iso_cache[aff.valid_to] = aff.valid_to.isoformat()
-                row = [
-                    lines, niss, day_iso, True, aff.insurer_code, names.get(aff.insurer_code),
-                    aff.member_number, aff.quality, aff.ct1, aff.ct2, cov.regime, cov.dmg,
-                    start, end, cov.reason,
-                ]  # fmt: skip
-            else:
-                row = [
-                    lines, niss, day_iso, False, None, None, None, None, None, None,
-                    cov.regime, cov.dmg, None, None, cov.reason,
-                ]  # fmt: skip
-        if ndjson:
-            write(dumps(dict(zip(BATCH_COLUMNS, row, strict=True))) + "\n")
-            continue
-        row[0] = str(lines)
-        row[3] = "yes" if row[3] else "no"  # the CSV convention of cli.output.cell
-        row[11] = "yes" if row[11] else "no"
-        # A plain join is three times cheaper than csv.writer; the writer (quoting) is
-        # used for the rare row whose text holds a comma, a quote or a line break.
-        text = ",".join([f or "" for f in row])
-        if text.count(",") != width or '"' in text or "\n" in text or "\r" in text:
-            writer.writerow(row)
-        else:
-            write(text + "\n")
+    check = _BatchCheck(register, fmt=fmt, on=on, filename=filename)
+    if not check.ndjson:
+        out.write(",".join(BATCH_COLUMNS) + "\n")
+    totals = [0, 0, 0, 0]
+    lines = 0
+
+    def emit(done: _Checked) -> None:
+        for message in done.warnings:
+            on_error(message)
+        out.write(done.text)
+        for i, value in enumerate(done[2:]):
+            totals[i] += value
+
+    def counted(chunks: Iterator[list[str]]) -> Iterator[list[str]]:
+        nonlocal lines
+        for chunk in chunks:
+            lines += len(chunk)
+            yield chunk
+
+    batching.run_chunks(
+        counted(batching.line_chunks(source, batching.chunk_size())), 1, check.chunk, emit
+    )
+    checked, insured, unknown, invalid = totals
     return BatchSummary(
         lines=lines,
         checked=checked,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from operator import itemgetter
-from typing import Any, Protocol, TextIO
+from typing import Any, NamedTuple, Protocol, TextIO
 
 from sqlalchemy import insert, or_, select
 from sqlmodel import Session, col
@@ -28,6 +28,7 @@ from sqlmodel import Session, col
 from inami_cli.db.models import Act as ActRow
 from inami_cli.db.models import CareRecord
 from inami_cli.domain import reimbursement as rules
+from inami_cli.domain.cells import cell
 from inami_cli.domain.dates import age_on, parse_date
 from inami_cli.domain.errors import InamiError, InvalidInput, MissingValue, NotFound
 from inami_cli.domain.insurability import coverage_on
@@ -74,7 +75,11 @@ BATCH_INPUT_COLUMNS = (
     "bim_automatic",
 )
 RECORD_CHUNK = 5_000
-CACHE_LIMIT = 500_000  # entries; cleared when reached, so memory stays flat
+# Entries; cleared when reached, so memory stays flat. Small on purpose: a batch whose
+# rows repeat hits within a few thousand entries, and one whose rows do not (every
+# answer new) would otherwise only grow the heap (peak RSS at a million rows).
+CACHE_LIMIT = 20_000
+PEOPLE_LIMIT = 20_000  # persons whose register stretches are kept (the same reason)
 
 
 class BeneficiaryLike(Protocol):
@@ -403,6 +408,7 @@ _FLAGS: dict[str, bool | None] = {
     "1": True,
     "0": False,
 }
+_PROVIDERS = {p: p for p in rules.PROVIDERS}
 _REGIMES = {
     "ordinary": "ordinary",
     "preferential": "preferential",
@@ -422,18 +428,6 @@ def _flag(text: str, what: str) -> bool | None:
     raise InvalidInput(f"{what}: {text!r} is not yes or no")
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
 @dataclass
 class _Cached:
     """A computed answer, pre-rendered without the per-row cells (line, niss, date, age)."""
@@ -443,54 +437,67 @@ class _Cached:
     tail: str  # chronic ... refusal_reason
     ok: bool
     cents: tuple[int, int, int]
-    result: CaseResult
+    result: CaseResult | None  # kept only with --record (the stored row needs it)
+
+
+_CSV_SPECIAL = frozenset(',"\r\n')
+
+
+def _csv_piece(values: list[Any]) -> str:
+    """Cells joined as ``csv.writer`` would write them (without a line end).
+
+    Most pieces hold no delimiter, quote or line break and are a plain join; the others
+    (and a lone empty cell, which the writer quotes) go through the writer itself.
+    """
+    cells = [cell(v) for v in values]
+    text = ",".join(cells)
+    if _CSV_SPECIAL.isdisjoint(text) and not (len(cells) == 1 and not cells[0]):
+        return text
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(cells)
+    return buffer.getvalue()
+
+
+_HEAD = ("label", "regime", "dmg")
+_TAIL = RESULT_COLUMNS[RESULT_COLUMNS.index("chronic") :]
 
 
 class _Renderer:
-    """Writes batch rows as CSV or NDJSON from pre-rendered pieces: a cached answer is
+    """Renders batch rows as CSV or NDJSON from pre-rendered pieces: a cached answer is
     formatted once, and each row only adds its line, NISS, date and age."""
 
-    def __init__(self, out: TextIO, fmt: str) -> None:
+    def __init__(self, fmt: str) -> None:
         self.json = fmt in ("json", "ndjson")
-        self.out = out
-        if not self.json:
-            csv.writer(out, lineterminator="\n").writerow(BATCH_COLUMNS)
 
-    def _csv(self, values: list[Any]) -> str:
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="").writerow([_cell(v) for v in values])
-        return buffer.getvalue()
+    def header(self) -> str:
+        """What comes before the first row (the CSV header line)."""
+        return "" if self.json else ",".join(BATCH_COLUMNS) + "\n"
 
     def pieces(self, record: dict[str, Any]) -> tuple[str, str, str]:
         """(code, label..dmg, chronic..refusal_reason) of a result, rendered."""
-        head = ("label", "regime", "dmg")
-        tail = RESULT_COLUMNS[RESULT_COLUMNS.index("chronic") :]
         if self.json:
             return (
                 dumps(record["code"]),
-                ", ".join(f'"{k}": {dumps(record[k])}' for k in head),
-                ", ".join(f'"{k}": {dumps(record[k])}' for k in tail),
+                ", ".join(f'"{k}": {dumps(record[k])}' for k in _HEAD),
+                ", ".join(f'"{k}": {dumps(record[k])}' for k in _TAIL),
             )
         return (
-            self._csv([record["code"]]),
-            self._csv([record[k] for k in head]),
-            self._csv([record[k] for k in tail]),
+            _csv_piece([record["code"]]),
+            _csv_piece([record[k] for k in _HEAD]),
+            _csv_piece([record[k] for k in _TAIL]),
         )
 
-    def write(self, line: int, niss: str, day: str, age: int | None, cached: _Cached) -> None:
+    def row(self, line: int, niss: str, day: str, age: int | None, cached: _Cached) -> str:
         """One output row (the NISS was validated against the register: digits only)."""
         if self.json:
             who = f'"{niss}"' if niss else "null"
             years = "null" if age is None else age
-            self.out.write(
+            return (
                 f'{{"line": {line}, "niss": {who}, "code": {cached.code}, "date": "{day}", '
                 f'{cached.head}, "age": {years}, {cached.tail}}}\n'
             )
-        else:
-            years = "" if age is None else age
-            self.out.write(
-                f"{line},{niss},{cached.code},{day},{cached.head},{years},{cached.tail}\n"
-            )
+        years = "" if age is None else age
+        return f"{line},{niss},{cached.code},{day},{cached.head},{years},{cached.tail}\n"
 
 
 class _BatchContext:
@@ -505,7 +512,7 @@ class _BatchContext:
         self.language = language
         self.record = record
         self.cache: dict[tuple[Any, ...], _Cached] = {}
-        self.dates: dict[str, tuple[date, int]] = {}
+        self.dates: dict[str, tuple[date, int, str]] = {}
         self.views: dict[int, TariffView] = {}
         self.people: dict[str, tuple[Any, list[date], dict[int, Any], Any]] = {}
         self._periods: dict[str, tuple[Any, Any, date | None]] = {}
@@ -533,6 +540,9 @@ class _BatchContext:
         """
         entry = self.people.get(niss)
         if entry is None:
+            if len(self.people) >= PEOPLE_LIMIT:  # like the answer cache: flat memory
+                self.people.clear()
+                self._periods.clear()
             entry = self._person_entry(niss)
             self.people[niss] = entry
         birth, bounds, stretches, answer = entry
@@ -553,11 +563,15 @@ class _BatchContext:
         age = age_on(birth, on) if birth is not None and birth <= on else None
         return (*found, age)
 
-    def _person_entry(self, niss: str) -> tuple[Any, list[date], dict[int, Any], Any]:
+    def load_register(self) -> None:
+        """Load the register (once): the first row with a NISS needs it."""
         if self._register is None:
             from inami_cli.services import insurability
 
             self._register = insurability.load_register(session=self.session)
+
+    def _person_entry(self, niss: str) -> tuple[Any, list[date], dict[int, Any], Any]:
+        self.load_register()
         if niss not in self._register:
             from inami_cli.domain.niss import niss_problem
 
@@ -597,11 +611,12 @@ class _BatchContext:
                 self.views[key] = found
         return found
 
-    def day(self, text: str, today: date) -> tuple[date, int]:
+    def day(self, text: str, today: date) -> tuple[date, int, str]:
+        """(date, rule epoch, ISO text) of a date cell (empty: *today*)."""
         found = self.dates.get(text)
         if found is None:
             day = parse_date(text, what="date") if text else today
-            found = (day, rules.rule_epoch(day))
+            found = (day, rules.rule_epoch(day), day.isoformat())
             if len(self.dates) < 100_000:
                 self.dates[text] = found
         return found
@@ -641,6 +656,259 @@ class _BatchContext:
             )
 
 
+class _Done(NamedTuple):
+    """What one chunk of rows gave: output text, warnings in order, counts, cents."""
+
+    text: str
+    warnings: list[str]
+    rows: int
+    ok: int
+    refused: int
+    errors: int
+    fee_c: int
+    reimb_c: int
+    share_c: int
+
+
+class _BatchRun:
+    """The per-row work of ``reimburse_batch`` over a chunk of the file's lines.
+
+    One object does every chunk, in this process or in forked workers (which then share
+    the reference data it holds); with ``--record`` it only runs here, in file order.
+    """
+
+    def __init__(
+        self,
+        ctx: _BatchContext,
+        *,
+        pick: Callable[[list[str]], tuple[str, ...]],
+        width: int,
+        renderer: _Renderer,
+        filename: str,
+        today: date,
+        record: bool,
+        stamp: Any,
+        operator: str,
+    ) -> None:
+        self.ctx = ctx
+        self.pick = pick
+        self.width = width
+        self.renderer = renderer
+        self.filename = filename
+        self.today = today
+        self.record = record
+        self.stamp = stamp
+        self.operator = operator
+        self.amounts: dict[str, Decimal] = {}
+        self.pending: list[dict[str, Any]] = []
+        self.recorded = 0
+
+    def flush(self) -> None:
+        """Store the pending care records (``--record``)."""
+        if self.pending:
+            self.ctx.session.execute(insert(CareRecord), self.pending)
+            self.recorded += len(self.pending)
+            self.pending = []
+
+    def chunk(self, lines: list[str], first: int) -> _Done:
+        """Compute the rows of *lines*, whose first line is line *first* of the file."""
+        ctx = self.ctx
+        record = self.record
+        language = ctx.language
+        renderer = self.renderer
+        render = renderer.row
+        pick = self.pick
+        width = self.width
+        day0 = self.today
+        amounts = self.amounts
+        cache = ctx.cache
+        out: list[str] = []
+        warnings: list[str] = []
+        rows = ok = refused = errors = 0
+        fee_c = reimb_c = share_c = 0
+        reader = csv.reader(lines)
+        offset = first - 1
+        for row in reader:
+            line = offset + reader.line_num
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            rows += 1
+            try:
+                if len(row) != width:
+                    raise InvalidInput(f"{len(row)} fields, the header has {width}")
+                row.append("")
+                (
+                    code,
+                    date_text,
+                    niss,
+                    regime_text,
+                    dmg_text,
+                    age_text,
+                    chronic_text,
+                    provider_text,
+                    charged_text,
+                    setting_text,
+                    auto_text,
+                ) = pick(row)
+                code = code.strip()
+                on, epoch, day = ctx.day(date_text.strip(), day0)
+                niss = compact_niss(niss.strip()) if niss else ""
+                regime: str | None = None
+                if regime_text:
+                    regime = _REGIMES.get(regime_text.strip().lower())
+                    if regime is None:
+                        raise InvalidInput(
+                            f"regime {regime_text!r}: expected ordinary or preferential"
+                        )
+                dmg = _FLAGS[dmg_text] if dmg_text in _FLAGS else _flag(dmg_text, "dmg")
+                chronic = (
+                    _FLAGS[chronic_text]
+                    if chronic_text in _FLAGS
+                    else _flag(chronic_text, "chronic")
+                )
+                auto = (
+                    _FLAGS[auto_text] if auto_text in _FLAGS else _flag(auto_text, "bim_automatic")
+                )
+                age: int | None = None
+                if age_text:
+                    age_text = age_text.strip()
+                    if not age_text.isdigit():
+                        raise InvalidInput(f"age {age_text!r} is not a whole number")
+                    age = int(age_text)
+                provider = (
+                    _PROVIDERS.get(provider_text) or provider_text.strip().lower()
+                    if provider_text
+                    else "conventioned"
+                )
+                if provider not in rules.PROVIDERS:
+                    raise InvalidInput(
+                        f"provider {provider!r}: expected one of {', '.join(rules.PROVIDERS)}"
+                    )
+                charged: Decimal | None = None
+                if charged_text:
+                    charged = amounts.get(charged_text)
+                    if charged is None:
+                        charged = parse_amount(charged_text, what="charged")
+                        if len(amounts) < 10_000:
+                            amounts[charged_text] = charged
+                setting = setting_text.strip().lower() if setting_text else None
+                if setting is not None and setting not in rules.SETTINGS:
+                    raise InvalidInput(f"setting {setting!r}: expected ambulatory or hospitalised")
+                if record and not niss:
+                    raise InvalidInput("--record needs a niss on every row")
+                act = ctx.act(code)
+                tariff = ctx.tariff(code, on)
+                # the beneficiary as the domain sees it: the register, explicit values winning
+                if niss:
+                    insured, reason, r_regime, r_auto, r_dmg, r_chronic, r_age = ctx.person(
+                        niss, on
+                    )
+                    p_regime = regime or r_regime
+                    p_dmg = r_dmg if dmg is None else dmg
+                    p_age = r_age if age is None else age
+                    p_chronic = r_chronic if chronic is None else chronic
+                    p_auto = r_auto if auto is None else auto
+                elif regime is None:
+                    raise InvalidInput("give a niss or a regime")
+                else:
+                    p_regime = regime
+                    p_dmg = bool(dmg)
+                    p_age = age
+                    p_chronic = bool(chronic)
+                    p_auto = bool(auto)
+                    insured, reason = True, ""
+                person_history = ctx.history.get(niss) if niss else None
+                act_valid = (act.valid_from is None or act.valid_from <= on) and (
+                    act.valid_to is None or on <= act.valid_to
+                )
+                key: tuple[Any, ...] | None = None
+                if not person_history:
+                    key = (
+                        code,
+                        tariff.valid_from if tariff is not None else None,
+                        tariff.fee if tariff is not None else None,
+                        epoch,
+                        act_valid,
+                        p_regime,
+                        bool(p_dmg),
+                        rules.age_key(act, tariff, p_age),
+                        bool(p_chronic),
+                        bool(p_auto),
+                        insured,
+                        reason,
+                        provider,
+                        charged,
+                        setting,
+                    )
+                    cached = cache.get(key)
+                else:
+                    cached = None
+                if cached is None:
+                    patient = Patient(
+                        regime=p_regime,
+                        dmg=bool(p_dmg),
+                        age=p_age,
+                        chronic=bool(p_chronic),
+                        insured=insured,
+                        not_insured_reason=reason,
+                        bim_automatic=bool(p_auto),
+                    )
+                    result = rules.compute_case(
+                        Line(act, tariff, charged),
+                        on=on,
+                        patient=patient,
+                        provider=provider,
+                        setting=setting,
+                        history=person_history or (),
+                    )
+                    label = act.label_nl if language == "nl" and act.label_nl else act.label_fr
+                    code_part, head, tail = renderer.pieces(
+                        result_record(result, niss=None, label=label)
+                    )
+                    cents = (
+                        (
+                            to_cents(result.fee),
+                            to_cents(result.reimbursement),
+                            to_cents(result.personal_share),
+                        )
+                        if result.ok
+                        and result.fee is not None
+                        and result.reimbursement is not None
+                        and result.personal_share is not None
+                        else (0, 0, 0)
+                    )
+                    cached = _Cached(
+                        code_part, head, tail, result.ok, cents, result if record else None
+                    )
+                    if key is not None:
+                        if len(cache) >= CACHE_LIMIT:
+                            cache.clear()
+                        cache[key] = cached
+            except InamiError as exc:
+                errors += 1
+                warnings.append(f"{self.filename}:{line}: {exc.message}")
+                continue
+            out.append(render(line, niss, day, p_age, cached))
+            if cached.ok:
+                ok += 1
+                cents_ = cached.cents
+                fee_c += cents_[0]
+                reimb_c += cents_[1]
+                share_c += cents_[2]
+                if record:
+                    assert cached.result is not None
+                    care = _care_row(niss, cached.result, provider, self.stamp, self.operator)
+                    care["care_date"] = on
+                    self.pending.append(care)
+                    if ctx.history_relevant(act):
+                        ctx.add_history(niss, code, on)
+                    if len(self.pending) >= RECORD_CHUNK:
+                        self.flush()
+            else:
+                refused += 1
+        return _Done("".join(out), warnings, rows, ok, refused, errors, fee_c, reimb_c, share_c)
+
+
 def reimburse_batch(
     *,
     session: Session,
@@ -660,7 +928,11 @@ def reimburse_batch(
     reported to *on_error* as ``FILE:LINE: reason`` and the batch goes on. With *record*,
     the reimbursed rows are stored (bulk inserts) and count for the rows after them, as if
     the cases had been computed and recorded one by one in the file's order.
+
+    A big input without *record* is computed on worker processes (``services.batching``);
+    the output, the warnings and the summary are the same, in the same order.
     """
+    from inami_cli.services import batching
     from inami_cli.services.audit import current_actor, now, record_change
 
     reader = csv.reader(source)
@@ -683,182 +955,42 @@ def reimburse_batch(
     pick = itemgetter(*(col.get(name, width) for name in BATCH_INPUT_COLUMNS))
 
     ctx = _BatchContext(session=session, record=record, language=language)
-    renderer = _Renderer(out, fmt)
-    day0 = today or date.today()
+    renderer = _Renderer(fmt)
     stamp, operator = now(), current_actor().operator
-    pending: list[dict[str, Any]] = []
-    rows = ok = refused = errors = recorded = 0
-    fee_c = reimb_c = share_c = 0
-    cache = ctx.cache
-    amounts: dict[str, Decimal] = {}
+    run = _BatchRun(
+        ctx,
+        pick=pick,
+        width=width,
+        renderer=renderer,
+        filename=filename,
+        today=today or date.today(),
+        record=record,
+        stamp=stamp,
+        operator=operator,
+    )
+    totals = [0] * 7
+    write = out.write
+    write(renderer.header())
 
-    for row in reader:
-        line = reader.line_num
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue
-        rows += 1
-        try:
-            if len(row) != width:
-                raise InvalidInput(f"{len(row)} fields, the header has {width}")
-            row.append("")
-            (
-                code,
-                date_text,
-                niss,
-                regime_text,
-                dmg_text,
-                age_text,
-                chronic_text,
-                provider_text,
-                charged_text,
-                setting_text,
-                auto_text,
-            ) = pick(row)
-            code = code.strip()
-            on, epoch = ctx.day(date_text.strip(), day0)
-            day = on.isoformat()
-            niss = compact_niss(niss.strip()) if niss else ""
-            regime: str | None = None
-            if regime_text:
-                regime = _REGIMES.get(regime_text.strip().lower())
-                if regime is None:
-                    raise InvalidInput(f"regime {regime_text!r}: expected ordinary or preferential")
-            dmg = _FLAGS[dmg_text] if dmg_text in _FLAGS else _flag(dmg_text, "dmg")
-            chronic = (
-                _FLAGS[chronic_text] if chronic_text in _FLAGS else _flag(chronic_text, "chronic")
-            )
-            auto = _FLAGS[auto_text] if auto_text in _FLAGS else _flag(auto_text, "bim_automatic")
-            age: int | None = None
-            if age_text:
-                age_text = age_text.strip()
-                if not age_text.isdigit():
-                    raise InvalidInput(f"age {age_text!r} is not a whole number")
-                age = int(age_text)
-            provider = provider_text.strip().lower() if provider_text else "conventioned"
-            if provider not in rules.PROVIDERS:
-                raise InvalidInput(
-                    f"provider {provider!r}: expected one of {', '.join(rules.PROVIDERS)}"
-                )
-            charged: Decimal | None = None
-            if charged_text:
-                charged = amounts.get(charged_text)
-                if charged is None:
-                    charged = parse_amount(charged_text, what="charged")
-                    if len(amounts) < 10_000:
-                        amounts[charged_text] = charged
-            setting = setting_text.strip().lower() if setting_text else None
-            if setting is not None and setting not in rules.SETTINGS:
-                raise InvalidInput(f"setting {setting!r}: expected ambulatory or hospitalised")
-            if record and not niss:
-                raise InvalidInput("--record needs a niss on every row")
-            act = ctx.act(code)
-            tariff = ctx.tariff(code, on)
-            # the beneficiary as the domain sees it: the register, explicit values winning
-            if niss:
-                insured, reason, r_regime, r_auto, r_dmg, r_chronic, r_age = ctx.person(niss, on)
-                p_regime = regime or r_regime
-                p_dmg = r_dmg if dmg is None else dmg
-                p_age = r_age if age is None else age
-                p_chronic = r_chronic if chronic is None else chronic
-                p_auto = r_auto if auto is None else auto
-            elif regime is None:
-                raise InvalidInput("give a niss or a regime")
-            else:
-                p_regime = regime
-                p_dmg = bool(dmg)
-                p_age = age
-                p_chronic = bool(chronic)
-                p_auto = bool(auto)
-                insured, reason = True, ""
-            person_history = ctx.history.get(niss) if niss else None
-            act_valid = (act.valid_from is None or act.valid_from <= on) and (
-                act.valid_to is None or on <= act.valid_to
-            )
-            key: tuple[Any, ...] | None = None
-            if not person_history:
-                key = (
-                    code,
-                    tariff.valid_from if tariff is not None else None,
-                    tariff.fee if tariff is not None else None,
-                    epoch,
-                    act_valid,
-                    p_regime,
-                    bool(p_dmg),
-                    rules.age_key(act, tariff, p_age),
-                    bool(p_chronic),
-                    bool(p_auto),
-                    insured,
-                    reason,
-                    provider,
-                    charged,
-                    setting,
-                )
-                cached = cache.get(key)
-            else:
-                cached = None
-            if cached is None:
-                patient = Patient(
-                    regime=p_regime,
-                    dmg=bool(p_dmg),
-                    age=p_age,
-                    chronic=bool(p_chronic),
-                    insured=insured,
-                    not_insured_reason=reason,
-                    bim_automatic=bool(p_auto),
-                )
-                result = rules.compute_case(
-                    Line(act, tariff, charged),
-                    on=on,
-                    patient=patient,
-                    provider=provider,
-                    setting=setting,
-                    history=person_history or (),
-                )
-                label = act.label_nl if language == "nl" and act.label_nl else act.label_fr
-                code_part, head, tail = renderer.pieces(
-                    result_record(result, niss=None, label=label)
-                )
-                cents = (
-                    (
-                        to_cents(result.fee),
-                        to_cents(result.reimbursement),
-                        to_cents(result.personal_share),
-                    )
-                    if result.ok
-                    and result.fee is not None
-                    and result.reimbursement is not None
-                    and result.personal_share is not None
-                    else (0, 0, 0)
-                )
-                cached = _Cached(code_part, head, tail, result.ok, cents, result)
-                if key is not None:
-                    if len(cache) >= CACHE_LIMIT:
-                        cache.clear()
-                    cache[key] = cached
-        except InamiError as exc:
-            errors += 1
-            on_error(f"{filename}:{line}: {exc.message}")
-            continue
-        renderer.write(line, niss, day, p_age, cached)
-        if cached.ok:
-            ok += 1
-            fee_c += cached.cents[0]
-            reimb_c += cached.cents[1]
-            share_c += cached.cents[2]
-            if record:
-                pending.append(_care_row(niss, cached.result, provider, stamp, operator))
-                pending[-1]["care_date"] = on
-                if ctx.history_relevant(act):
-                    ctx.add_history(niss, code, on)
-                if len(pending) >= RECORD_CHUNK:
-                    session.execute(insert(CareRecord), pending)
-                    recorded += len(pending)
-                    pending = []
-        else:
-            refused += 1
-    if pending:
-        session.execute(insert(CareRecord), pending)
-        recorded += len(pending)
+    def emit(done: _Done) -> None:
+        for message in done.warnings:
+            on_error(message)
+        write(done.text)
+        for i, value in enumerate(done[2:]):
+            totals[i] += value
+
+    batching.run_chunks(
+        batching.csv_chunks(source, batching.chunk_size()),
+        reader.line_num + 1,
+        run.chunk,
+        emit,
+        # --record: each row's history effect must be seen by the next rows, in order
+        parallel=not record,
+        # the workers share one copy of the register instead of each loading it
+        before_fork=ctx.load_register,
+    )
+    run.flush()
+    recorded = run.recorded
     if recorded:
         record_change(
             session=session,
@@ -867,6 +999,7 @@ def reimburse_batch(
             action="insert",
             after={"rows": recorded, "file": filename},
         )
+    rows, ok, refused, errors, fee_c, reimb_c, share_c = totals
     return BatchSummary(
         rows=rows,
         ok=ok,
