@@ -57,6 +57,15 @@ def test_exit_code_table_is_documented():
         assert f"| {int(status)} |" in readme, f"exit code {int(status)} missing from README"
 
 
+@pytest.mark.parametrize("separator", ["\n", "\r", "\x0b", "\x85", "\u2028", "\u2029"])
+def test_an_error_quoting_a_line_break_is_still_one_line(cli_nodb, separator):
+    # found by the fuzz test: click quotes the extra argument back, U+2028 included
+    result = cli_nodb("insured", "check", "85061508234", "--from", "--bogus", separator)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("inami: error: Got unexpected extra argument")
+    assert len(result.stderr.splitlines()) == 1, repr(result.stderr)
+
+
 def test_root_help_lists_exit_codes(cli_nodb):
     result = cli_nodb("--help")
     assert result.exit_code == 0

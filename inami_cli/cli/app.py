@@ -456,6 +456,9 @@ def _error(message: str, hint: str | None = None) -> None:
     text = f"inami: error: {message}"
     if hint:
         text += f" (hint: {hint})"
+    # One line, whatever the message quotes back from the input: splitlines() also breaks on
+    # \r, \x0b, \x1c-\x1e, \x85, U+2028 and U+2029, which readers of stderr count as lines.
+    text = " ".join(text.splitlines())
     try:
         sys.stderr.write(text + "\n")
         sys.stderr.flush()

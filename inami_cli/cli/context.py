@@ -159,7 +159,8 @@ class AppState:
 
     def warn(self, message: str) -> None:
         """A warning (stderr), always shown."""
-        typer.echo(f"inami: warning: {message}", err=True)
+        # one line, as errors (see cli.app._error): input quoted back may hold line breaks
+        typer.echo(" ".join(f"inami: warning: {message}".splitlines()), err=True)
 
     def progress_enabled(self) -> bool:
         """Progress on stderr only when it is a terminal."""
