@@ -393,30 +393,34 @@ class Bench:
         """``inami person|entitlement import FILE`` into *db*."""
         return self.spawn(self.inami_argv(group, "import", str(self.data.path(csv_name))), db=db)
 
+    def derived_db(self, key: str, base: Callable[[], Path], *imports: tuple[str, str]) -> Path:
+        """A database built once, untimed: a copy of *base()* with the ``(group, csv)`` imports
+        applied (``key`` ``persons_only`` is the file ``persons-only.db``)."""
+        if key not in self._dbs:
+            path = self.fresh(f"{key.replace('_', '-')}.db", base())
+            for group, csv_name in imports:
+                self.import_file(group, path, csv_name)
+            self._dbs[key] = path
+        return self._dbs[key]
+
     def persons_only_db(self) -> Path:
         """Nomenclature + every person and affiliation (no entitlements)."""
-        if "persons_only" not in self._dbs:
-            path = self.fresh("persons-only.db", self.nomenclature_db())
-            self.import_file("person", path, "persons.csv")
-            self._dbs["persons_only"] = path
-        return self._dbs["persons_only"]
+        return self.derived_db("persons_only", self.nomenclature_db, ("person", "persons.csv"))
 
     def register_db(self) -> Path:
         """Nomenclature + the whole register (persons, affiliations, entitlements)."""
-        if "register" not in self._dbs:
-            path = self.fresh("register.db", self.persons_only_db())
-            self.import_file("entitlement", path, "entitlements.csv")
-            self._dbs["register"] = path
-        return self._dbs["register"]
+        return self.derived_db(
+            "register", self.persons_only_db, ("entitlement", "entitlements.csv")
+        )
 
     def reimbursement_db(self) -> Path:
         """Nomenclature + the register of the reimbursement batch (the first persons)."""
-        if "reimbursement" not in self._dbs:
-            path = self.fresh("reimbursement.db", self.nomenclature_db())
-            self.import_file("person", path, "register-persons.csv")
-            self.import_file("entitlement", path, "register-entitlements.csv")
-            self._dbs["reimbursement"] = path
-        return self._dbs["reimbursement"]
+        return self.derived_db(
+            "reimbursement",
+            self.nomenclature_db,
+            ("person", "register-persons.csv"),
+            ("entitlement", "register-entitlements.csv"),
+        )
 
     # ------------------------------------------------------------------ scenarios
     def floor_import(self, csv_name: str) -> Measure:
