@@ -38,6 +38,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check inami_cli tests benchmarks
 	$(BIN)/ruff format --check inami_cli tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format inami_cli tests benchmarks

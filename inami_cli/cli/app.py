@@ -220,9 +220,9 @@ def root(
     ] = False,
 ) -> None:
     """Administration of the Belgian health and disability insurance (INAMI/RIZIV)."""
-    from inami_cli.cli.output import FORMATS
     from inami_cli.config import TABLE_STYLES
     from inami_cli.domain.errors import InvalidInput
+    from inami_cli.render import FORMATS
 
     if fmt is not None and fmt not in FORMATS:
         raise InvalidInput(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")

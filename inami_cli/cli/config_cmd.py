@@ -67,8 +67,8 @@ def config_get(key: Annotated[str, typer.Argument(help="section.key, e.g. output
 
     Example: inami config get database.busy_timeout_ms
     """
-    from inami_cli.cli.output import cell
     from inami_cli.config import mask_url
+    from inami_cli.render import cell
 
     value = state().settings.get(key)
     typer.echo(mask_url(str(value)) if key == "database.url" else cell(value))

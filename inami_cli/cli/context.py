@@ -138,7 +138,7 @@ class AppState:
         columns: Sequence[str] | None = None,
     ) -> None:
         """Print data on stdout in the chosen format."""
-        from inami_cli.cli.output import render
+        from inami_cli.render import render
 
         render(data, fmt=self.output_format, columns=columns, table_style=self.style)
 

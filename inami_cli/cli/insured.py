@@ -177,8 +177,8 @@ def insured_batch(
 
     Example: inami insured batch members.txt --date 2026-03-02 --format ndjson
     """
-    from inami_cli.cli.output import input_file, output_file
     from inami_cli.domain.jsonfmt import dumps
+    from inami_cli.render import input_file, output_file
     from inami_cli.services import insurability as svc
 
     st = state()

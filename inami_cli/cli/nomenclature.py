@@ -571,9 +571,9 @@ def nomenclature_export(
 
     Example: inami nomenclature export --date 2026-01-01 > tariffs.csv
     """
-    from inami_cli.cli.output import StreamWriter
     from inami_cli.domain.jsonfmt import dumps
     from inami_cli.domain.nomenclature import ALL_COLUMNS
+    from inami_cli.render import StreamWriter
     from inami_cli.services import nomenclature as svc
 
     st = state()

@@ -267,8 +267,8 @@ def reimburse_batch(
 
     Example: inami reimburse batch cases.csv --out results.csv --format csv
     """
-    from inami_cli.cli.output import input_file, output_file
     from inami_cli.domain.jsonfmt import dumps
+    from inami_cli.render import input_file, output_file
     from inami_cli.services import reimbursement as svc
 
     st = state()

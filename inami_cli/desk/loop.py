@@ -246,7 +246,7 @@ class Desk:
 
     def show(self, result: DeskAnswer) -> None:
         """The sentence first, then why, then the detail tables."""
-        from inami_cli.cli.output import render
+        from inami_cli.render import render
 
         self.say("")
         self.say(result.sentence)

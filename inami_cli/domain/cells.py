@@ -1,6 +1,6 @@
 """Text of one value in a table or CSV cell (the CSV and table output contract).
 
-Pure so that the services (batch renderers) and ``cli.output`` share one rule: booleans
+Pure so that the services (batch renderers) and ``inami_cli.render`` share one rule: booleans
 are ``yes``/``no``, money keeps its exact digits, dates are ISO, ``None`` is empty.
 """
 

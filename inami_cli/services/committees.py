@@ -60,7 +60,7 @@ from inami_cli.domain.errors import (
 )
 from inami_cli.domain.nomenclature import check_columns, group_rows, parse_tariff_row
 from inami_cli.services.audit import current_actor, now, record_change
-from inami_cli.services.dbadmin import register_check
+from inami_cli.services.consistency import Check
 
 TariffRows = Sequence[tuple[int, dict[str, str]]]
 
@@ -1829,6 +1829,7 @@ def committee_rules_by_code(*, session: Session) -> dict[str, CommitteeRules]:
 
 
 __all__ = [
+    "CHECKS",
     "ApplySummary",
     "Chain",
     "CommitteeInfo",
@@ -1859,7 +1860,6 @@ __all__ = [
 ]
 
 
-@register_check
 def _check_committee_seats(session: Session) -> Iterable[str]:
     """Mandates held at once above a group's seats, or in a group the rules do not know."""
     for row in session.exec(select(Committee)).all():
@@ -1867,3 +1867,7 @@ def _check_committee_seats(session: Session) -> Iterable[str]:
             _check_seats_still_fit(session, rules_from_dict(row.code, json.loads(row.rules_json)))
         except (Conflict, ConfigError) as exc:
             yield f"committee {row.code}: {exc.message}"
+
+
+CHECKS: tuple[Check, ...] = (_check_committee_seats,)
+"""This feature's part of `inami db check`."""

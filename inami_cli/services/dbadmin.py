@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
-from itertools import pairwise
 from pathlib import Path
 
 from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, select
 
-from inami_cli.db import models
 from inami_cli.db.engine import schema_revision, sqlite_path
-from inami_cli.domain.dates import OPEN_END
 from inami_cli.domain.errors import InvalidInput
+from inami_cli.services.consistency import Check
 
 
 @dataclass(frozen=True)
@@ -53,6 +49,7 @@ def initialise(engine: Engine) -> str:
 
 def status(*, session: Session, url: str) -> DbStatus:
     """Revision and row counts per table."""
+    from inami_cli.db import models  # noqa: F401  (every table in the metadata)
     from inami_cli.db.schema import SCHEMA_REVISION
 
     bind = session.get_bind()
@@ -71,34 +68,6 @@ def status(*, session: Session, url: str) -> DbStatus:
     )
 
 
-Check = Callable[[Session], Iterable[str]]
-CHECKS: list[Check] = []
-
-
-def register_check(check: Check) -> Check:
-    """Add a consistency check to ``inami db check`` (services register theirs)."""
-    CHECKS.append(check)
-    return check
-
-
-def _overlaps(
-    label: str, rows: Iterable[tuple[str, date, date | None, int | None]]
-) -> Iterable[str]:
-    """Problems for periods of one key that overlap (rows: key, from, to, id)."""
-    by_key: dict[str, list[tuple[date, date | None, int]]] = defaultdict(list)
-    for key, start, end, ident in rows:
-        by_key[key].append((start, end, ident or 0))
-    for key, periods in by_key.items():
-        periods.sort()
-        for (s1, e1, i1), (s2, e2, i2) in pairwise(periods):
-            if (e1 or OPEN_END) >= s2:
-                yield (
-                    f"{label} {key}: period {s1}..{e1 or ''} (#{i1}) overlaps "
-                    f"{s2}..{e2 or ''} (#{i2})"
-                )
-
-
-@register_check
 def _check_engine(session: Session) -> Iterable[str]:
     if session.get_bind().dialect.name == "sqlite":
         for (result,) in session.execute(text("PRAGMA integrity_check")):
@@ -108,37 +77,17 @@ def _check_engine(session: Session) -> Iterable[str]:
             yield f"foreign key: {row[0]} row {row[1]} points to a missing {row[2]}"
 
 
-@register_check
-def _check_periods(session: Session) -> Iterable[str]:
-    t, a, e, k = models.Tariff, models.Affiliation, models.Entitlement, models.KeyLetterValue
-    current = col(t.superseded_at).is_(None)
-    yield from _overlaps(
-        "tariff",
-        session.exec(
-            select(col(t.code), col(t.valid_from), col(t.valid_to), col(t.id)).where(current)
-        ),
-    )
-    yield from _overlaps(
-        "affiliation",
-        session.exec(select(col(a.niss), col(a.valid_from), col(a.valid_to), col(a.id))),
-    )
-    yield from _overlaps(
-        "entitlement",
-        ((f"{x.niss} {x.kind}", x.valid_from, x.valid_to, x.id) for x in session.exec(select(e))),
-    )
-    yield from _overlaps(
-        "key-letter value",
-        session.exec(select(col(k.index_code), col(k.valid_from), col(k.valid_to), col(k.id))),
-    )
+def checks() -> tuple[Check, ...]:
+    """Every consistency check: the engine's own, then each feature's public ``CHECKS``."""
+    from inami_cli.services import committees, insurability, nomenclature
+
+    return (_check_engine, *nomenclature.CHECKS, *insurability.CHECKS, *committees.CHECKS)
 
 
 def check(*, session: Session) -> list[str]:
     """Every problem found, one line each (empty when the database is consistent)."""
-    # The areas register their own checks when imported.
-    from inami_cli.services import committees, insurability, nomenclature  # noqa: F401
-
     problems: list[str] = []
-    for run in CHECKS:
+    for run in checks():
         problems.extend(run(session))
     return problems
 

@@ -34,6 +34,7 @@ from inami_cli.domain.insurability import AffiliationPeriod, Coverage, Entitleme
 from inami_cli.domain.niss import NissInfo, parse_niss
 from inami_cli.services.audit import current_actor, now, record_change, record_changes
 from inami_cli.services.bulkio import sqlite_bulk_cache
+from inami_cli.services.consistency import Check, overlaps
 
 _CHUNK = 20_000  # rows per executemany: bounded memory for the dicts handed to the driver
 
@@ -1807,3 +1808,24 @@ def insured_batch(
         unknown=unknown,
         invalid=invalid,
     )
+
+
+def _check_periods(session: Session) -> Iterable[str]:
+    """Affiliation periods of a person, or entitlement periods of one kind, that overlap."""
+    yield from overlaps(
+        "affiliation",
+        session.execute(select(_AFF.niss, _AFF.valid_from, _AFF.valid_to, _AFF.id)),
+    )
+    yield from overlaps(
+        "entitlement",
+        (
+            (f"{niss} {kind}", start, end, ident)
+            for niss, kind, start, end, ident in session.execute(
+                select(_ENT.niss, _ENT.kind, _ENT.valid_from, _ENT.valid_to, _ENT.id)
+            )
+        ),
+    )
+
+
+CHECKS: tuple[Check, ...] = (_check_periods,)
+"""This feature's part of `inami db check`."""

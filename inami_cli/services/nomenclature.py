@@ -72,9 +72,10 @@ from inami_cli.domain.nomenclature import (
 from inami_cli.domain.tariffs import Profile, TariffView, check_profiles
 from inami_cli.services.audit import current_actor, now, record_change, record_changes
 from inami_cli.services.bulkio import gc_paused, sqlite_bulk_cache
-from inami_cli.services.dbadmin import register_check
+from inami_cli.services.consistency import Check, overlaps
 
 __all__ = [
+    "CHECKS",
     "ActView",
     "ImportSummary",
     "NomenclatureIndex",
@@ -1940,7 +1941,6 @@ def load_fixtures(*, session: Session, fixtures_dir: Path) -> None:
     )
 
 
-@register_check
 def _check_fees_against_terms(session: Session) -> Iterable[str]:
     """An explicit fee that disagrees with the act's key-letter terms on its start date."""
     terms = _load_terms(session)
@@ -1964,3 +1964,22 @@ def _check_fees_against_terms(session: Session) -> Iterable[str]:
                     f"tariff {code} from {s.valid_from}: fee {s.fee} disagrees with its key "
                     f"terms {format_key_terms(terms[code])} = {derived}"
                 )
+
+
+def _check_periods(session: Session) -> Iterable[str]:
+    """Current tariff periods of a code, or values of a key-letter index, that overlap."""
+    t, k = _TARIFF.c, _VALUE.c
+    yield from overlaps(
+        "tariff",
+        session.execute(
+            select(t.code, t.valid_from, t.valid_to, t.id).where(t.superseded_at.is_(None))
+        ),
+    )
+    yield from overlaps(
+        "key-letter value",
+        session.execute(select(k.index_code, k.valid_from, k.valid_to, k.id)),
+    )
+
+
+CHECKS: tuple[Check, ...] = (_check_periods, _check_fees_against_terms)
+"""This feature's part of `inami db check`."""

@@ -1,4 +1,7 @@
-"""Rendering: table (tabulate), json, ndjson, csv. Data to stdout, messages to stderr."""
+"""Rendering shared by the command line and the desk: table (tabulate), json, ndjson, csv.
+
+Data to stdout, messages to stderr. It sits below `cli` and `desk` and imports neither.
+"""
 
 from __future__ import annotations
 
