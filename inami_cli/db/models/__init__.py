@@ -1,0 +1,46 @@
+"""Every SQLModel table, one module per feature (the same names as the feature packages).
+
+Importing this package registers every table in ``SQLModel.metadata`` (what Alembic and
+``db status`` need). A new feature adds its module here and one import line below.
+"""
+
+from __future__ import annotations
+
+from inami_cli.db.models.audit import AuditEntry, ConsultationLog, ImportBatch
+from inami_cli.db.models.committees import (
+    Attendance,
+    Committee,
+    Decision,
+    DecisionRevision,
+    DecisionTariffChange,
+    DossierStep,
+    Meeting,
+    Member,
+)
+from inami_cli.db.models.insurability import Affiliation, Entitlement, Insurer, Person
+from inami_cli.db.models.nomenclature import Act, KeyLetterValue, KeyTerm, Tariff, TariffProfile
+from inami_cli.db.models.reimbursement import CareRecord
+
+__all__ = [
+    "Act",
+    "Affiliation",
+    "Attendance",
+    "AuditEntry",
+    "CareRecord",
+    "Committee",
+    "ConsultationLog",
+    "Decision",
+    "DecisionRevision",
+    "DecisionTariffChange",
+    "DossierStep",
+    "Entitlement",
+    "ImportBatch",
+    "Insurer",
+    "KeyLetterValue",
+    "KeyTerm",
+    "Meeting",
+    "Member",
+    "Person",
+    "Tariff",
+    "TariffProfile",
+]
