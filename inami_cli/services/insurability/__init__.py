@@ -1,0 +1,98 @@
+"""Insurability use cases: persons, affiliations, entitlements, ``insured`` answers, imports.
+
+Every function takes the caller's ``session`` and never commits. Reads return frozen
+dataclasses; writes are validated (``domain.niss``, ``domain.insurability``), refuse
+overlapping periods with ``Conflict`` naming the period in the way, and are audited.
+
+Bulk paths (``load_register``, ``import_persons``, ``import_entitlements``) read each table
+with one query into plain dicts and write with executemany inserts: a register of a
+million persons is checked without a query per person.
+
+This module is the feature's public face: the command line, the desk and the other
+services import from here only. The private modules, by sub-topic, each importing only
+modules listed before it:
+
+- ``_common``: the tables' columns, the person and insurer look-ups, shared cell checks;
+- ``_status``: ``insured`` for one person (on a date, by member number, over a range);
+- ``_register``: the whole register in memory (``load_register``) for the batches;
+- ``_batch``: ``insured batch``, one NISS per line against the register;
+- ``_views``: what the person, affiliation and entitlement use cases return;
+- ``_persons``, ``_affiliations``, ``_entitlements``: show, add, update, end, transfer, list;
+- ``_imports``: what both imports share (report, CSV reader, bulk insert, import batch);
+- ``_person_import``, ``_entitlement_import``: the two file imports;
+- ``_reference``: the seven insurers and the demo data;
+- ``_checks``: this feature's part of ``inami db check``.
+
+Inside the package a name with a leading underscore is still shared between these private
+modules; outside it, only what ``__all__`` lists is used.
+"""
+
+from __future__ import annotations
+
+from inami_cli.services.insurability._affiliations import (
+    affiliation_add,
+    affiliation_end,
+    affiliation_list,
+    affiliation_transfer,
+)
+from inami_cli.services.insurability._batch import BATCH_COLUMNS, BatchSummary, insured_batch
+from inami_cli.services.insurability._checks import CHECKS
+from inami_cli.services.insurability._entitlement_import import (
+    ENTITLEMENT_COLUMNS,
+    import_entitlements,
+)
+from inami_cli.services.insurability._entitlements import (
+    entitlement_end,
+    entitlement_list,
+    entitlement_set,
+)
+from inami_cli.services.insurability._imports import Change, ImportReport
+from inami_cli.services.insurability._person_import import PERSON_COLUMNS, import_persons
+from inami_cli.services.insurability._persons import person_add, person_show, person_update
+from inami_cli.services.insurability._reference import load_fixtures, seed_insurers
+from inami_cli.services.insurability._register import Register, load_register
+from inami_cli.services.insurability._status import (
+    BeneficiaryStatus,
+    RangeStatus,
+    SubPeriod,
+    beneficiary_by_member,
+    beneficiary_on,
+    beneficiary_over,
+)
+from inami_cli.services.insurability._views import AffiliationView, EntitlementView, PersonView
+
+__all__ = [
+    "BATCH_COLUMNS",
+    "CHECKS",
+    "ENTITLEMENT_COLUMNS",
+    "PERSON_COLUMNS",
+    "AffiliationView",
+    "BatchSummary",
+    "BeneficiaryStatus",
+    "Change",
+    "EntitlementView",
+    "ImportReport",
+    "PersonView",
+    "RangeStatus",
+    "Register",
+    "SubPeriod",
+    "affiliation_add",
+    "affiliation_end",
+    "affiliation_list",
+    "affiliation_transfer",
+    "beneficiary_by_member",
+    "beneficiary_on",
+    "beneficiary_over",
+    "entitlement_end",
+    "entitlement_list",
+    "entitlement_set",
+    "import_entitlements",
+    "import_persons",
+    "insured_batch",
+    "load_fixtures",
+    "load_register",
+    "person_add",
+    "person_show",
+    "person_update",
+    "seed_insurers",
+]

@@ -1,0 +1,87 @@
+"""What every part of the package uses: the tables' columns for Core queries, the
+person and insurer look-ups, the member-number and date cells, the collector paused."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date
+from typing import Any, ParamSpec, TypeVar
+
+from sqlalchemy import select
+from sqlmodel import Session, SQLModel
+
+from inami_cli.db.models import Affiliation, Entitlement, Insurer, Person
+from inami_cli.domain import insurability as rules
+from inami_cli.domain.dates import parse_date
+from inami_cli.domain.errors import InvalidInput, NotFound
+from inami_cli.domain.niss import parse_niss
+from inami_cli.services.bulkio import gc_paused
+
+_CHUNK = 20_000  # rows per executemany: bounded memory for the dicts handed to the driver
+
+
+def _columns(model: type[SQLModel]) -> Any:
+    """A table's columns (``.c``) for Core queries; SQLModel types its attributes as plain
+    values, which the query builder's overloads reject."""
+    return model.__table__.c  # type: ignore[attr-defined]
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _without_gc(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run a bulk function with the cyclic garbage collector paused (``bulkio.gc_paused``).
+
+    Loading a million persons creates millions of small acyclic containers; CPython's
+    collector would rescan the growing heap again and again for no garbage (reference
+    counting frees everything these functions drop).
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with gc_paused():
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+# The tables' columns, for Core queries (the bulk paths read plain tuples, not ORM rows)
+_PER = _columns(Person)
+_AFF = _columns(Affiliation)
+_ENT = _columns(Entitlement)
+_INS = _columns(Insurer)
+
+
+def _insurer_names(session: Session) -> dict[str, str]:
+    """Insurer code → French name: the seven known ones, as stored where stored."""
+    names = {code: info.name_fr for code, info in rules.INSURERS.items()}
+    for code, name in session.execute(select(_INS.code, _INS.name_fr)):
+        names[code] = name
+    return names
+
+
+def _person(session: Session, niss: str) -> Person:
+    """The stored person (InvalidInput for a malformed NISS, NotFound for an unknown one)."""
+    valid = parse_niss(niss).niss
+    person = session.get(Person, valid)
+    if person is None:
+        raise NotFound(f"no person with NISS {valid} in the register")
+    return person
+
+
+def _check_member(member_number: str) -> str:
+    """A member number stripped: non-empty, one word (InvalidInput otherwise)."""
+    value = member_number.strip()
+    if not value or len(value.split()) != 1:
+        raise InvalidInput(f"member number {member_number!r}: must be non-empty, without spaces")
+    return value
+
+
+def _date_cell(text: str, what: str) -> date:
+    """A stripped cell as a date: ISO at C speed, the other forms through ``parse_date``."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return parse_date(text, what=what)
