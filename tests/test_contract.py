@@ -155,7 +155,9 @@ ALLOWED_THIRD_PARTY = {"stdnum"}
 
 
 @pytest.mark.parametrize(
-    "path", sorted((ROOT / "inami_cli" / "domain").glob("*.py")), ids=lambda p: p.name
+    "path",
+    sorted((ROOT / "inami_cli" / "domain").rglob("*.py")),
+    ids=lambda p: str(p.relative_to(ROOT / "inami_cli" / "domain")),
 )
 def test_domain_layer_is_pure(path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -168,7 +170,7 @@ def test_domain_layer_is_pure(path):
         for name in names:
             top = name.split(".")[0]
             ok = top in STDLIB or top in ALLOWED_THIRD_PARTY or name.startswith("inami_cli.domain")
-            assert ok, f"{path.name} imports {name}: the domain layer must stay pure"
+            assert ok, f"{path} imports {name}: the domain layer must stay pure"
 
 
 def test_unknown_command_is_a_usage_error(cli_nodb):
