@@ -1,0 +1,133 @@
+"""Computing one case: fee, insurer part, personal share, supplement, refusals.
+
+Pure rules (stdlib only). Inputs: the date of care, the codes of one visit (each with its
+act rules and the tariff in force), the beneficiary, the provider's convention status, what
+the provider charges, the setting and the person's recorded history. Output: one
+``CaseResult`` per code, with an optional explanation (every value read, the period it is
+valid for, and where it came from: OpenFisca-style trace).
+
+This package is the public face; by sub-topic, from the bottom up:
+
+- ``_model``: the inputs and the answer (``ActRules``, ``Patient``, ``Line``, ``Step``,
+  ``CaseResult``, ...) and the words they use (providers, settings, categories);
+- ``_refusals``: the refusal codes and their reasons;
+- ``_rules``: the named rules as dated data, with their sources, and their look-ups;
+- ``_compute``: ``compute_visit`` and ``compute_case`` (how profiles and rules combine);
+- ``_cache_keys``: what of a case can change its answer (the batch's cache keys).
+"""
+
+from __future__ import annotations
+
+from inami_cli.domain.reimbursement._cache_keys import age_key, rule_epoch
+from inami_cli.domain.reimbursement._compute import compute_case, compute_visit
+from inami_cli.domain.reimbursement._model import (
+    CATEGORIES,
+    DOCTOR_CATEGORIES,
+    OK,
+    PHYSIO_CATEGORIES,
+    PROVIDERS,
+    REFUSED,
+    SETTINGS,
+    Act,
+    ActRules,
+    CaseResult,
+    Line,
+    PastCare,
+    Patient,
+    Step,
+)
+from inami_cli.domain.reimbursement._refusals import (
+    R_ABOVE_FEE,
+    R_AGE,
+    R_CEILING,
+    R_DEPENDS_ON_OTHERS,
+    R_LOCATION,
+    R_MAX_REACHED,
+    R_NEEDS_APPROVAL,
+    R_NO_AGREEMENT,
+    R_NO_PROFILE,
+    R_NOT_COMBINABLE,
+    R_NOT_INSURED,
+    R_NOT_ON_DATE,
+    R_PREREQUISITE,
+    R_RENEWAL,
+    R_SETTING,
+    R_SUPPLEMENT_BANNED,
+    REFUSAL_REASONS,
+)
+from inami_cli.domain.reimbursement._rules import (
+    CONVENTIONED_FEE,
+    FIXED_SHARES,
+    FREQUENCY_PERIODS,
+    PHYSIO_NON_CONVENTIONED,
+    PHYSIO_NON_CONVENTIONED_FACTOR,
+    PREREQUISITE_DENTAL_PREVIOUS_YEAR,
+    PREREQUISITES,
+    RULE_BOUNDARIES,
+    SUPPLEMENT_BAN_ALL_BIM,
+    SUPPLEMENT_BAN_AUTOMATIC_BIM,
+    SUPPLEMENT_BAN_DENTAL_BIM,
+    SUPPLEMENT_BAN_PHYSIO_BIM,
+    YOUNG_BIM_DMG,
+    YOUNG_BIM_MAX_AGE,
+    FixedShareRule,
+    Rule,
+    fixed_share_rule,
+    supplement_ban,
+)
+
+__all__ = [
+    "CATEGORIES",
+    "CONVENTIONED_FEE",
+    "DOCTOR_CATEGORIES",
+    "FIXED_SHARES",
+    "FREQUENCY_PERIODS",
+    "OK",
+    "PHYSIO_CATEGORIES",
+    "PHYSIO_NON_CONVENTIONED",
+    "PHYSIO_NON_CONVENTIONED_FACTOR",
+    "PREREQUISITES",
+    "PREREQUISITE_DENTAL_PREVIOUS_YEAR",
+    "PROVIDERS",
+    "REFUSAL_REASONS",
+    "REFUSED",
+    "RULE_BOUNDARIES",
+    "R_ABOVE_FEE",
+    "R_AGE",
+    "R_CEILING",
+    "R_DEPENDS_ON_OTHERS",
+    "R_LOCATION",
+    "R_MAX_REACHED",
+    "R_NEEDS_APPROVAL",
+    "R_NOT_COMBINABLE",
+    "R_NOT_INSURED",
+    "R_NOT_ON_DATE",
+    "R_NO_AGREEMENT",
+    "R_NO_PROFILE",
+    "R_PREREQUISITE",
+    "R_RENEWAL",
+    "R_SETTING",
+    "R_SUPPLEMENT_BANNED",
+    "SETTINGS",
+    "SUPPLEMENT_BAN_ALL_BIM",
+    "SUPPLEMENT_BAN_AUTOMATIC_BIM",
+    "SUPPLEMENT_BAN_DENTAL_BIM",
+    "SUPPLEMENT_BAN_PHYSIO_BIM",
+    "YOUNG_BIM_DMG",
+    "YOUNG_BIM_MAX_AGE",
+    "Act",
+    "ActRules",
+    "CaseResult",
+    "FixedShareRule",
+    "Line",
+    "PastCare",
+    "Patient",
+    "Rule",
+    "Step",
+    "age_key",
+    "compute_case",
+    "compute_visit",
+    "fixed_share_rule",
+    "rule_epoch",
+    "supplement_ban",
+]

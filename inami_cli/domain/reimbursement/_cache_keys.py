@@ -1,0 +1,33 @@
+"""What of a case can change its answer: the parts of the batch's answer-cache key that
+the rules decide (the age, the stretch between two rule dates)."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from datetime import date
+
+from inami_cli.domain.reimbursement._model import DOCTOR_CATEGORIES, ActRules
+from inami_cli.domain.reimbursement._rules import RULE_BOUNDARIES, YOUNG_BIM_MAX_AGE
+from inami_cli.domain.tariffs import TariffView
+
+
+def age_key(act: ActRules, tariff: TariffView | None, age: int | None) -> object:
+    """What of *age* can change the answer for this act and tariff (a cache-key part).
+
+    The exact age matters when the act has age limits or the tariff has age bands; at a
+    doctor only whether the patient is up to 24 (``YOUNG_BIM_DMG``); elsewhere nothing.
+    """
+    if act.min_age is not None or act.max_age is not None:
+        return age
+    if tariff is not None and any(
+        p.age_from is not None or p.age_to is not None for p in tariff.profiles
+    ):
+        return age
+    if act.category in DOCTOR_CATEGORIES:
+        return None if age is None else age <= YOUNG_BIM_MAX_AGE
+    return 0
+
+
+def rule_epoch(on: date) -> int:
+    """Index of the stretch between two ``RULE_BOUNDARIES`` that contains *on*."""
+    return bisect_right(RULE_BOUNDARIES, on)

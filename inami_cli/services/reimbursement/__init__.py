@@ -1,0 +1,61 @@
+"""Reimbursement use cases: one visit (``inami reimburse``) and a batch of cases (cron).
+
+The arithmetic and the rules live in ``domain/reimbursement/``; this package finds what
+they need (the act and the tariff in force, the person's status in the register, the
+person's recorded care) and records computed cases when asked.
+
+The batch streams its input and output row by row with flat memory: the nomenclature
+index and the register are loaded once, the recorded history once (only the records that
+a rule can read), and answers are cached per (code, tariff period, rule epoch, profile, ...)
+so that most rows cost a dictionary look-up and a write.
+
+This package is the public face; by sub-topic, from the bottom up:
+
+- ``_case``: one visit (``reimburse``, ``resolve_patient``), the output record of a result
+  (``result_record``, ``RESULT_COLUMNS``) and the codes offered when prompting;
+- ``_batch_input``: the batch's input columns, its header line and the words of its cells;
+- ``_batch_render``: output rows from pre-rendered pieces of a cached answer;
+- ``_batch_context``: the reference data a batch loads once, and its caches;
+- ``_batch_run``: the per-row work over chunks of lines, and ``reimburse_batch``.
+"""
+
+from __future__ import annotations
+
+from inami_cli.services.reimbursement._batch_context import CACHE_LIMIT, PEOPLE_LIMIT
+from inami_cli.services.reimbursement._batch_input import BATCH_INPUT_COLUMNS
+from inami_cli.services.reimbursement._batch_render import BATCH_COLUMNS
+from inami_cli.services.reimbursement._batch_run import (
+    RECORD_CHUNK,
+    BatchSummary,
+    reimburse_batch,
+)
+from inami_cli.services.reimbursement._case import (
+    RESULT_COLUMNS,
+    BeneficiaryLike,
+    CaseAnswer,
+    CaseRequest,
+    Overrides,
+    code_choices,
+    reimburse,
+    resolve_patient,
+    result_record,
+)
+
+__all__ = [
+    "BATCH_COLUMNS",
+    "BATCH_INPUT_COLUMNS",
+    "CACHE_LIMIT",
+    "PEOPLE_LIMIT",
+    "RECORD_CHUNK",
+    "RESULT_COLUMNS",
+    "BatchSummary",
+    "BeneficiaryLike",
+    "CaseAnswer",
+    "CaseRequest",
+    "Overrides",
+    "code_choices",
+    "reimburse",
+    "reimburse_batch",
+    "resolve_patient",
+    "result_record",
+]

@@ -1,0 +1,183 @@
+"""What a batch loads once: the nomenclature index, the register (as stretches of time
+per person), the recorded history a rule can read; and the caches of its answers."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlmodel import Session, col
+
+from inami_cli.db.models import Act as ActRow
+from inami_cli.db.models import CareRecord
+from inami_cli.domain import reimbursement as rules
+from inami_cli.domain.dates import age_on, parse_date
+from inami_cli.domain.errors import InvalidInput, NotFound
+from inami_cli.domain.insurability import coverage_on
+from inami_cli.domain.reimbursement import PastCare
+from inami_cli.domain.tariffs import TariffView
+from inami_cli.services.reimbursement._batch_render import _Cached
+
+# Entries; cleared when reached, so memory stays flat. Small on purpose: a batch whose
+# rows repeat hits within a few thousand entries, and one whose rows do not (every
+# answer new) would otherwise only grow the heap (peak RSS at a million rows).
+CACHE_LIMIT = 20_000
+PEOPLE_LIMIT = 20_000  # persons whose register stretches are kept (the same reason)
+
+
+class _BatchContext:
+    """Reference data loaded once for a batch, and the answer cache."""
+
+    def __init__(self, *, session: Session, record: bool, language: str) -> None:
+        from inami_cli.services import nomenclature
+
+        self.session = session
+        self.index = nomenclature.load_reference(session=session)
+        self._register: Any = None
+        self.language = language
+        self.record = record
+        self.cache: dict[tuple[Any, ...], _Cached] = {}
+        self.dates: dict[str, tuple[date, int, str]] = {}
+        self.views: dict[int, TariffView] = {}
+        self.people: dict[str, tuple[Any, list[date], dict[int, Any], Any]] = {}
+        self._periods: dict[str, tuple[Any, Any, date | None]] = {}
+        self.acts: dict[str, Any] = {}
+        self.history: dict[str, list[PastCare]] = {}
+        self._load_history(session)
+
+    def act(self, code: str) -> Any:
+        act = self.acts.get(code)
+        if act is None:
+            try:
+                act = self.index.act(code)
+            except NotFound:
+                act = None
+            if act is None:
+                raise NotFound(f"code {code} is not in the nomenclature")
+            self.acts[code] = act
+        return act
+
+    def person(self, niss: str, on: date) -> tuple[bool, str, str, bool, bool, bool, int | None]:
+        """(insured, reason, regime, bim_automatic, dmg, chronic, age) from the register.
+
+        The answer only changes where one of the person's periods starts or ends, so it
+        is computed once per stretch between those dates and per person.
+        """
+        entry = self.people.get(niss)
+        if entry is None:
+            if len(self.people) >= PEOPLE_LIMIT:  # like the answer cache: flat memory
+                self.people.clear()
+                self._periods.clear()
+            entry = self._person_entry(niss)
+            self.people[niss] = entry
+        birth, bounds, stretches, answer = entry
+        if answer is not None:  # no usable periods: ask the register each time
+            status = answer(niss, on)
+            return (
+                status.insured, status.reason or "", status.regime, status.bim_automatic,
+                status.dmg, status.chronic, status.age,
+            )  # fmt: skip
+        index = bisect_right(bounds, on)
+        found = stretches.get(index)
+        if found is None:
+            affs, ents, death = self._periods[niss]
+            cov = coverage_on(affs, ents, on, death_date=death)
+            found = (cov.insured, cov.reason or "", cov.regime, cov.bim_automatic, cov.dmg,
+                     cov.chronic)  # fmt: skip
+            stretches[index] = found
+        age = age_on(birth, on) if birth is not None and birth <= on else None
+        return (*found, age)
+
+    def load_register(self) -> None:
+        """Load the register (once): the first row with a NISS needs it."""
+        if self._register is None:
+            from inami_cli.services import insurability
+
+            self._register = insurability.load_register(session=self.session)
+
+    def _person_entry(self, niss: str) -> tuple[Any, list[date], dict[int, Any], Any]:
+        self.load_register()
+        if niss not in self._register:
+            from inami_cli.domain.niss import niss_problem
+
+            problem = niss_problem(niss)
+            if problem:
+                raise InvalidInput(problem)
+            raise NotFound(f"no person with NISS {niss} in the register")
+        # The register keeps (birth, death, affiliations, entitlements) per person; when that
+        # layout is not available, fall back to its public ``status`` for every row.
+        record = getattr(self._register, "_persons", {}).get(niss)
+        if not (isinstance(record, list) and len(record) == 4):
+            return None, [], {}, self._register.status
+        birth, death, affs, ents = record
+        cuts: set[date] = set()
+        for period in (*affs, *ents):
+            cuts.add(period.valid_from)
+            if period.valid_to is not None:
+                cuts.add(period.valid_to + timedelta(days=1))
+        if death is not None:
+            cuts.add(death + timedelta(days=1))
+        self._periods[niss] = (affs, ents, death)
+        return birth, sorted(cuts), {}, None
+
+    def tariff(self, code: str, on: date) -> TariffView | None:
+        """The tariff in force; one ``TariffView`` per stored period with a stored fee."""
+        stored = self.index.record_on(code, on)
+        if stored is None:
+            return None
+        if stored.fee is None:  # derived from key letters on the date
+            view: TariffView | None = self.index.tariff_on(code, on)
+            return view
+        key = id(stored)  # the index keeps the record alive for the whole batch
+        found = self.views.get(key)
+        if found is None:
+            found = self.index.tariff_on(code, on)
+            if found is not None:
+                self.views[key] = found
+        return found
+
+    def day(self, text: str, today: date) -> tuple[date, int, str]:
+        """(date, rule epoch, ISO text) of a date cell (empty: *today*)."""
+        found = self.dates.get(text)
+        if found is None:
+            day = parse_date(text, what="date") if text else today
+            found = (day, rules.rule_epoch(day), day.isoformat())
+            if len(self.dates) < 100_000:
+                self.dates[text] = found
+        return found
+
+    @staticmethod
+    def history_relevant(act: Any) -> bool:
+        """Records of this act can change a later answer (frequency, prerequisite,
+        combination)."""
+        return bool(
+            act.max_per_period is not None
+            or act.prerequisite
+            or act.not_combinable_with
+            or act.category == "dental"
+        )
+
+    def _load_history(self, session: Session) -> None:
+        relevant = or_(
+            col(ActRow.max_per_period).is_not(None),
+            col(ActRow.prerequisite).is_not(None),
+            col(ActRow.not_combinable_with) != "",
+            col(ActRow.category) == "dental",
+        )
+        query = (
+            select(col(CareRecord.niss), col(CareRecord.code), col(CareRecord.care_date))
+            .join(ActRow, col(ActRow.code) == col(CareRecord.code))
+            .where(relevant)
+            .execution_options(yield_per=10_000)
+        )
+        for niss, code, care_date in session.execute(query):
+            self.add_history(niss, code, care_date)
+
+    def add_history(self, niss: str, code: str, care_date: date) -> None:
+        act = self.act(code)
+        if self.history_relevant(act):
+            self.history.setdefault(niss, []).append(
+                PastCare(code, care_date, act.category, tuple(act.not_combinable_with))
+            )

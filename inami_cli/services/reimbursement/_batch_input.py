@@ -1,0 +1,78 @@
+"""The input of a batch: its columns, the header line, and the words its cells may hold
+(yes/no flags, regimes, providers)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from operator import itemgetter
+
+from inami_cli.domain import reimbursement as rules
+from inami_cli.domain.errors import InvalidInput
+
+BATCH_INPUT_COLUMNS = (
+    "code",
+    "date",
+    "niss",
+    "regime",
+    "dmg",
+    "age",
+    "chronic",
+    "provider",
+    "charged",
+    "setting",
+    "bim_automatic",
+)
+
+_TRUE = {"yes", "y", "true", "1", "oui", "ja"}
+_FALSE = {"no", "n", "false", "0", "non", "nee"}
+_FLAGS: dict[str, bool | None] = {
+    "": None,
+    "yes": True,
+    "no": False,
+    "true": True,
+    "false": False,
+    "1": True,
+    "0": False,
+}
+_PROVIDERS = {p: p for p in rules.PROVIDERS}
+_REGIMES = {
+    "ordinary": "ordinary",
+    "preferential": "preferential",
+    "bim": "preferential",
+    "vt": "preferential",
+}
+
+
+def _flag(text: str, what: str) -> bool | None:
+    value = text.strip().lower()
+    if not value:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise InvalidInput(f"{what}: {text!r} is not yes or no")
+
+
+def parse_header(
+    header: list[str] | None, filename: str
+) -> tuple[Callable[[list[str]], tuple[str, ...]], int]:
+    """The picker of a row's cells (in the order of ``BATCH_INPUT_COLUMNS``) and the number
+    of fields of a row, from the header line (None: the file is empty)."""
+    if header is None:
+        raise InvalidInput(f"{filename}: empty file (expected a header line)")
+    names = [h.strip().lower().lstrip("\ufeff") for h in header]
+    unknown = [n for n in names if n not in BATCH_INPUT_COLUMNS]
+    if unknown:
+        raise InvalidInput(
+            f"{filename}:1: unknown column {unknown[0]!r} "
+            f"(expected {', '.join(BATCH_INPUT_COLUMNS)})"
+        )
+    if "code" not in names:
+        raise InvalidInput(f"{filename}:1: missing column 'code'")
+    col = {name: names.index(name) for name in names}
+    width = len(names)
+    # One C-level call picks every known column; an absent column reads the "" appended
+    # to each row (index ``width``).
+    pick = itemgetter(*(col.get(name, width) for name in BATCH_INPUT_COLUMNS))
+    return pick, width

@@ -1,0 +1,328 @@
+"""One visit (``inami reimburse CODE ...``): the patient from the register and the values
+given, the act and the tariff in force, the person's recorded care, the computation, and the
+care records stored with ``--record``; the output record of a result (the JSON contract)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Protocol
+
+from sqlalchemy import or_, select
+from sqlmodel import Session, col
+
+from inami_cli.db.models import Act as ActRow
+from inami_cli.db.models import CareRecord
+from inami_cli.domain import reimbursement as rules
+from inami_cli.domain.errors import InvalidInput, MissingValue
+from inami_cli.domain.money import to_cents
+from inami_cli.domain.reimbursement import CaseResult, Line, PastCare, Patient, Step
+
+RESULT_COLUMNS = (
+    "niss",
+    "code",
+    "date",
+    "label",
+    "regime",
+    "dmg",
+    "age",
+    "chronic",
+    "profile",
+    "fee",
+    "reimbursement",
+    "personal_share",
+    "supplement",
+    "patient_total",
+    "tariff_valid_from",
+    "tariff_valid_to",
+    "source",
+    "status",
+    "refusal_code",
+    "refusal_reason",
+)
+
+
+class BeneficiaryLike(Protocol):
+    """What is read of ``services.insurability.BeneficiaryStatus``."""
+
+    @property
+    def insured(self) -> bool: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def insurer_code(self) -> str | None: ...
+    @property
+    def insurer_name(self) -> str | None: ...
+    @property
+    def regime(self) -> str: ...
+    @property
+    def bim_automatic(self) -> bool: ...
+    @property
+    def dmg(self) -> bool: ...
+    @property
+    def chronic(self) -> bool: ...
+    @property
+    def age(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Beneficiary values given explicitly (flags or batch columns); None = not given."""
+
+    regime: str | None = None
+    dmg: bool | None = None
+    age: int | None = None
+    chronic: bool | None = None
+    bim_automatic: bool | None = None
+
+
+@dataclass(frozen=True)
+class CaseRequest:
+    """One visit to compute: codes, date, who, which provider, what is charged."""
+
+    codes: tuple[str, ...]
+    on: date
+    niss: str | None = None
+    overrides: Overrides = field(default_factory=Overrides)
+    provider: str = "conventioned"
+    charged: tuple[Decimal | None, ...] = ()  # one per code, or empty (= the fee)
+    setting: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseAnswer:
+    """The results of one visit, in the order of the codes."""
+
+    niss: str | None
+    results: tuple[CaseResult, ...]
+    labels: tuple[str, ...]
+    recorded: int = 0
+
+    @property
+    def all_ok(self) -> bool:
+        """True when every code is reimbursed."""
+        return all(r.ok for r in self.results)
+
+
+# ------------------------------------------------------------------ beneficiary
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "unknown" if value is None else str(value)
+
+
+def resolve_patient(
+    status: BeneficiaryLike | None, overrides: Overrides, *, missing: str = "--niss or --regime"
+) -> tuple[Patient, list[Step]]:
+    """The patient from the register's answer, explicit values winning; with the steps
+    that say where each value came from."""
+    steps: list[Step] = []
+    if status is None:
+        if overrides.regime is None:
+            raise MissingValue(f"missing value: pass {missing}")
+        patient = Patient(
+            regime=overrides.regime,
+            dmg=bool(overrides.dmg),
+            age=overrides.age,
+            chronic=bool(overrides.chronic),
+            bim_automatic=bool(overrides.bim_automatic),
+        )
+        steps.append(Step("beneficiary data", "given", source="given explicitly (no NISS)"))
+        return patient, steps
+    where = f"register (insurer {status.insurer_code} {status.insurer_name or ''})".replace(
+        " )", ")"
+    )
+    steps.append(Step("insured", "yes" if status.insured else f"no: {status.reason}", source=where))
+    values: dict[str, Any] = {}
+    for name in ("regime", "dmg", "age", "chronic", "bim_automatic"):
+        given = getattr(overrides, name)
+        registered = getattr(status, name)
+        if given is not None:
+            values[name] = given
+            said = (
+                "the register agrees"
+                if given == registered
+                else f"the register says {_show(registered)}"
+            )
+            steps.append(Step(name, _show(given), source=f"given explicitly; {said}"))
+        else:
+            values[name] = registered
+            steps.append(Step(name, _show(registered), source=where))
+    patient = Patient(
+        regime=values["regime"],
+        dmg=bool(values["dmg"]),
+        age=values["age"],
+        chronic=bool(values["chronic"]),
+        insured=status.insured,
+        not_insured_reason=status.reason or "",
+        bim_automatic=bool(values["bim_automatic"]),
+    )
+    return patient, steps
+
+
+# ------------------------------------------------------------------ one visit
+
+
+def _history(*, session: Session, niss: str, on: date) -> list[PastCare]:
+    """The person's recorded care that a rule can read on *on* (previous and this year)."""
+    from inami_cli.services import nomenclature
+
+    rows = session.execute(
+        select(col(CareRecord.code), col(CareRecord.care_date)).where(
+            col(CareRecord.niss) == niss,
+            col(CareRecord.care_date) >= date(on.year - 1, 1, 1),
+            col(CareRecord.care_date) <= date(on.year, 12, 31),
+        )
+    ).all()
+    acts: dict[str, Any] = {}
+    history: list[PastCare] = []
+    for code, care_date in rows:
+        if code not in acts:
+            acts[code] = nomenclature.get_act(session=session, code=code)
+        act = acts[code]
+        history.append(PastCare(code, care_date, act.category, tuple(act.not_combinable_with)))
+    return history
+
+
+def reimburse(
+    *,
+    session: Session,
+    request: CaseRequest,
+    explain: bool = False,
+    record: bool = False,
+    language: str = "fr",
+) -> CaseAnswer:
+    """Compute one visit; with *record*, store every code that is reimbursed.
+
+    Raises ``NotFound`` for an unknown code or person, ``InvalidInput`` for a bad NISS or
+    values, ``MissingValue`` when neither a NISS nor a regime is given.
+    """
+    from inami_cli.services import nomenclature
+
+    if not request.codes:
+        raise MissingValue("missing value: pass at least one CODE")
+    if request.charged and len(request.charged) != len(request.codes):
+        raise InvalidInput(
+            f"--charged given {len(request.charged)} times for {len(request.codes)} codes "
+            "(give it once per code, in the same order)"
+        )
+    if record and request.niss is None:
+        raise InvalidInput("--record needs --niss (a case is recorded for a person)")
+    status = None
+    if request.niss is not None:
+        from inami_cli.services import insurability
+
+        status = insurability.beneficiary_on(session=session, niss=request.niss, on=request.on)
+    patient, context = resolve_patient(status, request.overrides)
+    lines: list[Line] = []
+    labels: list[str] = []
+    for index, code in enumerate(request.codes):
+        act = nomenclature.get_act(session=session, code=code)
+        tariff = nomenclature.tariff_in_force(session=session, code=code, on=request.on)
+        charged = request.charged[index] if request.charged else None
+        lines.append(Line(act, tariff, charged))
+        labels.append(act.label_nl if language == "nl" and act.label_nl else act.label_fr)
+    history = _history(session=session, niss=request.niss, on=request.on) if request.niss else []
+    results = rules.compute_visit(
+        lines,
+        on=request.on,
+        patient=patient,
+        provider=request.provider,
+        setting=request.setting,
+        history=history,
+        explain=explain,
+        context=context,
+    )
+    recorded = 0
+    if record and request.niss is not None:
+        from inami_cli.services.audit import current_actor, now, record_change
+
+        stamp, operator = now(), current_actor().operator
+        for result in results:
+            if not result.ok:
+                continue
+            row = _care_row(request.niss, result, request.provider, stamp, operator)
+            session.add(CareRecord(**row))
+            record_change(
+                session=session,
+                entity="care_record",
+                key=f"{request.niss} {result.code} {result.date.isoformat()}",
+                action="insert",
+                after=row,
+            )
+            recorded += 1
+        session.flush()
+    return CaseAnswer(request.niss, tuple(results), tuple(labels), recorded)
+
+
+def _care_row(
+    niss: str, result: CaseResult, provider: str, stamp: Any, operator: str
+) -> dict[str, Any]:
+    assert result.fee is not None and result.reimbursement is not None
+    assert result.personal_share is not None and result.supplement is not None
+    return {
+        "niss": niss,
+        "code": result.code,
+        "care_date": result.date,
+        "fee_cents": to_cents(result.fee),
+        "reimbursement_cents": to_cents(result.reimbursement),
+        "personal_share_cents": to_cents(result.personal_share),
+        "supplement_cents": to_cents(result.supplement),
+        "provider": provider,
+        "recorded_at": stamp,
+        "operator": operator,
+    }
+
+
+def result_record(
+    result: CaseResult, *, niss: str | None, label: str | None = None, explain: bool = False
+) -> dict[str, Any]:
+    """One result as the output record (the JSON keys of the contract)."""
+    record: dict[str, Any] = {
+        "niss": niss,
+        "code": result.code,
+        "date": result.date,
+        "label": label if label is not None else result.label,
+        "regime": result.regime,
+        "dmg": result.dmg,
+        "age": result.age,
+        "chronic": result.chronic,
+        "profile": result.profile,
+        "fee": result.fee,
+        "reimbursement": result.reimbursement,
+        "personal_share": result.personal_share,
+        "supplement": result.supplement,
+        "patient_total": result.patient_total,
+        "tariff_valid_from": result.tariff_valid_from,
+        "tariff_valid_to": result.tariff_valid_to,
+        "source": result.source,
+        "status": result.status,
+        "refusal_code": result.refusal_code,
+        "refusal_reason": result.refusal_reason,
+    }
+    if explain:
+        record["explanation"] = [
+            {
+                "what": s.what,
+                "value": s.value,
+                "valid_from": s.valid_from,
+                "valid_to": s.valid_to,
+                "source": s.source,
+            }
+            for s in result.explanation
+        ]
+    return record
+
+
+def code_choices(*, session: Session, on: date) -> list[tuple[str, str]]:
+    """(code, French label) of the acts that exist on *on*, for completion when prompting."""
+    rows = session.execute(
+        select(col(ActRow.code), col(ActRow.label_fr))
+        .where(or_(col(ActRow.valid_from).is_(None), col(ActRow.valid_from) <= on))
+        .where(or_(col(ActRow.valid_to).is_(None), col(ActRow.valid_to) >= on))
+        .order_by(col(ActRow.code))
+    ).all()
+    return [(code, label) for code, label in rows]
