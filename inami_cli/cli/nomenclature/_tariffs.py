@@ -1,0 +1,258 @@
+"""``inami nomenclature set-tariff | import | export | index | diff``: dated tariffs."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from inami_cli.cli.context import state
+from inami_cli.cli.nomenclature._common import (
+    ArticleOpt,
+    SourceOpt,
+    optional_date,
+    tariff_record,
+    warn_all,
+)
+from inami_cli.domain.dates import parse_date
+from inami_cli.domain.errors import FileErrors, InvalidInput, NotFound
+
+if TYPE_CHECKING:
+    from inami_cli.domain.tariffs import Profile
+
+
+def _parse_reimbursements(values: list[str]) -> list[Profile]:
+    from inami_cli.domain.money import parse_amount
+    from inami_cli.domain.tariffs import parse_profile
+
+    profiles = []
+    for value in values:
+        profile, sep, amount = value.rpartition("=")
+        if not sep:
+            raise InvalidInput(
+                f"--reimbursement {value!r}: expected PROFILE=AMOUNT, e.g. ordinary,dmg=27.81"
+            )
+        profiles.append(parse_profile(profile, parse_amount(amount, what="--reimbursement")))
+    return profiles
+
+
+def nomenclature_set_tariff(
+    code: Annotated[str, typer.Argument(help="6-digit nomenclature code.")],
+    from_: Annotated[str | None, typer.Option("--from", help="First day of the period.")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Last day (default: open).")] = None,
+    fee: Annotated[
+        str | None, typer.Option("--fee", help="Fee; omit to derive it from key-letter terms.")
+    ] = None,
+    reimbursement: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--reimbursement",
+            help="PROFILE=AMOUNT, repeatable (ordinary, preferential, dmg, no-dmg, "
+            "chronic, age=N-M, any), e.g. ordinary,dmg=27.81.",
+        ),
+    ] = None,
+    source: SourceOpt = None,
+    correct: Annotated[
+        bool, typer.Option("--correct", help="Correct an overlapping period (old kept).")
+    ] = False,
+) -> None:
+    """Record the tariff of a code from a date (the open previous period is closed).
+
+    Example: inami nomenclature set-tariff 101076 --from 2027-01-01 --fee 35 --reimbursement any=29
+    """
+    from inami_cli.domain.money import parse_amount
+    from inami_cli.services import nomenclature as svc
+
+    st = state()
+    start = parse_date(st.require(from_, "--from"), what="--from")
+    end = optional_date(to, "--to")
+    amount = parse_amount(fee, what="--fee") if fee is not None else None
+    if not reimbursement:
+        raise InvalidInput("missing value: pass --reimbursement PROFILE=AMOUNT (repeatable)")
+    profiles = _parse_reimbursements(reimbursement)
+    with st.session(write=True) as session:
+        view = svc.set_tariff(
+            session=session,
+            code=code,
+            valid_from=start,
+            valid_to=end,
+            fee=amount,
+            profiles=profiles,
+            source=source or "",
+            correct=correct,
+        )
+    record = {"code": view.code, **tariff_record(view)}
+    if st.output_format in ("json", "ndjson"):
+        st.emit(record)
+    else:
+        st.emit({k: v for k, v in record.items() if k != "profiles"})
+        st.emit(record["profiles"], columns=["profile", "reimbursement", "personal_share"])
+
+
+def nomenclature_import(
+    file: Annotated[str, typer.Argument(help="CSV or JSON file, or - for stdin.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the changes, write nothing.")
+    ] = False,
+    correct: Annotated[
+        bool,
+        typer.Option("--correct", help="Allow rows to correct overlapping recorded periods."),
+    ] = False,
+) -> None:
+    """Import tariffs from CSV or JSON, all or nothing (re-importing changes nothing).
+
+    Example: inami nomenclature import tariffs-2026.csv --dry-run
+    """
+    import hashlib
+
+    from inami_cli.services import nomenclature as svc
+
+    st = state()
+    if file == "-":
+        data, name = sys.stdin.buffer.read(), "<stdin>"
+    else:
+        path = Path(file)
+        if not path.is_file():
+            raise NotFound(f"file {file} not found")
+        data, name = path.read_bytes(), file
+    try:
+        with st.session(write=not dry_run) as session:
+            summary = svc.import_rows(
+                session=session,
+                rows=svc.read_table(data, name),
+                filename=name,
+                dry_run=dry_run,
+                correct=correct,
+                sha256=hashlib.sha256(data).hexdigest(),
+            )
+    except FileErrors as errors:
+        for problem in errors.problems:
+            typer.echo(problem, err=True)
+        raise
+    warn_all(summary.warnings)
+    if dry_run:
+        for line in summary.diff:
+            typer.echo(line, err=st.output_format in ("json", "ndjson"))
+    counts = summary.counts()
+    text = (
+        f"{'would import' if dry_run else 'imported'} {name}: {counts['inserted']} inserted, "
+        f"{counts['updated']} updated, {counts['unchanged']} unchanged, "
+        f"{counts['rejected']} rejected"
+    )
+    st.summary(counts, text)
+
+
+def nomenclature_export(
+    on: Annotated[
+        str | None, typer.Option("--date", help="Only the tariffs in force on this date.")
+    ] = None,
+    all_periods: Annotated[
+        bool, typer.Option("--all-periods", help="Every period (the default).")
+    ] = False,
+    article: ArticleOpt = None,
+) -> None:
+    """Export tariffs in the import columns (CSV; JSON with --format json).
+
+    Example: inami nomenclature export --date 2026-01-01 > tariffs.csv
+    """
+    from inami_cli.domain.jsonfmt import dumps
+    from inami_cli.domain.nomenclature import ALL_COLUMNS
+    from inami_cli.render import StreamWriter
+    from inami_cli.services import nomenclature as svc
+
+    st = state()
+    if on and all_periods:
+        raise InvalidInput("--date and --all-periods exclude each other")
+    day = optional_date(on, "--date")
+    with st.session() as session:
+        rows = svc.export_rows(session=session, on=day, article=article)
+        if st.output_format == "json":
+            sys.stdout.write("[\n")
+            for i, row in enumerate(rows):
+                sys.stdout.write(("," if i else "") + dumps(row) + "\n")
+            sys.stdout.write("]\n")
+        else:
+            writer = StreamWriter(st.output_format, ALL_COLUMNS, sys.stdout)
+            for row in rows:
+                writer.write(row)
+
+
+def nomenclature_index(
+    rate: Annotated[str | None, typer.Option("--rate", help="Percent, e.g. 2.72.")] = None,
+    from_: Annotated[
+        str | None, typer.Option("--from", help="First day of the new amounts.")
+    ] = None,
+    article: ArticleOpt = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the changes, write nothing.")
+    ] = False,
+) -> None:
+    """Index every tariff in force on a date by a rate (new periods from that date).
+
+    Example: inami nomenclature index --rate 2.72 --from 2027-01-01 --dry-run
+    """
+    from inami_cli.domain.nomenclature import parse_rate
+    from inami_cli.services import nomenclature as svc
+
+    st = state()
+    pct = parse_rate(st.require(rate, "--rate"))
+    day = parse_date(st.require(from_, "--from"), what="--from")
+    with st.session(write=not dry_run) as session:
+        summary = svc.index_tariffs(
+            session=session, rate=pct, from_=day, article=article, dry_run=dry_run
+        )
+    warn_all(summary.warnings)
+    if dry_run:
+        for line in (*summary.key_values, *summary.diff):
+            typer.echo(line, err=st.output_format in ("json", "ndjson"))
+    st.summary(
+        {
+            "indexed": summary.indexed,
+            "skipped": summary.skipped,
+            "key_values": len(summary.key_values),
+            "rule": summary.rule,
+            "dry_run": dry_run,
+        },
+        f"{'would index' if dry_run else 'indexed'} {summary.indexed} tariffs by {pct} % "
+        f"from {day} ({summary.rule}); {len(summary.key_values)} key-letter values",
+    )
+
+
+def nomenclature_diff(
+    old: Annotated[str | None, typer.Option("--from", help="First date.")] = None,
+    new: Annotated[str | None, typer.Option("--to", help="Second date.")] = None,
+) -> None:
+    """List codes whose tariff differs between two dates, old and new amounts.
+
+    Example: inami nomenclature diff --from 2025-06-01 --to 2026-06-01
+    """
+    from inami_cli.services import nomenclature as svc
+
+    st = state()
+    d1 = parse_date(st.require(old, "--from"), what="--from")
+    d2 = parse_date(st.require(new, "--to"), what="--to")
+    with st.session() as session:
+        changes = svc.diff_dates(session=session, old=d1, new=d2)
+    st.emit(
+        [
+            {
+                "code": c.code,
+                "profile": c.profile,
+                "old_fee": c.old_fee,
+                "new_fee": c.new_fee,
+                "old_reimbursement": c.old_reimbursement,
+                "new_reimbursement": c.new_reimbursement,
+            }
+            for c in changes
+        ],
+        columns=[
+            "code",
+            "profile",
+            "old_fee",
+            "new_fee",
+            "old_reimbursement",
+            "new_reimbursement",
+        ],
+    )

@@ -1,0 +1,125 @@
+"""Nomenclature rules: codes, key-letter arithmetic, import rows, indexation, label search.
+
+Pure functions and frozen records (stdlib only). The facts come from DOMAIN.md section 2
+(each private module quotes those it implements):
+
+- ``_acts``: codes (6 digits, observed check digit and pairs) and acts (labels, rules);
+- ``_key_letters``: fees as key-letter terms, key-letter values over time;
+- ``_indexation``: amounts and key-letter values raised by a rate;
+- ``_search``: the normalised labels and the ranking of a search;
+- ``_rows``: the import columns and the parsing of one import row;
+- ``_grouping``: import rows grouped into tariff periods;
+- ``_reference``: a tariff as in force on a day, and the in-memory index for batches.
+"""
+
+from __future__ import annotations
+
+from inami_cli.domain.nomenclature._acts import (
+    CATEGORIES,
+    FREQUENCY_PERIODS,
+    SETTINGS,
+    ActFields,
+    ActView,
+    check_act_rules,
+    check_digit,
+    code_warnings,
+    pair_code,
+    pair_warnings,
+    validate_code,
+)
+from inami_cli.domain.nomenclature._grouping import (
+    GroupedImport,
+    TariffSpec,
+    close_open_periods,
+    group_rows,
+    profile_key,
+)
+from inami_cli.domain.nomenclature._indexation import (
+    INDEXATION_RULE,
+    KEY_VALUE_QUANTUM,
+    index_amount,
+    index_key_value,
+    index_profiles,
+    parse_rate,
+)
+from inami_cli.domain.nomenclature._key_letters import (
+    KeyTermSpec,
+    KeyValue,
+    fee_from_terms,
+    format_key_terms,
+    parse_key_terms,
+    validate_index_code,
+    value_on,
+)
+from inami_cli.domain.nomenclature._reference import (
+    NomenclatureIndex,
+    TariffRecord,
+    personal_share,
+    view_of,
+)
+from inami_cli.domain.nomenclature._rows import (
+    ACT_COLUMNS,
+    ACT_RULE_COLUMNS,
+    ALL_COLUMNS,
+    TARIFF_COLUMNS,
+    TariffRow,
+    TariffRowParser,
+    check_columns,
+    parse_act_fields,
+    parse_code_list,
+    parse_tariff_row,
+    parse_whole,
+    parse_yes_no,
+)
+from inami_cli.domain.nomenclature._search import normalize_label, search_score, search_text
+
+__all__ = [
+    "ACT_COLUMNS",
+    "ACT_RULE_COLUMNS",
+    "ALL_COLUMNS",
+    "CATEGORIES",
+    "FREQUENCY_PERIODS",
+    "INDEXATION_RULE",
+    "KEY_VALUE_QUANTUM",
+    "SETTINGS",
+    "TARIFF_COLUMNS",
+    "ActFields",
+    "ActView",
+    "GroupedImport",
+    "KeyTermSpec",
+    "KeyValue",
+    "NomenclatureIndex",
+    "TariffRecord",
+    "TariffRow",
+    "TariffRowParser",
+    "TariffSpec",
+    "check_act_rules",
+    "check_columns",
+    "check_digit",
+    "close_open_periods",
+    "code_warnings",
+    "fee_from_terms",
+    "format_key_terms",
+    "group_rows",
+    "index_amount",
+    "index_key_value",
+    "index_profiles",
+    "normalize_label",
+    "pair_code",
+    "pair_warnings",
+    "parse_act_fields",
+    "parse_code_list",
+    "parse_key_terms",
+    "parse_rate",
+    "parse_tariff_row",
+    "parse_whole",
+    "parse_yes_no",
+    "personal_share",
+    "profile_key",
+    "search_score",
+    "search_text",
+    "validate_code",
+    "validate_index_code",
+    "value_on",
+    "view_of",
+]

@@ -1,0 +1,86 @@
+"""Nomenclature use cases: acts, dated tariffs, key letters, import/export, indexation.
+
+Tariff versions are never updated in place: a change supersedes the current version
+(``superseded_at``) and records a new one, so ``as_recorded_on`` can answer as the database
+did on a past day. Bulk paths (import, indexation, ``load_reference``) read each table once
+into dictionaries and write with executemany inserts, inside the caller's transaction.
+
+The private modules, bottom up: ``_store`` (the stored rows read into records),
+``_versions`` (tariff versions written), ``_reads`` (show, search, list, the reference for
+batches), ``_tariffs`` (what new periods do to the recorded ones; set-tariff), ``_acts``
+(add, update, retire), ``_key_letters``, ``_files`` (the import format on file, export),
+``_imports`` (the tariff import), ``_indexation`` (index, diff), ``_fixtures``, ``_checks``.
+"""
+
+from __future__ import annotations
+
+from inami_cli.domain.nomenclature import ActView, NomenclatureIndex
+from inami_cli.domain.tariffs import TariffView
+from inami_cli.services.nomenclature._acts import ActResult, add_act, retire_act, update_act
+from inami_cli.services.nomenclature._checks import CHECKS
+from inami_cli.services.nomenclature._files import ImportTable, export_rows, read_table
+from inami_cli.services.nomenclature._fixtures import load_fixtures
+from inami_cli.services.nomenclature._imports import ImportSummary, import_rows
+from inami_cli.services.nomenclature._indexation import (
+    IndexSummary,
+    TariffChange,
+    diff_dates,
+    index_tariffs,
+)
+from inami_cli.services.nomenclature._key_letters import (
+    KeyLetterLine,
+    list_key_letters,
+    set_key_letter,
+)
+from inami_cli.services.nomenclature._reads import (
+    ListedAct,
+    PeriodLine,
+    ProfileLine,
+    SearchHit,
+    ShowResult,
+    get_act,
+    list_acts,
+    load_reference,
+    profile_lines,
+    search,
+    show,
+    tariff_in_force,
+)
+from inami_cli.services.nomenclature._tariffs import set_tariff
+
+__all__ = [
+    "CHECKS",
+    "ActResult",
+    "ActView",
+    "ImportSummary",
+    "ImportTable",
+    "IndexSummary",
+    "KeyLetterLine",
+    "ListedAct",
+    "NomenclatureIndex",
+    "PeriodLine",
+    "ProfileLine",
+    "SearchHit",
+    "ShowResult",
+    "TariffChange",
+    "TariffView",
+    "add_act",
+    "diff_dates",
+    "export_rows",
+    "get_act",
+    "import_rows",
+    "index_tariffs",
+    "list_acts",
+    "list_key_letters",
+    "load_fixtures",
+    "load_reference",
+    "profile_lines",
+    "read_table",
+    "retire_act",
+    "search",
+    "set_key_letter",
+    "set_tariff",
+    "show",
+    "tariff_in_force",
+    "update_act",
+]
