@@ -415,8 +415,19 @@ def provider_list(
     where_region = rules.check_region(region) if region else None
     answered: dict[str, str] = {}
     if agreement is not None:
-        answered = {a: b for a, b in session.execute(select(_ADH.nihii, _ADH.status).where(_ADH.agreement_key == agreement)}
-        )
+        from inami_cli.db.models import Agreement
+        from inami_cli.domain.errors import NotFound
+
+        agr = session.get(Agreement, agreement.strip())
+        if agr is None:
+            raise NotFound(f"no agreement {agreement.strip()!r}", hint="see `inami agreement list`")
+        query = query.where(_PRO.profession == agr.profession)
+        answered = {
+            a: b
+            for a, b in session.execute(
+                select(_ADH.nihii, _ADH.status).where(_ADH.agreement_key == agreement)
+            )
+        }
     views: list[ProviderView] = []
     for provider in session.execute(query).scalars():
         if wanted_status is not None and answered.get(provider.nihii, "full") != wanted_status:

@@ -57,8 +57,12 @@ def agreement_stats(
     agr = session.get(Agreement, agreement.strip())
     if agr is None:
         raise NotFound(f"no agreement {agreement.strip()!r}", hint="see `inami agreement list`")
-    answers = {a: b for a, b in session.execute(select(_ADH.nihii, _ADH.status).where(_ADH.agreement_key == agr.key)}
-    )
+    answers = {
+        a: b
+        for a, b in session.execute(
+            select(_ADH.nihii, _ADH.status).where(_ADH.agreement_key == agr.key)
+        )
+    }
     # the qualification each provider held at the latest day of the agreement it practised
     quals: dict[str, tuple[str, object]] = {}
     end = agr.valid_to
