@@ -71,7 +71,7 @@ class AdherenceView:
     """A provider's answer to an agreement."""
 
     agreement: str
-    nihii: str
+    root: str  # the first 8 digits: adherence is the person's, whatever the qualification
     formatted: str
     status: str
     convention_status: str
@@ -160,7 +160,7 @@ def agreement_views(session: Session, rows: list[Agreement]) -> list[AgreementVi
 def _adherence_view(row: Adherence) -> AdherenceView:
     return AdherenceView(
         agreement=row.agreement_key,
-        nihii=row.nihii,
+        root=row.nihii,
         formatted=rules.format_nihii(row.nihii),
         status=row.status,
         convention_status=rules.CONVENTION_STATUS[row.status],
