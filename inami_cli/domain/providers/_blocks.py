@@ -38,7 +38,7 @@ for _i, _names in enumerate(
     for _name in _names:
         _DAY_NAMES[_name] = _i
 
-_TIME = r"(\d{1,2})(?:[:hH.](\d{2}))?"
+_TIME = r"(\d{1,2})(?:[:hH.](\d{2})|[hH])?"
 _BLOCK = re.compile(rf"^([A-Za-z]+)\s*{_TIME}\s*-\s*{_TIME}$")
 
 
