@@ -259,7 +259,13 @@ def import_adherence(
     inserted = updated = unchanged = 0
     changes: list[Change] = []
     audit: list[tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]] = []
-    batch_id = None if dry_run else new_batch(session, "adherence", src)
+    batch: list[int] = []  # the import batch, made with the first change (none: no batch)
+
+    def batch_id() -> int:
+        if not batch:
+            batch.append(new_batch(session, "adherence", src))
+        return batch[0]
+
     source = f"import {Path(filename).name}"
     for _line, agr, provider, values in planned:
         key = f"{agr.key} {provider.nihii}"
@@ -272,7 +278,7 @@ def import_adherence(
                 values["registered_on"] = values["registered_on"] or date.today()
                 row = Adherence(
                     agreement_key=agr.key, nihii=provider.nihii, source=source,
-                    batch_id=batch_id, **values,
+                    batch_id=batch_id(), **values,
                 )  # fmt: skip
                 session.add(row)
                 audit.append(("adherence", key, "insert", None, _snapshot(row)))
@@ -292,12 +298,12 @@ def import_adherence(
             old.source = source
             session.add(old)
             audit.append(("adherence", key, "update", full_before, _snapshot(old)))
-    if batch_id is not None:
+    if not dry_run and audit:
         session.flush()
-        finish_batch(session, batch_id, inserted, updated, unchanged)
+        finish_batch(session, batch_id(), inserted, updated, unchanged)
         summary = {"file": filename, "inserted": inserted, "updated": updated}
         record_changes(
-            session=session, changes=[*audit, ("import_batch", str(batch_id), "insert", None,
+            session=session, changes=[*audit, ("import_batch", str(batch_id()), "insert", None,
                                                 summary)],
         )  # fmt: skip
     return ImportReport(
@@ -306,7 +312,7 @@ def import_adherence(
         updated=updated,
         unchanged=unchanged,
         dry_run=dry_run,
-        batch_id=batch_id,
+        batch_id=batch[0] if batch else None,
         changes=tuple(changes) if dry_run else (),
     )
 

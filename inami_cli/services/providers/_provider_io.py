@@ -177,7 +177,13 @@ def import_providers(
     if conflicts:
         raise FileConflicts(sorted(set(conflicts)))
 
-    batch_id = None if dry_run else new_batch(session, "providers", src)
+    batch: list[int] = []  # the import batch, made with the first change (none: no batch)
+
+    def batch_id() -> int:
+        if not batch:
+            batch.append(new_batch(session, "providers", src))
+        return batch[0]
+
     source = f"import {Path(filename).name}"
     changes: list[Change] = []
     audit: list[Audit] = []
@@ -195,7 +201,7 @@ def import_providers(
         if old is None:
             note("insert", "provider", root, None, values_p)
             if not dry_run:
-                session.add(Provider(nihii=root, source=source, batch_id=batch_id, **values_p))
+                session.add(Provider(nihii=root, source=source, batch_id=batch_id(), **values_p))
         elif {k: getattr(old, k) for k in values_p} != values_p:
             note("update", "provider", root, {k: getattr(old, k) for k in values_p}, values_p)
             if not dry_run:
@@ -212,7 +218,7 @@ def import_providers(
         if q is None:
             note("insert", "provider_qualification", key, None, values)
             if not dry_run:
-                session.add(ProviderQualification(nihii=root, source=source, batch_id=batch_id,
+                session.add(ProviderQualification(nihii=root, source=source, batch_id=batch_id(),
                                                   **values))  # fmt: skip
         elif (q.code, q.valid_to) != (code, end):
             before = {"code": q.code, "valid_from": start, "valid_to": q.valid_to}
@@ -228,7 +234,7 @@ def import_providers(
         if a is None:
             note("insert", "provider_accreditation", key, None, values_a)
             if not dry_run:
-                session.add(ProviderAccreditation(nihii=root, source=source, batch_id=batch_id,
+                session.add(ProviderAccreditation(nihii=root, source=source, batch_id=batch_id(),
                                                   **values_a))  # fmt: skip
         elif a.valid_to != end:
             note("update", "provider_accreditation", key, {"valid_to": a.valid_to}, values_a)
@@ -247,7 +253,7 @@ def import_providers(
                                         "region": region, "is_main": main}  # fmt: skip
             note("insert", "provider_address", key, None, values_d)
             if not dry_run:
-                session.add(ProviderAddress(nihii=root, source=source, batch_id=batch_id,
+                session.add(ProviderAddress(nihii=root, source=source, batch_id=batch_id(),
                                             **values_d))  # fmt: skip
         elif old_addr.region != region:
             note("update", "provider_address", key, {"region": old_addr.region},
@@ -256,13 +262,15 @@ def import_providers(
                 old_addr.region = region
         else:
             counts["unchanged"] += 1
-    if batch_id is not None:
+    if not dry_run and audit:
         session.flush()
-        finish_batch(session, batch_id, counts["inserted"], counts["updated"], counts["unchanged"])
+        finish_batch(
+            session, batch_id(), counts["inserted"], counts["updated"], counts["unchanged"]
+        )
         summary = {"file": filename, **counts}
         record_changes(
             session=session,
-            changes=[*audit, ("import_batch", str(batch_id), "insert", None, summary)],
+            changes=[*audit, ("import_batch", str(batch_id()), "insert", None, summary)],
         )
     return ImportReport(
         filename=filename,
@@ -270,7 +278,7 @@ def import_providers(
         updated=counts["updated"],
         unchanged=counts["unchanged"],
         dry_run=dry_run,
-        batch_id=batch_id,
+        batch_id=batch[0] if batch else None,
         changes=tuple(changes) if dry_run else (),
         warnings=tuple(warnings),
     )
