@@ -24,14 +24,14 @@ adherence_app = typer.Typer(
 app.add_typer(adherence_app, name="adherence")
 
 KeyArg = Annotated[str, typer.Argument(metavar="AGREEMENT", help="Key, e.g. doctors-2026-2027.")]
-_COLUMNS = ["key", "profession", "kind", "valid_from", "valid_to", "concluded_on", "decision"]
+_COLUMNS = ["key", "profession", "valid_from", "valid_to", "indexation", "decision"]
 _ADH_COLUMNS = [
     "agreement", "formatted", "status", "convention_status", "effective_from", "registered_on",
     "blocks",
 ]  # fmt: skip
 _STATS_COLUMNS = [
-    "qualification", "qualification_label", "region", "providers", "full_pct", "partial_pct",
-    "refused_pct", "adhered_pct",
+    "qualification", "region", "providers", "full_pct", "partial_pct", "refused_pct",
+    "adhered_pct",
 ]  # fmt: skip
 
 
@@ -172,9 +172,18 @@ def agreement_show(key: KeyArg) -> None:
     """
     from inami_cli.services import providers as svc
 
-    with state().session() as session:
+    st = state()
+    with st.session() as session:
         view = svc.agreement_show(session=session, key=key)
-    state().emit(_record(view))
+    record = _record(view)
+    if st.output_format == "table":  # long sources and notes wrapped for a terminal
+        import textwrap
+
+        for name in ("title", "source", "note"):
+            record[name] = "\n".join(
+                textwrap.wrap(record[name], 62, break_long_words=False, break_on_hyphens=False)
+            )
+    st.emit(record)
 
 
 @app.command("list")
@@ -217,7 +226,7 @@ def agreement_stats(
     if st.output_format == "table":
         for rec in records:
             if rec["qualification"] is None and rec["region"] is None:
-                rec["qualification_label"] = "all"
+                rec["qualification"] = "all"
     st.emit(records, columns=None if st.output_format != "table" else _STATS_COLUMNS)
 
 

@@ -26,10 +26,10 @@ NihiiArg = Annotated[
 _QUAL_COLUMNS = ["code", "label_fr", "valid_from", "valid_to", "source"]
 _ACC_COLUMNS = ["valid_from", "valid_to", "source"]
 _ADDR_COLUMNS = ["street", "postcode", "city", "region", "is_main"]
-_ADH_COLUMNS = ["agreement", "status", "convention_status", "effective_from", "blocks"]
+_ADH_COLUMNS = ["agreement", "status", "effective_from", "blocks"]
 _LIST_COLUMNS = [
-    "formatted", "last_name", "first_name", "profession", "qualification",
-    "qualification_label", "accredited", "region",
+    "formatted", "last_name", "first_name", "profession", "qualification", "accredited",
+    "region",
 ]  # fmt: skip
 
 

@@ -71,8 +71,9 @@ def test_bad_time_is_exit_2(demo_cli: Any) -> None:
 
 
 def test_add_update_list_and_overlap(demo_cli: Any) -> None:
-    added = demo_cli("provider", "add", "19006654005", "--profession", "doctor", "--last-name",
-                     "Maes", "--from", "2021-10-01", "--region", "flanders", "--format", "json")  # fmt: skip
+    added = demo_cli("provider", "add", "19006654005", "--profession", "doctor",
+                     "--last-name", "Maes", "--from", "2021-10-01", "--region", "flanders",
+                     "--format", "json")  # fmt: skip
     assert added.exit_code == 0, added.stderr
     again = demo_cli("provider", "add", "19006654004", "--profession", "doctor", "--last-name",
                      "Maes", "--from", "2024-01-01")  # fmt: skip
@@ -134,9 +135,9 @@ def test_imports_from_files(demo_cli: Any, tmp_path: Path) -> None:
     assert "+ provider 19006654" in dry.stdout
     done = demo_cli("provider", "import", str(providers), "--format", "json")
     assert done.json()["inserted"] == 2
-    assert demo_cli("provider", "import", str(providers), "--format", "json").json()[
-        "unchanged"
-    ] == 2
+    assert (
+        demo_cli("provider", "import", str(providers), "--format", "json").json()["unchanged"] == 2
+    )
     adherence = tmp_path / "adh.csv"
     adherence.write_text(
         "agreement,nihii,status,blocks\ndoctors-2026-2027,19006654004,partial,Mon 8-13\n",

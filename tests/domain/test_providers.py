@@ -263,7 +263,8 @@ def test_no_agreement_in_force_means_no_status():
 def test_qualification_on_a_date_changes_the_number():
     career = ProviderRecord(
         "19001706", "doctor",
-        (DatedCode("005", D("2012-10-01"), D("2014-12-31")), DatedCode("004", D("2015-01-01"), None)),
+        (DatedCode("005", D("2012-10-01"), D("2014-12-31")),
+         DatedCode("004", D("2015-01-01"), None)),
     )  # fmt: skip
     assert resolve_facts(career, agreements=(), on=D("2014-12-31")).nihii == "19001706005"
     assert resolve_facts(career, agreements=(), on=D("2015-01-01")).nihii == "19001706004"

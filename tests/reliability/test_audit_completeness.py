@@ -170,9 +170,18 @@ WRITES: dict[tuple[str, ...], Recipe] = {
     ],
     ("reimburse", "batch"): [["reimburse", "batch", "cases.csv", "--record"]],
     ("provider", "add"): [
-        ["provider", "add", "19006654004", "--profession", "doctor", "--last-name", "Audit",
-         "--from", "2024-01-01"],
-    ],  # fmt: skip
+        [
+            "provider",
+            "add",
+            "19006654004",
+            "--profession",
+            "doctor",
+            "--last-name",
+            "Audit",
+            "--from",
+            "2024-01-01",
+        ],
+    ],
     ("provider", "update"): [["provider", "update", "19001706004", "--first-name", "Claire-A"]],
     ("provider", "import"): [["provider", "import", "providers.csv"]],
     ("agreement", "add"): [

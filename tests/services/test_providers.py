@@ -30,6 +30,7 @@ SPECIALIST = "19002595100"  # partially conventioned, blocks Tue/Thu 14-18, Sat 
 REFUSER = "19003387003"  # recognised GP, refused the 2024-2025 agreement for 2025
 PHYSIO = "59004110001"  # non-conventioned physiotherapist
 DENTIST = "39005876001"
+FOUR_MORNINGS = "Mon 8-12, Tue 8-12, Wed 8-12, Thu 8-12"
 
 
 @pytest.fixture
@@ -189,10 +190,10 @@ def test_adherence_rules(demo: Any) -> None:
     assert view.convention_status == "partially"
     with pytest.raises(Conflict, match="a GP may declare at most 3"):
         svc.adherence_set(session=demo, agreement="doctors-2026-2027", nihii=REFUSER,
-                          status="partial", blocks="Mon 8-12, Tue 8-12, Wed 8-12, Thu 8-12")  # fmt: skip
+                          status="partial", blocks=FOUR_MORNINGS)  # fmt: skip
     # a specialist may declare 4
     svc.adherence_set(session=demo, agreement="doctors-2026-2027", nihii=SPECIALIST,
-                      status="partial", blocks="Mon 8-12, Tue 8-12, Wed 8-12, Thu 8-12")  # fmt: skip
+                      status="partial", blocks=FOUR_MORNINGS)  # fmt: skip
     with pytest.raises(Conflict, match="doctors' agreement only"):
         svc.adherence_set(session=demo, agreement="physio-m25", nihii=PHYSIO, status="partial",
                           blocks="Mon 8-12")  # fmt: skip
@@ -265,15 +266,15 @@ def test_adherence_import(demo: Any) -> None:
     text = (
         "agreement,nihii,status,blocks\n"
         "doctors-2026-2027,1-90033-87-003,refused,\n"
-        "doctors-2026-2027,19002595100,partial,\"Tue 14-18, Thu 14-18, Sat 09-13\"\n"
+        'doctors-2026-2027,19002595100,partial,"Tue 14-18, Thu 14-18, Sat 09-13"\n'
     )
     report = svc.import_adherence(session=demo, binary=_csv(text), filename="a.csv")
     assert (report.inserted, report.updated, report.unchanged) == (1, 0, 1)
     bad_rule = "agreement,nihii,status,blocks\ndoctors-2026-2027,19003387003,partial,Mon 8-13\n"
-    with pytest.raises(svc.FileConflicts, match="a.csv:2: partial adherence refused"):
+    with pytest.raises(svc.FileConflicts, match=r"a\.csv:2: partial adherence refused"):
         svc.import_adherence(session=demo, binary=_csv(bad_rule), filename="a.csv")
     unknown = "agreement,nihii,status\ndoctors-1999,19003387003,full\n"
-    with pytest.raises(FileErrors, match="a.csv:2: unknown agreement"):
+    with pytest.raises(FileErrors, match=r"a\.csv:2: unknown agreement"):
         svc.import_adherence(session=demo, binary=_csv(unknown), filename="a.csv")
 
 
