@@ -284,6 +284,16 @@ LAZY_GROUPS: dict[str, tuple[str, str, str]] = {
         "entitlement_app",
         "Dated rights: bim, dmg, chronic, third-party.",
     ),
+    "provider": (
+        "inami_cli.cli.provider",
+        "app",
+        "Care providers: INAMI number, dated qualifications, accreditation, addresses.",
+    ),
+    "agreement": (
+        "inami_cli.cli.agreement",
+        "app",
+        "Agreements and conventions per profession, adherence, adherence rates.",
+    ),
     "committee": ("inami_cli.cli.committee", "app", "INAMI committees: rules, composition."),
     "member": ("inami_cli.cli.committee", "member_app", "Mandates in committees."),
     "meeting": (

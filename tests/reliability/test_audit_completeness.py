@@ -169,6 +169,29 @@ WRITES: dict[tuple[str, ...], Recipe] = {
         ],
     ],
     ("reimburse", "batch"): [["reimburse", "batch", "cases.csv", "--record"]],
+    ("provider", "add"): [
+        [
+            "provider",
+            "add",
+            "19006654004",
+            "--profession",
+            "doctor",
+            "--last-name",
+            "Audit",
+            "--from",
+            "2024-01-01",
+        ],
+    ],
+    ("provider", "update"): [["provider", "update", "19001706004", "--first-name", "Claire-A"]],
+    ("provider", "import"): [["provider", "import", "providers.csv"]],
+    ("agreement", "add"): [
+        ["agreement", "add", "doctors-2028", "--profession", "doctor", "--from", "2028-01-01"]
+    ],
+    ("agreement", "update"): [["agreement", "update", "physio-m25", "--to", "2025-12-31"]],
+    ("agreement", "adherence", "set"): [
+        ["agreement", "adherence", "set", "doctors-2026-2027", "19003387003", "--status", "refused"]
+    ],
+    ("agreement", "adherence", "import"): [["agreement", "adherence", "import", "adherence.csv"]],
 }
 
 # Commands that only read the data (a sample command line each; they must change nothing).
@@ -205,6 +228,15 @@ READS: dict[tuple[str, ...], list[str]] = {
     ("desk",): ["desk"],  # interactive: refuses without a terminal, reads when it runs
     # reimburse batch without --record only computes
     ("reimburse", "batch", "(no --record)"): ["reimburse", "batch", "cases.csv"],
+    ("provider", "validate"): ["provider", "validate", "19001706004"],
+    ("provider", "show"): ["provider", "show", "19001706004"],
+    ("provider", "status"): ["provider", "status", "19002595100", "--time", "15:00"],
+    ("provider", "list"): ["provider", "list"],
+    ("provider", "export"): ["provider", "export"],
+    ("agreement", "show"): ["agreement", "show", "doctors-2026-2027"],
+    ("agreement", "list"): ["agreement", "list"],
+    ("agreement", "stats"): ["agreement", "stats", "doctors-2024-2025"],
+    ("agreement", "adherence", "list"): ["agreement", "adherence", "list"],
 }
 
 # Commands that touch no data rows: configuration files, backups, schema administration.
@@ -246,6 +278,13 @@ def _files(work: Path) -> None:
         "code,date,niss\n101076,2026-03-02,85061508234\n", encoding="utf-8"
     )
     (work / "nisses.txt").write_text("85061508234\n72110313704\n", encoding="utf-8")
+    (work / "providers.csv").write_text(
+        "nihii,profession,last_name,valid_from\n19006654004,doctor,Audit,2024-01-01\n",
+        encoding="utf-8",
+    )
+    (work / "adherence.csv").write_text(
+        "agreement,nihii,status\ndoctors-2026-2027,19003387003,refused\n", encoding="utf-8"
+    )
     from inami_cli.services.committees import default_committees_path
 
     rules = default_committees_path().read_text(encoding="utf-8")

@@ -19,11 +19,21 @@ from inami_cli.db.models.committees import (
 )
 from inami_cli.db.models.insurability import Affiliation, Entitlement, Insurer, Person
 from inami_cli.db.models.nomenclature import Act, KeyLetterValue, KeyTerm, Tariff, TariffProfile
+from inami_cli.db.models.providers import (
+    Adherence,
+    Agreement,
+    Provider,
+    ProviderAccreditation,
+    ProviderAddress,
+    ProviderQualification,
+)
 from inami_cli.db.models.reimbursement import CareRecord
 
 __all__ = [
     "Act",
+    "Adherence",
     "Affiliation",
+    "Agreement",
     "Attendance",
     "AuditEntry",
     "CareRecord",
@@ -41,6 +51,10 @@ __all__ = [
     "Meeting",
     "Member",
     "Person",
+    "Provider",
+    "ProviderAccreditation",
+    "ProviderAddress",
+    "ProviderQualification",
     "Tariff",
     "TariffProfile",
 ]
