@@ -79,9 +79,10 @@ def _check_engine(session: Session) -> Iterable[str]:
 
 def checks() -> tuple[Check, ...]:
     """Every consistency check: the engine's own, then each feature's public ``CHECKS``."""
-    from inami_cli.services import committees, insurability, nomenclature
+    from inami_cli.services import committees, funding, insurability, maf, nomenclature
 
-    return (_check_engine, *nomenclature.CHECKS, *insurability.CHECKS, *committees.CHECKS)
+    return (_check_engine, *nomenclature.CHECKS, *insurability.CHECKS, *committees.CHECKS,
+            *maf.CHECKS, *funding.CHECKS)  # fmt: skip
 
 
 def check(*, session: Session) -> list[str]:
