@@ -39,13 +39,29 @@ def _percent(text: str | None, flag: str) -> Decimal | None:
     return parse_decimal(text, what=flag) if text is not None else None
 
 
+_LONG = ("source", "objective_source", "rate_source")
+
+
+def emit_record(record: dict[str, Any]) -> None:
+    """One record; in a table the sources (long URLs) go on their own lines below it, so the
+    table keeps to the width of its values."""
+    st = state()
+    if st.output_format != "table":
+        st.emit(record)
+        return
+    st.emit({k: v for k, v in record.items() if k not in _LONG})
+    for key in _LONG:
+        if record.get(key):
+            typer.echo(f"{key}: {record[key]}")
+
+
 def _emit_with_header(header: dict[str, Any], rows: list[dict[str, Any]]) -> None:
     st = state()
     if st.output_format == "json":
         st.emit({**header, "insurers": rows})
         return
     if st.output_format == "table":
-        st.emit(header)
+        emit_record(header)
         typer.echo("")
     st.emit(rows)
 
@@ -84,7 +100,7 @@ def budget_set(
             source=source, reliability=reliability,
             mali_cap_percent=_percent(mali_cap, "--mali-cap"), mali_cap_source=mali_cap_source,
         )  # fmt: skip
-    st.emit({**view.record(), "action": action})
+    emit_record({**view.record(), "action": action})
 
 
 @budget_app.command("list")
@@ -98,8 +114,10 @@ def budget_list(year: YearOpt = None) -> None:
     st = state()
     with st.session() as session:
         views = funding.budget_list(session=session, year=year)
-    st.emit([v.record() for v in views],
-            columns=["year", "objective", "reliability", "mali_cap_percent", "source"])  # fmt: skip
+    columns = ["year", "objective", "reliability", "mali_cap_percent"]
+    if st.output_format != "table":  # the sources are long URLs: --format json or csv
+        columns.append("source")
+    st.emit([v.record() for v in views], columns=columns)
 
 
 @input_app.command("import")

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from inami_cli.cli.context import state
+
+
+def _emit(record: dict[str, Any]) -> None:
+    """One record; in a table the source (a long URL) goes on its own line below it."""
+    st = state()
+    if st.output_format != "table":
+        st.emit(record)
+        return
+    st.emit({k: v for k, v in record.items() if k != "source"})
+    typer.echo(f"source: {record['source']}")
 
 
 def control_fine(
@@ -43,7 +53,7 @@ def control_fine(
         suspended=parse_decimal(suspended, what="--suspended"), rounding=rounding,
         repay=not no_repayment,
     )  # fmt: skip
-    st.emit({
+    _emit({
         "article": result.article, "infringement": result.infringement, "indu": result.indu,
         "rate_pct": result.rate, "band": f"{result.band_low}–{result.band_high} %",
         "repayment": result.repayment, "fine": result.fine,
@@ -111,6 +121,6 @@ def control_prescription(
         late = result.prescribed_on(asked)
         record["on"] = asked
         record["prescribed"] = late
-    st.emit(record)
+    _emit(record)
     if late:
         raise Negative(f"prescribed: the last valid date was {result.last_valid_date}")

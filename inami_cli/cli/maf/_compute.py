@@ -67,7 +67,16 @@ def maf_compute(
         st.emit(sections["members"])
         return
     record["derived_parameters"] = ", ".join(record["derived_parameters"]) or None
+    steps = sections.pop("explanation", None)
     emit_sections(st, record, sections)
+    if steps:
+        # one step a line, its source under it: a table of URLs is unreadable at 80 columns
+        typer.echo("\nexplanation:")
+        for step in steps:
+            tag = f" [{step['reliability']}]" if step["reliability"] else ""
+            typer.echo(f"  {step['step']}: {step['value']}{tag}")
+            if step["source"]:
+                typer.echo(f"      {step['source']}")
 
 
 def maf_status(

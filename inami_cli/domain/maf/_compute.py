@@ -189,8 +189,8 @@ def _chronic(
         if threshold is None:
             steps.append(
                 Step(
-                    f"{member.niss}: personal-share test for the chronic reduction",
-                    f"not run: no chronic_threshold recorded for {earlier}",
+                    f"chronic test of {member.niss}",
+                    f"not run (no chronic_threshold recorded for {earlier})",
                 )
             )
             return False, ""
