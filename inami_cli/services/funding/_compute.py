@@ -26,7 +26,7 @@ def _names(session: Session) -> dict[str, str]:
 
     from inami_cli.db.models import Insurer
 
-    return dict(session.execute(select(col(Insurer.code), col(Insurer.short_name))).tuples().all())
+    return {c: n for c, n in session.execute(select(col(Insurer.code), col(Insurer.short_name)))}
 
 
 def _amounts(session: Session, year: int, kind: str, file: str | None) -> dict[str, int]:

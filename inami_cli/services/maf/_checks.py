@@ -14,11 +14,12 @@ from inami_cli.services.consistency import Check
 
 def _check_households(session: Session) -> Iterable[str]:
     """Households without members; members filed under another year than their household."""
-    counts: dict[int, int] = dict(
-        session.execute(
+    counts: dict[int, int] = {
+        h: n
+        for h, n in session.execute(
             select(col(MafMember.household_id), func.count()).group_by(col(MafMember.household_id))
-        ).tuples()
-    )
+        )
+    }
     for ident, year, code in session.execute(
         select(col(MafHousehold.id), col(MafHousehold.year), col(MafHousehold.code))
     ):

@@ -139,13 +139,12 @@ def maf_compute(
         .all()
     )
     nisses = [m.niss for m in members]
-    births: dict[str, date | None] = dict(
-        session.execute(
+    births: dict[str, date | None] = {
+        n: b
+        for n, b in session.execute(
             select(col(Person.niss), col(Person.birth_date)).where(col(Person.niss).in_(nisses))
         )
-        .tuples()
-        .all()
-    )
+    }
     years = [year - 2, year - 1, year]
     children = {
         y: {n for n in nisses if rules.is_child(rules.MemberIn(n, births.get(n)), y)} for y in years

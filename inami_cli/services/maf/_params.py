@@ -222,7 +222,9 @@ def load_reference(*, session: Session) -> int:
     figure already there: an administrator may have replaced a derived one); return how
     many were inserted."""
     text = (Path(__file__).resolve().parents[2] / "data" / DATA_FILE).read_text(encoding="utf-8")
-    stored = set(session.execute(select(col(MafParameter.year), col(MafParameter.name))).tuples())
+    stored = {
+        (y, n) for y, n in session.execute(select(col(MafParameter.year), col(MafParameter.name)))
+    }
     inserted = 0
     for line, record in enumerate(csv.DictReader(io.StringIO(text)), start=2):
         try:
