@@ -165,14 +165,18 @@ def import_inputs(
     """Import insurers' expenditure ``insurer_code[, budgeted, actual, normative]`` for
     *year*: all or nothing, idempotent; an empty cell leaves the stored value."""
     check_year(year)
-    parsed = parse_file(file, spec=INPUT_COLUMNS, parse=_parse_input, encoding=encoding)
     known = _known_insurers(session)
+
+    def parse(record: dict[str, str]) -> tuple[str, dict[str, int | None]]:
+        code, values = _parse_input(record)
+        if code not in known:
+            raise InvalidInput(f"insurer {code!r} is not one of {', '.join(sorted(known))}")
+        return code, values
+
+    parsed = parse_file(file, spec=INPUT_COLUMNS, parse=parse, encoding=encoding)
     problems: list[str] = []
     seen: dict[str, int] = {}
     for line, (code, _values) in parsed.rows:
-        if code not in known:
-            problems.append(f"{parsed.filename}:{line}: insurer {code!r} is not one of "
-                            f"{', '.join(sorted(known))}")  # fmt: skip
         if code in seen:
             problems.append(f"{parsed.filename}:{line}: insurer {code} repeats line {seen[code]}")
         seen.setdefault(code, line)
