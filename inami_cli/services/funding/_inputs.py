@@ -125,6 +125,8 @@ def budget_set(
 
 def budget_list(*, session: Session, year: int | None = None) -> list[YearView]:
     """The recorded objectives, by year."""
+    if year is not None:
+        check_year(year)
     query = select(FundingYear).order_by(col(FundingYear.year))
     if year is not None:
         query = query.where(col(FundingYear.year) == year)

@@ -166,6 +166,8 @@ def counter_list(
     *, session: Session, nisses: Iterable[str] | None = None, year: int | None = None
 ) -> list[CounterView]:
     """Counters of some persons and/or of a year, by date."""
+    if year is not None:
+        rules.check_year(year)
     query = select(MafCounter)
     if nisses is not None:
         query = query.where(col(MafCounter.niss).in_(sorted(set(nisses))))

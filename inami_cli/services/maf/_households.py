@@ -258,11 +258,14 @@ def household_add(
 
 def household_show(*, session: Session, year: int, code: str) -> HouseholdView:
     """A household of *year* (NotFound when unknown)."""
+    rules.check_year(year)
     return view(session, _household(session, year, check_code(code)))
 
 
 def household_list(*, session: Session, year: int | None = None) -> list[HouseholdView]:
     """The households, of one year or all, by year and code."""
+    if year is not None:
+        rules.check_year(year)
     query = select(MafHousehold).order_by(col(MafHousehold.year), col(MafHousehold.code))
     if year is not None:
         query = query.where(col(MafHousehold.year) == year)

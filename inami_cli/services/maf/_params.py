@@ -82,6 +82,7 @@ def params_list(
     """The parameters, by year and name; *name* may end with ``*`` (``ceiling.*``)."""
     query = select(MafParameter)
     if year is not None:
+        rules.check_year(year)
         query = query.where(col(MafParameter.year) == year)
     if name is not None:
         pattern = name.strip()
