@@ -32,9 +32,12 @@ def params_list(
     """
     from inami_cli.services import maf
 
-    with state().session() as session:
+    st = state()
+    with st.session() as session:
         rows = maf.params_list(session=session, year=year, name=name)
-    state().emit([{c: getattr(r, c) for c in _COLUMNS} for r in rows], columns=_COLUMNS)
+    # the sources are long URLs: a table shows the rest (--format json or csv: everything)
+    columns = [c for c in _COLUMNS if c != "source"] if st.output_format == "table" else _COLUMNS
+    st.emit([{c: getattr(r, c) for c in _COLUMNS} for r in rows], columns=columns)
 
 
 @params_app.command("set")
