@@ -252,3 +252,19 @@ def test_counter_checks() -> None:
                           day_number=None)  # fmt: skip
     with pytest.raises(InvalidInput, match="expected one of"):
         maf.check_kind("drug-D")
+
+
+def test_a_derived_chronic_threshold_is_reported_derived_2019_threshold() -> None:
+    tables = {
+        2017: table(2017, {"chronic_threshold": 45900}),
+        2018: table(2018, {"chronic_threshold": 46818}, derived=("chronic_threshold",)),
+        2019: table(2019, {"ceiling.1": 47754, "chronic_reduction": 10612}),
+    }
+    result = maf.compute(
+        year=2019, tables=tables,
+        members=[MemberIn("72110313704", D("1972-11-03"),
+                          prior_tm=((2017, 50000), (2018, 50000)))],
+        income=IncomeIn(1000000), entries=[],
+    )  # fmt: skip
+    assert result.caps[0].amount == 47754 - 10612  # Domus Medica 2019: 477.54 − 106.12
+    assert [(p.year, p.name) for p in result.derived] == [(2018, "chronic_threshold")]

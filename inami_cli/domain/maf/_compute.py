@@ -177,12 +177,13 @@ def is_child(member: MemberIn, year: int) -> bool:
 
 def _chronic(
     member: MemberIn, year: int, tables: dict[int, YearTable], steps: list[Step]
-) -> tuple[bool, str]:
-    """Whether *member* lowers the ceilings this year, and why."""
+) -> tuple[bool, str, list[Param]]:
+    """Whether *member* lowers the ceilings this year, why, and the thresholds read."""
     if member.chronic_status:
-        return True, "statut affection chronique during the year"
+        return True, "statut affection chronique during the year", []
     prior = dict(member.prior_tm)
     parts: list[str] = []
+    read: list[Param] = []
     for earlier in (year - 2, year - 1):
         table = tables.get(earlier)
         threshold = table.get("chronic_threshold") if table else None
@@ -193,12 +194,13 @@ def _chronic(
                     f"not run (no chronic_threshold recorded for {earlier})",
                 )
             )
-            return False, ""
+            return False, "", []
         paid = prior.get(earlier, 0)
         if paid < threshold.value:
-            return False, ""
+            return False, "", []
+        read.append(threshold)
         parts.append(f"{_eur(paid)} ≥ {threshold.shown()} in {earlier}")
-    return True, "personal shares " + " and ".join(parts)
+    return True, "personal shares " + " and ".join(parts), read
 
 
 def compute(
@@ -224,12 +226,14 @@ def compute(
         return param
 
     children = {m.niss for m in members if is_child(m, year)}
-    chronic: dict[str, tuple[bool, str]] = {
-        m.niss: _chronic(m, year, tables, steps) for m in members
-    }
-    for niss, (flag, why) in chronic.items():
+    chronic: dict[str, tuple[bool, str]] = {}
+    for m in members:
+        flag, why, thresholds = _chronic(m, year, tables, steps)
+        chronic[m.niss] = (flag, why)
+        for threshold in thresholds:
+            read(threshold, f"chronic threshold of {threshold.year} ({m.niss})")
         if flag:
-            steps.append(Step(f"{niss} lowers the ceilings (chronic illness)", why))
+            steps.append(Step(f"{m.niss} lowers the ceilings (chronic illness)", why))
     everyone = tuple(m.niss for m in members)
 
     reduction_param: Param | None = None
