@@ -32,6 +32,10 @@ demo: $(STAMP)
 	@$(DEMO) decision list
 	@echo; echo '$$ inami nomenclature show 560011 --history   # which decision set this fee?'
 	@$(DEMO) nomenclature show 560011 --history
+	@echo; echo '$$ inami maf status 72110313704 --year 2024 --on 2024-09-30'
+	@$(DEMO) maf status 72110313704 --year 2024 --on 2024-09-30
+	@echo; echo '$$ inami maf compute H1 --year 2024'
+	@$(DEMO) maf compute H1 --year 2024
 
 test: $(STAMP)
 	$(BIN)/pytest -q -n 2 --dist loadfile

@@ -306,6 +306,21 @@ LAZY_GROUPS: dict[str, tuple[str, str, str]] = {
         "decision_app",
         "Numbered committee decisions, their vote, outcome and tariff changes.",
     ),
+    "maf": (
+        "inami_cli.cli.maf",
+        "app",
+        "The maximum à facturer (MAF): household ceilings on personal shares, refunds.",
+    ),
+    "funding": (
+        "inami_cli.cli.funding",
+        "app",
+        "The funds' money: budget objective, monthly advances, budget shares, responsibility.",
+    ),
+    "control": (
+        "inami_cli.cli.control",
+        "app",
+        "Control of providers and funds: fines and prescription (SECM, SCA).",
+    ),
 }
 
 _CURRENT_ARGV: Sequence[str] | None = None

@@ -79,7 +79,14 @@ def _check_engine(session: Session) -> Iterable[str]:
 
 def checks() -> tuple[Check, ...]:
     """Every consistency check: the engine's own, then each feature's public ``CHECKS``."""
-    from inami_cli.services import committees, insurability, nomenclature, providers
+    from inami_cli.services import (
+        committees,
+        funding,
+        insurability,
+        maf,
+        nomenclature,
+        providers,
+    )
 
     return (
         _check_engine,
@@ -87,6 +94,8 @@ def checks() -> tuple[Check, ...]:
         *insurability.CHECKS,
         *committees.CHECKS,
         *providers.CHECKS,
+        *maf.CHECKS,
+        *funding.CHECKS,
     )
 
 

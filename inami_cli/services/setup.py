@@ -24,22 +24,41 @@ def fixtures_root(explicit: Path | None = None) -> Path:
 
 
 def load_reference(*, session: Session) -> list[str]:
-    """Reference data that is not demo data: the insurers and the committees' rules."""
-    from inami_cli.services import committees, insurability, providers
+    """Reference data that is not demo data: the insurers, the committees' rules, the
+    agreements, the MAF parameters and the budget objectives."""
+    from inami_cli.services import committees, funding, insurability, maf, providers
 
     insurability.seed_insurers(session=session)
     committees.sync_committees(session=session, path=committees.default_committees_path())
     providers.load_reference(session=session)
-    return ["insurers", "committees", "agreements"]
+    maf.load_reference(session=session)
+    funding.load_reference(session=session)
+    return ["insurers", "committees", "agreements", "maf parameters", "budget objectives"]
 
 
 def load_demo(*, session: Session, fixtures_dir: Path | None = None) -> list[str]:
     """Load every area's demo fixtures, in dependency order; return what was loaded."""
-    from inami_cli.services import committees, insurability, nomenclature, providers
+    from inami_cli.services import (
+        committees,
+        funding,
+        insurability,
+        maf,
+        nomenclature,
+        providers,
+    )
 
     root = fixtures_root(fixtures_dir)
     nomenclature.load_fixtures(session=session, fixtures_dir=root)
     insurability.load_fixtures(session=session, fixtures_dir=root)
     committees.load_fixtures(session=session, fixtures_dir=root)  # applies a tariff decision
     providers.load_fixtures(session=session, fixtures_dir=root)
-    return ["nomenclature", "persons", "committees", "providers"]
+    maf.load_fixtures(session=session, fixtures_dir=root)
+    funding.load_fixtures(session=session, fixtures_dir=root)
+    return [
+        "nomenclature",
+        "persons",
+        "committees",
+        "providers",
+        "maf households",
+        "funding inputs",
+    ]

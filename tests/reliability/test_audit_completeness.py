@@ -192,6 +192,37 @@ WRITES: dict[tuple[str, ...], Recipe] = {
         ["agreement", "adherence", "set", "doctors-2026-2027", "19003387003", "--status", "refused"]
     ],
     ("agreement", "adherence", "import"): [["agreement", "adherence", "import", "adherence.csv"]],
+    ("maf", "household", "add"): [
+        ["maf", "household", "add", "--year", "2024", "--member", "60013021159"]
+    ],
+    ("maf", "household", "set-income"): [
+        ["maf", "household", "set-income", "H1", "--year", "2024", "--net-taxable", "31000"]
+    ],
+    ("maf", "household", "remove"): [["maf", "household", "remove", "H2", "--year", "2024"]],
+    ("maf", "counter", "add"): [
+        [
+            *("maf", "counter", "add", "--niss", "85061508234", "--date", "2024-10-02"),
+            *("--kind", "drug-B", "--tm", "14.20"),
+        ]
+    ],
+    ("maf", "counter", "remove"): [["maf", "counter", "remove", "1"]],
+    ("maf", "counter", "import"): [["maf", "counter", "import", "maf_counters.csv"]],
+    ("maf", "params", "set"): [
+        [
+            *("maf", "params", "set", "--year", "2025", "--name", "social_ceiling"),
+            *("--value", "527.26", "--source", "audit test"),
+        ]
+    ],
+    ("maf", "params", "import"): [["maf", "params", "import", "maf_params.csv"]],
+    ("funding", "budget", "set"): [
+        [
+            *("funding", "budget", "set", "--year", "2027", "--objective", "42000000000"),
+            *("--source", "audit test"),
+        ]
+    ],
+    ("funding", "input", "import"): [
+        ["funding", "input", "import", "funding.csv", "--year", "2027"]
+    ],
 }
 
 # Commands that only read the data (a sample command line each; they must change nothing).
@@ -237,6 +268,16 @@ READS: dict[tuple[str, ...], list[str]] = {
     ("agreement", "list"): ["agreement", "list"],
     ("agreement", "stats"): ["agreement", "stats", "doctors-2024-2025"],
     ("agreement", "adherence", "list"): ["agreement", "adherence", "list"],
+    ("maf", "compute"): ["maf", "compute", "H1", "--year", "2024", "--explain"],
+    ("maf", "status"): ["maf", "status", "72110313704", "--year", "2024"],
+    ("maf", "household", "show"): ["maf", "household", "show", "H1", "--year", "2024"],
+    ("maf", "household", "list"): ["maf", "household", "list"],
+    ("maf", "counter", "list"): ["maf", "counter", "list", "--year", "2024"],
+    ("maf", "params", "list"): ["maf", "params", "list", "--year", "2024"],
+    ("funding", "budget", "list"): ["funding", "budget", "list"],
+    ("funding", "advance"): ["funding", "advance", "--year", "2026"],
+    ("funding", "share"): ["funding", "share", "--year", "2026"],
+    ("funding", "responsibility"): ["funding", "responsibility", "--year", "2026"],
 }
 
 # Commands that touch no data rows: configuration files, backups, schema administration.
@@ -249,6 +290,18 @@ NO_DATA: dict[tuple[str, ...], list[str]] = {
     ("db", "init"): ["db", "init"],
     ("db", "upgrade"): ["db", "upgrade"],
     ("db", "backup"): ["db", "backup", "backup.db"],
+    # pure rules: no database at all
+    ("control", "fine"): [
+        "control",
+        "fine",
+        "--article",
+        "73bis-1",
+        "--indu",
+        "10",
+        "--rate",
+        "50",
+    ],
+    ("control", "prescription"): ["control", "prescription", "--service-date", "2023-11-14"],
 }
 
 
@@ -285,6 +338,14 @@ def _files(work: Path) -> None:
     (work / "adherence.csv").write_text(
         "agreement,nihii,status\ndoctors-2026-2027,19003387003,refused\n", encoding="utf-8"
     )
+    (work / "maf_counters.csv").write_text(
+        "niss,date,kind,tm\n85061508234,2024-11-02,drug-A,3.10\n", encoding="utf-8"
+    )
+    (work / "maf_params.csv").write_text(
+        "year,name,value,reliability,source\n2025,child_ceiling,761.59,derived,audit test\n",
+        encoding="utf-8",
+    )
+    (work / "funding.csv").write_text("insurer_code,budgeted\n300,1200.00\n", encoding="utf-8")
     from inami_cli.services.committees import default_committees_path
 
     rules = default_committees_path().read_text(encoding="utf-8")

@@ -22,7 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inami_cli.domain.nomenclature import TARIFF_COLUMNS
+from inami_cli.services.funding import INPUT_COLUMNS
 from inami_cli.services.insurability import ENTITLEMENT_COLUMNS, PERSON_COLUMNS
+from inami_cli.services.maf import COUNTER_COLUMNS, PARAM_COLUMNS
 from inami_cli.services.reimbursement import BATCH_INPUT_COLUMNS
 from tests.conftest import Cli, CliResult
 from tests.reliability.commands import leaf_commands, param_names
@@ -345,6 +347,12 @@ IMPORTERS: dict[str, tuple[list[str], list[str]]] = {
     "person import": (["person", "import", "FILE"], PERSONS),
     "entitlement import": (["entitlement", "import", "FILE"], ENTITLEMENTS),
     "insured batch": (["insured", "batch", "FILE"], INSURED),
+    "maf counter import": (["maf", "counter", "import", "FILE"], list(COUNTER_COLUMNS.known)),
+    "maf params import": (["maf", "params", "import", "FILE"], list(PARAM_COLUMNS.known)),
+    "funding input import": (
+        ["funding", "input", "import", "FILE", "--year", "2027"],
+        list(INPUT_COLUMNS.known),
+    ),
     "reimburse batch": (["reimburse", "batch", "FILE"], CASES),
     "reimburse batch --record": (["reimburse", "batch", "FILE", "--record"], CASES),
     "decision record --tariff-file": (

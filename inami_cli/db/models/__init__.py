@@ -17,7 +17,9 @@ from inami_cli.db.models.committees import (
     Meeting,
     Member,
 )
+from inami_cli.db.models.funding import FundingInput, FundingYear
 from inami_cli.db.models.insurability import Affiliation, Entitlement, Insurer, Person
+from inami_cli.db.models.maf import MafCounter, MafHousehold, MafMember, MafParameter
 from inami_cli.db.models.nomenclature import Act, KeyLetterValue, KeyTerm, Tariff, TariffProfile
 from inami_cli.db.models.providers import (
     Adherence,
@@ -44,10 +46,16 @@ __all__ = [
     "DecisionTariffChange",
     "DossierStep",
     "Entitlement",
+    "FundingInput",
+    "FundingYear",
     "ImportBatch",
     "Insurer",
     "KeyLetterValue",
     "KeyTerm",
+    "MafCounter",
+    "MafHousehold",
+    "MafMember",
+    "MafParameter",
     "Meeting",
     "Member",
     "Person",

@@ -1,0 +1,85 @@
+"""What the ``inami maf`` commands share: parsing flags, sections, import reports."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from inami_cli.cli.context import AppState, state
+from inami_cli.domain.errors import FileErrors
+
+if TYPE_CHECKING:
+    from inami_cli.services.imports import ImportReport
+
+
+def day(text: str | None, flag: str) -> date | None:
+    """A date flag (``YYYY-MM-DD`` or ``D/M/YYYY``), None when not given."""
+    from inami_cli.domain.dates import parse_date
+
+    return parse_date(text, what=flag) if text is not None else None
+
+
+def amount(text: str | None, flag: str) -> Decimal | None:
+    """A euro amount flag (``31.81`` or ``31,81``), None when not given."""
+    from inami_cli.domain.money import parse_amount
+
+    return parse_amount(text, what=flag) if text is not None else None
+
+
+def year_required(year: int | None) -> int:
+    """``--year``, or exit 2 naming it (no prompt: a year is typed faster as a flag)."""
+    return state().require(year, "--year")
+
+
+def emit_sections(st: AppState, record: dict[str, Any], sections: dict[str, list[Any]]) -> None:
+    """JSON: one object with its lists; table: a key/value table, then a titled table per
+    non-empty list; csv: the first list."""
+    fmt = st.output_format
+    if fmt in ("json", "ndjson"):
+        st.emit({**record, **sections})
+        return
+    if fmt == "csv":
+        st.emit(next(iter(sections.values()), []))
+        return
+    st.emit({k: v for k, v in record.items() if not isinstance(v, (list, dict))})
+    for title, rows in sections.items():
+        if rows:
+            sys.stdout.write(f"\n{title}:\n")
+            st.emit(rows)
+
+
+def run_import(run: Callable[[], ImportReport]) -> None:
+    """Run an import: every ``FILE:LINE`` problem on stderr, then the summary."""
+    st = state()
+    try:
+        report = run()
+    except FileErrors as errors:
+        for problem in errors.problems[1:]:
+            typer.echo(problem, err=True)
+        raise
+    if report.dry_run:
+        marks = {"insert": "+", "update": "~"}
+        for change in report.changes:
+            line = f"{marks.get(change.action, '?')} {change.entity} {change.key}: {change.detail}"
+            typer.echo(line, err=st.output_format in ("json", "ndjson"))
+    verb = "would import" if report.dry_run else "imported"
+    st.summary(
+        report.counts(),
+        f"{verb} {report.filename}: {report.inserted} inserted, {report.updated} updated, "
+        f"{report.unchanged} unchanged",
+    )
+
+
+def warn_derived(st: AppState, derived: list[str]) -> None:
+    """One warning line when a computation used derived (unpublished) figures."""
+    if derived:
+        st.warn(
+            "derived (unpublished) figures used: "
+            + ", ".join(derived)
+            + " (replace them with inami maf params set; --strict refuses them)"
+        )
