@@ -430,6 +430,54 @@ def write_niss_lines(
                 write((niss,))
 
 
+INDEMNITY_FILE = "indemnity-cases.csv"
+INDEMNITY_HEADER = (
+    "on", "scheme", "incapacity_start", "family_situation", "regular_worker",
+    "worker_category", "gross_daily", "gross_monthly", "unemployment_daily",
+)  # fmt: skip
+INDEMNITY_DAYS = ("2026-03-02", "2026-06-01")  # a fund's run: today's amount of every case
+
+
+def write_indemnity_cases(path: Path, rows: int, seed: int) -> None:
+    """``indemnity-cases.csv``: ongoing incapacities of the last three years asked on two
+    days, as a fund's daily run (80 % employees, 10 % unemployed, 10 % self-employed; wages
+    of 60-260 a day, 5 % given monthly)."""
+    rng = random.Random(seed * 31 + 16)  # invented test data, not secrets
+    day0 = date(2023, 3, 1)
+    starts = [(day0 + timedelta(days=n)).isoformat() for n in range(0, 1096)]
+    randint, random_ = rng.randint, rng.random
+    handle, write = _writer(path, INDEMNITY_HEADER)
+    with handle:
+        for _ in range(rows):
+            draw = random_()
+            scheme = "employee" if draw < 0.8 else "unemployed" if draw < 0.9 else "self-employed"
+            situation = ("family", "isolated", "cohabitant")[randint(0, 2)]
+            regular = "no" if random_() < 0.1 else "yes"
+            category = "blue-collar" if random_() < 0.3 else "white-collar"
+            daily = monthly = unemployment = ""
+            if scheme != "self-employed":
+                cents = randint(6_000, 26_000)
+                if random_() < 0.05:
+                    monthly = _money(cents * 26)
+                else:
+                    daily = _money(cents)
+                if scheme == "unemployed":
+                    unemployment = _money(randint(5_000, 7_500))
+            write((INDEMNITY_DAYS[randint(0, 1)], scheme, starts[randint(0, len(starts) - 1)],
+                   situation, regular, category, daily, monthly, unemployment))  # fmt: skip
+
+
+def ensure_indemnity_cases(data: DataSet) -> Path:
+    """The indemnity batch input of *data* (``sizes.cases`` rows), written on first use so
+    that data sets generated before it are reused as they are."""
+    path = data.path(INDEMNITY_FILE)
+    if not path.is_file():
+        tmp = path.with_suffix(".partial")
+        write_indemnity_cases(tmp, data.sizes.cases, data.seed)
+        tmp.replace(path)
+    return path
+
+
 # ------------------------------------------------------------------ entry point
 
 

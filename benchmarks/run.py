@@ -37,10 +37,12 @@ from typing import Any
 from benchmarks.generate import (
     DEFAULT_SEED,
     FULL,
+    INDEMNITY_FILE,
     QUICK,
     WORK_DIR,
     DataSet,
     Sizes,
+    ensure_indemnity_cases,
     generate,
     key_of,
 )
@@ -703,6 +705,18 @@ class Bench:
             extra=("--date", DAY),
         )
 
+    def scenario_indemnity_batch(self) -> None:
+        """``inami indemnity batch indemnity-cases.csv`` against the shipped parameters."""
+        ensure_indemnity_cases(self.data)
+        self.batch(
+            "indemnity-batch",
+            "indemnity batch (cases)",
+            "indemnity",
+            INDEMNITY_FILE,
+            self.sizes.cases,
+            self.empty_db(),
+        )
+
 
 # In this order: the imports build the databases the later scenarios read.
 SCENARIOS: tuple[tuple[str, Callable[[Bench], None]], ...] = (
@@ -719,6 +733,7 @@ SCENARIOS: tuple[tuple[str, Callable[[Bench], None]], ...] = (
     ("search-cold", Bench.scenario_search_cold),
     ("reimburse-batch", Bench.scenario_reimburse_batch),
     ("insured-batch", Bench.scenario_insured_batch),
+    ("indemnity-batch", Bench.scenario_indemnity_batch),
 )
 
 

@@ -51,7 +51,7 @@ def check_encoding(encoding: str) -> str:
     """The codec's canonical name, or exit 2 naming the option (``--encoding``)."""
     try:
         return codecs.lookup(encoding).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name (found by the fuzz test)
         raise InvalidInput(f"--encoding {encoding!r}: unknown; use {ENCODINGS_HINT}") from None
 
 

@@ -321,6 +321,32 @@ LAZY_GROUPS: dict[str, tuple[str, str, str]] = {
         "app",
         "Control of providers and funds: fines and prescription (SECM, SCA).",
     ),
+    "indemnity": (
+        "inami_cli.cli.indemnity",
+        "app",
+        "Incapacity for work: dated parameters, episodes, daily amounts, periods, batches.",
+    ),
+    "maternity": (
+        "inami_cli.cli.indemnity",
+        "maternity_app",
+        "Maternity rest: the calendar and the amounts.",
+    ),
+    "birth-leave": (
+        "inami_cli.cli.indemnity",
+        "birth_app",
+        "Birth leave (former paternity leave).",
+    ),
+    "adoption-leave": (
+        "inami_cli.cli.indemnity",
+        "adoption_app",
+        "Adoption leave: weeks per parent.",
+    ),
+    "funeral": (
+        "inami_cli.cli.indemnity",
+        "funeral_app",
+        "The funeral allowance (abolished for deaths from 2013-01-01).",
+    ),
+    "miners": ("inami_cli.cli.indemnity", "miners_app", "Miners' invalidity pensions."),
 }
 
 _CURRENT_ARGV: Sequence[str] | None = None

@@ -40,6 +40,7 @@ MENU: tuple[tuple[str, str, str | None], ...] = (
     ("reimbursement", "Reimbursement  how much comes back for an act", "r"),
     ("code", "Code           what is this nomenclature code", "c"),
     ("decision", "Decision       what did a committee decide about ...", "d"),
+    ("indemnity", "Indemnity      how much during an illness or a maternity rest", "n"),
     ("quit", "Quit", "q"),
 )
 PROVIDERS: tuple[tuple[str, str, str | None], ...] = (
@@ -108,6 +109,7 @@ class Desk:
             "reimbursement": self.question_reimbursement,
             "code": self.question_code,
             "decision": self.question_decision,
+            "indemnity": self.question_indemnity,
         }
         while True:
             try:
@@ -198,6 +200,12 @@ class Desk:
             instruction="(words such as kiné, a code such as 560011, or CASS 2026/001)",
         )
         return self.backend.answer(answers.decision_answer, about=about.strip())
+
+    def question_indemnity(self) -> DeskAnswer:
+        """How much during an illness or a maternity rest, and from when?"""
+        from inami_cli.desk.indemnity import question_indemnity
+
+        return self._remember(question_indemnity(self))
 
     # -------------------------------------------------------------- prompts with defaults
 

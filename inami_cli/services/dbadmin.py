@@ -82,6 +82,7 @@ def checks() -> tuple[Check, ...]:
     from inami_cli.services import (
         committees,
         funding,
+        indemnities,
         insurability,
         maf,
         nomenclature,
@@ -96,6 +97,7 @@ def checks() -> tuple[Check, ...]:
         *providers.CHECKS,
         *maf.CHECKS,
         *funding.CHECKS,
+        *indemnities.CHECKS,
     )
 
 

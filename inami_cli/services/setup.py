@@ -25,15 +25,23 @@ def fixtures_root(explicit: Path | None = None) -> Path:
 
 def load_reference(*, session: Session) -> list[str]:
     """Reference data that is not demo data: the insurers, the committees' rules, the
-    agreements, the MAF parameters and the budget objectives."""
-    from inami_cli.services import committees, funding, insurability, maf, providers
+    agreements, the MAF parameters, the budget objectives and the indemnity parameters."""
+    from inami_cli.services import committees, funding, indemnities, insurability, maf, providers
 
     insurability.seed_insurers(session=session)
     committees.sync_committees(session=session, path=committees.default_committees_path())
     providers.load_reference(session=session)
     maf.load_reference(session=session)
     funding.load_reference(session=session)
-    return ["insurers", "committees", "agreements", "maf parameters", "budget objectives"]
+    indemnities.load_reference(session=session)
+    return [
+        "insurers",
+        "committees",
+        "agreements",
+        "maf parameters",
+        "budget objectives",
+        "indemnity parameters",
+    ]
 
 
 def load_demo(*, session: Session, fixtures_dir: Path | None = None) -> list[str]:
@@ -41,6 +49,7 @@ def load_demo(*, session: Session, fixtures_dir: Path | None = None) -> list[str
     from inami_cli.services import (
         committees,
         funding,
+        indemnities,
         insurability,
         maf,
         nomenclature,
@@ -54,6 +63,7 @@ def load_demo(*, session: Session, fixtures_dir: Path | None = None) -> list[str
     providers.load_fixtures(session=session, fixtures_dir=root)
     maf.load_fixtures(session=session, fixtures_dir=root)
     funding.load_fixtures(session=session, fixtures_dir=root)
+    indemnities.load_fixtures(session=session, fixtures_dir=root)
     return [
         "nomenclature",
         "persons",
@@ -61,4 +71,5 @@ def load_demo(*, session: Session, fixtures_dir: Path | None = None) -> list[str
         "providers",
         "maf households",
         "funding inputs",
+        "indemnities",
     ]

@@ -192,3 +192,59 @@ def test_answer_record_for_the_consultation_log(demo_session: Any) -> None:
     record = desk.insured_answer(session=demo_session, niss=SOPHIE, on=DAY).as_record()
     assert record["question"] == "insured" and record["positive"] is True
     assert record["details"]["Person"][0]["insurer"] == "Solidaris (300)"
+
+
+# ------------------------------------------------------------------ indemnity (issue 16)
+
+ANOUK, NADIA = "88041212236", "79112120429"
+
+
+def test_indemnity_recorded_illness_sentence_says_derived(demo_session: Any) -> None:
+    answer = desk.indemnity_answer(session=demo_session, niss=ANOUK, event="illness", on=DAY)
+    assert answer.sentence.startswith(
+        "Illness since 2025-12-01: from 2026-03-02 the fund pays 90.00 € gross a day, "
+        "Monday to Saturday (primary incapacity); invalidity from 2026-12-01."
+    )
+    assert "not yet published (derived)" in answer.sentence
+    params = answer.tables[1].rows
+    assert any(
+        r["parameter"] == "employee.wage_ceiling.6day" and r["reliability"] == "derived"
+        for r in params
+    )
+
+
+def test_indemnity_new_illness_from_the_first_paid_day(demo_session: Any) -> None:
+    answer = desk.indemnity_answer(
+        session=demo_session,
+        niss=SOPHIE,
+        event="illness",
+        on=date(2024, 3, 4),
+        since=date(2024, 3, 4),
+        gross_monthly=Decimal("3000"),
+        family_situation="isolated",
+        scheme="employee",
+    )
+    # white-collar: the employer pays 30 days; 60 % x 3 000 / 26 = 69.23
+    assert answer.sentence.startswith(
+        "Illness since 2024-03-04: from 2024-04-03 the fund pays 69.23 € gross a day"
+    )
+    assert "derived" not in answer.sentence
+
+
+def test_indemnity_maternity_sentence(demo_session: Any) -> None:
+    answer = desk.indemnity_answer(
+        session=demo_session,
+        niss="92063031679",
+        event="maternity",
+        on=DAY,
+        since=date(2024, 8, 5),
+        gross_monthly=Decimal("5200"),
+    )
+    assert answer.sentence.startswith(
+        "Maternity rest from 2024-08-05: 164.00 € gross a day (days 1-30), then 134.66 €"
+    )
+
+
+def test_indemnity_nothing_recorded_asks_for_the_start(demo_session: Any) -> None:
+    with pytest.raises(NotFound, match="give the day it started"):
+        desk.indemnity_answer(session=demo_session, niss=SOPHIE, event="illness", on=DAY)

@@ -126,10 +126,11 @@ def test_code_labels_in_dutch(engine: Any) -> None:
 
 def test_menu_with_the_arrow_keys(engine: Any) -> None:
     down = "\x1b[B"
-    code, out = run_desk(engine, f"{down}{down}\r101076\r2026-03-02\r{down}{down}\r")
+    code, out = run_desk(engine, f"{down}{down}\r101076\r2026-03-02\r{down}{down}{down}\r")
     assert code == 0
     assert "101076 — Consultation au cabinet" in out  # the third entry: code
-    assert out.rstrip().endswith("Goodbye.")  # the menu comes back on "code": two down is "quit"
+    # the menu comes back on "code": decision, indemnity, then "quit"
+    assert out.rstrip().endswith("Goodbye.")
 
 
 def test_committee_decision_about_kine(engine: Any) -> None:
@@ -185,3 +186,11 @@ def test_consultation_log_when_on(engine: Any) -> None:
     assert [r.subject for r in rows] == [SOPHIE, "kiné"]
     assert "Yes — insured with Solidaris (300)" in rows[0].answer_json
     assert {t: count_rows(engine, t) for t in before} == before
+
+
+def test_indemnity_question_for_a_recorded_illness(engine: Any) -> None:
+    # n = Indemnity; Anouk Delvigne; illness; Enter = as recorded (date and wage)
+    code, out = run_desk(engine, "n\r88041212236\r\r\r\rq\r")
+    assert code == 0
+    assert "Illness since 2025-12-01: from 2026-03-02 the fund pays 90.00 € gross a day" in out
+    assert "Parameters used:" in out

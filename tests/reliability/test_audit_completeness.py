@@ -223,6 +223,40 @@ WRITES: dict[tuple[str, ...], Recipe] = {
     ("funding", "input", "import"): [
         ["funding", "input", "import", "funding.csv", "--year", "2027"]
     ],
+    ("indemnity", "params", "set"): [
+        [
+            "indemnity",
+            "params",
+            "set",
+            "employee.minimum.month3",
+            "--from",
+            "2026-01-01",
+            "--value",
+            "64",
+            "--unit",
+            "EUR/day",
+            "--source",
+            "https://example.org/audit",
+        ],
+    ],
+    ("indemnity", "params", "import"): [["indemnity", "params", "import", "params.csv"]],
+    ("indemnity", "episode", "add"): [
+        [
+            "indemnity",
+            "episode",
+            "add",
+            "92063031679",
+            "--scheme",
+            "employee",
+            "--from",
+            "2026-02-02",
+            "--family-situation",
+            "family",
+        ],
+    ],
+    ("indemnity", "episode", "end"): [
+        ["indemnity", "episode", "end", "79112120429", "--date", "2026-03-20"]
+    ],
 }
 
 # Commands that only read the data (a sample command line each; they must change nothing).
@@ -278,6 +312,58 @@ READS: dict[tuple[str, ...], list[str]] = {
     ("funding", "advance"): ["funding", "advance", "--year", "2026"],
     ("funding", "share"): ["funding", "share", "--year", "2026"],
     ("funding", "responsibility"): ["funding", "responsibility", "--year", "2026"],
+    ("indemnity", "params", "list"): ["indemnity", "params", "list", "--on", "2026-03-02"],
+    ("indemnity", "episode", "list"): ["indemnity", "episode", "list"],
+    ("indemnity", "compute"): ["indemnity", "compute", "88041212236", "--on", "2026-03-02"],
+    ("indemnity", "period"): [
+        "indemnity",
+        "period",
+        "88041212236",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-01-31",
+    ],
+    ("indemnity", "stage"): ["indemnity", "stage", "--start", "2026-01-12", "--days-worked", "9"],
+    ("indemnity", "batch"): ["indemnity", "batch", "indemnity-cases.csv"],
+    ("maternity", "plan"): ["maternity", "plan", "--expected", "2026-04-20", "--multiple"],
+    ("maternity", "compute"): [
+        "maternity",
+        "compute",
+        "--scheme",
+        "employee",
+        "--start",
+        "2024-08-05",
+        "--gross-daily",
+        "150",
+    ],
+    ("birth-leave", "compute"): [
+        "birth-leave",
+        "compute",
+        "--birth",
+        "2025-03-01",
+        "--gross-daily",
+        "150",
+    ],
+    ("adoption-leave", "plan"): ["adoption-leave", "plan", "--registration", "2025-05-02"],
+    ("funeral", "check"): [
+        "funeral",
+        "check",
+        "--death-date",
+        "2012-12-31",
+        "--deceased-status",
+        "employee-entitled",
+    ],
+    ("miners", "pension"): [
+        "miners",
+        "pension",
+        "--on",
+        "2024-06-01",
+        "--work",
+        "surface",
+        "--status",
+        "married",
+    ],
 }
 
 # Commands that touch no data rows: configuration files, backups, schema administration.
@@ -346,6 +432,12 @@ def _files(work: Path) -> None:
         encoding="utf-8",
     )
     (work / "funding.csv").write_text("insurer_code,budgeted\n300,1200.00\n", encoding="utf-8")
+    (work / "params.csv").write_text(
+        "name,valid_from,valid_to,value,unit,source,reliability\n"
+        "employee.minimum.month3,2026-01-01,,64,EUR/day,https://example.org/audit,official\n",
+        encoding="utf-8",
+    )
+    (work / "indemnity-cases.csv").write_text("on,niss\n2026-03-02,88041212236\n", encoding="utf-8")
     from inami_cli.services.committees import default_committees_path
 
     rules = default_committees_path().read_text(encoding="utf-8")

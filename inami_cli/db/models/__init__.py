@@ -18,6 +18,7 @@ from inami_cli.db.models.committees import (
     Member,
 )
 from inami_cli.db.models.funding import FundingInput, FundingYear
+from inami_cli.db.models.indemnities import IncapacitySpell, IndemnityParam
 from inami_cli.db.models.insurability import Affiliation, Entitlement, Insurer, Person
 from inami_cli.db.models.maf import MafCounter, MafHousehold, MafMember, MafParameter
 from inami_cli.db.models.nomenclature import Act, KeyLetterValue, KeyTerm, Tariff, TariffProfile
@@ -49,6 +50,8 @@ __all__ = [
     "FundingInput",
     "FundingYear",
     "ImportBatch",
+    "IncapacitySpell",
+    "IndemnityParam",
     "Insurer",
     "KeyLetterValue",
     "KeyTerm",

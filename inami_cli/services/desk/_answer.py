@@ -11,7 +11,7 @@ from typing import Any
 
 from inami_cli.domain.insurability import INSURERS
 
-QUESTIONS = ("insured", "reimbursement", "code", "decision")
+QUESTIONS = ("insured", "reimbursement", "code", "decision", "indemnity")
 
 
 @dataclass(frozen=True)

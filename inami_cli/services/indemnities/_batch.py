@@ -1,0 +1,499 @@
+"""``inami indemnity batch``: one case a row (the columns of ``indemnity compute``), one
+output row a case, streamed with flat memory, on worker processes for a big CSV input.
+
+A fund's batch asks the amount of many incapacities on a few days: the wage-independent
+part of the rule (``domain.indemnities.plan_day``: phase, rate, ceiling, minimum, maximum,
+read from the parameters) is computed once per (scheme, start, day, situation, ...) and
+kept; each row then costs its wage arithmetic (``apply_plan``), the same code path as
+``indemnity compute``.
+
+CSV (``,`` ``;`` or tab) goes through ``tabular`` (header, aliases, encoding) and is shared
+among workers by ``services.batching``; JSON and NDJSON are read by ``tabular.JsonTable`` in
+this process. A bad row is reported as ``FILE:LINE: reason`` and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from operator import itemgetter
+from typing import IO, Any, NamedTuple, TextIO
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from inami_cli.db.models import IncapacitySpell
+from inami_cli.domain import indemnities as rules
+from inami_cli.domain.dates import parse_date
+from inami_cli.domain.errors import InamiError, InvalidInput, NotFound
+from inami_cli.domain.indemnities import DayAmount, DayPlan, IncapacityCase, ParamStore
+from inami_cli.domain.money import from_cents
+from inami_cli.services.indemnities._store import load_store
+from inami_cli.tabular import Columns
+
+BATCH_INPUT = Columns(
+    required=("on",),
+    optional=(
+        "niss", "scheme", "incapacity_start", "incapacity_end", "gross_daily", "gross_monthly",
+        "family_situation", "regular_worker", "work_schedule", "worker_category",
+        "unemployment_daily", "assimilation", "kind", "resumption_hours", "fulltime_hours",
+        "round_percent",
+    ),
+    aliases={"date": "on", "start": "incapacity_start", "end": "incapacity_end",
+             "family": "family_situation", "insz": "niss"},
+)  # fmt: skip
+BATCH_COLUMNS = (
+    "line", "niss", "scheme", "on", "incapacity_start", "phase", "day", "month", "rate",
+    "wage", "ceiling", "minimum", "maximum", "daily_amount", "reliability", "derived",
+)  # fmt: skip
+PLAN_CACHE_LIMIT = 200_000
+_AMOUNT_COLUMNS = (
+    "gross_daily", "gross_monthly", "unemployment_daily", "resumption_hours", "fulltime_hours",
+)  # fmt: skip
+_TRUE = {"yes", "y", "true", "1", "oui", "ja"}
+_FALSE = {"no", "n", "false", "0", "non", "nee", ""}
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """Counts and the total of a batch."""
+
+    rows: int
+    ok: int
+    errors: int
+    derived_rows: int
+    total_daily: Decimal
+
+    def as_dict(self) -> dict[str, Any]:
+        """The summary object (``--format json``)."""
+        return {
+            "rows": self.rows,
+            "ok": self.ok,
+            "errors": self.errors,
+            "derived_rows": self.derived_rows,
+            "total_daily": self.total_daily,
+        }
+
+
+class _Done(NamedTuple):
+    text: str
+    warnings: list[str]
+    rows: int
+    ok: int
+    errors: int
+    derived_rows: int
+    total_c: int
+
+
+def _flag(text: str, what: str) -> bool | None:
+    value = text.strip().lower()
+    if not value:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise InvalidInput(f"{what}: {text!r} is not yes or no")
+
+
+def _number(text: str, what: str) -> Decimal | None:
+    value = text.strip()
+    if not value:
+        return None
+    try:
+        number = Decimal(value.replace(",", "."))
+    except InvalidOperation:
+        raise InvalidInput(f"{what}: {text!r} is not a number") from None
+    if not number.is_finite():
+        raise InvalidInput(f"{what}: {text!r} is not a number")
+    if number < 0:
+        raise InvalidInput(f"{what}: {text!r} is negative")
+    return number
+
+
+def _fast_number(text: str, what: str) -> Decimal:
+    """A plain non-negative amount (``123.45``) at C speed; anything else (a comma, a
+    sign, words) through `_number`, which explains what is wrong."""
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or number < 0:
+        value = _number(text, what)
+        assert value is not None
+        return value
+    return number
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A row's plan and the pre-rendered pieces of its output, shared by every row with the
+    same cells but its wages."""
+
+    plan: DayPlan
+    gross: Decimal | None  # the recorded spell's wage, for rows that give none
+    round_percent: bool
+    head: str  # niss, scheme, on, incapacity_start
+    middle: str  # day, month, rate
+    ceiling: str
+    maximum: str
+    tail: str  # reliability, derived
+    json: bool
+
+    def render(self, line: int, amount: DayAmount) -> str:
+        """One output row (CSV or NDJSON)."""
+        if self.json:
+            return (
+                f'{{"line": {line}, {self.head}, "phase": "{amount.phase}", {self.middle}, '
+                f'"wage": {_json_number(amount.wage)}, "ceiling": {self.ceiling}, '
+                f'"minimum": {_json_number(amount.minimum)}, "maximum": {self.maximum}, '
+                f'"daily_amount": {amount.daily}, {self.tail}}}\n'
+            )
+        wage = "" if amount.wage is None else format(amount.wage, "f")
+        minimum = "" if amount.minimum is None else format(amount.minimum, "f")
+        return (
+            f"{line},{self.head},{amount.phase},{self.middle},{wage},{self.ceiling},"
+            f"{minimum},{self.maximum},{amount.daily},{self.tail}\n"
+        )
+
+
+def _json_number(value: Decimal | None) -> str:
+    return "null" if value is None else format(value, "f")
+
+
+class _BatchRun:
+    """The per-row work over chunks of rows (here or in forked workers)."""
+
+    def __init__(
+        self,
+        store: ParamStore,
+        spells: dict[str, list[tuple[date, date | None, Any]]],
+        *,
+        fmt: str,
+        filename: str,
+        strict: bool,
+        columns: tuple[str, ...],
+    ) -> None:
+        self.store = store
+        self.spells = spells
+        self.json = fmt in ("json", "ndjson")
+        self.filename = filename
+        self.strict = strict
+        self.prepared: dict[tuple[Any, ...], _Prepared | InamiError] = {}  # by the cells
+        self.shared: dict[tuple[Any, ...], DayPlan] = {}  # by domain.plan_key
+        self.dates: dict[str, date] = {}
+        index = {name: i for i, name in enumerate(columns)}
+        width = len(columns)
+        self.width = width
+        # one C-level call picks the cells in BATCH_INPUT order; absent columns read the ""
+        # appended to each row (index ``width``)
+        self.pick = itemgetter(*(index.get(n, width) for n in BATCH_INPUT.known))
+        # the cells that decide a row's plan (the wages and hours are left out: they vary
+        # from row to row and only enter the arithmetic), and the amounts themselves
+        self.key_of = itemgetter(*(index.get(n, width) for n in BATCH_INPUT.known
+                                   if n not in _AMOUNT_COLUMNS))  # fmt: skip
+        self.amounts_of = itemgetter(*(index.get(n, width) for n in _AMOUNT_COLUMNS))
+
+    def day(self, text: str, what: str) -> date | None:
+        value = text.strip()
+        if not value:
+            return None
+        found = self.dates.get(value)
+        if found is None:
+            try:
+                found = date.fromisoformat(value)
+            except ValueError:
+                found = parse_date(value, what=what)
+            if len(self.dates) < 100_000:
+                self.dates[value] = found
+        return found
+
+    def plan(self, case: IncapacityCase) -> DayPlan:
+        """The plan of a case, shared by every start date with the same `plan_key`.
+
+        The amounts depend only on what the key holds (a test in tests/domain checks it
+        against `plan_day` per case); the day and month of each start are computed by
+        `prepare`, and the batch shows no other start-dependent field, so no `rebase`.
+        """
+        shared_key = rules.plan_key(self.store, case)
+        base = self.shared.get(shared_key)
+        if base is None:
+            base = rules.plan_day(self.store, case)
+            if len(self.shared) >= PLAN_CACHE_LIMIT:
+                self.shared.clear()
+            self.shared[shared_key] = base
+        return base
+
+    def spell_of(self, niss: str, on: date) -> Any:
+        for start, end, spell in self.spells.get(niss, ()):
+            if start <= on and (end is None or on <= end):
+                return spell
+        raise NotFound(f"{niss} has no incapacity recorded on {on.isoformat()}")
+
+    def prepare(self, cells: tuple[str, ...]) -> _Prepared:
+        """Everything about a row but its amounts, from its cells (cached by the caller)."""
+        (
+            on_t, niss, scheme_t, start_t, end_t, _daily_t, monthly_t, family_t, regular_t,
+            schedule_t, category_t, _unemployment_t, assimilation_t, kind_t, hours_t,
+            fulltime_t, round_t,
+        ) = cells  # fmt: skip
+        on = self.day(on_t, "on")
+        if on is None:
+            raise InvalidInput("on: a date is required")
+        niss = niss.strip()
+        spell = self.spell_of(niss, on) if niss else None
+        scheme = scheme_t.strip().lower() or (spell[0] if spell else "")
+        start = self.day(start_t, "incapacity_start") or (spell[1] if spell else None)
+        family = family_t.strip().lower() or (spell[2] if spell and spell[2] else "")
+        if not scheme or start is None or not family:
+            raise InvalidInput(
+                "give a niss with a recorded spell, or scheme, incapacity_start and "
+                "family_situation"
+            )
+        end = self.day(end_t, "incapacity_end") or (spell[3] if spell else None)
+        regular = _flag(regular_t, "regular_worker")
+        if regular is None:
+            regular = spell[4] if spell else True
+        category = category_t.strip().lower() or (spell[5] if spell else "white-collar")
+        kind = kind_t.strip().lower() or (spell[6] if spell else "primary")
+        schedule_text = schedule_t.strip() or "6"
+        if schedule_text not in ("5", "6"):
+            raise InvalidInput(f"work_schedule: {schedule_t!r} is not 5 or 6")
+        monthly = bool(monthly_t.strip())
+        case = IncapacityCase(
+            scheme=scheme, start=start, on=on, family_situation=family,
+            gross_daily=None if monthly else Decimal(0),
+            gross_monthly=Decimal(0) if monthly else None, regular_worker=regular,
+            work_schedule=int(schedule_text), worker_category=category, end=end,
+            assimilation=bool(_flag(assimilation_t, "assimilation")), kind=kind,
+            resumption_hours=_number(hours_t, "resumption_hours"),
+            fulltime_hours=_number(fulltime_t, "fulltime_hours"),
+        )  # fmt: skip
+        plan = self.plan(case)
+        rounded = bool(_flag(round_t, "round_percent"))
+        day = (on - start).days + 1
+        month = rules.month_number(start, on)
+        if self.strict and plan.derived:
+            raise InvalidInput(f"--strict: needs derived parameter(s) {', '.join(plan.derived)}")
+        text = _text
+        if self.json:
+            from inami_cli.domain.jsonfmt import dumps
+
+            def cell(value: Any) -> str:
+                return dumps(value)
+
+            head = ", ".join(
+                f'"{k}": {cell(v)}' for k, v in (
+                    ("niss", niss or None), ("scheme", scheme), ("on", on),
+                    ("incapacity_start", start),
+                )
+            )  # fmt: skip
+            middle = f'"day": {day}, "month": {month}, "rate": {cell(plan.rate)}'
+            tail = f'"reliability": "{plan.reliability}", "derived": {cell(bool(plan.derived))}'
+            return _Prepared(
+                plan, spell[7] if spell else None, rounded, head, middle, cell(plan.ceiling),
+                cell(plan.maximum), tail, True,
+            )  # fmt: skip
+        return _Prepared(
+            plan, spell[7] if spell else None, rounded,
+            f"{niss},{scheme},{on.isoformat()},{start.isoformat()}",
+            f"{day},{month},{text(plan.rate)}", text(plan.ceiling),
+            text(plan.maximum), f"{plan.reliability},{'yes' if plan.derived else 'no'}", False,
+        )  # fmt: skip
+
+    def rows(self, source: Iterable[tuple[int, list[str]]]) -> _Done:
+        """The rows of a chunk: output text, warnings, counts. The hot loop: a row whose
+        cells (other than its wages and hours) were seen before costs a dict look-up, its
+        wage arithmetic (``apply_plan``) and a string."""
+        out: list[str] = []
+        warnings: list[str] = []
+        rows = ok = errors = derived = total = 0
+        width = self.width
+        pick, key_of, amounts_of = self.pick, self.key_of, self.amounts_of
+        prepared = self.prepared
+        apply_plan = rules.apply_plan
+        quantum = Decimal("0.01")
+        write = out.append
+        for line, cells in source:
+            rows += 1
+            try:
+                if len(cells) != width:
+                    raise InvalidInput(f"{len(cells)} fields, the header has {width}")
+                cells.append("")
+                daily_t, monthly_t, unemployment_t, hours_t, fulltime_t = amounts_of(cells)
+                key = (*key_of(cells), monthly_t != "", hours_t != "")
+                entry = prepared.get(key)
+                if entry is None:
+                    try:
+                        entry = self.prepare(pick(cells))
+                    except InamiError as exc:
+                        entry = exc
+                    if len(prepared) >= PLAN_CACHE_LIMIT:
+                        prepared.clear()
+                    prepared[key] = entry
+                if isinstance(entry, InamiError):
+                    raise entry
+                plan = entry.plan
+                gross: Decimal | None
+                if daily_t:
+                    if monthly_t:
+                        raise InvalidInput("give gross_daily or gross_monthly, not both")
+                    gross = _fast_number(daily_t, "gross_daily")
+                else:
+                    gross = entry.gross
+                amount = apply_plan(
+                    plan, gross_daily=gross,
+                    gross_monthly=_number(monthly_t, "gross_monthly") if monthly_t else None,
+                    unemployment_daily=(
+                        _fast_number(unemployment_t, "unemployment_daily")
+                        if unemployment_t else None
+                    ),
+                    resumption_hours=(
+                        None if plan.exemption is None else _number(hours_t, "resumption_hours")
+                    ),
+                    fulltime_hours=_number(fulltime_t, "fulltime_hours") if fulltime_t else None,
+                    round_percent=entry.round_percent,
+                )  # fmt: skip
+            except InamiError as exc:
+                errors += 1
+                warnings.append(f"{self.filename}:{line}: {exc.message}")
+                continue
+            ok += 1
+            if plan.derived:
+                derived += 1
+            total += int(amount.daily.quantize(quantum) * 100)
+            write(entry.render(line, amount))
+        return _Done("".join(out), warnings, rows, ok, errors, derived, total)
+
+    def csv_chunk(self, delimiter: str) -> Callable[[list[str], int], _Done]:
+        def chunk(lines: list[str], first: int) -> _Done:
+            reader = csv.reader(lines, delimiter=delimiter)
+            offset = first - 1
+
+            def records() -> Iterator[tuple[int, list[str]]]:
+                for cells in reader:
+                    if not cells or not "".join(cells).strip():
+                        continue
+                    yield offset + reader.line_num, cells
+
+            return self.rows(records())
+
+        return chunk
+
+
+def _load_spells(session: Session) -> dict[str, list[tuple[date, date | None, Any]]]:
+    c = IncapacitySpell.__table__.c  # type: ignore[attr-defined]
+    query = select(
+        c.niss, c.valid_from, c.valid_to, c.scheme, c.episode_start, c.family_situation,
+        c.regular_worker, c.worker_category, c.kind, c.gross_daily_cents,
+    )  # fmt: skip
+    spells: dict[str, list[tuple[date, date | None, Any]]] = {}
+    for (
+        niss,
+        start,
+        end,
+        scheme,
+        episode,
+        family,
+        regular,
+        category,
+        kind,
+        cents,
+    ) in session.execute(query):
+        gross = None if cents is None else from_cents(cents)
+        spell = (scheme, episode, family, end, regular, category, kind, gross)
+        spells.setdefault(niss, []).append((start, end, spell))
+    return spells
+
+
+def indemnity_batch(
+    *,
+    session: Session,
+    binary: IO[bytes],
+    out: TextIO,
+    fmt: str = "csv",
+    filename: str = "-",
+    encoding: str = "utf-8",
+    strict: bool = False,
+    on_error: Callable[[str], None] = lambda message: None,
+) -> BatchSummary:
+    """Compute one case per row of *binary* (CSV or JSON) and stream the results to *out*."""
+    from inami_cli import tabular
+    from inami_cli.services import batching
+
+    store = load_store(session=session)
+    spells = _load_spells(session)
+    lines = tabular.text_lines(binary, filename=filename, encoding=encoding)
+    first = next(lines, None)
+    header_line = 1
+    while first is not None and not first.strip():
+        first = next(lines, None)
+        header_line += 1
+    if first is None:
+        raise InvalidInput(f"{filename}:1: empty file (expected a header: on, ...)")
+    json_input = tabular.is_json(filename, first)
+    if json_input:
+        table = tabular.JsonTable(_chain(first, lines), filename=filename, spec=BATCH_INPUT)
+        columns = table.columns
+    else:
+        delimiter = tabular.sniff_delimiter(first, BATCH_INPUT)
+        header_cells = next(csv.reader([first], delimiter=delimiter))
+        header = tabular.read_header(
+            header_cells, filename=filename, spec=BATCH_INPUT, delimiter=delimiter
+        )
+        columns = tuple(n or f"_ignored{i}" for i, n in enumerate(header.names))
+    run = _BatchRun(store, spells, fmt=fmt, filename=filename, strict=strict, columns=columns)
+    if not run.json:
+        out.write(",".join(BATCH_COLUMNS) + "\n")
+    totals = [0, 0, 0, 0, 0]
+
+    def emit(done: _Done) -> None:
+        for message in done.warnings:
+            on_error(message)
+        out.write(done.text)
+        for i, value in enumerate(done[2:]):
+            totals[i] += value
+
+    if json_input:
+        rows = table.rows()
+        while True:
+            block = [(line, list(cells)) for line, cells in _take(rows, 10_000)]
+            if not block:
+                break
+            emit(run.rows(block))
+    else:
+        batching.run_chunks(
+            batching.csv_chunks(lines, batching.chunk_size()),
+            header_line + 1,
+            run.csv_chunk(delimiter),
+            emit,
+        )
+    rows_n, ok, errors, derived, total_c = totals
+    return BatchSummary(rows_n, ok, errors, derived, from_cents(total_c))
+
+
+def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+def _take(source: Iterator[Any], n: int) -> Iterator[Any]:
+    for _ in range(n):
+        try:
+            yield next(source)
+        except StopIteration:
+            return
+
+
+__all__ = ["BATCH_COLUMNS", "BATCH_INPUT", "BatchSummary", "indemnity_batch"]
