@@ -36,6 +36,8 @@ demo: $(STAMP)
 	@$(DEMO) maf status 72110313704 --year 2024 --on 2024-09-30
 	@echo; echo '$$ inami maf compute H1 --year 2024'
 	@$(DEMO) maf compute H1 --year 2024
+	@echo; echo '$$ inami control audit fixtures/billing_demo.csv --format csv   # one planted error of each kind'
+	@$(DEMO) control audit fixtures/billing_demo.csv --format csv
 
 test: $(STAMP)
 	$(BIN)/pytest -q -n 2 --dist loadfile

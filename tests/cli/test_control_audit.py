@@ -1,0 +1,76 @@
+"""``inami control audit`` through the real command: exit codes, JSON, stderr FILE:LINE."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+DEMO_FILE = str(Path(__file__).resolve().parents[2] / "fixtures" / "billing_demo.csv")
+HEADER = "provider_id,niss,code,date,reimbursement_claimed\n"
+
+
+def test_audit_demo_json(demo_cli: Any) -> None:
+    result = demo_cli("control", "audit", DEMO_FILE, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = result.json()
+    assert len(data) == 14 and {r["finding"] for r in data} >= {"101", "103", "905", "906"}
+    first = data[0]
+    assert list(first) == ["file", "line", "provider_id", "niss", "code", "date", "finding",
+                           "rule", "detail", "claimed", "computed", "indu"]  # fmt: skip
+    assert (first["line"], first["finding"], first["indu"]) == (7, "906", Decimal("8.49"))
+    summary = json.loads(result.stderr.strip().splitlines()[-1], parse_float=Decimal)
+    assert summary["undue"] == Decimal("359.99") and summary["lines"] == 21
+    assert summary["by_rule"]["103"] == 2
+
+
+def test_audit_fail_on_findings_and_csv(demo_cli: Any) -> None:
+    result = demo_cli("control", "audit", DEMO_FILE, "--format", "csv", "--fail-on-findings")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("file,line,provider_id") and len(lines) == 15
+    assert "14 with findings" in result.stderr and "undue 359.99" in result.stderr
+
+
+def test_audit_clean_file_exits_0(demo_cli: Any, tmp_path: Path) -> None:
+    path = tmp_path / "clean.csv"
+    path.write_text(HEADER + "19001706004,72110313704,101076,2025-03-03,26.84\n")
+    result = demo_cli("control", "audit", str(path), "--billed-on", "2025-04-01",
+                      "--format", "ndjson", "--fail-on-findings")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert json.loads(result.stderr)["findings"] == 0
+
+
+def test_audit_malformed_lines_exit_2_with_file_line(demo_cli: Any, tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        HEADER
+        + "19001706004,72110313704,101076,2025-03-03,26.84\n"
+        + "19001706004,72110313704,101076,03/13/2025,26.84\n"
+        + "19001706004,72110313704,101076,2025-03-03,26.84\n"
+    )
+    result = demo_cli("control", "audit", str(path), "--billed-on", "2025-04-01")
+    assert result.exit_code == 2
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and f"{path}:3: " in warnings[0]
+    assert "3 lines" not in result.stderr and "2 lines" in result.stderr
+
+
+def test_audit_bad_file_and_header(demo_cli: Any, tmp_path: Path) -> None:
+    missing = demo_cli("control", "audit", str(tmp_path / "none.csv"))
+    assert missing.exit_code == 2 and "no such file" in missing.stderr
+    path = tmp_path / "head.csv"
+    path.write_text("provider_id,niss,code\n")
+    header = demo_cli("control", "audit", str(path))
+    assert header.exit_code == 2 and f"{path}:1: missing column(s)" in header.stderr
+    date = demo_cli("control", "audit", DEMO_FILE, "--billed-on", "soon")
+    assert date.exit_code == 2 and "--billed-on" in date.stderr
+
+
+def test_audit_out_file(demo_cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "findings.csv"
+    result = demo_cli("control", "audit", DEMO_FILE, "--out", str(out), "--format", "csv")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert len(out.read_text().splitlines()) == 15

@@ -1,0 +1,128 @@
+"""Control services on the demo database (SQLite, and PostgreSQL when configured): the
+billing audit of the demo file with its planted errors."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from inami_cli.domain.errors import FileErrors
+from inami_cli.services import control
+
+D = date.fromisoformat
+E = Decimal
+DEMO_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "billing_demo.csv"
+HEADER = "provider_id,niss,code,date,time,charged,reimbursement_claimed,prescriber_id,billed_on\n"
+
+# line -> the finding planted on it (fixtures/billing_demo.csv)
+PLANTED = {
+    7: "906",  # supplement to an automatic-BIM patient at a non-conventioned GP
+    8: "103",  # 101076 by a GP who is not accredited
+    9: "103",  # a GP code by a specialist
+    10: "901",  # not insured on the date
+    11: "009",  # code without a tariff on the date
+    12: "905",  # a conventioned GP charging above the fee
+    13: "108",  # the whole fee claimed
+    14: "104",  # physiotherapy without a prescriber
+    16: "106",  # prescriber's check digits
+    18: "002",  # 301593 a second time in the calendar year (the first is line 17)
+    19: "902",  # a code for under 18s
+    20: "008",  # no dental care in the previous year
+    21: "101",  # billed after the 2-year limit
+    22: "107",  # provider not in the register
+}
+
+
+@pytest.fixture
+def demo(demo_db_url: str) -> Iterator[Any]:
+    from sqlmodel import Session
+
+    from inami_cli.db.engine import make_engine
+
+    engine = make_engine(demo_db_url)
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+    engine.dispose()
+
+
+def _audit(session: Any, text: str | bytes, **kw: Any) -> tuple[list[Any], Any, list[str]]:
+    data = text.encode() if isinstance(text, str) else text
+    errors: list[str] = []
+    summary = control.AuditSummary()
+    audits = list(
+        control.audit_stream(
+            session=session, source=io.BytesIO(data), filename="bill.csv",
+            billed_on=kw.pop("billed_on", D("2025-04-01")), on_error=errors.append,
+            summary=summary, **kw,
+        )
+    )  # fmt: skip
+    return audits, summary, errors
+
+
+def test_demo_file_findings(demo: Any) -> None:
+    audits, summary, errors = _audit(demo, DEMO_FILE.read_bytes())
+    assert errors == []
+    found = {a.line: [f.code for f in a.findings] for a in audits if a.findings}
+    assert found == {line: [code] for line, code in PLANTED.items()}
+    assert summary.lines == 21 and summary.lines_with_findings == len(PLANTED)
+    assert summary.claimed == E("681.46") and summary.undue == E("359.99")
+    by_line = {a.line: a for a in audits}
+    # the engine's figures: 101076 in 2025 for an ordinary patient without DMG
+    assert by_line[2].computed == E("26.84") and by_line[13].undue == E("6.00")
+    assert by_line[12].undue == E("7.16")  # 40.00 charged, fee 32.84
+    assert by_line[7].undue == E("8.49")  # 35.00 charged, fee 26.51
+    assert by_line[8].undue == E("26.84")  # the whole claim
+
+
+def test_file_history_counts_for_later_lines(demo: Any) -> None:
+    text = HEADER + (
+        "39005876001,72110313704,301593,2022-09-05,,,68.00,,2023-01-15\n"
+        "39005876001,72110313704,301593,2022-10-05,,,68.00,,2023-01-15\n"
+        "39005876001,72110313704,301593,2023-01-05,,,68.00,,2023-01-15\n"
+    )
+    audits, _summary, _errors = _audit(demo, text)
+    assert [[f.code for f in a.findings] for a in audits][:2] == [[], ["002"]]
+
+
+def test_malformed_lines_are_reported_and_skipped(demo: Any) -> None:
+    text = HEADER + (
+        "19001706004,72110313704,101076,2025-02-30,,,26.84,,\n"
+        "19001706004,72110313704,101076,2025-03-03,,,26.84,,,extra\n"
+        "19001706004,72110313705,101076,2025-03-03,,,26.84,,\n"
+        "1900170600,72110313704,101076,2025-03-03,,,26.84,,\n"
+        "19001706004,72110313704,101076,2025-03-03,,,26.845,,\n"
+        "\n"
+        "19001706004,72110313704,101076,2025-03-03,,,26.84,,\n"
+    )
+    audits, summary, errors = _audit(demo, text)
+    assert [e.split(":")[1] for e in errors] == ["2", "3", "4", "5", "6"]
+    assert all(e.startswith("bill.csv:") for e in errors)
+    assert "10 fields, the header has 9" in errors[1]
+    assert summary.errors == 5 and [a.line for a in audits] == [8]
+    assert audits[0].findings == ()
+
+
+def test_header_problems(demo: Any) -> None:
+    with pytest.raises(FileErrors, match=r"bill.csv:1: missing column\(s\) reimbursement_claimed"):
+        _audit(demo, "provider_id,niss,code,date\n")
+    with pytest.raises(FileErrors, match="unknown column"):
+        _audit(demo, HEADER.strip() + ",colour\n")
+    # ; as delimiter and header aliases (the shared reader)
+    text = "NIHII;INSZ;code;date;claimed\n19001706004;72110313704;101076;2025-03-03;26,84\n"
+    audits, _summary, errors = _audit(demo, text)
+    assert errors == [] and audits[0].findings == () and audits[0].claimed == E("26.84")
+
+
+def test_partial_provider_outside_block_is_bound_by_the_fee(demo: Any) -> None:
+    # Vermeersch (specialist, partial 2024-2025: Mon 14-18, Wed 14-18, Fri 08:30-12:30)
+    inside = "19002595100,72110313704,105755,2025-03-03,15:00,200.00,0,,\n"  # a Monday
+    outside = "19002595100,72110313704,105755,2025-03-04,15:00,200.00,0,,\n"  # a Tuesday
+    audits, _s, _e = _audit(demo, HEADER + inside + outside)
+    codes = [[f.code for f in a.findings] for a in audits]
+    assert "905" not in codes[0] and "905" in codes[1]
