@@ -74,3 +74,32 @@ def test_audit_out_file(demo_cli: Any, tmp_path: Path) -> None:
     result = demo_cli("control", "audit", DEMO_FILE, "--out", str(out), "--format", "csv")
     assert result.exit_code == 0 and result.stdout == ""
     assert len(out.read_text().splitlines()) == 15
+
+
+# ------------------------------------------------------------------ control fund
+
+
+def test_fund_sample_json_and_exit_codes(demo_cli: Any) -> None:
+    for day in ("2025-03-03", "2025-03-10"):
+        recorded = demo_cli("reimburse", "101076", "--date", day, "--niss", "72110313704",
+                            "--record")  # fmt: skip
+        assert recorded.exit_code == 0, recorded.stderr
+    result = demo_cli("control", "fund", "100", "--sample", "5", "--seed", "3", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = result.json()
+    assert (data["population"], data["sample"], data["differing"]) == (2, 2, 0)
+    assert data["difference"] == Decimal("0.00") and data["recorded"] == Decimal("53.68")
+    assert [c["status"] for c in data["checks"]] == ["match", "match"]
+    strict = demo_cli("control", "fund", "100", "--sample", "5", "--seed", "3",
+                      "--fail-on-differences", "--format", "ndjson")  # fmt: skip
+    assert strict.exit_code == 0 and len(strict.ndjson()) == 2
+    assert json.loads(strict.stderr)["differing"] == 0
+
+
+def test_fund_bad_input(demo_cli: Any) -> None:
+    unknown = demo_cli("control", "fund", "999", "--sample", "5", "--seed", "1")
+    assert unknown.exit_code == 3 and "no insurer with code 999" in unknown.stderr
+    missing = demo_cli("control", "fund", "100", "--seed", "1", "--no-input")
+    assert missing.exit_code == 2 and "--sample" in missing.stderr
+    zero = demo_cli("control", "fund", "100", "--sample", "0", "--seed", "1")
+    assert zero.exit_code == 2

@@ -126,3 +126,71 @@ def test_partial_provider_outside_block_is_bound_by_the_fee(demo: Any) -> None:
     audits, _s, _e = _audit(demo, HEADER + inside + outside)
     codes = [[f.code for f in a.findings] for a in audits]
     assert "905" not in codes[0] and "905" in codes[1]
+
+
+# ------------------------------------------------------------------ control fund
+
+
+def _record(session: Any, code: str, day: str, niss: str) -> None:
+    from inami_cli.services.audit import set_actor
+    from inami_cli.services.reimbursement import CaseRequest, reimburse
+
+    set_actor("tests", "pytest")
+    answer = reimburse(
+        session=session, request=CaseRequest(codes=(code,), on=D(day), niss=niss), record=True
+    )
+    assert answer.recorded == 1
+
+
+def test_fund_sample_recomputes_and_finds_differences(demo: Any) -> None:
+    from sqlalchemy import select, update
+
+    from inami_cli.db.models import CareRecord
+
+    marc, sophie = "72110313704", "85061508234"  # insurers 100 and 300
+    _record(demo, "101076", "2025-03-03", marc)
+    _record(demo, "101032", "2025-03-04", marc)
+    _record(demo, "301593", "2022-09-05", marc)
+    _record(demo, "101076", "2025-03-05", sophie)
+    # a fund that paid a second 301593 in the same calendar year, and 1.00 too much once
+    first = demo.execute(select(CareRecord).where(CareRecord.code == "301593")).scalar_one()
+    demo.add(CareRecord(**{**first.model_dump(exclude={"id"}), "care_date": D("2022-11-07")}))
+    demo.execute(
+        update(CareRecord).where(CareRecord.code == "101032").values(reimbursement_cents=2151)
+    )
+    demo.flush()
+    result = control.fund_sample(session=demo, insurer="100", sample=10, seed=7)
+    assert result.population == 4  # Sophie is at insurer 300
+    by_code = {(c.code, c.care_date): c for c in result.checks}
+    assert by_code[("101076", D("2025-03-03"))].status == "match"
+    assert by_code[("301593", D("2022-09-05"))].status == "match"  # not counted against itself
+    second = by_code[("301593", D("2022-11-07"))]
+    assert second.status == "refused" and second.refusal_code == "002"
+    assert second.difference == E("68.00")
+    assert by_code[("101032", D("2025-03-04"))].difference == E("1.00")
+    totals = result.totals()
+    assert totals["differing"] == 2 and totals["difference"] == E("69.00")
+
+
+def test_fund_sample_is_reproducible(demo: Any) -> None:
+    for day in ("2025-03-03", "2025-03-10", "2025-03-17", "2025-03-24", "2025-03-31"):
+        _record(demo, "101076", day, "72110313704")
+    demo.flush()
+    one = control.fund_sample(session=demo, insurer="100", sample=2, seed=42)
+    two = control.fund_sample(session=demo, insurer="100", sample=2, seed=42)
+    other = [control.fund_sample(session=demo, insurer="100", sample=2, seed=s) for s in range(8)]
+    ids = [c.record_id for c in one.checks]
+    assert ids == [c.record_id for c in two.checks] and len(ids) == 2
+    assert len({tuple(c.record_id for c in o.checks) for o in other}) > 1
+    assert one.population == 5
+
+
+def test_fund_sample_bad_input(demo: Any) -> None:
+    from inami_cli.domain.errors import InvalidInput, NotFound
+
+    with pytest.raises(NotFound, match="no insurer with code 999"):
+        control.fund_sample(session=demo, insurer="999", sample=1, seed=1)
+    with pytest.raises(InvalidInput, match="--sample 0"):
+        control.fund_sample(session=demo, insurer="100", sample=0, seed=1)
+    empty = control.fund_sample(session=demo, insurer="600", sample=5, seed=1)
+    assert empty.population == 0 and empty.checks == ()

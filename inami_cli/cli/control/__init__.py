@@ -10,6 +10,7 @@ from __future__ import annotations
 import typer
 
 from inami_cli.cli.control._audit import control_audit
+from inami_cli.cli.control._fund import control_fund
 from inami_cli.cli.control._limits import control_fine, control_prescription
 
 app = typer.Typer(
@@ -19,5 +20,6 @@ app = typer.Typer(
 app.command("fine")(control_fine)
 app.command("prescription")(control_prescription)
 app.command("audit")(control_audit)
+app.command("fund")(control_fund)
 
 __all__ = ["app"]

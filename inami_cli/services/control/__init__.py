@@ -26,6 +26,7 @@ from inami_cli.services.control._audit import (
     audit_stream,
     finding_records,
 )
+from inami_cli.services.control._fund import FUND_COLUMNS, FundCheck, FundSample, fund_sample
 
 
 def fine(
@@ -52,12 +53,16 @@ def prescription(
 __all__ = [
     "BILLING_COLUMNS",
     "FINDING_COLUMNS",
+    "FUND_COLUMNS",
     "AuditSummary",
     "Fine",
+    "FundCheck",
+    "FundSample",
     "LineAudit",
     "Prescription",
     "audit_stream",
     "finding_records",
     "fine",
+    "fund_sample",
     "prescription",
 ]
