@@ -103,3 +103,38 @@ def test_fund_bad_input(demo_cli: Any) -> None:
     assert missing.exit_code == 2 and "--sample" in missing.stderr
     zero = demo_cli("control", "fund", "100", "--sample", "0", "--seed", "1")
     assert zero.exit_code == 2
+
+
+# ------------------------------------------------------------------ control report
+
+
+def test_report_json_csv_table(demo_cli: Any, tmp_path: Path) -> None:
+    data = demo_cli("control", "report", DEMO_FILE, "--format", "json")
+    assert data.exit_code == 0, data.stderr
+    body = data.json()
+    assert body["summary"]["undue"] == Decimal("359.99") and body["outlier"] == Decimal("1.5")
+    first = body["providers"][0]
+    assert first["provider_id"] == "39005876001" and first["by_rule"]["101"] == 1
+    assert first["undue"] == Decimal("202.50") and first["outlier"] is False
+    csv_out = demo_cli("control", "report", DEMO_FILE, "--format", "csv")
+    assert csv_out.exit_code == 0
+    assert csv_out.stdout.splitlines()[1].endswith(",4,002:1 008:1 101:1 902:1")
+    table = demo_cli("control", "report", DEMO_FILE)
+    assert table.exit_code == 0 and "services per patient per provider (6 values)" in table.stdout
+    assert "6 providers" in table.stderr
+    plot = demo_cli("control", "report", DEMO_FILE, "--plot", str(tmp_path / "p.png"))
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        assert plot.exit_code == 2 and "--plot needs matplotlib" in plot.stderr
+    else:
+        assert plot.exit_code == 0 and (tmp_path / "p.png").stat().st_size > 0
+
+
+def test_report_bad_input(demo_cli: Any, tmp_path: Path) -> None:
+    ratio = demo_cli("control", "report", DEMO_FILE, "--outlier", "0")
+    assert ratio.exit_code == 2 and "--outlier" in ratio.stderr
+    path = tmp_path / "bad.csv"
+    path.write_text(HEADER + "19001706004,72110313704,101076,2025-13-03,26.84\n")
+    bad = demo_cli("control", "report", str(path), "--format", "json")
+    assert bad.exit_code == 2 and f"{path}:2:" in bad.stderr

@@ -104,3 +104,39 @@ def test_codes_table_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     for row in control.codes_table():
         assert f"| {row['code']} | `{row['name']}`" in readme, row["code"]
+
+
+# ------------------------------------------------------------------ profiles
+
+
+def test_median() -> None:
+    assert control.median([E("3"), E("1"), E("2")]) == E("2")
+    assert control.median([E("1.00"), E("2.00"), E("4.00"), E("3.00")]) == E("2.50")
+    with pytest.raises(InvalidInput):
+        control.median([])
+
+
+def test_compare_peers_flags_outliers_in_groups_of_two_or_more() -> None:
+    counts = [
+        control.PeerCount("A", "doctor gp", services=120, patients=40),  # 3.00
+        control.PeerCount("B", "doctor gp", services=100, patients=100),  # 1.00
+        control.PeerCount("C", "doctor gp", services=150, patients=100),  # 1.50
+        control.PeerCount("D", "dentist 001", services=90, patients=10),  # alone: never flagged
+        control.PeerCount("E", "doctor 100", services=0, patients=0),
+    ]
+    rows = {r.provider_id: r for r in control.compare_peers(counts, outlier=E("1.5"))}
+    assert rows["A"].peer_median == E("1.50") and rows["A"].ratio == E("2.00")
+    assert rows["A"].outlier and not rows["B"].outlier and not rows["C"].outlier
+    assert rows["A"].group_size == 3
+    assert rows["D"].ratio == E("1.00") and not rows["D"].outlier
+    assert rows["E"].per_patient == 0 and rows["E"].ratio is None
+    with pytest.raises(InvalidInput, match="--outlier"):
+        control.compare_peers(counts, outlier=E("0"))
+
+
+def test_histogram() -> None:
+    lines = control.histogram([E("1"), E("1"), E("1.5"), E("3")], bins=2, width=10, label="spp")
+    assert lines[0] == "spp (4 values)"
+    assert lines[1].split()[-2:] == ["3", "#" * 10] and lines[2].split()[-2:] == ["1", "###"]
+    assert control.histogram([], label="spp") == ["spp: no values"]
+    assert len(control.histogram([E("2")] * 3, bins=4)) == 5

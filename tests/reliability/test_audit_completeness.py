@@ -265,6 +265,7 @@ READS: dict[tuple[str, ...], list[str]] = {
     ("committee", "list"): ["committee", "list"],
     ("control", "audit"): ["control", "audit", "billing.csv", "--billed-on", "2025-04-01"],
     ("control", "fund"): ["control", "fund", "100", "--sample", "5", "--seed", "1"],
+    ("control", "report"): ["control", "report", "billing.csv", "--billed-on", "2025-04-01"],
     ("committee", "show"): ["committee", "show", "CASS"],
     ("committee", "members"): ["committee", "members", "CASS"],
     ("db", "status"): ["db", "status"],

@@ -194,3 +194,39 @@ def test_fund_sample_bad_input(demo: Any) -> None:
         control.fund_sample(session=demo, insurer="100", sample=0, seed=1)
     empty = control.fund_sample(session=demo, insurer="600", sample=5, seed=1)
     assert empty.population == 0 and empty.checks == ()
+
+
+# ------------------------------------------------------------------ control report
+
+
+def test_report_per_provider_and_peers(demo: Any) -> None:
+    lambotte = "".join(
+        f"19001706004,72110313704,101076,2025-03-{day:02d},,,26.84,,\n" for day in range(3, 9)
+    )
+    dubois = "19003387003,72110313704,101032,2025-03-05,,,20.51,,\n"
+    report = control.provider_report(
+        session=demo, source=io.BytesIO((HEADER + lambotte + dubois).encode()),
+        filename="bill.csv", billed_on=D("2025-04-01"), outlier=E("1.5"),
+    )  # fmt: skip
+    rows = {p.provider_id: p for p in report.providers}
+    gp = rows["19001706004"]
+    # 003 and 004 are one peer group (the recognised GP role): median of 6.00 and 1.00
+    assert gp.peers.group == "doctor gp" and gp.peers.peer_median == E("3.50")
+    assert (gp.lines, gp.patients, gp.peers.ratio, gp.peers.outlier) == (6, 1, E("1.71"), True)
+    assert not rows["19003387003"].peers.outlier
+    assert gp.billed == E("161.04") and gp.undue == 0 and gp.by_rule == {}
+
+
+def test_report_of_the_demo_file(demo: Any) -> None:
+    report = control.provider_report(
+        session=demo, source=io.BytesIO(DEMO_FILE.read_bytes()), filename="demo.csv",
+        billed_on=D("2025-04-01"), outlier=E("1.5"),
+    )  # fmt: skip
+    assert report.providers[0].provider_id == "39005876001"  # largest undue
+    total = sum((p.undue for p in report.providers), E("0"))
+    assert total == report.summary.undue == E("359.99")
+    dentist = report.providers[0]
+    assert dentist.by_rule == {"002": 1, "008": 1, "101": 1, "902": 1}
+    assert dentist.lines_with_findings == 4 and dentist.billed == E("270.50")
+    unknown = next(p for p in report.providers if p.provider_id == "19099999055")
+    assert unknown.profession is None and unknown.peers.group == "unknown"

@@ -12,6 +12,7 @@ import typer
 from inami_cli.cli.control._audit import control_audit
 from inami_cli.cli.control._fund import control_fund
 from inami_cli.cli.control._limits import control_fine, control_prescription
+from inami_cli.cli.control._report import control_report
 
 app = typer.Typer(
     help="Control of providers and funds: audit, report, fund sample, fines (SECM, SCA).",
@@ -20,6 +21,7 @@ app = typer.Typer(
 app.command("fine")(control_fine)
 app.command("prescription")(control_prescription)
 app.command("audit")(control_audit)
+app.command("report")(control_report)
 app.command("fund")(control_fund)
 
 __all__ = ["app"]

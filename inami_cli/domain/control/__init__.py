@@ -53,6 +53,14 @@ from inami_cli.domain.control._prescription import (
     limit_date,
     prescription,
 )
+from inami_cli.domain.control._profiles import (
+    PROFILE_SOURCE,
+    PeerCount,
+    PeerRow,
+    compare_peers,
+    histogram,
+    median,
+)
 
 __all__ = [
     "ACTIONS",
@@ -68,12 +76,15 @@ __all__ = [
     "CHAMBER_THRESHOLD",
     "FINE_BANDS",
     "FRAUD_YEARS",
+    "PROFILE_SOURCE",
     "ROUNDINGS",
     "YEARS",
     "Finding",
     "FindingRule",
     "Fine",
     "FineBand",
+    "PeerCount",
+    "PeerRow",
     "PrescribedRule",
     "Prescription",
     "billing_limit",
@@ -82,12 +93,15 @@ __all__ = [
     "check_claim",
     "check_prescriber",
     "codes_table",
+    "compare_peers",
     "compute_fine",
     "end_of_month",
     "engine_finding",
     "finding",
+    "histogram",
     "limit_date",
     "line_undue",
+    "median",
     "needs_prescriber",
     "prescription",
 ]

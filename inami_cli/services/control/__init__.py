@@ -27,6 +27,12 @@ from inami_cli.services.control._audit import (
     finding_records,
 )
 from inami_cli.services.control._fund import FUND_COLUMNS, FundCheck, FundSample, fund_sample
+from inami_cli.services.control._report import (
+    REPORT_COLUMNS,
+    ProviderLine,
+    ProviderReport,
+    provider_report,
+)
 
 
 def fine(
@@ -54,15 +60,19 @@ __all__ = [
     "BILLING_COLUMNS",
     "FINDING_COLUMNS",
     "FUND_COLUMNS",
+    "REPORT_COLUMNS",
     "AuditSummary",
     "Fine",
     "FundCheck",
     "FundSample",
     "LineAudit",
     "Prescription",
+    "ProviderLine",
+    "ProviderReport",
     "audit_stream",
     "finding_records",
     "fine",
     "fund_sample",
     "prescription",
+    "provider_report",
 ]

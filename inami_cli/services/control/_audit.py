@@ -61,7 +61,9 @@ class LineAudit:
 
     line: int
     provider_id: str
-    qualification: str | None
+    profession: str | None  # from the register (None: unknown provider)
+    qualification: str | None  # the last 3 digits of the number billed
+    peer_group: str  # profession and qualification (role for GPs): see ``peer_group``
     niss: str
     code: str
     date: date
@@ -189,6 +191,8 @@ class _Auditor:
             findings.append(late)
         facts = ctx.provider(provider_id, on, at)
         status = "conventioned"
+        profession = facts.profession if facts is not None else None
+        group = peer_group(facts, qualification)
         if facts is None:
             findings.append(
                 Finding(audit_rules.A_PROVIDER_UNKNOWN, f"no provider {provider_id}", claimed)
@@ -203,8 +207,8 @@ class _Auditor:
                     claimed=claimed, excess=ZERO,
                 )
             )  # fmt: skip
-            return LineAudit(line, provider_id, qualification, niss, code, on, claimed, None,
-                             tuple(findings))  # fmt: skip
+            return LineAudit(line, provider_id, profession, qualification, group, niss, code, on,
+                             claimed, None, tuple(findings))  # fmt: skip
         if facts is not None and ctx.may_attest(code, facts, on, act.article) is False:
             findings.append(
                 Finding(
@@ -222,8 +226,8 @@ class _Auditor:
         if prescriber is not None:
             findings.append(prescriber)
         computed = self._engine(act, on, niss, charged, status, setting, claimed, findings)
-        return LineAudit(line, provider_id, qualification, niss, code, on, claimed, computed,
-                         tuple(findings))  # fmt: skip
+        return LineAudit(line, provider_id, profession, qualification, group, niss, code, on,
+                         claimed, computed, tuple(findings))  # fmt: skip
 
     def _engine(
         self, act: Any, on: date, niss: str, charged: Decimal | None, status: str,
@@ -272,6 +276,22 @@ class _Auditor:
             findings.append(claim)
         ctx.add_history(niss, act, on)
         return computed
+
+
+# Roles of the shipped qualification table (inami_cli/data/qualifications.csv) whose codes
+# are one qualification for the peer comparison: a recognised GP is 003 or 004 (providers.md
+# §7.2: which one means accredited is not settled), a GP in training 005 or 006.
+_ROLE_GROUPS = frozenset({"gp", "gp_training"})
+
+
+def peer_group(facts: Any, qualification: str | None) -> str:
+    """The peer group of a provider for the profile comparison: profession and
+    qualification code, or the role for the GP roles; ``unknown`` outside the register."""
+    if facts is None:
+        return "unknown"
+    role = facts.qualification_role
+    code = role if role in _ROLE_GROUPS else (facts.qualification or qualification or "---")
+    return f"{facts.profession} {code}"
 
 
 def _engine_status(facts: Any) -> str:
