@@ -34,6 +34,7 @@ from inami_cli.domain.control._prescription import SOURCE as ART_174_SOURCE
 from inami_cli.domain.control._prescription import YEARS, limit_date
 from inami_cli.domain.errors import InvalidInput
 from inami_cli.domain.money import ZERO
+from inami_cli.domain.providers import parse_nihii
 from inami_cli.domain.reimbursement import R_ABOVE_FEE, R_SUPPLEMENT_BANNED, REFUSAL_REASONS
 
 BASES = ("claimed", "difference", "excess", "none")
@@ -195,8 +196,6 @@ def check_claim(claimed: Decimal, computed: Decimal) -> Finding | None:
 def check_prescriber(text: str, *, required: bool, claimed: Decimal) -> Finding | None:
     """104 when a prescribed service has no well-formed prescriber number; 106 (a warning)
     when a given number fails its check digits; None otherwise."""
-    from inami_cli.domain.providers import parse_nihii
-
     if not text.strip():
         if required:
             return Finding(A_PRESCRIBER_MISSING, "no prescriber for a prescribed service", claimed)

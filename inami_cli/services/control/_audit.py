@@ -30,7 +30,7 @@ from inami_cli.domain.money import ZERO, parse_amount
 from inami_cli.domain.niss import compact_niss, niss_problem
 from inami_cli.domain.providers import parse_nihii
 from inami_cli.domain.reimbursement import Line, Patient
-from inami_cli.services.control._context import AuditContext, _bounded, parse_clock
+from inami_cli.services.control._context import CASE_LIMIT, AuditContext, _bounded, parse_clock
 from inami_cli.tabular import Columns, read_header, sniff_delimiter, text_lines
 
 BILLING_COLUMNS = Columns(
@@ -127,8 +127,9 @@ class _Auditor:
         self.ctx = ctx
         self.billed_on = billed_on
         self.amounts: dict[str, Decimal] = {}
+        self.limits: dict[date, date] = {}
         self.nihiis: dict[str, tuple[str, str | None]] = {}
-        self.cases: dict[tuple[Any, ...], Any] = {}
+        self.cases: dict[tuple[Any, ...], Any] = {}  # small tuples: bounded by CACHE_LIMIT
 
     def amount(self, text: str, what: str) -> Decimal:
         found = self.amounts.get(text)
@@ -146,31 +147,44 @@ class _Auditor:
         return found
 
     def case(
-        self, act: Any, tariff: Any, charged: Decimal | None, on: date, patient: Patient,
-        provider: str, setting: str | None, history: list[Any] | None,
-    ) -> engine.CaseResult:  # fmt: skip
-        """The engine's answer, cached when the person has no history to read."""
+        self, act: Any, tariff: Any, charged: Decimal | None, on: date, cov: Any,
+        age: int | None, provider: str, setting: str | None, history: list[Any] | None,
+    ) -> tuple[bool, str | None, str | None, Decimal | None, Decimal | None]:  # fmt: skip
+        """The engine's answer (ok, refusal code, reason, reimbursement, fee), cached by what
+        can change it (the reimbursement batch's key) when the person has no history."""
         key = None
         if not history:
-            key = (act.code, on, patient, provider, charged, setting)
+            key = (
+                act.code, tariff.valid_from if tariff is not None else None,
+                tariff.fee if tariff is not None else None, self.ctx.epoch(on),
+                (act.valid_from is None or act.valid_from <= on)
+                and (act.valid_to is None or on <= act.valid_to),
+                cov.regime, cov.dmg, engine.age_key(act, tariff, age), cov.chronic,
+                cov.bim_automatic, cov.insured,
+                # an insured person's reason names the affiliation: it changes no answer
+                "" if cov.insured else cov.reason, provider, charged, setting,
+            )  # fmt: skip
             found = self.cases.get(key)
             if found is not None:
                 return found  # type: ignore[no-any-return]
+        patient = Patient(
+            regime=cov.regime, dmg=cov.dmg, age=age, chronic=cov.chronic, insured=cov.insured,
+            not_insured_reason=cov.reason or "", bim_automatic=cov.bim_automatic,
+        )  # fmt: skip
         result = engine.compute_case(
             Line(act, tariff, charged), on=on, patient=patient, provider=provider,
             setting=setting, history=history or (),
         )  # fmt: skip
+        answer = (result.ok, result.refusal_code, result.refusal_reason, result.reimbursement,
+                  result.fee)  # fmt: skip
         if key is not None:
-            _bounded(self.cases)[key] = result
-        return result
+            _bounded(self.cases, CASE_LIMIT)[key] = answer
+        return answer
 
     def audit(self, line: int, cells: dict[str, str]) -> LineAudit:
         ctx = self.ctx
         provider_id, qualification = self.nihii(cells["provider_id"])
         niss = compact_niss(cells["niss"].strip())
-        problem = niss_problem(niss)
-        if problem:
-            raise InvalidInput(problem)
         code = cells["code"].strip()
         if not code:
             raise InvalidInput("code: empty")
@@ -186,9 +200,13 @@ class _Auditor:
         billed_on = ctx.day(billed_text, "billed_on") if billed_text else self.billed_on
 
         findings: list[Finding] = []
-        late = audit_rules.check_billing_limit(on, billed_on, claimed)
-        if late is not None:
-            findings.append(late)
+        last = self.limits.get(on)
+        if last is None:
+            last = _bounded(self.limits)[on] = audit_rules.billing_limit(on)
+        if billed_on > last:
+            late = audit_rules.check_billing_limit(on, billed_on, claimed)
+            if late is not None:
+                findings.append(late)
         facts = ctx.provider(provider_id, on, at)
         status = "conventioned"
         profession = facts.profession if facts is not None else None
@@ -237,6 +255,9 @@ class _Auditor:
         ctx = self.ctx
         person = ctx.person(niss, on)
         if person is None:
+            problem = niss_problem(niss)  # only now: a person of the register is valid
+            if problem:
+                raise InvalidInput(problem)
             findings.append(
                 audit_rules.engine_finding(
                     engine.R_NOT_INSURED, f"no person with NISS {niss} in the register",
@@ -245,32 +266,29 @@ class _Auditor:
             )  # fmt: skip
             return ZERO
         cov, age = person
-        patient = Patient(
-            regime=cov.regime, dmg=cov.dmg, age=age, chronic=cov.chronic, insured=cov.insured,
-            not_insured_reason=cov.reason or "", bim_automatic=cov.bim_automatic,
-        )  # fmt: skip
-        tariff = ctx.index.tariff_on(act.code, on)
+        tariff = ctx.tariff(act.code, on)
         history = ctx.history.get(niss)
-        result = self.case(act, tariff, charged, on, patient, status, setting, history)
-        if result.refusal_code in _CHARGE_REFUSALS:
-            fee = result.fee if result.fee is not None else ZERO
-            excess = charged - fee if charged is not None else ZERO
+        ok, refusal, reason, reimbursement, fee = self.case(
+            act, tariff, charged, on, cov, age, status, setting, history
+        )
+        if refusal in _CHARGE_REFUSALS:
+            excess = charged - (fee or ZERO) if charged is not None else ZERO
             findings.append(
                 audit_rules.engine_finding(
-                    result.refusal_code or "", result.refusal_reason or "",
-                    claimed=claimed, excess=excess,
+                    refusal or "", reason or "", claimed=claimed, excess=excess
                 )
-            )  # fmt: skip
-            result = self.case(act, tariff, None, on, patient, status, setting, history)
-        if not result.ok:
+            )
+            ok, refusal, reason, reimbursement, fee = self.case(
+                act, tariff, None, on, cov, age, status, setting, history
+            )
+        if not ok:
             findings.append(
                 audit_rules.engine_finding(
-                    result.refusal_code or "", result.refusal_reason or "",
-                    claimed=claimed, excess=ZERO,
+                    refusal or "", reason or "", claimed=claimed, excess=ZERO
                 )
-            )  # fmt: skip
+            )
             return ZERO
-        computed = result.reimbursement if result.reimbursement is not None else ZERO
+        computed = reimbursement if reimbursement is not None else ZERO
         claim = audit_rules.check_claim(claimed, computed)
         if claim is not None:
             findings.append(claim)

@@ -16,10 +16,15 @@ from inami_cli.db.models import CareRecord
 from inami_cli.domain.control import PrescribedRule, needs_prescriber
 from inami_cli.domain.dates import age_on, parse_date
 from inami_cli.domain.errors import InvalidInput, NotFound
-from inami_cli.domain.reimbursement import PastCare
+from inami_cli.domain.providers import Attester
+from inami_cli.domain.providers import may_attest as rule_may_attest
+from inami_cli.domain.reimbursement import PastCare, rule_epoch
 from inami_cli.tabular import Columns, open_binary, read_table
 
 CACHE_LIMIT = 20_000  # entries per cache; cleared when reached (flat memory)
+# The engine's answers are small tuples, and a billing file's (code, tariff, profile)
+# combinations are many (providers x their codes x patient profiles): a larger bound.
+CASE_LIMIT = 100_000
 _PRESCRIBED_COLUMNS = Columns(
     required=("category", "valid_from", "valid_to", "reliability", "source"), optional=("note",)
 )
@@ -51,8 +56,8 @@ def prescribed_rules() -> tuple[PrescribedRule, ...]:
     return tuple(found)
 
 
-def _bounded(cache: dict[Any, Any]) -> dict[Any, Any]:
-    if len(cache) >= CACHE_LIMIT:
+def _bounded(cache: dict[Any, Any], limit: int = CACHE_LIMIT) -> dict[Any, Any]:
+    if len(cache) >= limit:
         cache.clear()
     return cache
 
@@ -71,8 +76,10 @@ class AuditContext:
         self.acts: dict[str, Any] = {}
         self.dates: dict[str, date] = {}
         self.facts: dict[tuple[str, date, time | None], Any] = {}
-        self.people: dict[tuple[str, date], Any] = {}
-        self.attest: dict[tuple[str, str, str | None, bool, date], bool | None] = {}
+        self.attest_rules = providers.attest_rules()
+        self.code_rules: dict[tuple[str, str], tuple[Any, ...]] = {}
+        self.views: dict[int, Any] = {}
+        self.epochs: dict[date, int] = {}
         self.prescriber_needed: dict[tuple[str, date], bool] = {}
         self.history: dict[str, list[PastCare]] = {}
         if history:
@@ -99,29 +106,37 @@ class AuditContext:
         return act
 
     def provider(self, nihii: str, on: date, at: time | None) -> Any:
-        """The provider's facts on the date (None: not in the register)."""
-        key = (nihii, on, at)
+        """The provider's facts on the date (None: not in the register). The time of day
+        only matters to a partially conventioned provider (inside a declared block?), so
+        the others are cached per day."""
+        key = (nihii, on, None)
         if key in self.facts:
-            return self.facts[key]
-        try:
-            found = self.providers.facts(nihii, on, at)
-        except NotFound:
-            found = None
-        _bounded(self.facts)[key] = found
-        return found
+            found = self.facts[key]
+        else:
+            try:
+                found = self.providers.facts(nihii, on, None)
+            except NotFound:
+                found = None
+            _bounded(self.facts)[key] = found
+        if found is None or at is None or found.convention_status != "partially":
+            return found
+        timed = (nihii, on, at)
+        if timed not in self.facts:
+            _bounded(self.facts)[timed] = self.providers.facts(nihii, on, at)
+        return self.facts[timed]
 
     def may_attest(self, code: str, facts: Any, on: date, article: str) -> bool | None:
-        """``services.providers.may_attest`` for the provider's facts (cached)."""
-        from inami_cli.services import providers
-
-        key = (code, facts.profession, facts.qualification, facts.accredited, on)
-        if key in self.attest:
-            return self.attest[key]
-        answer = providers.may_attest(
-            code, providers.attester_of(facts), on, article=article or None
-        )
-        _bounded(self.attest)[key] = answer
-        return answer
+        """``domain.providers.may_attest`` over the shipped rules that speak about the code
+        at any date (most codes have none: the answer is then None at once)."""
+        rules = self.code_rules.get((code, article))
+        if rules is None:
+            rules = tuple(r for r in self.attest_rules if r.covers(code, article or None,
+                                                                  r.valid_from))  # fmt: skip
+            _bounded(self.code_rules)[(code, article)] = rules
+        if not rules:
+            return None
+        who = Attester(facts.profession, facts.qualification, facts.accredited)
+        return rule_may_attest(code, who, on, rules=rules, article=article or None)
 
     def needs_prescriber(self, category: str, on: date) -> bool:
         """Whether an act of *category* needs a prescriber on *on* (cached)."""
@@ -134,17 +149,32 @@ class AuditContext:
 
     def person(self, niss: str, on: date) -> tuple[Any, int | None] | None:
         """(coverage, age) of a person on a date; None for a person not in the register."""
-        key = (niss, on)
-        if key in self.people:
-            return self.people[key]  # type: ignore[no-any-return]
         found = self.register.coverage(niss, on)
-        answer: tuple[Any, int | None] | None = None
-        if found is not None:
-            birth, _death, cov = found
-            age = age_on(birth, on) if birth is not None and birth <= on else None
-            answer = (cov, age)
-        _bounded(self.people)[key] = answer
-        return answer
+        if found is None:
+            return None
+        birth, _death, cov = found
+        return cov, (age_on(birth, on) if birth is not None and birth <= on else None)
+
+    def tariff(self, code: str, on: date) -> Any:
+        """The tariff in force; one view per stored period with a stored fee (as the
+        reimbursement batch keeps them)."""
+        stored = self.index.record_on(code, on)
+        if stored is None:
+            return None
+        if stored.fee is None:  # derived from key letters on the date
+            return self.index.tariff_on(code, on)
+        key = id(stored)  # the index keeps the record alive for the whole audit
+        view = self.views.get(key)
+        if view is None:
+            view = self.views[key] = self.index.tariff_on(code, on)
+        return view
+
+    def epoch(self, on: date) -> int:
+        """``domain.reimbursement.rule_epoch`` of a date (cached)."""
+        found = self.epochs.get(on)
+        if found is None:
+            found = _bounded(self.epochs)[on] = rule_epoch(on)
+        return found
 
     # ------------------------------------------------------------------ history
     @staticmethod
