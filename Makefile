@@ -38,6 +38,10 @@ demo: $(STAMP)
 	@$(DEMO) maf compute H1 --year 2024
 	@echo; echo '$$ inami indemnity compute 65090307106 --on 2026-03-02 --explain'
 	@$(DEMO) indemnity compute 65090307106 --on 2026-03-02 --explain
+	@echo; echo '$$ inami control audit fixtures/billing_demo.csv --format csv   # one planted error of each kind'
+	@$(DEMO) control audit fixtures/billing_demo.csv --format csv
+	@echo; echo '$$ inami control report fixtures/billing_demo.csv --format csv   # per provider, against peers'
+	@$(DEMO) control report fixtures/billing_demo.csv --format csv
 
 test: $(STAMP)
 	$(BIN)/pytest -q -n 2 --dist loadfile

@@ -478,6 +478,93 @@ def ensure_indemnity_cases(data: DataSet) -> Path:
     return path
 
 
+BILLING_FILE = "billing.csv"
+BILLING_PROVIDERS = "billing-providers.csv"
+BILLING_HEADER = (
+    "provider_id", "niss", "code", "date", "time", "charged", "reimbursement_claimed",
+    "prescriber_id",
+)  # fmt: skip
+BILLING_PROVIDER_COUNT = 500
+BILLING_FROM = date(2025, 1, 1)  # most care within the 2-year limit of the bench's billing
+
+
+def _provider_numbers(rng: random.Random, count: int) -> list[str]:
+    numbers: set[str] = set()
+    while len(numbers) < count:
+        numbers.add(_gp_number(rng))
+    return sorted(numbers)
+
+
+def write_billing(directory: Path, rows: int, seed: int) -> None:
+    """``billing.csv`` (``inami control audit``) and ``billing-providers.csv`` (``inami
+    provider import``), shaped as providers bill: runs of 5-30 lines per provider and day
+    (a GP's day), each provider with a repertoire of 12 codes (none of the dentists' article
+    5), patients drawn from the register, physiotherapy with a prescriber. Claims are what
+    the generated tariffs give (by the patient's BIM right) but for ~3 % planted errors
+    (claim + 1.00, above-fee charges, care before the 2-year limit)."""
+    rng = random.Random(seed * 31 + 18)  # invented test data, not secrets
+    reimbursements: dict[tuple[str, int, str], str] = {}
+    fees: dict[tuple[str, int], int] = {}
+    category: dict[str, str] = {}
+    with (directory / "tariffs.csv").open(newline="", encoding="utf-8") as handle:
+        for rec in csv.DictReader(handle):
+            year = int(rec["valid_from"][:4])
+            reimbursements[(rec["code"], year, rec["regime"])] = rec["reimbursement"]
+            fees[(rec["code"], year)] = round(float(rec["fee"]) * 100)
+            if rec["article"] != "5":
+                category[rec["code"]] = rec["category"]
+    codes = sorted(category)
+    with (directory / "register-persons.csv").open(newline="", encoding="utf-8") as handle:
+        register = list(dict.fromkeys(r["niss"] for r in csv.DictReader(handle)))
+    with (directory / "register-entitlements.csv").open(newline="", encoding="utf-8") as handle:
+        bim = {r["niss"] for r in csv.DictReader(handle) if r["kind"] == "bim"}
+    providers = _provider_numbers(rng, BILLING_PROVIDER_COUNT)
+    repertoire = {p: rng.sample(codes, min(12, len(codes))) for p in providers}
+    handle, write = _writer(directory / BILLING_PROVIDERS, ("nihii", "profession", "last_name",
+                                                            "valid_from"))  # fmt: skip
+    with handle:
+        for number in providers:
+            write((number, "doctor", rng.choice(_LAST), "2000-01-01"))
+    span = (CASES_UNTIL - BILLING_FROM).days
+    days = [BILLING_FROM + timedelta(days=d) for d in range(span + 1)]
+    randint, random_ = rng.randint, rng.random
+    handle, write = _writer(directory / BILLING_FILE, BILLING_HEADER)
+    written = 0
+    with handle:
+        while written < rows:
+            provider = providers[written % len(providers)]
+            own = repertoire[provider]
+            day = days[randint(0, span)]
+            run = min(randint(5, 30), rows - written)
+            for i in range(run):
+                niss = register[randint(0, len(register) - 1)]
+                code = own[randint(0, len(own) - 1)]
+                when = day
+                draw = random_()
+                if draw < 0.005:
+                    when = date(2022, 3, randint(1, 28))  # billed too late
+                regime = "preferential" if niss in bim else "ordinary"
+                claimed = reimbursements.get((code, when.year, regime), "0.00")
+                charged = ""
+                if 0.005 <= draw < 0.02:
+                    claimed = _money(round(float(claimed) * 100) + 100)
+                elif 0.02 <= draw < 0.03:
+                    charged = _money(fees.get((code, when.year), 0) + 500)
+                at = f"{8 + i * 20 // 60:02d}:{i * 20 % 60:02d}"
+                prescriber = providers[0] if category[code] == "physio" else ""
+                write((provider, niss, code, when.isoformat(), at, charged, claimed, prescriber))
+            written += run
+
+
+def ensure_billing(data: DataSet) -> Path:
+    """The billing file of *data* (``sizes.cases`` lines) and its providers, written on
+    first use (data sets generated before it are reused as they are)."""
+    path = data.path(BILLING_FILE)
+    if not path.is_file():
+        write_billing(data.directory, data.sizes.cases, data.seed)
+    return path
+
+
 # ------------------------------------------------------------------ entry point
 
 

@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.generate import (
+    BILLING_FILE,
+    BILLING_PROVIDERS,
     DEFAULT_SEED,
     FULL,
     INDEMNITY_FILE,
@@ -42,6 +44,7 @@ from benchmarks.generate import (
     WORK_DIR,
     DataSet,
     Sizes,
+    ensure_billing,
     ensure_indemnity_cases,
     generate,
     key_of,
@@ -650,13 +653,14 @@ class Bench:
         rows: int,
         db: Path,
         extra: Sequence[str] = (),
+        command: Sequence[str] = ("batch",),
     ) -> None:
         """A streaming batch at full size (*heavy* runs) and at a tenth (memory flatness)."""
         out = self.run_dir / "batch-out.csv"
 
         def argv(path: Path) -> list[str]:
             return self.inami_argv(
-                group, "batch", str(path), *extra, "--out", str(out), "--format", "csv"
+                group, *command, str(path), *extra, "--out", str(out), "--format", "csv"
             )
 
         source = self.data.path(csv_name)
@@ -705,6 +709,22 @@ class Bench:
             extra=("--date", DAY),
         )
 
+    def scenario_control_audit(self) -> None:
+        """``inami control audit billing.csv``: the reimbursement batch's database and 500
+        invented GPs; ~3 % of the lines carry a planted error (issue 18)."""
+        ensure_billing(self.data)
+        db = self.derived_db("audit", self.reimbursement_db, ("provider", BILLING_PROVIDERS))
+        self.batch(
+            "control-audit",
+            "control audit (billing lines)",
+            "control",
+            BILLING_FILE,
+            self.sizes.cases,
+            db,
+            extra=("--billed-on", "2026-11-30"),
+            command=("audit",),
+        )
+
     def scenario_indemnity_batch(self) -> None:
         """``inami indemnity batch indemnity-cases.csv`` against the shipped parameters."""
         ensure_indemnity_cases(self.data)
@@ -734,6 +754,7 @@ SCENARIOS: tuple[tuple[str, Callable[[Bench], None]], ...] = (
     ("reimburse-batch", Bench.scenario_reimburse_batch),
     ("insured-batch", Bench.scenario_insured_batch),
     ("indemnity-batch", Bench.scenario_indemnity_batch),
+    ("control-audit", Bench.scenario_control_audit),
 )
 
 

@@ -104,8 +104,10 @@ def test_results_have_their_fields(report: dict[str, Any]) -> None:
     for key in ("help", "version", "show", "insured", "reimburse", "reimburse-niss"):
         assert by_key[key]["met"] is not None  # ratio targets hold at any size
         assert by_key[key]["floor_s"] is not None
-    for key in ("tariff-import", "person-import", "reimburse-batch", "insured-batch", "search"):
+    size_bound = ("tariff-import", "person-import", "reimburse-batch", "insured-batch", "search")
+    for key in (*size_bound, "control-audit"):
         assert by_key[key]["met"] is None  # size-bound targets are not judged on tiny data
+    assert by_key["control-audit"]["size"] == TINY.cases
     assert by_key["tariff-import"]["size"] == TINY.tariff_rows
     assert by_key["person-import"]["size"] == TINY.persons
     assert "flat" in by_key["insured-batch"]["note"] or "grows" in by_key["insured-batch"]["note"]
