@@ -57,6 +57,10 @@ def nomenclature_set_tariff(
     correct: Annotated[
         bool, typer.Option("--correct", help="Correct an overlapping period (old kept).")
     ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Show the tariff that would be recorded; write nothing."),
+    ] = False,
 ) -> None:
     """Record the tariff of a code from a date (the open previous period is closed).
 
@@ -72,6 +76,14 @@ def nomenclature_set_tariff(
     if not reimbursement:
         raise InvalidInput("missing value: pass --reimbursement PROFILE=AMOUNT (repeatable)")
     profiles = _parse_reimbursements(reimbursement)
+    from inami_cli.domain.tariffs import uncovered_profiles
+
+    uncovered = uncovered_profiles(profiles)
+    if uncovered:
+        st.warn(
+            f"{code}: no profile reimburses {'; '.join(uncovered)} patients from {start} "
+            "(add a --reimbursement for them, or `any=AMOUNT`)"
+        )
     with st.session(write=True) as session:
         view = svc.set_tariff(
             session=session,
@@ -82,8 +94,12 @@ def nomenclature_set_tariff(
             profiles=profiles,
             source=source or "",
             correct=correct,
+            dry_run=dry_run,
         )
     record = {"code": view.code, **tariff_record(view)}
+    if dry_run:
+        record["dry_run"] = True
+        st.info("dry run: nothing was written")
     if st.output_format in ("json", "ndjson"):
         st.emit(record)
     else:

@@ -14,8 +14,13 @@ from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
 from inami_cli.domain.errors import FileErrors
-from inami_cli.domain.nomenclature import ALL_COLUMNS, check_columns
-from inami_cli.services.nomenclature._store import in_force_on, load_acts, load_tariffs
+from inami_cli.domain.nomenclature import ALL_COLUMNS, check_columns, normalise_article
+from inami_cli.services.nomenclature._store import (
+    in_force_on,
+    load_acts,
+    load_tariffs,
+    resolve_article,
+)
 
 # ---------------------------------------------------------------- reading import files
 
@@ -153,11 +158,12 @@ def export_rows(
 ) -> Iterator[dict[str, str]]:
     """Rows in the import format: every current period, or those in force on *on*."""
     acts = load_acts(session)
+    key = resolve_article(session, article)
     extra: list[ColumnElement[bool]] = [] if on is None else in_force_on(on)
     tariffs = load_tariffs(session, extra=extra)
     for code in sorted(tariffs):
         act = acts.get(code)
-        if act is None or (article is not None and act.article != article):
+        if act is None or (key is not None and normalise_article(act.article) != key):
             continue
         for stored in tariffs[code]:
             for p in stored.profiles:

@@ -16,13 +16,20 @@ from inami_cli.domain.nomenclature import (
     index_amount,
     index_key_value,
     index_profiles,
+    normalise_article,
     parse_key_terms,
     value_on,
 )
 from inami_cli.services.audit import now, record_changes
 from inami_cli.services.nomenclature._key_letters import codes_using, set_key_letter
 from inami_cli.services.nomenclature._reads import load_reference
-from inami_cli.services.nomenclature._store import CHUNK, load_acts, load_key_values, load_tariffs
+from inami_cli.services.nomenclature._store import (
+    CHUNK,
+    load_acts,
+    load_key_values,
+    load_tariffs,
+    resolve_article,
+)
 from inami_cli.services.nomenclature._tariffs import plan_versions
 
 
@@ -53,7 +60,8 @@ def index_tariffs(
     PCT"). Fees built from key-letter terms get new index values instead.
     """
     acts = load_acts(session)
-    codes = [c for c, a in acts.items() if article is None or a.article == article]
+    key = resolve_article(session, article)
+    codes = [c for c, a in acts.items() if key is None or normalise_article(a.article) == key]
     current = load_tariffs(session, codes=codes if len(codes) <= 5 * CHUNK else None)
     source = f"indexation {from_.isoformat()} {format(rate, 'f')} %"
     specs: list[TariffSpec] = []

@@ -259,12 +259,14 @@ def set_tariff(
     profiles: Sequence[Profile],
     source: str = "",
     correct: bool = False,
+    dry_run: bool = False,
 ) -> TariffView:
     """Record a new tariff period for *code*.
 
     An open previous period ends the day before; an overlap with a closed period (or a
     period starting the same day) is refused with ``Conflict`` unless *correct*, which
-    records a correction and keeps the earlier versions.
+    records a correction and keeps the earlier versions. With *dry_run* the period is
+    written in a savepoint, read back and undone: the view is what would be recorded.
     """
     act = get_act(session=session, code=code)
     if valid_to is not None and valid_to < valid_from:
@@ -292,6 +294,7 @@ def set_tariff(
     )
     if plan.problems:
         raise Conflict(plan.problems[0][1])
+    savepoint = session.begin_nested() if dry_run else None
     if plan.status[(act.code, valid_from)] != "unchanged":
         plan.write(session, now())
         new = next(v for v in plan.inserts if v.valid_from == valid_from)
@@ -303,5 +306,7 @@ def set_tariff(
             ],
         )
     view = tariff_in_force(session=session, code=act.code, on=valid_from)
+    if savepoint is not None:
+        savepoint.rollback()
     assert view is not None
     return view
