@@ -37,6 +37,15 @@ from typing import IO, Any
 from inami_cli.domain.errors import FileErrors, InvalidInput
 
 DELIMITERS = (",", ";", "\t")
+# How a NISS column is headed in the files people have: FR, NL, EN and the register's name.
+NISS_ALIASES: Mapping[str, str] = {
+    "insz": "niss",
+    "inss": "niss",
+    "rijksregisternummer": "niss",
+    "numero_national": "niss",
+    "national_number": "niss",
+    "nn": "niss",
+}
 ENCODINGS_HINT = "utf-8 (the default), latin-1 or cp1252"
 _BLOCK = 1 << 16  # bytes decoded and hashed at once
 _JSON_SUFFIXES = (".json", ".ndjson", ".jsonl")
@@ -95,6 +104,17 @@ def text_lines(
             ) from None
         line_no += len(block)
         yield from io.StringIO(text, newline="")
+
+
+def first_line(lines: Iterable[str]) -> tuple[str | None, int, Iterator[str]]:
+    """The first non-blank line of *lines*, its number, and every line from it on."""
+    source = iter(lines)
+    number = 1
+    first = next(source, None)
+    while first is not None and not first.strip():
+        first = next(source, None)
+        number += 1
+    return first, number, (source if first is None else _prepend(first, source))
 
 
 def text_lines_of(stream: IO[str]) -> Iterator[str]:
@@ -469,12 +489,14 @@ def sha256() -> Any:
 
 __all__ = [
     "DELIMITERS",
+    "NISS_ALIASES",
     "Columns",
     "CsvTable",
     "Header",
     "JsonTable",
     "Table",
     "check_encoding",
+    "first_line",
     "is_json",
     "normalise_name",
     "open_binary",

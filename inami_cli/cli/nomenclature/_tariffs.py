@@ -116,8 +116,13 @@ def nomenclature_import(
         bool,
         typer.Option("--correct", help="Allow rows to correct overlapping recorded periods."),
     ] = False,
+    encoding: Annotated[
+        str,
+        typer.Option("--encoding", help="utf-8 (default, with or without BOM), latin-1, cp1252."),
+    ] = "utf-8",
 ) -> None:
-    """Import tariffs from CSV or JSON, all or nothing (re-importing changes nothing).
+    """Import tariffs from CSV (`,` `;` or tab) or JSON, all or nothing (re-importing changes
+    nothing).
 
     Example: inami nomenclature import tariffs-2026.csv --dry-run
     """
@@ -137,7 +142,7 @@ def nomenclature_import(
         with st.session(write=not dry_run) as session:
             summary = svc.import_rows(
                 session=session,
-                rows=svc.read_table(data, name),
+                rows=svc.read_table(data, name, encoding),
                 filename=name,
                 dry_run=dry_run,
                 correct=correct,
