@@ -167,3 +167,25 @@ def test_nomenclature_import_semicolons_bom_and_cp1252(cli: Any, tmp_path: Path)
     again = cli("nomenclature", "import", str(g), "--format", "json")
     assert again.exit_code == 0, again.stderr
     assert again.json()["unchanged"] == 1
+
+
+# ------------------------------------------------------------------ committee files
+
+
+def test_vote_file_with_semicolons_bom_and_bad_bytes(cli: Any, db_url: str, tmp_path: Path) -> None:
+    from tests.cli.test_committee import load_demo
+    from tests.cli.test_decision import open_cass_meeting
+
+    load_demo(db_url)
+    mid = open_cass_meeting(cli)
+    args = ["decision", "record", "CASS", "--meeting", mid, "--title", "t", "--kind", "other"]
+    votes = tmp_path / "votes.csv"
+    votes.write_text(BOM + "group;for;against;abstain\nsickness_funds;1;9;0\n", encoding="utf-8")
+    result = cli("--format", "json", *args, "--vote-file", str(votes))
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["reason"] == "no majority: 1 for, 9 against, 0 abstaining"
+    votes.write_bytes(b"group,for,against,abstain\nsickness_funds,1,9,0\n# r\xe9union\n")
+    bad = cli(*args, "--vote-file", str(votes))
+    assert bad.exit_code == 2
+    assert f"{votes}:3: not utf-8 text (byte 0xe9)" in bad.stderr
+    _no_codec_message(bad.stderr)
