@@ -29,7 +29,7 @@ import hashlib
 import io
 import json
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -70,17 +70,20 @@ def text_lines(
     filename: str,
     encoding: str = "utf-8",
     digest: Any | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[str]:
     """Decoded lines of *binary* with their line ends; a UTF-8 BOM is dropped.
 
     Lines split on ``\\n``, ``\\r\\n`` and ``\\r`` only (never on U+2028 and friends, as the
-    `csv` module expects). *digest* (a hashlib object) sees every byte read. A byte the
-    encoding cannot decode is ``FILE:LINE: not <encoding> text (byte 0xe9); ...``.
+    `csv` module expects). *digest* (a hashlib object) sees every byte read; *progress* is
+    called with the bytes and lines read so far, once a block. A byte the encoding cannot
+    decode is ``FILE:LINE: not <encoding> text (byte 0xe9); ...``.
     """
     encoding = check_encoding(encoding)
     decode = codecs.getincrementaldecoder(encoding)("strict").decode
     first = True
     line_no = 0
+    read = 0
     while True:
         block = binary.readlines(_BLOCK)
         if not block:
@@ -103,6 +106,9 @@ def text_lines(
                 f"give the file's encoding with --encoding ({ENCODINGS_HINT})",
             ) from None
         line_no += len(block)
+        if progress is not None:
+            read += len(data)
+            progress(read, line_no)
         yield from io.StringIO(text, newline="")
 
 

@@ -189,7 +189,10 @@ def insured_batch(
     day = _day(on, "--date") or date.today()
     fmt = st.output_format
     name = "-" if file == "-" else file
-    with input_file(name, encoding) as source:
+    with (
+        st.progress("insured batch", path=name) as bar,
+        input_file(name, encoding, bar.read) as source,
+    ):
         with st.session() as session:
             register = svc.load_register(session=session)
         with output_file(out) as sink:

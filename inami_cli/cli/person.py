@@ -91,7 +91,11 @@ def _emit_person(view: PersonView) -> None:
 
 
 @contextmanager
-def _input(file: str, encoding: str = "utf-8") -> Iterator[tuple[Iterator[str], str]]:
+def _input(
+    file: str,
+    encoding: str = "utf-8",
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[tuple[Iterator[str], str]]:
     """A member file streamed line by line ('-' = stdin), decoded by the shared reader
     (BOM dropped, a byte of another encoding is ``FILE:LINE`` naming ``--encoding``);
     a missing file is exit 3."""
@@ -99,12 +103,13 @@ def _input(file: str, encoding: str = "utf-8") -> Iterator[tuple[Iterator[str], 
 
     check_encoding(encoding)
     if file == "-":
-        yield text_lines(sys.stdin.buffer, filename="<stdin>", encoding=encoding), "<stdin>"
+        stdin = sys.stdin.buffer
+        yield text_lines(stdin, filename="<stdin>", encoding=encoding, progress=progress), "<stdin>"
         return
     if not Path(file).is_file():
         raise NotFound(f"file {file} not found")
     with open(file, "rb") as handle:
-        yield text_lines(handle, filename=file, encoding=encoding), file
+        yield text_lines(handle, filename=file, encoding=encoding, progress=progress), file
 
 
 def _report(report: ImportReport) -> None:
@@ -134,7 +139,8 @@ def _run_import(file: str, dry_run: bool, kind: str, encoding: str = "utf-8") ->
     run = svc.import_persons if kind == "persons" else svc.import_entitlements
     try:
         with (
-            _input(file, encoding) as (handle, name),
+            st.progress(f"{kind} import", path=file) as bar,
+            _input(file, encoding, bar.read) as (handle, name),
             st.session(write=not dry_run) as session,
         ):
             report = run(session=session, lines=handle, filename=name, dry_run=dry_run)

@@ -281,7 +281,8 @@ def reimburse_batch(
     fmt = st.output_format
     name = "-" if file == "-" else file
     with (
-        input_file(name, encoding) as source,
+        st.progress("reimburse batch", path=name) as bar,
+        input_file(name, encoding, bar.read) as source,
         output_file(out) as sink,
         st.session(write=record) as session,
     ):

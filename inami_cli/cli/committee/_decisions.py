@@ -137,8 +137,10 @@ def decision_apply(
     from inami_cli.services import committees as svc
 
     st = state()
-    with st.session(write=not dry_run) as session:
-        s = svc.apply_decision(session=session, number=number, dry_run=dry_run, correct=correct)
+    with st.progress("decision apply") as bar, st.session(write=not dry_run) as session:
+        s = svc.apply_decision(
+            session=session, number=number, dry_run=dry_run, correct=correct, progress=bar.rows
+        )
     for warning in s.warnings:
         st.warn(warning)
     if dry_run and st.output_format == "table":

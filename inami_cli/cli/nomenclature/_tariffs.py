@@ -139,7 +139,10 @@ def nomenclature_import(
             raise NotFound(f"file {file} not found")
         data, name = path.read_bytes(), file
     try:
-        with st.session(write=not dry_run) as session:
+        with (
+            st.progress("nomenclature import") as bar,
+            st.session(write=not dry_run) as session,
+        ):
             summary = svc.import_rows(
                 session=session,
                 rows=svc.read_table(data, name, encoding),
@@ -147,6 +150,7 @@ def nomenclature_import(
                 dry_run=dry_run,
                 correct=correct,
                 sha256=hashlib.sha256(data).hexdigest(),
+                progress=bar.rows,
             )
     except FileErrors as errors:
         for problem in errors.problems:
@@ -220,9 +224,14 @@ def nomenclature_index(
     st = state()
     pct = parse_rate(st.require(rate, "--rate"))
     day = parse_date(st.require(from_, "--from"), what="--from")
-    with st.session(write=not dry_run) as session:
+    with st.progress("index") as bar, st.session(write=not dry_run) as session:
         summary = svc.index_tariffs(
-            session=session, rate=pct, from_=day, article=article, dry_run=dry_run
+            session=session,
+            rate=pct,
+            from_=day,
+            article=article,
+            dry_run=dry_run,
+            progress=bar.rows,
         )
     warn_all(summary.warnings)
     if dry_run:

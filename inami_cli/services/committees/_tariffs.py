@@ -5,7 +5,7 @@ code, and applied to the nomenclature.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -98,7 +98,12 @@ def _decisions_touching(session: Session, code: str) -> list[int]:
 
 
 def apply_decision(
-    *, session: Session, number: str, dry_run: bool = False, correct: bool = False
+    *,
+    session: Session,
+    number: str,
+    dry_run: bool = False,
+    correct: bool = False,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> ApplySummary:
     """Put an adopted decision's tariff changes into the nomenclature (idempotent).
 
@@ -129,6 +134,7 @@ def apply_decision(
         decision_id=decision.id,
         dry_run=dry_run,
         correct=correct,
+        progress=progress,
     )
     inserted, updated, unchanged = summary.inserted, summary.updated, summary.unchanged
     if not dry_run and decision.applied_at is None:

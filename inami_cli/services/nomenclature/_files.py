@@ -41,6 +41,11 @@ class ImportTable:
         self.filename = filename
         self.encoding = tabular.check_encoding(encoding)
 
+    @property
+    def rows_at_most(self) -> int:
+        """The file's line count: an upper bound of its rows (for a progress bar)."""
+        return max(self.data.count(b"\n"), 1)
+
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
         for line, header, cells in self.cells():
             yield line, dict(zip(header, cells[:-1], strict=True))

@@ -3,6 +3,7 @@ dates."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -52,12 +53,14 @@ def index_tariffs(
     from_: date,
     article: str | None = None,
     dry_run: bool = False,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> IndexSummary:
     """Index every tariff in force on *from_* (of an article) by *rate* percent.
 
     The current period ends the day before and a new one starts on *from_* with the fee and
     each reimbursement multiplied and rounded by ``INDEXATION_RULE`` (source "indexation D
-    PCT"). Fees built from key-letter terms get new index values instead.
+    PCT"). Fees built from key-letter terms get new index values instead. *progress*
+    hears the codes done and their number.
     """
     acts = load_acts(session)
     key = resolve_article(session, article)
@@ -68,7 +71,9 @@ def index_tariffs(
     warnings: list[str] = []
     indexes: set[str] = set()
     skipped = 0
-    for code in codes:
+    for done, code in enumerate(codes, 1):
+        if progress is not None:
+            progress(done, len(codes))  # throttled by the caller
         for stored in current.get(code, ()):
             if not stored.period().contains(from_):
                 continue
