@@ -262,8 +262,14 @@ def reimburse_batch(
     record: Annotated[
         bool, typer.Option("--record", help="Store the reimbursed cases (rows need a niss).")
     ] = False,
+    encoding: Annotated[
+        str,
+        typer.Option("--encoding", help="utf-8 (default, with or without BOM), latin-1, cp1252."),
+    ] = "utf-8",
 ) -> None:
     """Compute one case per CSV row (code,date,niss,regime,dmg,age,chronic,provider,charged).
+
+    Columns are picked by their header names (`,` `;` or tab; `INSZ` is niss).
 
     Example: inami reimburse batch cases.csv --out results.csv --format csv
     """
@@ -275,7 +281,8 @@ def reimburse_batch(
     fmt = st.output_format
     name = "-" if file == "-" else file
     with (
-        input_file(name) as source,
+        st.progress("reimburse batch", path=name) as bar,
+        input_file(name, encoding, bar.read) as source,
         output_file(out) as sink,
         st.session(write=record) as session,
     ):

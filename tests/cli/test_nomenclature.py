@@ -218,7 +218,7 @@ def test_import_rejects_every_bad_row_and_writes_nothing(cli: Any) -> None:
         (b"code,valid_from,fee,reimbursement,colour\n", "x.csv:1: unknown column 'colour'"),
         (
             HEADER.encode() + b"\n101076,2024-01-01,,31.81,,,25.81,M\xe9decin,B,2\n",
-            "x.csv:2: not UTF-8",
+            "x.csv:2: not utf-8 text (byte 0xe9); give the file's encoding with --encoding",
         ),
     ],
 )

@@ -232,7 +232,7 @@ def test_overlap_with_a_recorded_closed_period(session: Any) -> None:
         ),
         (
             HEADER.encode() + b"\n101076,2024-01-01,,31.81,,,25.81,M\xe9decin,B,2\n",
-            "t.csv:2: not UTF-8",
+            "t.csv:2: not utf-8 text (byte 0xe9); give the file's encoding with --encoding",
         ),
         (b'[{"code": "101076"', "t.csv:1: invalid JSON"),
     ],

@@ -42,6 +42,18 @@ def validate_code(text: str, *, what: str = "code") -> str:
     return code
 
 
+_ARTICLE_PREFIX = re.compile(r"^(?:article|artikel|art\.?)\s*", re.IGNORECASE)
+
+
+def normalise_article(text: str) -> str:
+    """An article of the nomenclature as one key: ``14a``, ``14 a``, ``Art. 14A`` are ``14a``.
+
+    The nomenclature (KB/AR 14 September 1984, annex) numbers its articles 1, 2, ... with
+    letter suffixes (14a, 14b); people write the suffix with or without a space.
+    """
+    return "".join(_ARTICLE_PREFIX.sub("", text.strip()).split()).lower()
+
+
 def check_digit(code: str) -> int:
     """The 6th digit observed on every known code: the first five digits mod 7."""
     return int(code[:5]) % 7

@@ -24,6 +24,7 @@ from inami_cli.domain.nomenclature._acts import (
     SETTINGS,
     ActFields,
     check_act_rules,
+    normalise_article,
     validate_code,
 )
 from inami_cli.domain.nomenclature._key_letters import parse_key_terms
@@ -120,8 +121,10 @@ def parse_act_fields(row: Mapping[str, str | None]) -> ActFields:
         raw = (row.get(name) or "").strip()
         if not raw:
             continue
-        if name in ("label_fr", "label_nl", "article"):
+        if name in ("label_fr", "label_nl"):
             values[name] = raw
+        elif name == "article":
+            values[name] = normalise_article(raw)
         elif name == "key_terms":
             values[name] = parse_key_terms(raw)
         elif name in ("min_age", "max_age"):

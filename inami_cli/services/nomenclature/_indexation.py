@@ -3,6 +3,7 @@ dates."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -16,13 +17,20 @@ from inami_cli.domain.nomenclature import (
     index_amount,
     index_key_value,
     index_profiles,
+    normalise_article,
     parse_key_terms,
     value_on,
 )
 from inami_cli.services.audit import now, record_changes
 from inami_cli.services.nomenclature._key_letters import codes_using, set_key_letter
 from inami_cli.services.nomenclature._reads import load_reference
-from inami_cli.services.nomenclature._store import CHUNK, load_acts, load_key_values, load_tariffs
+from inami_cli.services.nomenclature._store import (
+    CHUNK,
+    load_acts,
+    load_key_values,
+    load_tariffs,
+    resolve_article,
+)
 from inami_cli.services.nomenclature._tariffs import plan_versions
 
 
@@ -45,22 +53,27 @@ def index_tariffs(
     from_: date,
     article: str | None = None,
     dry_run: bool = False,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> IndexSummary:
     """Index every tariff in force on *from_* (of an article) by *rate* percent.
 
     The current period ends the day before and a new one starts on *from_* with the fee and
     each reimbursement multiplied and rounded by ``INDEXATION_RULE`` (source "indexation D
-    PCT"). Fees built from key-letter terms get new index values instead.
+    PCT"). Fees built from key-letter terms get new index values instead. *progress*
+    hears the codes done and their number.
     """
     acts = load_acts(session)
-    codes = [c for c, a in acts.items() if article is None or a.article == article]
+    key = resolve_article(session, article)
+    codes = [c for c, a in acts.items() if key is None or normalise_article(a.article) == key]
     current = load_tariffs(session, codes=codes if len(codes) <= 5 * CHUNK else None)
     source = f"indexation {from_.isoformat()} {format(rate, 'f')} %"
     specs: list[TariffSpec] = []
     warnings: list[str] = []
     indexes: set[str] = set()
     skipped = 0
-    for code in codes:
+    for done, code in enumerate(codes, 1):
+        if progress is not None:
+            progress(done, len(codes))  # throttled by the caller
         for stored in current.get(code, ()):
             if not stored.period().contains(from_):
                 continue

@@ -4,7 +4,7 @@ and counted (in this process or on workers), and the whole file read, written an
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -13,6 +13,7 @@ from typing import Any, NamedTuple, TextIO
 from sqlalchemy import insert
 from sqlmodel import Session
 
+from inami_cli import tabular
 from inami_cli.db.models import CareRecord
 from inami_cli.domain import reimbursement as rules
 from inami_cli.domain.errors import InamiError, InvalidInput
@@ -24,6 +25,7 @@ from inami_cli.services.reimbursement._batch_input import (
     _FLAGS,
     _PROVIDERS,
     _REGIMES,
+    BATCH_INPUT,
     _flag,
     parse_header,
 )
@@ -89,6 +91,7 @@ class _BatchRun:
         width: int,
         renderer: _Renderer,
         filename: str,
+        delimiter: str = ",",
         today: date,
         record: bool,
         stamp: Any,
@@ -99,6 +102,7 @@ class _BatchRun:
         self.width = width
         self.renderer = renderer
         self.filename = filename
+        self.delimiter = delimiter
         self.today = today
         self.record = record
         self.stamp = stamp
@@ -130,7 +134,7 @@ class _BatchRun:
         warnings: list[str] = []
         rows = ok = refused = errors = 0
         fee_c = reimb_c = share_c = 0
-        reader = csv.reader(lines)
+        reader = csv.reader(lines, delimiter=self.delimiter)
         offset = first - 1
         for row in reader:
             line = offset + reader.line_num
@@ -316,7 +320,7 @@ class _BatchRun:
 def reimburse_batch(
     *,
     session: Session,
-    source: TextIO,
+    source: Iterable[str],
     out: TextIO,
     fmt: str = "csv",
     filename: str = "-",
@@ -339,7 +343,9 @@ def reimburse_batch(
     from inami_cli.services import batching
     from inami_cli.services.audit import current_actor, now, record_change
 
-    reader = csv.reader(source)
+    first, header_line, lines = tabular.first_line(source)
+    delimiter = "," if first is None else tabular.sniff_delimiter(first, BATCH_INPUT)
+    reader = csv.reader(lines, delimiter=delimiter)
     pick, width = parse_header(next(reader, None), filename)
 
     ctx = _BatchContext(session=session, record=record, language=language)
@@ -351,6 +357,7 @@ def reimburse_batch(
         width=width,
         renderer=renderer,
         filename=filename,
+        delimiter=delimiter,
         today=today or date.today(),
         record=record,
         stamp=stamp,
@@ -368,8 +375,8 @@ def reimburse_batch(
             totals[i] += value
 
     batching.run_chunks(
-        batching.csv_chunks(source, batching.chunk_size()),
-        reader.line_num + 1,
+        batching.csv_chunks(lines, batching.chunk_size(), delimiter=delimiter),
+        reader.line_num + header_line,
         run.chunk,
         emit,
         # --record: each row's history effect must be seen by the next rows, in order
