@@ -14,9 +14,9 @@ Pure functions and frozen records (stdlib only). The facts come from DOMAIN.md s
 
 from __future__ import annotations
 
+from inami_cli.domain.frequency import FREQUENCY_PERIODS
 from inami_cli.domain.nomenclature._acts import (
     CATEGORIES,
-    FREQUENCY_PERIODS,
     SETTINGS,
     ActFields,
     ActView,

@@ -17,10 +17,10 @@ from typing import NamedTuple
 
 from inami_cli.domain.dates import parse_date
 from inami_cli.domain.errors import InvalidInput
+from inami_cli.domain.frequency import FREQUENCY_PERIODS
 from inami_cli.domain.money import parse_amount
 from inami_cli.domain.nomenclature._acts import (
     CATEGORIES,
-    FREQUENCY_PERIODS,
     SETTINGS,
     ActFields,
     check_act_rules,

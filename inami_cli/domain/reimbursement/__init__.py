@@ -18,6 +18,7 @@ This package is the public face; by sub-topic, from the bottom up:
 
 from __future__ import annotations
 
+from inami_cli.domain.frequency import FREQUENCY_PERIODS
 from inami_cli.domain.reimbursement._cache_keys import age_key, rule_epoch
 from inami_cli.domain.reimbursement._compute import compute_case, compute_visit
 from inami_cli.domain.reimbursement._model import (
@@ -58,7 +59,6 @@ from inami_cli.domain.reimbursement._refusals import (
 from inami_cli.domain.reimbursement._rules import (
     CONVENTIONED_FEE,
     FIXED_SHARES,
-    FREQUENCY_PERIODS,
     PHYSIO_NON_CONVENTIONED,
     PHYSIO_NON_CONVENTIONED_FACTOR,
     PREREQUISITE_DENTAL_PREVIOUS_YEAR,

@@ -27,6 +27,7 @@ from datetime import date
 from decimal import Decimal
 
 from inami_cli.domain.errors import InvalidInput
+from inami_cli.domain.frequency import PERIOD_WORDS, check_period, same_period
 from inami_cli.domain.money import ZERO, round_cents
 from inami_cli.domain.reimbursement._model import (
     DOCTOR_CATEGORIES,
@@ -61,7 +62,6 @@ from inami_cli.domain.reimbursement._rules import (
     PREREQUISITES,
     YOUNG_BIM_DMG,
     YOUNG_BIM_MAX_AGE,
-    _period_key,
     _prerequisite_met,
     fixed_share_rule,
     supplement_ban,
@@ -217,17 +217,16 @@ def compute_case(
         if steps is not None:
             steps.append(Step("prerequisite met", PREREQUISITES[act.prerequisite]))
     if act.max_per_period is not None:
-        key = _period_key(act.frequency_period, on)
-        period = act.frequency_period or "calendar_year"
+        period = check_period(act.frequency_period)
         done = sum(
             1
             for h in (*history, *visit)
-            if h.code == act.code and _period_key(act.frequency_period, h.care_date) == key
+            if h.code == act.code and same_period(period, on, h.care_date)
         )
         if done >= act.max_per_period:
             return refuse(
                 R_MAX_REACHED,
-                f"{done} of {act.max_per_period} per {period.replace('_', ' ')} already recorded",
+                f"{done} of {act.max_per_period} per {PERIOD_WORDS[period]} already recorded",
             )
         if steps is not None:
             steps.append(Step("frequency", f"{done} of {act.max_per_period} per {period} used"))

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from inami_cli.domain.errors import InvalidInput
 from inami_cli.domain.reimbursement._model import (
     DOCTOR_CATEGORIES,
     PHYSIO_CATEGORIES,
@@ -203,7 +202,6 @@ PREREQUISITES: dict[str, str] = {
     PREREQUISITE_DENTAL_PREVIOUS_YEAR: "a reimbursed dental act in the previous calendar year",
 }
 
-FREQUENCY_PERIODS = ("calendar_year", "calendar_month", "day")
 
 # Every date on which a rule above starts or stops: between two of them, and inside one
 # tariff period, the rules give the same answer (batch caches rely on it).
@@ -227,18 +225,6 @@ RULE_BOUNDARIES: tuple[date, ...] = tuple(
 
 
 # ------------------------------------------------------------------ look-ups
-
-
-def _period_key(period: str | None, day: date) -> tuple[int, ...]:
-    if period in (None, "calendar_year"):
-        return (day.year,)
-    if period == "calendar_month":
-        return (day.year, day.month)
-    if period == "day":
-        return (day.year, day.month, day.day)
-    raise InvalidInput(
-        f"frequency period {period!r}: expected one of {', '.join(FREQUENCY_PERIODS)}"
-    )
 
 
 def supplement_ban(

@@ -167,13 +167,13 @@ def resolve_patient(
 
 
 def _history(*, session: Session, niss: str, on: date) -> list[PastCare]:
-    """The person's recorded care that a rule can read on *on* (previous and this year)."""
+    """The person's recorded care that a rule can read on *on* (up to the end of its year:
+    frequency periods reach back 3 calendar years or a whole prescription)."""
     from inami_cli.services import nomenclature
 
     rows = session.execute(
         select(col(CareRecord.code), col(CareRecord.care_date)).where(
             col(CareRecord.niss) == niss,
-            col(CareRecord.care_date) >= date(on.year - 1, 1, 1),
             col(CareRecord.care_date) <= date(on.year, 12, 31),
         )
     ).all()
