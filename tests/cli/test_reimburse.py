@@ -57,10 +57,10 @@ def test_person_by_niss_and_explanation(demo: Any) -> None:
         "reimburse", "101076", "103132", "--date", "2026-03-02", "--niss", BIM_DMG, "--explain",
         "--format", "json",
     )  # fmt: skip
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 1, result.stderr  # the 2026 visit has no published reimbursement
     first, second = result.json()
     assert (first["regime"], first["dmg"], first["age"]) == ("preferential", True, 40)
-    assert (second["code"], second["personal_share"]) == ("103132", D("1.00"))
+    assert (second["code"], second["fee"], second["refusal_code"]) == ("103132", D("48.57"), "904")
     steps = {s["what"]: s for s in first["explanation"]}
     assert steps["insured"]["value"] == "yes"
     assert steps["fee"]["valid_from"] == "2026-01-01"

@@ -453,7 +453,7 @@ def test_explanation_names_values_periods_and_sources() -> None:
         "DOMUS",
     )
     fixed = next(s for s in result.explanation if s.what.startswith("fixed personal share"))
-    assert (fixed.value, fixed.valid_from) == ("1.00", date(2024, 1, 1))
+    assert (fixed.value, fixed.valid_from) == ("1.00", date(2011, 11, 16))  # R3
     assert "news.belgium.be" in fixed.source
     assert not gp_on(date(2026, 3, 2), BIM_DMG).explanation
 

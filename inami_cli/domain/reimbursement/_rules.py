@@ -67,20 +67,26 @@ class FixedShareRule:
 
 
 FIXED_SHARES: tuple[FixedShareRule, ...] = (
-    # GP consultations and visits: 6.00 ordinary (4.00 with DMG), 1.50 BIM (1.00 with DMG).
-    # The amounts go back to a 2011 decision (news.belgium.be, DOMAIN.md section 3); they
-    # are confirmed to the cent by the 2024 VNZ figures (101076: 31.81 = 25.81 + 6.00 =
-    # 27.81 + 4.00 = 30.31 + 1.50 = 30.81 + 1.00). No start date was found in a source, so
-    # the rule is applied from the first date it is confirmed for: 2024-01-01.
+    # GP consultations 101010, 101032, 101054, 101076: 6.00 ordinary, 4.00 with a DMG
+    # (AR 23/3/1982 art. 3 as amended after the Council of Ministers of 2011-07-20:
+    # news.belgium.be/nl/sociale-zekerheid-35, securimed.eu/fr/archives/393); BIM 1.50 /
+    # 1.00 (caluwe.be 2016). Confirmed to the cent by VNZ 2024 (101076: 31.81 = 25.81 + 6.00
+    # = 27.81 + 4.00 = 30.31 + 1.50 = 30.81 + 1.00). Start: the publication of the AR of
+    # 17/10/2011 (BS 2011-11-16, wetwijzer.be/laws/2011022378), which ties "the limitation
+    # of the personal share" to the GP with access to the DMG; the exact entry into force of
+    # the amounts is not pinned by a source [DERIVED, rules audit R3]. Home visits are not
+    # here: their shares depend on the age band and are the tariff's profiles (R4).
     FixedShareRule(
         name="gp_fixed_share",
-        categories=frozenset({"gp_consultation", "gp_visit"}),
-        valid_from=date(2024, 1, 1),
+        categories=frozenset({"gp_consultation"}),
+        valid_from=date(2011, 11, 16),
         ordinary=Decimal("6.00"),
         preferential=Decimal("1.50"),
         ordinary_dmg=Decimal("4.00"),
         preferential_dmg=Decimal("1.00"),
-        source="fixed personal share GP (2011 decision, news.belgium.be; VNZ 2024 figures)",
+        source="R3 fixed personal share GP consultations: AR 23/3/1982 art. 3 (Council of "
+        "Ministers 2011-07-20, news.belgium.be); from BS 2011-11-16 (AR 17/10/2011) [DERIVED "
+        "start]; BIM 1.50/1.00 caluwe.be 2016; VNZ 2024 figures",
     ),
     # Specialist consultations: 12.00 ordinary / 3.00 BIM since 2015-01-01 (CM 2017 figures:
     # 102034 37.15 = 25.15 + 12.00 = 34.15 + 3.00; the 2014 rows are still percentages).
