@@ -13,12 +13,21 @@ This package is the public face; by sub-topic, from the bottom up:
 - ``_refusals``: the refusal codes and their reasons;
 - ``_rules``: the named rules as dated data, with their sources, and their look-ups;
 - ``_compute``: ``compute_visit`` and ``compute_case`` (how profiles and rules combine);
-- ``_cache_keys``: what of a case can change its answer (the batch's cache keys).
+- ``_cache_keys``: what of a case can change its answer (the batch's cache keys);
+- ``_assertions``: assertions of published amounts (``inami nomenclature check``).
 """
 
 from __future__ import annotations
 
 from inami_cli.domain.frequency import FREQUENCY_PERIODS
+from inami_cli.domain.reimbursement._assertions import (
+    AMOUNT_COLUMNS,
+    ASSERTION_OPTIONAL,
+    ASSERTION_REQUIRED,
+    Assertion,
+    differences,
+    parse_assertion,
+)
 from inami_cli.domain.reimbursement._cache_keys import age_key, rule_epoch
 from inami_cli.domain.reimbursement._compute import compute_case, compute_visit
 from inami_cli.domain.reimbursement._model import (
@@ -77,6 +86,9 @@ from inami_cli.domain.reimbursement._rules import (
 )
 
 __all__ = [
+    "AMOUNT_COLUMNS",
+    "ASSERTION_OPTIONAL",
+    "ASSERTION_REQUIRED",
     "CATEGORIES",
     "CONVENTIONED_FEE",
     "DOCTOR_CATEGORIES",
@@ -117,6 +129,7 @@ __all__ = [
     "YOUNG_BIM_MAX_AGE",
     "Act",
     "ActRules",
+    "Assertion",
     "CaseResult",
     "FixedShareRule",
     "Line",
@@ -127,7 +140,9 @@ __all__ = [
     "age_key",
     "compute_case",
     "compute_visit",
+    "differences",
     "fixed_share_rule",
+    "parse_assertion",
     "rule_epoch",
     "supplement_ban",
 ]
