@@ -40,6 +40,7 @@ from inami_cli.domain.nomenclature._indexation import (
     index_amount,
     index_key_value,
     index_profiles,
+    keep_shares,
     parse_rate,
 )
 from inami_cli.domain.nomenclature._key_letters import (
@@ -104,6 +105,7 @@ __all__ = [
     "index_amount",
     "index_key_value",
     "index_profiles",
+    "keep_shares",
     "normalize_label",
     "pair_code",
     "pair_warnings",
