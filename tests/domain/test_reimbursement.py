@@ -285,11 +285,13 @@ def test_ordinary_patients_may_pay_supplements_in_2026() -> None:
 
 
 def test_dental_supplement_ban_for_bim_from_2026_07_01() -> None:
-    patient = Patient("preferential", age=30)
-    t = tariff("301593", date(2022, 6, 1), "68.00", ord_="64.50", bim="68.00")
-    before = one(ORAL_ADULT, t, date(2026, 6, 30), patient, provider="non-conventioned",
+    patient = Patient("preferential", age=16)
+    # conservative care (not in the 2025 step of AR 17/3/2024, see test_bans.py)
+    filling = Act("374393", "Obturation", "dental", min_age=15, max_age=17)
+    t = tariff("374393", date(2021, 1, 1), "68.00", ord_="64.50", bim="68.00")
+    before = one(filling, t, date(2026, 6, 30), patient, provider="non-conventioned",
                  charged="80.00")  # fmt: skip
-    after = one(ORAL_ADULT, t, date(2026, 7, 1), patient, provider="non-conventioned",
+    after = one(filling, t, date(2026, 7, 1), patient, provider="non-conventioned",
                 charged="80.00")  # fmt: skip
     assert (before.status, before.supplement) == ("ok", D("12.00"))
     assert after.refusal_code == "906"

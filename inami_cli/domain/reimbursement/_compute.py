@@ -29,6 +29,7 @@ from decimal import Decimal
 from inami_cli.domain.errors import InvalidInput
 from inami_cli.domain.frequency import PERIOD_WORDS, check_period, same_period
 from inami_cli.domain.money import ZERO, round_cents
+from inami_cli.domain.reimbursement._bans import supplement_ban
 from inami_cli.domain.reimbursement._model import (
     DOCTOR_CATEGORIES,
     OK,
@@ -64,7 +65,6 @@ from inami_cli.domain.reimbursement._rules import (
     YOUNG_BIM_MAX_AGE,
     _prerequisite_met,
     fixed_share_rule,
-    supplement_ban,
 )
 from inami_cli.domain.tariffs import select_profile
 

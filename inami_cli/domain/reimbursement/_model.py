@@ -81,6 +81,7 @@ class Act:
     frequency_period: str | None = None
     not_combinable_with: tuple[str, ...] = ()
     prerequisite: str | None = None
+    article: str = ""  # nomenclature article ("2", "5" ...): whose act it is (bans)
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from inami_cli.domain.reimbursement._model import (
-    DOCTOR_CATEGORIES,
-    PHYSIO_CATEGORIES,
-    ActRules,
     PastCare,
-    Patient,
 )
 
 # ------------------------------------------------------------------ rules as data
@@ -172,26 +168,26 @@ CONVENTIONED_FEE = Rule(
 # Ban on supplements for BIM patients (mc.be, "Les BIM mieux protégés contre les
 # suppléments d'honoraires"; rtl.be 2023-12-19 on the 2024-2025 agreement): doctors'
 # ambulatory reimbursed acts, BIM who got the status automatically from 2025-01-01, all BIM
-# from 2026-01-01. Dentists: all dental care for all BIM from 2026-07-01 (the 2025 step
-# covers "some dental care" that no source lists, so it is not modelled). Physiotherapists:
-# BIM are charged the official fees (enmarche.be, see above).
+# from 2026-01-01. Dentists: all dental care for all BIM from 2026-07-01, and the 2025 step
+# of AR 17/3/2024 (see ``_bans``, where the look-up lives). Physiotherapists: BIM are charged
+# the official fees (enmarche.be, see above).
 SUPPLEMENT_BAN_AUTOMATIC_BIM = Rule(
     name="supplement_ban_automatic_bim",
     description="no supplement for automatic BIM at doctors (ambulatory)",
     valid_from=date(2025, 1, 1),
-    source="mc.be, Les BIM mieux protégés contre les suppléments d'honoraires",
+    source="R13: mc.be, le statut BIM: toutes les prestations remboursées en ambulatoire",
 )
 SUPPLEMENT_BAN_ALL_BIM = Rule(
     name="supplement_ban_all_bim",
     description="no supplement for any BIM at doctors (ambulatory)",
     valid_from=date(2026, 1, 1),
-    source="mc.be, Les BIM mieux protégés contre les suppléments d'honoraires",
+    source="R13: mc.be, le statut BIM: toutes les prestations remboursées en ambulatoire",
 )
 SUPPLEMENT_BAN_DENTAL_BIM = Rule(
     name="supplement_ban_dental_bim",
     description="no supplement for any BIM for dental care",
     valid_from=date(2026, 7, 1),
-    source="mc.be, Les BIM mieux protégés contre les suppléments d'honoraires",
+    source="R14: AR 17/3/2024, every art. 5 act (etaamb.openjustice.be n2024002321; mc.be)",
 )
 SUPPLEMENT_BAN_PHYSIO_BIM = Rule(
     name="supplement_ban_physio_bim",
@@ -231,24 +227,6 @@ RULE_BOUNDARIES: tuple[date, ...] = tuple(
 
 
 # ------------------------------------------------------------------ look-ups
-
-
-def supplement_ban(
-    act: ActRules, patient: Patient, on: date, setting: str | None, provider: str
-) -> Rule | None:
-    """The rule that forbids a supplement for this patient and act on *on*, or None."""
-    if patient.regime != "preferential":
-        return None
-    if act.category in DOCTOR_CATEGORIES and setting != "hospitalised":
-        if SUPPLEMENT_BAN_ALL_BIM.in_force(on):
-            return SUPPLEMENT_BAN_ALL_BIM
-        if patient.bim_automatic and SUPPLEMENT_BAN_AUTOMATIC_BIM.in_force(on):
-            return SUPPLEMENT_BAN_AUTOMATIC_BIM
-    if act.category == "dental" and SUPPLEMENT_BAN_DENTAL_BIM.in_force(on):
-        return SUPPLEMENT_BAN_DENTAL_BIM
-    if act.category in PHYSIO_CATEGORIES and provider != "conventioned":
-        return SUPPLEMENT_BAN_PHYSIO_BIM
-    return None
 
 
 def fixed_share_rule(category: str, on: date) -> FixedShareRule | None:
