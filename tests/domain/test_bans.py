@@ -71,3 +71,18 @@ def test_doctor_act() -> None:
     assert r.is_doctor_act(ECG) and r.is_doctor_act(Act("101076", category="gp_consultation"))
     assert not r.is_doctor_act(NURSING) and not r.is_doctor_act(SCALING)
     assert r.is_doctor_act(Act("999996", category="other"))  # unknown article: protected
+
+
+def test_continuity_rule_reproduces_the_2019_figures() -> None:
+    """R20, mc.be 2019: scaling 11.00 / 14.50 becomes 5.50 / 7.25 without prior-year care."""
+    act = Act("302153", "Détartrage", "dental", prerequisite="dental_care_previous_year")
+    t = tariff("302153", date(2019, 1, 1), "14.50", ord_="11.00", bim="14.50")
+    on = date(2019, 6, 1)
+    ordinary = r.compute_visit([r.Line(act, t)], on=on, patient=Patient("ordinary", age=40))[0]
+    bim = r.compute_visit([r.Line(act, t)], on=on, patient=BIM, explain=True)[0]
+    assert (ordinary.reimbursement, ordinary.personal_share) == (Decimal("5.50"), Decimal("9.00"))
+    assert (bim.reimbursement, bim.personal_share) == (Decimal("7.25"), Decimal("7.25"))
+    step = next(s for s in bim.explanation if s.what.startswith("dental_continuity_halving"))
+    assert step.value == "7.25" and "R20" in step.source
+    other = Act("302153", "x", "dental", prerequisite="moon_phase")
+    assert r.compute_visit([r.Line(other, t)], on=on, patient=BIM)[0].refusal_code == "008"

@@ -373,15 +373,17 @@ def test_once_per_calendar_year() -> None:
 
 
 def test_scaling_needs_dental_care_in_the_previous_calendar_year() -> None:
+    """R20: without care in the previous calendar year scaling is halved, not refused."""
     on = date(2023, 3, 1)
-    assert one(SCALING, SCALING_2022, on, ORDINARY).refusal_code == "008"
+    assert amounts(one(SCALING, SCALING_2022, on, ORDINARY)) == ("15.00", "5.75", "9.25")
     last_year = (PastCare("301593", date(2022, 9, 1), "dental"),)
     ok = one(SCALING, SCALING_2022, on, ORDINARY, history=last_year)
     assert amounts(ok) == ("15.00", "11.50", "3.50")
     this_year = (PastCare("301593", date(2023, 1, 15), "dental"),)
-    assert one(SCALING, SCALING_2022, on, ORDINARY, history=this_year).refusal_code == "008"
+    halved = one(SCALING, SCALING_2022, on, ORDINARY, history=this_year)
+    assert (halved.status, halved.reimbursement) == ("ok", D("5.75"))
     not_dental = (PastCare("101076", date(2022, 9, 1), "gp_consultation"),)
-    assert one(SCALING, SCALING_2022, on, ORDINARY, history=not_dental).refusal_code == "008"
+    assert one(SCALING, SCALING_2022, on, BIM, history=not_dental).reimbursement == D("7.50")
 
 
 def test_unknown_prerequisite_rule_refuses() -> None:

@@ -319,7 +319,9 @@ def test_record_then_frequency_limit_and_prerequisite(demo: Any, register: dict[
     scaling_same_year = svc.reimburse(
         session=demo, request=case("302153", on=date(2022, 9, 1), niss=niss)
     )
-    assert scaling_same_year.results[0].refusal_code == "008"
+    # R20: care of the same year does not count; the scaling is halved, not refused
+    halved = scaling_same_year.results[0]
+    assert (halved.status, halved.reimbursement) == ("ok", D("7.50"))
     rows = demo.execute(select(CareRecord.code, CareRecord.fee_cents)).all()
     assert [tuple(r) for r in rows] == [("301593", 6800)]
 

@@ -30,6 +30,7 @@ from inami_cli.domain.errors import InvalidInput
 from inami_cli.domain.frequency import PERIOD_WORDS, check_period, same_period
 from inami_cli.domain.money import ZERO, round_cents
 from inami_cli.domain.reimbursement._bans import supplement_ban
+from inami_cli.domain.reimbursement._dental import DENTAL_CONTINUITY, HALVED_WHEN_UNMET, halve
 from inami_cli.domain.reimbursement._model import (
     DOCTOR_CATEGORIES,
     OK,
@@ -208,13 +209,16 @@ def compute_case(
             return refuse(R_AGE, f"age {patient.age}; code {act.code} is for {_age_limits(act)}")
         if steps is not None:
             steps.append(Step("age limits", _age_limits(act), act.valid_from, act.valid_to))
+    halved = False
     if act.prerequisite:
         met = _prerequisite_met(act.prerequisite, on, history)
         if met is None:
             return refuse(R_PREREQUISITE, f"unknown prerequisite rule {act.prerequisite!r}")
-        if not met:
+        if not met and act.prerequisite in HALVED_WHEN_UNMET and DENTAL_CONTINUITY.in_force(on):
+            halved = True  # R20: not refused, the reimbursement is halved below
+        elif not met:
             return refuse(R_PREREQUISITE, PREREQUISITES[act.prerequisite])
-        if steps is not None:
+        elif steps is not None:
             steps.append(Step("prerequisite met", PREREQUISITES[act.prerequisite]))
     if act.max_per_period is not None:
         period = check_period(act.frequency_period)
@@ -275,6 +279,19 @@ def compute_case(
                     rule.valid_from,
                     rule.valid_to,
                     rule.source,
+                )
+            )
+
+    if halved:
+        reimbursement = halve(reimbursement)
+        if steps is not None:
+            steps.append(
+                Step(
+                    f"{DENTAL_CONTINUITY.name}: {DENTAL_CONTINUITY.description}",
+                    _fmt(reimbursement),
+                    DENTAL_CONTINUITY.valid_from,
+                    DENTAL_CONTINUITY.valid_to,
+                    DENTAL_CONTINUITY.source,
                 )
             )
 
