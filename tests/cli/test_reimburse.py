@@ -65,6 +65,8 @@ def test_person_by_niss_and_explanation(demo: Any) -> None:
     assert steps["insured"]["value"] == "yes"
     assert steps["fee"]["valid_from"] == "2026-01-01"
     assert "DOMUS 2026" in steps["fee"]["source"]
+    # issue 15: each step names the rule it applied (rules-audit id), data steps none
+    assert {s["rule"] for s in first["explanation"]} == {"", "R2", "R1"}
 
 
 def test_flag_wins_over_the_register(demo: Any) -> None:

@@ -31,6 +31,7 @@ from inami_cli.domain.frequency import PERIOD_WORDS, check_period, same_period
 from inami_cli.domain.money import ZERO, round_cents
 from inami_cli.domain.reimbursement._bans import supplement_ban
 from inami_cli.domain.reimbursement._dental import DENTAL_CONTINUITY, HALVED_WHEN_UNMET, halve
+from inami_cli.domain.reimbursement._explain import tag_rules
 from inami_cli.domain.reimbursement._model import (
     DOCTOR_CATEGORIES,
     OK,
@@ -179,7 +180,7 @@ def compute_case(
             status=REFUSED,
             refusal_code=code,
             refusal_reason=reason,
-            explanation=tuple(steps or ()),
+            explanation=tag_rules(steps or (), act),
         )
 
     # -- eligibility -------------------------------------------------------------
@@ -382,5 +383,5 @@ def compute_case(
         tariff_valid_to=tariff.valid_to,
         source=tariff.source,
         status=OK,
-        explanation=tuple(steps or ()),
+        explanation=tag_rules(steps or (), act),
     )

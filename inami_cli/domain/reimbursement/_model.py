@@ -146,6 +146,7 @@ class Step:
     valid_from: date | None = None
     valid_to: date | None = None
     source: str = ""
+    rule: str = ""  # the rules-audit id applied (R3 ...); empty for data (issue 15)
 
 
 @dataclass(frozen=True)

@@ -311,6 +311,7 @@ def result_record(
                 "valid_from": s.valid_from,
                 "valid_to": s.valid_to,
                 "source": s.source,
+                "rule": s.rule,
             }
             for s in result.explanation
         ]
