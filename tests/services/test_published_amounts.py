@@ -80,3 +80,18 @@ def test_no_year_long_hole_in_2025_physiotherapy() -> None:
         }
     for code in ("560011", "560092", "567011"):
         assert (code, "2025-02-01") in starts
+
+
+def test_the_register_names_the_dmg_holder_for_the_split() -> None:
+    """R3: resolve_patient carries the DMG holder of the register (the case's GP, when
+    known, decides whether the DMG reduction applies)."""
+    from types import SimpleNamespace
+
+    status = SimpleNamespace(
+        insured=True, reason="", insurer_code="300", insurer_name="x", regime="ordinary",
+        bim_automatic=False, dmg=True, chronic=False, age=40, dmg_gp="19012345004",
+    )  # fmt: skip
+    patient, _ = svc.resolve_patient(status, svc.Overrides())
+    assert (patient.dmg, patient.dmg_holder, patient.gp) == (True, "19012345004", "")
+    given, _ = svc.resolve_patient(status, svc.Overrides(dmg=True))
+    assert given.dmg_holder == ""  # a DMG given explicitly is taken as given

@@ -31,6 +31,7 @@ from inami_cli.domain.frequency import PERIOD_WORDS, check_period, same_period
 from inami_cli.domain.money import ZERO, round_cents
 from inami_cli.domain.reimbursement._bans import supplement_ban
 from inami_cli.domain.reimbursement._dental import DENTAL_CONTINUITY, HALVED_WHEN_UNMET, halve
+from inami_cli.domain.reimbursement._dmg import DMG_HOLDER, dmg_for_split
 from inami_cli.domain.reimbursement._explain import tag_rules
 from inami_cli.domain.reimbursement._model import (
     DOCTOR_CATEGORIES,
@@ -246,7 +247,18 @@ def compute_case(
 
     # -- the split of the fee ---------------------------------------------------
     fee = tariff.fee
-    profile = select_profile(tariff.profiles, patient.beneficiary)
+    who = dmg_for_split(act, patient, on)  # R3: the DMG counts only at the GP holding it
+    if who is not patient and steps is not None:
+        steps.append(
+            Step(
+                DMG_HOLDER.description,
+                patient.dmg_holder,
+                DMG_HOLDER.valid_from,
+                source=DMG_HOLDER.source,
+                rule="R3",
+            )
+        )
+    profile = select_profile(tariff.profiles, who.beneficiary)
     if profile is not None:
         reimbursement = min(profile.reimbursement, fee)
         profile_label = profile.label()
@@ -268,7 +280,7 @@ def compute_case(
                 f"tariff of {act.code} has no profile for {patient.label()} "
                 "and no fixed personal share applies",
             )
-        fixed, dmg_used = rule.share(patient.regime, patient.dmg)
+        fixed, dmg_used = rule.share(who.regime, who.dmg)
         share = min(fixed, fee)
         reimbursement = fee - share
         profile_label = patient.regime + (",dmg" if dmg_used else "") + " (fixed share)"

@@ -95,6 +95,9 @@ class Patient:
     insured: bool = True
     not_insured_reason: str = ""
     bim_automatic: bool = False  # BIM granted automatically (social benefit), not on income
+    dmg_holder: str = ""  # INAMI number of the GP holding the DMG (register), "" = unknown
+    gp: str = ""  # INAMI number of the case's GP, "" = unknown (R3, ``_dmg``)
+    dmg_access: bool = False  # the case's GP has access to the DMG (group, "G" mention)
 
     def __post_init__(self) -> None:
         if self.regime not in ("ordinary", "preferential"):

@@ -159,6 +159,8 @@ def resolve_patient(
         insured=status.insured,
         not_insured_reason=status.reason or "",
         bim_automatic=bool(values["bim_automatic"]),
+        # R3: who holds the DMG (register); used when the case names its GP
+        dmg_holder=str(getattr(status, "dmg_gp", "") or "") if overrides.dmg is None else "",
     )
     return patient, steps
 
