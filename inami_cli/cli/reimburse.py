@@ -174,7 +174,7 @@ def reimburse(
                 typer.echo(f"\n{rec['code']}:")
                 st.emit(
                     rec["explanation"],
-                    columns=["what", "value", "valid_from", "valid_to", "source"],
+                    columns=["rule", "what", "value", "valid_from", "valid_to", "source"],
                 )
     else:
         st.emit(records, columns=list(records[0].keys()) if records else None)

@@ -12,12 +12,32 @@ This package is the public face; by sub-topic, from the bottom up:
   ``CaseResult``, ...) and the words they use (providers, settings, categories);
 - ``_refusals``: the refusal codes and their reasons;
 - ``_rules``: the named rules as dated data, with their sources, and their look-ups;
+- ``_bans``: the bans on supplements for BIM patients (doctors, dentists, physiotherapists);
 - ``_compute``: ``compute_visit`` and ``compute_case`` (how profiles and rules combine);
-- ``_cache_keys``: what of a case can change its answer (the batch's cache keys).
+- ``_cache_keys``: what of a case can change its answer (the batch's cache keys);
+- ``_assertions``: assertions of published amounts (``inami nomenclature check``).
 """
 
 from __future__ import annotations
 
+from inami_cli.domain.frequency import FREQUENCY_PERIODS
+from inami_cli.domain.reimbursement._assertions import (
+    AMOUNT_COLUMNS,
+    ASSERTION_OPTIONAL,
+    ASSERTION_REQUIRED,
+    Assertion,
+    differences,
+    parse_assertion,
+)
+from inami_cli.domain.reimbursement._bans import (
+    BAN_RULES,
+    DENTAL_BAN_2025,
+    NON_DOCTOR_ARTICLES,
+    SUPPLEMENT_BAN_DENTAL_2025,
+    BannedAct,
+    is_doctor_act,
+    supplement_ban,
+)
 from inami_cli.domain.reimbursement._cache_keys import age_key, rule_epoch
 from inami_cli.domain.reimbursement._compute import compute_case, compute_visit
 from inami_cli.domain.reimbursement._model import (
@@ -58,7 +78,6 @@ from inami_cli.domain.reimbursement._refusals import (
 from inami_cli.domain.reimbursement._rules import (
     CONVENTIONED_FEE,
     FIXED_SHARES,
-    FREQUENCY_PERIODS,
     PHYSIO_NON_CONVENTIONED,
     PHYSIO_NON_CONVENTIONED_FACTOR,
     PREREQUISITE_DENTAL_PREVIOUS_YEAR,
@@ -73,15 +92,20 @@ from inami_cli.domain.reimbursement._rules import (
     FixedShareRule,
     Rule,
     fixed_share_rule,
-    supplement_ban,
 )
 
 __all__ = [
+    "AMOUNT_COLUMNS",
+    "ASSERTION_OPTIONAL",
+    "ASSERTION_REQUIRED",
+    "BAN_RULES",
     "CATEGORIES",
     "CONVENTIONED_FEE",
+    "DENTAL_BAN_2025",
     "DOCTOR_CATEGORIES",
     "FIXED_SHARES",
     "FREQUENCY_PERIODS",
+    "NON_DOCTOR_ARTICLES",
     "OK",
     "PHYSIO_CATEGORIES",
     "PHYSIO_NON_CONVENTIONED",
@@ -111,12 +135,15 @@ __all__ = [
     "SETTINGS",
     "SUPPLEMENT_BAN_ALL_BIM",
     "SUPPLEMENT_BAN_AUTOMATIC_BIM",
+    "SUPPLEMENT_BAN_DENTAL_2025",
     "SUPPLEMENT_BAN_DENTAL_BIM",
     "SUPPLEMENT_BAN_PHYSIO_BIM",
     "YOUNG_BIM_DMG",
     "YOUNG_BIM_MAX_AGE",
     "Act",
     "ActRules",
+    "Assertion",
+    "BannedAct",
     "CaseResult",
     "FixedShareRule",
     "Line",
@@ -127,7 +154,10 @@ __all__ = [
     "age_key",
     "compute_case",
     "compute_visit",
+    "differences",
     "fixed_share_rule",
+    "is_doctor_act",
+    "parse_assertion",
     "rule_epoch",
     "supplement_ban",
 ]

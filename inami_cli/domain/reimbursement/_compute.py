@@ -27,7 +27,12 @@ from datetime import date
 from decimal import Decimal
 
 from inami_cli.domain.errors import InvalidInput
+from inami_cli.domain.frequency import PERIOD_WORDS, check_period, same_period
 from inami_cli.domain.money import ZERO, round_cents
+from inami_cli.domain.reimbursement._bans import supplement_ban
+from inami_cli.domain.reimbursement._dental import DENTAL_CONTINUITY, HALVED_WHEN_UNMET, halve
+from inami_cli.domain.reimbursement._dmg import DMG_HOLDER, dmg_for_split
+from inami_cli.domain.reimbursement._explain import tag_rules
 from inami_cli.domain.reimbursement._model import (
     DOCTOR_CATEGORIES,
     OK,
@@ -61,10 +66,8 @@ from inami_cli.domain.reimbursement._rules import (
     PREREQUISITES,
     YOUNG_BIM_DMG,
     YOUNG_BIM_MAX_AGE,
-    _period_key,
     _prerequisite_met,
     fixed_share_rule,
-    supplement_ban,
 )
 from inami_cli.domain.tariffs import select_profile
 
@@ -178,7 +181,7 @@ def compute_case(
             status=REFUSED,
             refusal_code=code,
             refusal_reason=reason,
-            explanation=tuple(steps or ()),
+            explanation=tag_rules(steps or (), act),
         )
 
     # -- eligibility -------------------------------------------------------------
@@ -208,26 +211,28 @@ def compute_case(
             return refuse(R_AGE, f"age {patient.age}; code {act.code} is for {_age_limits(act)}")
         if steps is not None:
             steps.append(Step("age limits", _age_limits(act), act.valid_from, act.valid_to))
+    halved = False
     if act.prerequisite:
         met = _prerequisite_met(act.prerequisite, on, history)
         if met is None:
             return refuse(R_PREREQUISITE, f"unknown prerequisite rule {act.prerequisite!r}")
-        if not met:
+        if not met and act.prerequisite in HALVED_WHEN_UNMET and DENTAL_CONTINUITY.in_force(on):
+            halved = True  # R20: not refused, the reimbursement is halved below
+        elif not met:
             return refuse(R_PREREQUISITE, PREREQUISITES[act.prerequisite])
-        if steps is not None:
+        elif steps is not None:
             steps.append(Step("prerequisite met", PREREQUISITES[act.prerequisite]))
     if act.max_per_period is not None:
-        key = _period_key(act.frequency_period, on)
-        period = act.frequency_period or "calendar_year"
+        period = check_period(act.frequency_period)
         done = sum(
             1
             for h in (*history, *visit)
-            if h.code == act.code and _period_key(act.frequency_period, h.care_date) == key
+            if h.code == act.code and same_period(period, on, h.care_date)
         )
         if done >= act.max_per_period:
             return refuse(
                 R_MAX_REACHED,
-                f"{done} of {act.max_per_period} per {period.replace('_', ' ')} already recorded",
+                f"{done} of {act.max_per_period} per {PERIOD_WORDS[period]} already recorded",
             )
         if steps is not None:
             steps.append(Step("frequency", f"{done} of {act.max_per_period} per {period} used"))
@@ -242,7 +247,18 @@ def compute_case(
 
     # -- the split of the fee ---------------------------------------------------
     fee = tariff.fee
-    profile = select_profile(tariff.profiles, patient.beneficiary)
+    who = dmg_for_split(act, patient, on)  # R3: the DMG counts only at the GP holding it
+    if who is not patient and steps is not None:
+        steps.append(
+            Step(
+                DMG_HOLDER.description,
+                patient.dmg_holder,
+                DMG_HOLDER.valid_from,
+                source=DMG_HOLDER.source,
+                rule="R3",
+            )
+        )
+    profile = select_profile(tariff.profiles, who.beneficiary)
     if profile is not None:
         reimbursement = min(profile.reimbursement, fee)
         profile_label = profile.label()
@@ -264,7 +280,7 @@ def compute_case(
                 f"tariff of {act.code} has no profile for {patient.label()} "
                 "and no fixed personal share applies",
             )
-        fixed, dmg_used = rule.share(patient.regime, patient.dmg)
+        fixed, dmg_used = rule.share(who.regime, who.dmg)
         share = min(fixed, fee)
         reimbursement = fee - share
         profile_label = patient.regime + (",dmg" if dmg_used else "") + " (fixed share)"
@@ -276,6 +292,19 @@ def compute_case(
                     rule.valid_from,
                     rule.valid_to,
                     rule.source,
+                )
+            )
+
+    if halved:
+        reimbursement = halve(reimbursement)
+        if steps is not None:
+            steps.append(
+                Step(
+                    f"{DENTAL_CONTINUITY.name}: {DENTAL_CONTINUITY.description}",
+                    _fmt(reimbursement),
+                    DENTAL_CONTINUITY.valid_from,
+                    DENTAL_CONTINUITY.valid_to,
+                    DENTAL_CONTINUITY.source,
                 )
             )
 
@@ -366,5 +395,5 @@ def compute_case(
         tariff_valid_to=tariff.valid_to,
         source=tariff.source,
         status=OK,
-        explanation=tuple(steps or ()),
+        explanation=tag_rules(steps or (), act),
     )

@@ -159,6 +159,8 @@ def resolve_patient(
         insured=status.insured,
         not_insured_reason=status.reason or "",
         bim_automatic=bool(values["bim_automatic"]),
+        # R3: who holds the DMG (register); used when the case names its GP
+        dmg_holder=str(getattr(status, "dmg_gp", "") or "") if overrides.dmg is None else "",
     )
     return patient, steps
 
@@ -167,13 +169,13 @@ def resolve_patient(
 
 
 def _history(*, session: Session, niss: str, on: date) -> list[PastCare]:
-    """The person's recorded care that a rule can read on *on* (previous and this year)."""
+    """The person's recorded care that a rule can read on *on* (up to the end of its year:
+    frequency periods reach back 3 calendar years or a whole prescription)."""
     from inami_cli.services import nomenclature
 
     rows = session.execute(
         select(col(CareRecord.code), col(CareRecord.care_date)).where(
             col(CareRecord.niss) == niss,
-            col(CareRecord.care_date) >= date(on.year - 1, 1, 1),
             col(CareRecord.care_date) <= date(on.year, 12, 31),
         )
     ).all()
@@ -311,6 +313,7 @@ def result_record(
                 "valid_from": s.valid_from,
                 "valid_to": s.valid_to,
                 "source": s.source,
+                "rule": s.rule,
             }
             for s in result.explanation
         ]
