@@ -222,7 +222,7 @@ def compute_case(
         if not attest[0]:
             return refuse(R_NOT_QUALIFIED, attest[1])
         if steps is not None:
-            steps.append(Step("provider may attest the code", terms.nihii or "", source=attest[1]))
+            steps.append(Step("provider may attest the code", "yes", source=attest[1]))
     if setting is not None and act.setting in SETTINGS and act.setting != setting:
         return refuse(R_SETTING, f"code {act.code} is for {act.setting} care, not {setting}")
     if act.min_age is not None or act.max_age is not None:

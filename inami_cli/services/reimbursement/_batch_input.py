@@ -21,6 +21,10 @@ BATCH_INPUT_COLUMNS = (
     "charged",
     "setting",
     "bim_automatic",
+    # issue 14: the provider from the register, the time of care, a special requirement
+    "provider_id",
+    "time",
+    "special_requirement",
 )
 
 _TRUE = {"yes", "y", "true", "1", "oui", "ja"}
