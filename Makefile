@@ -36,6 +36,8 @@ demo: $(STAMP)
 	@$(DEMO) maf status 72110313704 --year 2024 --on 2024-09-30
 	@echo; echo '$$ inami maf compute H1 --year 2024'
 	@$(DEMO) maf compute H1 --year 2024
+	@echo; echo '$$ inami indemnity compute 65090307106 --on 2026-03-02 --explain'
+	@$(DEMO) indemnity compute 65090307106 --on 2026-03-02 --explain
 
 test: $(STAMP)
 	$(BIN)/pytest -q -n 2 --dist loadfile
