@@ -224,3 +224,22 @@ def test_batch_bad_provider_rows_are_reported_with_their_line(demo_cli: Any) -> 
     assert "-:5: time '9h61'" in result.stderr
     assert "-:6: --special-requirement 'lunch'" in result.stderr
     assert len(result.stdout.strip().splitlines()) == 2  # the header and the good row
+
+
+def test_batch_answers_change_on_the_register_dates_and_with_the_time(demo_cli: Any) -> None:
+    # 1-90033-87-003 refused the 2024-2025 agreement from 2025-01-01; the specialist's
+    # blocks are Mon/Wed 14-18 and Fri 08:30-12:30 in 2025: the batch remembers answers per
+    # stretch of time and per weekday, never across a change
+    text = (
+        "code,date,regime,charged,provider_id,time\n"
+        f"101032,2024-12-31,ordinary,40,{GP_REFUSED},\n"
+        f"101032,2025-01-01,ordinary,40,{GP_REFUSED},\n"
+        f"101032,2024-12-30,ordinary,40,{GP_REFUSED},\n"
+        f"105755,2025-03-05,ordinary,50,{SPEC_PARTIAL},15:00\n"  # Wednesday: inside
+        f"105755,2025-03-06,ordinary,50,{SPEC_PARTIAL},15:00\n"  # Thursday: outside
+        f"105755,2025-03-07,ordinary,50,{SPEC_PARTIAL},09:00\n"  # Friday morning: inside
+        f"105755,2025-03-12,ordinary,50,{SPEC_PARTIAL},15:00\n"  # Wednesday again
+    )
+    result = demo_cli("reimburse", "batch", "-", "--format", "ndjson", input=text)
+    codes = [row["refusal_code"] for row in result.ndjson()]
+    assert codes == ["905", None, "905", None, "905", None, None], result.stderr

@@ -72,8 +72,7 @@ class ProviderSource:
         from inami_cli.services import providers
 
         self.agreements()
-        if self._attest is None:
-            self._attest = providers.attest_rules()
+        self.attest_rules()
         if register and self.in_memory and self._register is None:
             self._register = providers.load_provider_register(session=self.session)
 
@@ -99,6 +98,20 @@ class ProviderSource:
     def _gap(self, profession: str, on: date) -> bool:
         """No agreement of *profession* in force on *on*, but one before it: a gap."""
         return any(p == profession and start <= on for p, start, _end in self.agreements())
+
+    def attest_rules(self) -> tuple[Any, ...]:
+        """The shipped codes-by-qualification table (read once)."""
+        if self._attest is None:
+            from inami_cli.services import providers
+
+            self._attest = providers.attest_rules()
+        return self._attest
+
+    def change_dates(self, nihii: str) -> tuple[date, ...]:
+        """The dates on which the register's answer about *nihii* may change (batches)."""
+        self.load()
+        dates: tuple[date, ...] = self._register.change_dates(nihii)
+        return dates
 
     def facts(self, nihii: str, on: date, at: time | None) -> ProviderFacts:
         """The register's answer (InvalidInput exit 2 malformed, NotFound exit 3 unknown)."""
@@ -144,10 +157,7 @@ class ProviderSource:
                 special_requirement=reqs,
             )
         facts = self.facts(provider_id, on, at)
-        if self._attest is None:
-            from inami_cli.services import providers
-
-            self._attest = providers.attest_rules()
+        attest = self.attest_rules()
         status, in_block, said = self._register_status(facts, on, at)
         if explicit:
             why = f"given explicitly (--provider wins over the register); the register says {said}"
@@ -167,7 +177,7 @@ class ProviderSource:
             accredited=facts.accredited,
             physio_convention=convention,
             special_requirement=reqs,
-            attest_rules=self._attest,
+            attest_rules=attest,
         )
 
     def _register_status(
@@ -212,15 +222,19 @@ class ProviderSource:
 
 
 class BatchProviders:
-    """The provider of each batch row, remembered per (status, provider id, time, special
-    requirement, date): most rows cost one dictionary look-up.
+    """The provider of each batch row, remembered per stretch of time: most rows cost a
+    bisect and one dictionary look-up.
 
-    Equal answers share one small integer (``get``'s first value), the part of the
-    batch's answer-cache key that the provider decides; it also holds the stretch between
-    two dates of the codes-by-qualification table, which can change an answer on its own.
+    The register's answer about a provider changes only on the dates of its periods and
+    of the agreements (``ProviderRegister.change_dates``), and, for a partially
+    conventioned provider, with the weekday and time; a row without a provider id changes
+    only with the agreements (the physiotherapists' conventions). Equal answers share one
+    small integer (``get``'s first value), the part of the batch's answer-cache key that
+    the provider decides; it also holds the stretch between two dates of the
+    codes-by-qualification table, which can change an answer on its own.
     """
 
-    __slots__ = ("_bounds", "_ids", "_memo", "source")
+    __slots__ = ("_attest_bounds", "_bounds", "_global", "_ids", "_memo", "source")
 
     MEMO_LIMIT = 50_000  # flat memory, as the batch's other caches
 
@@ -228,13 +242,45 @@ class BatchProviders:
         self.source = source
         self._memo: dict[tuple[Any, ...], tuple[int, ProviderTerms]] = {}
         self._ids: dict[tuple[ProviderTerms, int], int] = {}
-        self._bounds: tuple[date, ...] | None = None
+        self._bounds: dict[str, tuple[date, ...]] = {}
+        self._global: tuple[date, ...] | None = None
+        self._attest_bounds: tuple[date, ...] | None = None
+
+    def _cuts(self, provider_id: str) -> tuple[date, ...]:
+        if not provider_id:
+            if self._global is None:
+                cuts: set[date] = set()
+                for _p, start, end in self.source.agreements():
+                    cuts.add(start)
+                    if end is not None:
+                        cuts.add(end + _DAY)
+                self._global = tuple(sorted(cuts))
+            return self._global
+        found = self._bounds.get(provider_id)
+        if found is None:
+            self.source.load()
+            own = set(self.source.change_dates(provider_id))
+            found = tuple(sorted(own | set(self._attest_cuts())))
+            if len(self._bounds) >= self.MEMO_LIMIT:
+                self._bounds.clear()
+            self._bounds[provider_id] = found
+        return found
+
+    def _attest_cuts(self) -> tuple[date, ...]:
+        if self._attest_bounds is None:
+            rules_ = self.source.attest_rules()
+            cuts = {r.valid_from for r in rules_}
+            cuts |= {r.valid_to + _DAY for r in rules_ if r.valid_to is not None}
+            self._attest_bounds = tuple(sorted(cuts))
+        return self._attest_bounds
 
     def get(
         self, provider: str, explicit: bool, provider_id: str, at: str, special: str, on: date
     ) -> tuple[int, ProviderTerms]:
         """(answer-cache key part, terms) of one row (errors as ``ProviderSource.terms``)."""
-        key = (provider, explicit, provider_id, at, special, on)
+        stretch = bisect_right(self._cuts(provider_id), on)
+        weekday = on.weekday() if at and provider_id else -1
+        key = (provider, explicit, provider_id, at, special, stretch, weekday)
         found = self._memo.get(key)
         if found is not None:
             return found
@@ -246,14 +292,8 @@ class BatchProviders:
             at=rules.parse_time_of_day(at, what="time") if at else None,
             special=special or None,
         )
-        stretch = 0
-        if terms.attest_rules:
-            if self._bounds is None:
-                cuts = {r.valid_from for r in terms.attest_rules}
-                cuts |= {r.valid_to + _DAY for r in terms.attest_rules if r.valid_to is not None}
-                self._bounds = tuple(sorted(cuts))
-            stretch = bisect_right(self._bounds, on)
-        ident = self._ids.setdefault((terms, stretch), len(self._ids))
+        attest = bisect_right(self._attest_cuts(), on) if terms.attest_rules else 0
+        ident = self._ids.setdefault((terms, attest), len(self._ids))
         found = (ident, terms)
         if len(self._memo) >= self.MEMO_LIMIT:
             self._memo.clear()
