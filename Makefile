@@ -28,6 +28,8 @@ demo: $(STAMP)
 	@$(DEMO) reimburse 101076 --date 2026-03-02 --niss 85061508234
 	@echo; echo '$$ inami provider status 1-90025-95-100 --date 2026-03-05 --time 15:00'
 	@$(DEMO) provider status 1-90025-95-100 --date 2026-03-05 --time 15:00
+	@echo; echo '$$ inami reimburse 105755 --date 2025-03-05 --time 15:00 --regime ordinary --provider-id 1-90025-95-100 --charged 45.00 --explain'
+	@$(DEMO) reimburse 105755 --date 2025-03-05 --time 15:00 --regime ordinary --provider-id 1-90025-95-100 --charged 45.00 --explain
 	@echo; echo '$$ inami decision list'
 	@$(DEMO) decision list
 	@echo; echo '$$ inami nomenclature show 560011 --history   # which decision set this fee?'

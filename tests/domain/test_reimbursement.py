@@ -221,15 +221,16 @@ def test_bim_up_to_24_with_dmg_pays_no_share_from_2023_10_01() -> None:
     assert gp_on(date(2026, 3, 2), Patient("preferential", dmg=True, age=25)).personal_share == D(
         "1.00"
     )
-    # without DMG, or ordinary regime, or a non-conventioned doctor: no exemption
+    # without DMG, or ordinary regime: no exemption
     assert gp_on(date(2026, 3, 2), Patient("preferential", dmg=False, age=20)).personal_share == D(
         "1.50"
     )
     assert gp_on(date(2026, 3, 2), Patient("ordinary", dmg=True, age=20)).personal_share == D(
         "4.00"
     )
+    # whatever the doctor's status (rules-audit R7): INAMI pays the whole official fee
     nc = gp_on(date(2026, 3, 2), young, provider="non-conventioned")
-    assert nc.personal_share == D("1.00")
+    assert nc.personal_share == D("0.00")
     # specialists too; the day before the start date the share is still due
     spec_young = Patient("preferential", dmg=True, age=20)
     assert one(SPEC, SPEC_2017, date(2023, 10, 1), spec_young).personal_share == D("0.00")

@@ -13,6 +13,9 @@ This package is the public face; by sub-topic, from the bottom up:
 - ``_refusals``: the refusal codes and their reasons;
 - ``_rules``: the named rules as dated data, with their sources, and their look-ups;
 - ``_bans``: the bans on supplements for BIM patients (doctors, dentists, physiotherapists);
+- ``_provider_rules``: the rules that depend on who the provider is (codes by
+  qualification, supplements by status and special requirements, the physiotherapy cut
+  while a convention is in force) and ``ProviderTerms``, what the register answers;
 - ``_compute``: ``compute_visit`` and ``compute_case`` (how profiles and rules combine);
 - ``_cache_keys``: what of a case can change its answer (the batch's cache keys);
 - ``_assertions``: assertions of published amounts (``inami nomenclature check``).
@@ -56,6 +59,12 @@ from inami_cli.domain.reimbursement._model import (
     Patient,
     Step,
 )
+from inami_cli.domain.reimbursement._provider_rules import (
+    ProviderTerms,
+    SpecialRequirement,
+    find_special_requirement,
+    parse_time_of_day,
+)
 from inami_cli.domain.reimbursement._refusals import (
     R_ABOVE_FEE,
     R_AGE,
@@ -69,6 +78,7 @@ from inami_cli.domain.reimbursement._refusals import (
     R_NOT_COMBINABLE,
     R_NOT_INSURED,
     R_NOT_ON_DATE,
+    R_NOT_QUALIFIED,
     R_PREREQUISITE,
     R_RENEWAL,
     R_SETTING,
@@ -126,6 +136,7 @@ __all__ = [
     "R_NOT_COMBINABLE",
     "R_NOT_INSURED",
     "R_NOT_ON_DATE",
+    "R_NOT_QUALIFIED",
     "R_NO_AGREEMENT",
     "R_NO_PROFILE",
     "R_PREREQUISITE",
@@ -149,15 +160,19 @@ __all__ = [
     "Line",
     "PastCare",
     "Patient",
+    "ProviderTerms",
     "Rule",
+    "SpecialRequirement",
     "Step",
     "age_key",
     "compute_case",
     "compute_visit",
     "differences",
+    "find_special_requirement",
     "fixed_share_rule",
     "is_doctor_act",
     "parse_assertion",
+    "parse_time_of_day",
     "rule_epoch",
     "supplement_ban",
 ]

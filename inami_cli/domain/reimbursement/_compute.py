@@ -47,6 +47,12 @@ from inami_cli.domain.reimbursement._model import (
     Patient,
     Step,
 )
+from inami_cli.domain.reimbursement._provider_rules import (
+    ProviderTerms,
+    attest_check,
+    physio_cut_applies,
+    supplement_permission,
+)
 from inami_cli.domain.reimbursement._refusals import (
     R_ABOVE_FEE,
     R_AGE,
@@ -55,6 +61,7 @@ from inami_cli.domain.reimbursement._refusals import (
     R_NOT_COMBINABLE,
     R_NOT_INSURED,
     R_NOT_ON_DATE,
+    R_NOT_QUALIFIED,
     R_PREREQUISITE,
     R_SETTING,
     R_SUPPLEMENT_BANNED,
@@ -100,13 +107,17 @@ def compute_visit(
     history: Sequence[PastCare] = (),
     explain: bool = False,
     context: Sequence[Step] = (),
+    terms: ProviderTerms | None = None,
 ) -> list[CaseResult]:
     """Compute every code of one visit on *on* (the cumulation rules apply between them).
 
     *history* is the person's recorded care (earlier visits). A code refused in the visit
     does not count for the codes after it. *context* steps (where the beneficiary's data
-    came from) open every explanation when *explain* is set.
+    came from) open every explanation when *explain* is set. *terms* is the provider as
+    the register answers it (or as given); its status wins over *provider*.
     """
+    if terms is not None:
+        provider = terms.status
     if provider not in PROVIDERS:
         raise InvalidInput(f"provider {provider!r}: expected one of {', '.join(PROVIDERS)}")
     if setting is not None and setting not in SETTINGS:
@@ -124,6 +135,7 @@ def compute_visit(
             visit=accepted,
             explain=explain,
             context=context,
+            terms=terms,
         )
         if result.ok:
             act = line.act
@@ -143,13 +155,21 @@ def compute_case(
     visit: Sequence[PastCare] = (),
     explain: bool = False,
     context: Sequence[Step] = (),
+    terms: ProviderTerms | None = None,
 ) -> CaseResult:
-    """Compute one code; *visit* holds the codes already accepted in the same visit."""
+    """Compute one code; *visit* holds the codes already accepted in the same visit.
+
+    *terms* is the provider on the date (``_provider_rules``); without it, *provider* is
+    a status given explicitly and read as before the register existed.
+    """
     act, tariff = line.act, line.tariff
+    if terms is None:
+        terms = ProviderTerms(status=provider)
+    provider = terms.status
     steps: list[Step] | None = [*context] if explain else None
     if steps is not None:
         steps.append(Step("beneficiary", patient.label()))
-        steps.append(Step("provider", provider, source="given"))
+        steps.append(Step("provider", provider, source=terms.why))
 
     def refuse(code: str, detail: str) -> CaseResult:
         reason = f"{REFUSAL_REASONS[code]}: {detail}" if detail else REFUSAL_REASONS[code]
@@ -200,6 +220,12 @@ def compute_case(
         steps.append(
             Step("fee", _fmt(tariff.fee), tariff.valid_from, tariff.valid_to, tariff.source)
         )
+    attest = attest_check(act, terms, on)
+    if attest is not None:
+        if not attest[0]:
+            return refuse(R_NOT_QUALIFIED, attest[1])
+        if steps is not None:
+            steps.append(Step("provider may attest the code", "yes", source=attest[1]))
     if setting is not None and act.setting in SETTINGS and act.setting != setting:
         return refuse(R_SETTING, f"code {act.code} is for {act.setting} care, not {setting}")
     if act.min_age is not None or act.max_age is not None:
@@ -308,11 +334,20 @@ def compute_case(
                 )
             )
 
+    cut, cut_source = physio_cut_applies(terms, PHYSIO_NON_CONVENTIONED.in_force(on))
     if (
         act.category in PHYSIO_CATEGORIES
         and provider == "non-conventioned"
         and patient.regime != "preferential"
-        and PHYSIO_NON_CONVENTIONED.in_force(on)
+        and not cut
+        and steps is not None
+    ):
+        steps.append(Step("no -25 % at a non-conventioned physiotherapist", "", source=cut_source))
+    if (
+        act.category in PHYSIO_CATEGORIES
+        and provider == "non-conventioned"
+        and patient.regime != "preferential"
+        and cut
     ):
         reimbursement = round_cents(reimbursement * PHYSIO_NON_CONVENTIONED_FACTOR)
         if steps is not None:
@@ -332,7 +367,6 @@ def compute_case(
         and patient.dmg
         and patient.age is not None
         and patient.age <= YOUNG_BIM_MAX_AGE
-        and provider == "conventioned"
         and YOUNG_BIM_DMG.in_force(on)
     ):
         reimbursement = fee
@@ -354,10 +388,12 @@ def compute_case(
     supplement = ZERO
     total = share
     if charged is not None and charged > fee:
-        if provider == "conventioned":
-            return refuse(
-                R_ABOVE_FEE, f"charged {_fmt(charged)}, the fee is {_fmt(fee)} ({act.code})"
-            )
+        may_charge, why = supplement_permission(act, terms, setting)
+        if not may_charge:
+            detail = f"charged {_fmt(charged)}, the fee is {_fmt(fee)} ({act.code})"
+            return refuse(R_ABOVE_FEE, f"{detail}; {why}" if why else detail)
+        if steps is not None:
+            steps.append(Step("supplement allowed", provider, source=why))
         ban = supplement_ban(act, patient, on, setting, provider)
         if ban is not None:
             return refuse(

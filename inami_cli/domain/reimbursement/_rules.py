@@ -132,14 +132,18 @@ FIXED_SHARES: tuple[FixedShareRule, ...] = (
 )
 
 # No personal share for BIM patients up to 24 years (inclusive: "moins de 25 ans") with a
-# DMG, at GP consultations and home visits and specialist consultations, at a conventioned
-# doctor, from 2023-10-01 (royal decree of 25 June 2023; le-gbo.be flash-info 75/23 of
-# 2023-09-29; rtbf.be 2023-09). The doctor receives the whole fee from the insurer.
+# DMG, at GP consultations and home visits and specialist consultations, from 2023-10-01
+# (royal decree of 25 June 2023; le-gbo.be flash-info 75/23 of 2023-09-29; rtbf.be
+# 2023-09): INAMI pays 100 % of the official fee whatever the doctor's status ("Nous
+# tenons compte ici des tarifs officiels INAMI ... Un médecin non conventionné, lui,
+# pourrait éventuellement lui facturer des suppléments", inami.fgov.be news, rules-audit
+# R7); a supplement stays possible where the BIM supplement bans allow it.
 YOUNG_BIM_DMG = Rule(
     name="young_bim_dmg_no_share",
-    description="no personal share for BIM up to 24 with a DMG at a conventioned doctor",
+    description="no personal share for BIM up to 24 with a DMG (any doctor's status)",
     valid_from=date(2023, 10, 1),
-    source="RD 25/06/2023; le-gbo.be flash-info 75/23; rtbf.be 2023-09",
+    source="RD 25/06/2023; inami.fgov.be news (consultations enfants et jeunes BIM); "
+    "le-gbo.be flash-info 75/23",
 )
 YOUNG_BIM_MAX_AGE = 24
 

@@ -11,6 +11,8 @@ so that most rows cost a dictionary look-up and a write.
 
 This package is the public face; by sub-topic, from the bottom up:
 
+- ``_provider``: the provider of a case, from the register (``--provider-id``) or given
+  (``--provider``), as the computation's ``ProviderTerms``; the special requirements;
 - ``_case``: one visit (``reimburse``, ``resolve_patient``), the output record of a result
   (``result_record``, ``RESULT_COLUMNS``) and the codes offered when prompting;
 - ``_batch_input``: the batch's input columns, its header line and the words of its cells;
@@ -48,6 +50,7 @@ from inami_cli.services.reimbursement._case import (
     resolve_patient,
     result_record,
 )
+from inami_cli.services.reimbursement._provider import ProviderSource, special_requirements
 
 __all__ = [
     "BATCH_COLUMNS",
@@ -64,6 +67,7 @@ __all__ = [
     "CheckSummary",
     "Difference",
     "Overrides",
+    "ProviderSource",
     "check_assertions",
     "code_choices",
     "read_assertions",
@@ -71,4 +75,5 @@ __all__ = [
     "reimburse_batch",
     "resolve_patient",
     "result_record",
+    "special_requirements",
 ]
