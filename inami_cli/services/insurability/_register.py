@@ -3,7 +3,6 @@ with NISS): three queries read straight from the driver into compact tuples."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -12,9 +11,9 @@ from sqlmodel import Session
 
 from inami_cli.domain import insurability as rules
 from inami_cli.domain.insurability import AffiliationPeriod, Coverage, EntitlementPeriod
+from inami_cli.services.bulkio import SharedDates, driver_rows
 from inami_cli.services.insurability._common import (
     _AFF,
-    _CHUNK,
     _ENT,
     _PER,
     _insurer_names,
@@ -63,52 +62,20 @@ class Register:
         return _status(niss, on, birth, death, cov, self._insurers)
 
 
-def _driver_rows(session: Session, statement: Any) -> Iterator[Any]:
-    """The rows of a parameterless SELECT straight from the driver's cursor.
-
-    Millions of rows: SQLAlchemy's result rows (a Row object and type processing per
-    row) cost about as much again as the driver itself; the register converts its few
-    thousand distinct dates itself.
-    """
-    connection = session.connection()
-    sql = str(statement.compile(dialect=connection.dialect))
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql)
-        while rows := cursor.fetchmany(_CHUNK):
-            yield from rows
-    finally:
-        cursor.close()
-
-
-class _Days(dict[Any, Any]):
-    """Dates as they come from the driver (ISO text on SQLite, dates elsewhere) → one
-    shared ``date`` per distinct value: a million rows hold a few thousand distinct
-    dates. A subscript is a C-level look-up; only a new value calls ``__missing__``."""
-
-    def __init__(self) -> None:
-        super().__init__({None: None})
-
-    def __missing__(self, value: Any) -> date:
-        found = value if isinstance(value, date) else date.fromisoformat(value)
-        self[value] = found
-        return found
-
-
 @_without_gc
 def load_register(*, session: Session) -> Register:
     """Read persons, affiliations and entitlements (one query per table) into a Register."""
     # Dates are read as they come from the driver (ISO text on SQLite, dates elsewhere) and
     # converted once per distinct value: a million rows hold a few thousand distinct dates,
     # and the register then shares one date object for each.
-    days = _Days()
+    days = SharedDates()
 
     def raw(column: Any) -> Any:
         return type_coerce(column, String)
 
     persons: dict[str, list[Any]] = {}
     empty: tuple[()] = ()
-    for niss, birth, death in _driver_rows(
+    for niss, birth, death in driver_rows(
         session, select(_PER.niss, raw(_PER.birth_date), raw(_PER.death_date))
     ):
         persons[niss] = [days[birth], days[death], empty, empty]
@@ -120,7 +87,7 @@ def load_register(*, session: Session) -> Register:
     # ``_make`` is tuple.__new__: no Python-level __new__ call per period (calling the
     # NamedTuple class runs its generated __new__, which a million periods feel)
     make_affiliation = AffiliationPeriod._make
-    for niss, code, member, quality, titular, ct1, ct2, start, end in _driver_rows(
+    for niss, code, member, quality, titular, ct1, ct2, start, end in driver_rows(
         session,
         select(
             a.niss, a.insurer_code, a.member_number, a.quality, a.titular_niss, a.ct1, a.ct2,
@@ -138,7 +105,7 @@ def load_register(*, session: Session) -> Register:
             rec[2] = (*rec[2], period) if rec[2] else (period,)
     e = _ENT
     make_entitlement = EntitlementPeriod._make
-    for niss, kind, start, end, detail in _driver_rows(
+    for niss, kind, start, end, detail in driver_rows(
         session, select(e.niss, e.kind, raw(e.valid_from), raw(e.valid_to), e.detail)
     ):
         rec = persons.get(niss)
