@@ -185,19 +185,16 @@ def insured_batch(
     day = _day(on, "--date") or date.today()
     fmt = st.output_format
     name = "-" if file == "-" else file
-    with input_file(name) as source:
-        with st.session() as session:
-            register = svc.load_register(session=session)
-        with output_file(out) as sink:
-            summary = svc.insured_batch(
-                register=register,
-                source=source,
-                out=sink,
-                fmt=fmt,
-                on=day,
-                filename=name,
-                on_error=st.warn,
-            )
+    with input_file(name) as source, st.session() as session, output_file(out) as sink:
+        summary = svc.insured_batch(
+            session=session,
+            source=source,
+            out=sink,
+            fmt=fmt,
+            on=day,
+            filename=name,
+            on_error=st.warn,
+        )
     counts = summary.as_dict()
     if st.settings.get("audit.log_consultations"):
         from inami_cli.services.audit import log_consultation
