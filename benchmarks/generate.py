@@ -15,6 +15,8 @@ second run reuses them):
   ``register`` persons (the register of the reimbursement batch);
 - ``cases.csv``: ``inami reimburse batch`` rows (``code,date,niss,regime,dmg,age,chronic,
   provider,charged``), half naming a person of the register, half giving the profile;
+- ``realistic-cases.csv``: the same columns in a realistic mix (skewed codes and profiles,
+  one quarter, repeated charged amounts; written on first use, ``ensure_realistic_cases``);
 - ``niss.csv``: ``inami insured batch`` lines (``niss[,date]``): mostly persons of the
   register, some unknown valid numbers, a few with bad check digits;
 - ``manifest.json``: seed, sizes, row counts and sample values for the one-case commands.
@@ -30,6 +32,7 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import itertools
 import json
 import random
 import sys
@@ -562,6 +565,81 @@ def ensure_billing(data: DataSet) -> Path:
     path = data.path(BILLING_FILE)
     if not path.is_file():
         write_billing(data.directory, data.sizes.cases, data.seed)
+
+
+REALISTIC_FILE = "realistic-cases.csv"
+REALISTIC_FROM = date(LAST_YEAR, 1, 1)  # one billing quarter: one tariff period per code
+REALISTIC_DAYS = 90
+_ZIPF_S = 1.1  # code frequencies: the top 10 codes ~40 % of the rows, the top 100 ~65 %
+_SURCHARGES = (105, 110, 115, 120)  # what a non-conventioned provider charges, % of the fee
+
+
+def write_realistic_cases(
+    path: Path, rows: int, seed: int, fees: dict[str, int], register: Sequence[str]
+) -> None:
+    """``realistic-cases.csv``: the columns of ``cases.csv`` in the mix a fund bills.
+
+    Unlike the adversarial ``cases.csv`` (codes and ten years of dates drawn uniformly, so
+    that no two cases are alike), real billing is concentrated (issue 19): codes follow a
+    Zipf law (s = 1.1) over a shuffled ranking, the dates are one quarter (2026 Q1), half
+    the rows name a person of the register, the other half give a profile in realistic
+    shares (20 % preferential, 50 % with a DMG, 5 % chronic, ages weighted towards the
+    elderly), 85 % of the rows come from conventioned providers, 10 % from non-conventioned
+    ones charging the fee plus 5, 10, 15 or 20 %, 5 % from partially conventioned ones. The
+    charged amounts therefore repeat, as on real invoices.
+    """
+    rng = random.Random(seed * 31 + 19)  # invented test data, not secrets
+    codes = sorted(fees)
+    rng.shuffle(codes)
+    weights = [1 / (rank + 1) ** _ZIPF_S for rank in range(len(codes))]
+    cumulative = list(itertools.accumulate(weights))
+    iso = [(REALISTIC_FROM + timedelta(days=d)).isoformat() for d in range(REALISTIC_DAYS)]
+    ages = [str(a) for a in range(96)]
+    age_weights = [1 + a // 10 for a in range(96)]
+    age_cumulative = list(itertools.accumulate(age_weights))
+    choices, randint, random_ = rng.choices, rng.randint, rng.random
+    n_register = len(register)
+    handle, write = _writer(path, CASE_HEADER)
+    with handle:
+        for code in choices(codes, cum_weights=cumulative, k=rows):
+            day = iso[randint(0, REALISTIC_DAYS - 1)]
+            draw = random_()
+            provider, charged = "conventioned", ""
+            if draw < 0.10:
+                provider = "non-conventioned"
+                charged = _money(fees[code] * _SURCHARGES[randint(0, 3)] // 100)
+            elif draw < 0.15:
+                provider = "partially"
+            if random_() < 0.5:
+                write((code, day, register[randint(0, n_register - 1)], "", "", "", "",
+                       provider, charged))  # fmt: skip
+            else:
+                write((
+                    code, day, "", "preferential" if random_() < 0.2 else "ordinary",
+                    "yes" if random_() < 0.5 else "no",
+                    choices(ages, cum_weights=age_cumulative)[0],
+                    "yes" if random_() < 0.05 else "no", provider, charged,
+                ))  # fmt: skip
+
+
+def ensure_realistic_cases(data: DataSet) -> Path:
+    """The realistic case file of *data* (``sizes.cases`` rows), written on first use from
+    the data set's tariffs and register, so that data sets generated before it are reused."""
+    path = data.path(REALISTIC_FILE)
+    if path.is_file():
+        return path
+    first = REALISTIC_FROM.isoformat()
+    fees: dict[str, int] = {}
+    with data.path("tariffs.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["valid_from"] == first and row["regime"] == PROFILES[0]:
+                whole, cents = row["fee"].split(".")
+                fees[row["code"]] = int(whole) * 100 + int(cents)
+    with data.path("register-persons.csv").open(encoding="utf-8", newline="") as handle:
+        register = list(dict.fromkeys(row["niss"] for row in csv.DictReader(handle)))
+    tmp = path.with_suffix(".partial")
+    write_realistic_cases(tmp, data.sizes.cases, data.seed, fees, register)
+    tmp.replace(path)
     return path
 
 

@@ -41,11 +41,13 @@ from benchmarks.generate import (
     FULL,
     INDEMNITY_FILE,
     QUICK,
+    REALISTIC_FILE,
     WORK_DIR,
     DataSet,
     Sizes,
     ensure_billing,
     ensure_indemnity_cases,
+    ensure_realistic_cases,
     generate,
     key_of,
 )
@@ -690,9 +692,22 @@ class Bench:
         """``inami reimburse batch cases.csv`` over a register of the first persons."""
         self.batch(
             "reimburse-batch",
-            "reimburse batch (cases)",
+            "reimburse batch, adversarial mix (cases)",
             "reimburse",
             "cases.csv",
+            self.sizes.cases,
+            self.reimbursement_db(),
+        )
+
+    def scenario_reimburse_batch_realistic(self) -> None:
+        """The same batch on the realistic mix (``realistic-cases.csv``): skewed codes and
+        profiles, one quarter, repeated charged amounts, half the rows with a NISS."""
+        ensure_realistic_cases(self.data)
+        self.batch(
+            "reimburse-batch-realistic",
+            "reimburse batch, realistic mix (cases)",
+            "reimburse",
+            REALISTIC_FILE,
             self.sizes.cases,
             self.reimbursement_db(),
         )
@@ -752,6 +767,7 @@ SCENARIOS: tuple[tuple[str, Callable[[Bench], None]], ...] = (
     ("search", Bench.scenario_search),
     ("search-cold", Bench.scenario_search_cold),
     ("reimburse-batch", Bench.scenario_reimburse_batch),
+    ("reimburse-batch-realistic", Bench.scenario_reimburse_batch_realistic),
     ("insured-batch", Bench.scenario_insured_batch),
     ("indemnity-batch", Bench.scenario_indemnity_batch),
     ("control-audit", Bench.scenario_control_audit),

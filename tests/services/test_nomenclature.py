@@ -115,6 +115,29 @@ def test_load_reference_agrees_with_tariff_in_force(demo: Any) -> None:
     assert index.act("301593") == svc.get_act(session=demo, code="301593")
 
 
+def test_load_reference_holds_the_current_versions_as_stored(demo: Any) -> None:
+    from inami_cli.services.nomenclature._store import load_tariffs
+
+    # the batches' reference is read through the driver (issue 19): the same records as
+    # the SQLAlchemy loader, dates, fees, profiles and decision numbers included
+    svc.set_tariff(
+        session=demo,
+        code="101076",
+        valid_from=date(2027, 1, 1),
+        valid_to=None,
+        fee=D("35.00"),
+        profiles=[Profile(D("30.00"), "ordinary", dmg=True)],
+        source="test",
+    )
+    demo.commit()
+    index = svc.load_reference(session=demo)
+    stored = load_tariffs(demo)
+    assert index.codes() and set(stored) <= set(index.codes())
+    for code in index.codes():
+        assert index.periods(code) == [s.record() for s in stored.get(code, ())]
+    assert any(r.fee is None for records in stored.values() for r in (s.record() for s in records))
+
+
 def test_load_reference_reads_each_table_once(demo: Any) -> None:
     statements: list[str] = []
     engine = demo.get_bind()

@@ -307,6 +307,37 @@ def test_not_insured_on_the_date(demo: Any, register: dict[str, str]) -> None:
         svc.reimburse(session=demo, request=case("101076", on=date(2024, 6, 1), niss="12345"))
 
 
+def test_batch_answers_of_persons_share_a_profile_but_not_a_refusal(
+    demo: Any, register: dict[str, str]
+) -> None:
+    from inami_cli.services import insurability as ins
+
+    # the batch's answer cache keys an insured person by profile only (issue 19), and a
+    # person who is not insured by the reason too: each refusal names its own reason
+    never = "85073003427"
+    ins.person_add(session=demo, niss=never, last_name="Never", first_name="Test")
+    demo.commit()
+    people = [register["young"], register["bim"], register["ended"], never]
+    text = "code,date,niss,regime,dmg,age,chronic,provider,charged,bim_automatic\n" + "".join(
+        f"101076,2024-06-01,{niss},ordinary,no,40,no,,,no\n" for niss in people
+    )
+    _, out, errors = run_batch(demo, text, fmt="ndjson")
+    assert not errors
+    rows = [json.loads(line, parse_float=Decimal) for line in out.splitlines()]
+    for niss, row in zip(people, rows, strict=True):
+        [one] = svc.reimburse(
+            session=demo,
+            request=case(
+                "101076", on=date(2024, 6, 1), niss=niss, regime="ordinary", dmg=False,
+                age=40, chronic=False, bim_automatic=False,
+            ),
+        ).results  # fmt: skip
+        assert (row["status"], row["refusal_reason"]) == (one.status, one.refusal_reason)
+        assert row["reimbursement"] == one.reimbursement
+    assert [r["status"] for r in rows] == ["ok", "ok", "refused", "refused"]
+    assert rows[2]["refusal_reason"] != rows[3]["refusal_reason"]
+
+
 def test_record_then_frequency_limit_and_prerequisite(demo: Any, register: dict[str, str]) -> None:
     niss = register["bim"]
     first = svc.reimburse(

@@ -258,7 +258,10 @@ class _BatchRun:
                         bool(p_chronic),
                         bool(p_auto),
                         insured,
-                        reason,
+                        # the reason is read only to refuse a person who is not insured
+                        # (refusal 901); an insured person's reason names their own
+                        # affiliation and would make every person a key of their own
+                        None if insured else reason,
                         provider_key,
                         charged,
                         setting,
