@@ -230,3 +230,41 @@ def test_report_of_the_demo_file(demo: Any) -> None:
     assert dentist.lines_with_findings == 4 and dentist.billed == E("270.50")
     unknown = next(p for p in report.providers if p.provider_id == "19099999055")
     assert unknown.profession is None and unknown.peers.group == "unknown"
+
+
+# ------------------------------------------------------------------ workers
+
+
+def _texts(session: Any, data: bytes) -> tuple[str, Any, list[str]]:
+    errors: list[str] = []
+    summary = control.AuditSummary()
+    text = "".join(
+        control.audit_texts(
+            session=session, source=io.BytesIO(data), filename="bill.csv",
+            billed_on=D("2025-04-01"), render=lambda a: f"{a.line}:{a.findings}\n",
+            on_error=errors.append, summary=summary,
+        )
+    )  # fmt: skip
+    return text, summary, errors
+
+
+def test_workers_give_the_same_output_in_the_same_order(
+    demo: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = (
+        "19001706004,72110313704,101076,2025-02-30,,,26.84,,\n"
+        "19001706004,72110313704,101076,2025-03-03,,,26.84,,,extra\n"
+    )
+    data = DEMO_FILE.read_bytes() + bad.encode() + b"".join(DEMO_FILE.read_bytes().splitlines(
+        keepends=True)[1:])  # fmt: skip
+    monkeypatch.setenv("INAMI_BATCH_WORKERS", "1")
+    alone = _texts(demo, data)
+    monkeypatch.setenv("INAMI_BATCH_WORKERS", "2")
+    monkeypatch.setenv("INAMI_BATCH_MIN_ROWS", "5")
+    monkeypatch.setenv("INAMI_BATCH_CHUNK", "4")
+    shared = _texts(demo, data)
+    assert shared[0] == alone[0] and shared[2] == alone[2]
+    assert shared[1].as_dict() == alone[1].as_dict()
+    assert alone[1].errors == 2 and alone[2][0].startswith("bill.csv:23: ")
+    # the second copy of the file: 301593 is now refused for the first line too (history)
+    assert "40:(Finding(code='002'" in alone[0]
