@@ -148,3 +148,13 @@ def test_audit_on_workers_prints_the_same(demo_cli: Any) -> None:
     })  # fmt: skip
     assert shared.exit_code == alone.exit_code == 0
     assert shared.stdout == alone.stdout and len(alone.stdout.splitlines()) == 15
+
+
+def test_audit_reads_stdin(demo_cli: Any) -> None:
+    text = HEADER + "19001706004,72110313704,101076,2025-03-03,30.00\n"
+    result = demo_cli("control", "audit", "-", "--billed-on", "2025-04-01", "--format",
+                      "ndjson", input=text)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    [finding] = result.ndjson()
+    assert (finding["file"], finding["line"], finding["finding"]) == ("-", 2, "108")
+    assert finding["indu"] == Decimal("3.16")
