@@ -268,3 +268,24 @@ def test_workers_give_the_same_output_in_the_same_order(
     assert alone[1].errors == 2 and alone[2][0].startswith("bill.csv:23: ")
     # the second copy of the file: 301593 is now refused for the first line too (history)
     assert "40:(Finding(code='002'" in alone[0]
+
+
+def test_cumulation_within_the_file(demo: Any) -> None:
+    # pairs that cannot be combined are nomenclature data (maf-control-funding.md §8.2: e.g.
+    # colposcopy 431955-431966 not with 114030-114041, AR 14/1/2013); the demo has none,
+    # so one is set here
+    from sqlalchemy import update
+
+    from inami_cli.db.models import Act
+
+    demo.execute(update(Act).where(Act.code == "101076").values(not_combinable_with="103132"))
+    demo.flush()
+    text = HEADER + (
+        "19001706004,50051702367,103132,2025-03-05,16:00,,46.28,,\n"
+        "19001706004,50051702367,101076,2025-03-05,16:30,,26.84,,\n"
+        "19001706004,50051702367,101076,2025-03-06,10:00,,26.84,,\n"
+    )
+    audits, summary, _errors = _audit(demo, text)
+    codes = [[f.code for f in a.findings] for a in audits]
+    assert codes[0] == [] and codes[1] == ["010"] and "010" not in codes[2]  # the next day
+    assert audits[1].undue == E("26.84") and summary.by_rule["010"] == 1
