@@ -29,7 +29,7 @@ import hashlib
 import io
 import json
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -37,6 +37,15 @@ from typing import IO, Any
 from inami_cli.domain.errors import FileErrors, InvalidInput
 
 DELIMITERS = (",", ";", "\t")
+# How a NISS column is headed in the files people have: FR, NL, EN and the register's name.
+NISS_ALIASES: Mapping[str, str] = {
+    "insz": "niss",
+    "inss": "niss",
+    "rijksregisternummer": "niss",
+    "numero_national": "niss",
+    "national_number": "niss",
+    "nn": "niss",
+}
 ENCODINGS_HINT = "utf-8 (the default), latin-1 or cp1252"
 _BLOCK = 1 << 16  # bytes decoded and hashed at once
 _JSON_SUFFIXES = (".json", ".ndjson", ".jsonl")
@@ -61,17 +70,20 @@ def text_lines(
     filename: str,
     encoding: str = "utf-8",
     digest: Any | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[str]:
     """Decoded lines of *binary* with their line ends; a UTF-8 BOM is dropped.
 
     Lines split on ``\\n``, ``\\r\\n`` and ``\\r`` only (never on U+2028 and friends, as the
-    `csv` module expects). *digest* (a hashlib object) sees every byte read. A byte the
-    encoding cannot decode is ``FILE:LINE: not <encoding> text (byte 0xe9); ...``.
+    `csv` module expects). *digest* (a hashlib object) sees every byte read; *progress* is
+    called with the bytes and lines read so far, once a block. A byte the encoding cannot
+    decode is ``FILE:LINE: not <encoding> text (byte 0xe9); ...``.
     """
     encoding = check_encoding(encoding)
     decode = codecs.getincrementaldecoder(encoding)("strict").decode
     first = True
     line_no = 0
+    read = 0
     while True:
         block = binary.readlines(_BLOCK)
         if not block:
@@ -94,7 +106,21 @@ def text_lines(
                 f"give the file's encoding with --encoding ({ENCODINGS_HINT})",
             ) from None
         line_no += len(block)
+        if progress is not None:
+            read += len(data)
+            progress(read, line_no)
         yield from io.StringIO(text, newline="")
+
+
+def first_line(lines: Iterable[str]) -> tuple[str | None, int, Iterator[str]]:
+    """The first non-blank line of *lines*, its number, and every line from it on."""
+    source = iter(lines)
+    number = 1
+    first = next(source, None)
+    while first is not None and not first.strip():
+        first = next(source, None)
+        number += 1
+    return first, number, (source if first is None else _prepend(first, source))
 
 
 def text_lines_of(stream: IO[str]) -> Iterator[str]:
@@ -469,12 +495,14 @@ def sha256() -> Any:
 
 __all__ = [
     "DELIMITERS",
+    "NISS_ALIASES",
     "Columns",
     "CsvTable",
     "Header",
     "JsonTable",
     "Table",
     "check_encoding",
+    "first_line",
     "is_json",
     "normalise_name",
     "open_binary",

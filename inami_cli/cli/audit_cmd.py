@@ -15,7 +15,15 @@ app = typer.Typer(help="Read the audit log of every change.", no_args_is_help=Tr
 def audit_log(
     since: Annotated[str | None, typer.Option(help="Only changes from this date.")] = None,
     entity: Annotated[str | None, typer.Option(help="Only this entity, e.g. tariff.")] = None,
-    key: Annotated[str | None, typer.Option(help="Only this key, e.g. a code or NISS.")] = None,
+    key: Annotated[
+        str | None,
+        typer.Option(
+            help="Only this key, or keys starting with it and a space: a tariff period is "
+            "'CODE FROM' (101076 finds every period of the code), an affiliation 'NISS FROM', "
+            "an act its CODE, a decision its number, a person a NISS.",
+            metavar="KEY",
+        ),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, help="At most this many entries.")] = 100,
 ) -> None:
     """List audit entries, newest first.

@@ -7,6 +7,7 @@ Commands get it with ``state()``. Nothing here imports the database layer at mod
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from inami_cli.config import Settings
+    from inami_cli.render.progress import Progress
 
 T = TypeVar("T")
 
@@ -42,6 +44,9 @@ class AppState:
     argv: Sequence[str] = field(default_factory=list)
     _settings: Settings | None = None
     _engine: Engine | None = None
+    _progress: Progress | None = None
+    _warned: int = 0
+    _hidden: dict[str, int] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ settings
     @property
@@ -145,6 +150,7 @@ class AppState:
     def summary(self, counts: Mapping[str, Any], text: str) -> None:
         """End of a long job: a JSON object on stdout with ``--format json``, else one line
         on stderr."""
+        self.flush_warnings()
         if self.output_format in ("json", "ndjson"):
             from inami_cli.domain.jsonfmt import dumps
 
@@ -158,13 +164,92 @@ class AppState:
             typer.echo(message, err=True)
 
     def warn(self, message: str) -> None:
-        """A warning (stderr), always shown."""
+        """A warning (stderr); silenced by ``--quiet``.
+
+        The first ``WARNINGS_SHOWN`` are printed as they come; the others are counted (by
+        kind) and summed up once at the end of the command (``--verbose`` prints them all):
+        an import with 17 000 identical warnings prints ten and a count, not 17 000 lines.
+        """
+        if self.quiet:
+            return
+        self._warned += 1
+        if self._warned > WARNINGS_SHOWN and not self.verbose:
+            kind = warning_kind(message)
+            self._hidden[kind] = self._hidden.get(kind, 0) + 1
+            if self._warned == WARNINGS_SHOWN + 1:
+                _at_close(self.flush_warnings)
+            return
         # one line, as errors (see cli.app._error): input quoted back may hold line breaks
-        typer.echo(" ".join(f"inami: warning: {message}".splitlines()), err=True)
+        self._say(" ".join(f"inami: warning: {message}".splitlines()))
+
+    def flush_warnings(self) -> None:
+        """The count of the warnings not shown (once; before a long job's summary)."""
+        hidden = sum(self._hidden.values())
+        if not hidden:
+            return
+        kinds = sorted(self._hidden.items(), key=lambda item: -item[1])
+        self._hidden = {}
+        self._say(
+            f"inami: warning: {hidden} more warning(s) not shown ({self._warned} in all; "
+            "--verbose shows every one)"
+        )
+        for kind, count in kinds[:5]:
+            self._say(f"inami: warning:   {count} × {kind}")
+        if len(kinds) > 5:
+            self._say(f"inami: warning:   ... and {len(kinds) - 5} other kind(s)")
+
+    def _say(self, text: str) -> None:
+        if self._progress is not None and self._progress.active:
+            self._progress.print(text)  # above the bar
+        else:
+            typer.echo(text, err=True)
 
     def progress_enabled(self) -> bool:
-        """Progress on stderr only when it is a terminal."""
-        return not self.quiet and sys.stderr.isatty() and "NO_COLOR" not in os.environ
+        """Progress on stderr only for a person at a terminal (``render.progress``)."""
+        from inami_cli.render.progress import enabled
+
+        return enabled(quiet=self.quiet)
+
+    def progress(
+        self, label: str, *, path: str | None = None, total: int | None = None
+    ) -> Progress:
+        """A progress bar for long work (a no-op unless ``progress_enabled``).
+
+        *path*: the input file (its size drives the bar); *total*: rows of work known ahead.
+        """
+        from inami_cli.render.progress import Progress
+
+        size = None
+        if path is not None and path != "-":
+            try:
+                size = os.path.getsize(path)
+            except OSError:
+                size = None
+        self._progress = Progress(
+            label, show=self.progress_enabled(), total_bytes=size, total=total
+        )
+        return self._progress
+
+
+WARNINGS_SHOWN = 10
+_PLACE = re.compile(r"^[^\s:]*(?::\d+)+: ")  # FILE:LINE: at the start of a warning
+_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*\b")
+
+
+def warning_kind(message: str) -> str:
+    """A warning without its place and numbers: warnings of one kind count together."""
+    return _NUMBER.sub("#", _PLACE.sub("", message, count=1))
+
+
+def _at_close(callback: Callable[[], None]) -> None:
+    """Run *callback* when the command ends (its root context closes), or never."""
+    ctx = typer.get_current_context(silent=True) if hasattr(typer, "get_current_context") else None
+    if ctx is None:
+        from typer._click.globals import get_current_context
+
+        ctx = get_current_context(silent=True)
+    if ctx is not None:
+        ctx.find_root().call_on_close(callback)
 
 
 _FALLBACK = AppState()

@@ -172,6 +172,10 @@ def insured_batch(
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the results here (default stdout).")
     ] = None,
+    encoding: Annotated[
+        str,
+        typer.Option("--encoding", help="utf-8 (default, with or without BOM), latin-1, cp1252."),
+    ] = "utf-8",
 ) -> None:
     """Check a file of NISS numbers against the register (CSV, or NDJSON with --format json).
 
@@ -185,7 +189,10 @@ def insured_batch(
     day = _day(on, "--date") or date.today()
     fmt = st.output_format
     name = "-" if file == "-" else file
-    with input_file(name) as source:
+    with (
+        st.progress("insured batch", path=name) as bar,
+        input_file(name, encoding, bar.read) as source,
+    ):
         with st.session() as session:
             register = svc.load_register(session=session)
         with output_file(out) as sink:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -91,15 +91,25 @@ def _emit_person(view: PersonView) -> None:
 
 
 @contextmanager
-def _input(file: str) -> Iterator[tuple[TextIO, str]]:
-    """A member file streamed line by line ('-' = stdin); a missing file is exit 3."""
+def _input(
+    file: str,
+    encoding: str = "utf-8",
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[tuple[Iterator[str], str]]:
+    """A member file streamed line by line ('-' = stdin), decoded by the shared reader
+    (BOM dropped, a byte of another encoding is ``FILE:LINE`` naming ``--encoding``);
+    a missing file is exit 3."""
+    from inami_cli.tabular import check_encoding, text_lines
+
+    check_encoding(encoding)
     if file == "-":
-        yield sys.stdin, "<stdin>"
+        stdin = sys.stdin.buffer
+        yield text_lines(stdin, filename="<stdin>", encoding=encoding, progress=progress), "<stdin>"
         return
     if not Path(file).is_file():
         raise NotFound(f"file {file} not found")
-    with open(file, newline="", encoding="utf-8") as handle:
-        yield handle, file
+    with open(file, "rb") as handle:
+        yield text_lines(handle, filename=file, encoding=encoding, progress=progress), file
 
 
 def _report(report: ImportReport) -> None:
@@ -117,13 +127,22 @@ def _report(report: ImportReport) -> None:
     st.summary(counts, text)
 
 
-def _run_import(file: str, dry_run: bool, kind: str) -> None:
+EncodingOpt = Annotated[
+    str, typer.Option("--encoding", help="utf-8 (default, with or without BOM), latin-1, cp1252.")
+]
+
+
+def _run_import(file: str, dry_run: bool, kind: str, encoding: str = "utf-8") -> None:
     from inami_cli.services import insurability as svc
 
     st = state()
     run = svc.import_persons if kind == "persons" else svc.import_entitlements
     try:
-        with _input(file) as (handle, name), st.session(write=not dry_run) as session:
+        with (
+            st.progress(f"{kind} import", path=file) as bar,
+            _input(file, encoding, bar.read) as (handle, name),
+            st.session(write=not dry_run) as session,
+        ):
             report = run(session=session, lines=handle, filename=name, dry_run=dry_run)
     except FileErrors as errors:
         for problem in errors.problems:
@@ -211,16 +230,17 @@ def person_import(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the changes, write nothing.")
     ] = False,
+    encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Import a sickness fund's member file, all or nothing (re-importing changes nothing).
 
     Columns: niss, last_name, first_name, insurer_code, member_number, quality,
     titular_niss, ct1, ct2, valid_from, valid_to (optional death_date); one row per
-    affiliation period.
+    affiliation period. `,` `;` or tab; other columns are ignored.
 
     Example: inami person import members-300.csv --dry-run
     """
-    _run_import(file, dry_run, "persons")
+    _run_import(file, dry_run, "persons", encoding)
 
 
 # ------------------------------------------------------------------ affiliation
@@ -410,9 +430,10 @@ def entitlement_import(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the changes, write nothing.")
     ] = False,
+    encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Import rights (niss, kind, valid_from, valid_to, detail), all or nothing, idempotent.
 
     Example: inami entitlement import entitlements.csv --dry-run
     """
-    _run_import(file, dry_run, "entitlements")
+    _run_import(file, dry_run, "entitlements", encoding)

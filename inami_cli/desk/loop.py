@@ -20,7 +20,9 @@ from inami_cli.desk.prompts import (
     check_age,
     check_amount,
     check_date,
+    check_nihii,
     check_niss,
+    check_time,
     check_words,
 )
 from inami_cli.domain.dates import parse_date
@@ -47,6 +49,7 @@ PROVIDERS: tuple[tuple[str, str, str | None], ...] = (
     ("conventioned", "conventioned (charges the official fee)", "c"),
     ("partially", "partially conventioned", "p"),
     ("non-conventioned", "not conventioned (may charge more)", "n"),
+    ("register", "look it up in the register (INAMI number)", "i"),
 )
 REGIMES: tuple[tuple[str, str, str | None], ...] = (
     ("ordinary", "ordinary", "o"),
@@ -162,8 +165,11 @@ class Desk:
         on = self.ask_date("Date of care")
         code = self.ask.code("Code (type digits or words, Tab to pick):", self.code_choices(on))
         provider = self.ask.select("The provider is:", PROVIDERS, default="conventioned")
+        provider_id, at = self._ask_provider_id() if provider == "register" else (None, None)
+        if provider == "register":
+            provider = "conventioned"  # when skipped (Enter), as before the register
         charged: Decimal | None = None
-        if provider != "conventioned":
+        if provider != "conventioned" or provider_id is not None:
             text = self.ask.text(
                 "Amount charged",
                 validate=check_amount,
@@ -181,8 +187,22 @@ class Desk:
             provider=provider,
             charged=charged,
             language=self.backend.language,
+            provider_id=provider_id,
+            at=at,
         )
         return self._remember(result)
+
+    def _ask_provider_id(self) -> tuple[str | None, str | None]:
+        """The provider's INAMI number (Enter = skip) and the time of care (Enter = unknown)."""
+        nihii = self.ask.text(
+            "Provider's INAMI number", validate=check_nihii, instruction="(Enter = skip)"
+        ).strip()
+        if not nihii:
+            return None, None
+        at = self.ask.text(
+            "Time of care", validate=check_time, instruction="(HH:MM; Enter = unknown)"
+        ).strip()
+        return nihii, at or None
 
     def question_code(self) -> DeskAnswer:
         """What is code X?"""

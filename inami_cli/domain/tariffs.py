@@ -154,6 +154,46 @@ def check_profiles(profiles: Sequence[Profile], fee: Decimal | None) -> list[str
     return problems
 
 
+def uncovered_profiles(profiles: Sequence[Profile]) -> list[str]:
+    """The beneficiaries no profile matches, as profile labels (``ordinary,no-dmg``).
+
+    A tariff that leaves, say, ordinary patients without a profile reimburses nothing to
+    them: allowed (some codes are reserved to a group), but worth a warning when written.
+    Ages are tried at 0, 18, 45, 75 and at every band's edges; a group uncovered at some
+    ages only is named with the first such age.
+    """
+    ages = {0, 18, 45, 75}
+    for p in profiles:
+        for edge in (p.age_from, p.age_to):
+            if edge is not None:
+                ages.update(a for a in (edge - 1, edge, edge + 1) if 0 <= a <= 120)
+    found: list[str] = []
+    for regime in REGIMES:
+        for dmg in (False, True):
+            missing = {
+                chronic: [
+                    age
+                    for age in sorted(ages)
+                    if select_profile(profiles, Beneficiary(regime, dmg, age, chronic)) is None
+                ]
+                for chronic in (False, True)
+            }
+            base = f"{regime},{'dmg' if dmg else 'no-dmg'}"
+            if missing[False] and missing[False] == missing[True]:
+                groups = [(base, missing[False])]
+            else:
+                groups = [
+                    (f"{base},{'chronic' if c else 'not-chronic'}", m)
+                    for c, m in missing.items()
+                    if m
+                ]
+            for label, uncovered in groups:
+                found.append(
+                    label if len(uncovered) == len(ages) else f"{label} (age {uncovered[0]})"
+                )
+    return found
+
+
 def parse_profile(text: str, reimbursement: Decimal) -> Profile:
     """Parse a profile written as on the command line: ``preferential,dmg``, ``ordinary,age=10-74``,
     ``no-dmg``, ``chronic``, ``any``."""

@@ -10,7 +10,7 @@ import csv
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -44,13 +44,22 @@ def output_file(out: Path | None) -> Iterator[TextIO]:
 
 
 @contextlib.contextmanager
-def input_file(name: str) -> Iterator[TextIO]:
-    """A batch's input: stdin for ``-``, else the file (closed at the end)."""
-    if name == "-":
-        yield sys.stdin
-        return
-    with open(name, newline="", encoding="utf-8") as source:
-        yield source
+def input_file(
+    name: str,
+    encoding: str = "utf-8",
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[Iterator[str]]:
+    """A batch's input lines: stdin for ``-``, else the file (closed at the end).
+
+    Decoded by the shared reader (``inami_cli.tabular``): a UTF-8 BOM is dropped, a byte
+    the encoding cannot decode is ``FILE:LINE`` naming ``--encoding``, a missing file is
+    exit 2 naming it. *progress* hears the bytes and lines read (``render.progress``).
+    """
+    from inami_cli.tabular import check_encoding, open_binary, text_lines
+
+    check_encoding(encoding)
+    with open_binary(name) as binary:
+        yield text_lines(binary, filename=name, encoding=encoding, progress=progress)
 
 
 def render(

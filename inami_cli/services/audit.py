@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, or_
 from sqlmodel import Session, col, select
 
 from inami_cli.db.models import AuditEntry, ConsultationLog
@@ -47,8 +47,11 @@ def now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def _snapshot(data: Mapping[str, Any] | None) -> str | None:
-    return None if data is None else dumps(plain(dict(data)))
+def _snapshot(data: Mapping[str, Any] | str | None) -> str | None:
+    """The JSON text of *data*; text already written as JSON is kept (bulk writers)."""
+    if data is None or isinstance(data, str):
+        return data
+    return dumps(plain(dict(data)))
 
 
 def record_change(
@@ -79,9 +82,14 @@ def record_change(
 def record_changes(
     *,
     session: Session,
-    changes: Iterable[tuple[str, str, str, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+    changes: Iterable[
+        tuple[str, str, str, Mapping[str, Any] | str | None, Mapping[str, Any] | str | None]
+    ],
 ) -> int:
-    """Bulk form for imports: ``(entity, key, action, before, after)`` tuples; one INSERT."""
+    """Bulk form for imports: ``(entity, key, action, before, after)`` tuples; one INSERT.
+
+    *before* and *after* may be JSON text already (as ``_snapshot`` would write it).
+    """
     actor = current_actor()
     stamp = now()
     rows = [
@@ -139,7 +147,12 @@ def list_entries(
     key: str | None = None,
     limit: int = 100,
 ) -> list[AuditRow]:
-    """The newest audit entries first, filtered."""
+    """The newest audit entries first, filtered.
+
+    *key* matches a whole key or its first word: a dated thing's key is ``"ID FROM"``
+    (a tariff period ``"101076 2026-01-01"``, an affiliation ``"NISS FROM"``), so the code
+    or the NISS alone finds every period of it.
+    """
     query = select(AuditEntry)
     if since is not None:
         start = datetime.combine(since, datetime.min.time(), tzinfo=UTC)
@@ -147,7 +160,11 @@ def list_entries(
     if entity is not None:
         query = query.where(col(AuditEntry.entity) == entity)
     if key is not None:
-        query = query.where(col(AuditEntry.key) == key)
+        key = key.strip()
+        escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(
+            or_(col(AuditEntry.key) == key, col(AuditEntry.key).like(escaped + " %", escape="\\"))
+        )
     query = query.order_by(col(AuditEntry.id).desc()).limit(limit)
     return [
         AuditRow(

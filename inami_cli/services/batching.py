@@ -70,7 +70,7 @@ def line_chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
         yield chunk
 
 
-def csv_chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
+def csv_chunks(lines: Iterable[str], size: int, delimiter: str = ",") -> Iterator[list[str]]:
     """Lists of about *size* lines that each end with a whole CSV record.
 
     A quoted field may hold line breaks: a chunk holding a quote is parsed, and its last
@@ -91,7 +91,7 @@ def csv_chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
             carry = []
             yield chunk
             continue
-        reader = csv.reader(chunk)
+        reader = csv.reader(chunk, delimiter=delimiter)
         ends = [reader.line_num for _ in reader]
         if len(ends) < 2:  # one record so far, maybe incomplete: read more first
             carry = chunk

@@ -84,7 +84,8 @@ def run_variant(variant: Variant, db_url: str, tmp: Path) -> tuple[str, str, int
     with runner.isolation(input=text, env={"INAMI_CONFIG": str(config)}) as streams:
         import sys
 
-        code = run(["--db", db_url, *args])
+        # --verbose: every row's warning, as frozen (past ten they are otherwise summed up)
+        code = run(["--db", db_url, "--verbose", *args])
         sys.stdout.flush()
         sys.stderr.flush()
         stdout = streams[0].getvalue().decode("utf-8")

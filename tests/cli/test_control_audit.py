@@ -21,7 +21,7 @@ def test_audit_demo_json(demo_cli: Any) -> None:
                            "rule", "detail", "claimed", "computed", "indu"]  # fmt: skip
     assert (first["line"], first["finding"], first["indu"]) == (7, "906", Decimal("8.49"))
     summary = json.loads(result.stderr.strip().splitlines()[-1], parse_float=Decimal)
-    assert summary["undue"] == Decimal("359.99") and summary["lines"] == 21
+    assert summary["undue"] == Decimal("354.24") and summary["lines"] == 21
     assert summary["by_rule"]["103"] == 2
 
 
@@ -30,7 +30,7 @@ def test_audit_fail_on_findings_and_csv(demo_cli: Any) -> None:
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0].startswith("file,line,provider_id") and len(lines) == 15
-    assert "14 with findings" in result.stderr and "undue 359.99" in result.stderr
+    assert "14 with findings" in result.stderr and "undue 354.24" in result.stderr
 
 
 def test_audit_clean_file_exits_0(demo_cli: Any, tmp_path: Path) -> None:
@@ -112,13 +112,13 @@ def test_report_json_csv_table(demo_cli: Any, tmp_path: Path) -> None:
     data = demo_cli("control", "report", DEMO_FILE, "--format", "json")
     assert data.exit_code == 0, data.stderr
     body = data.json()
-    assert body["summary"]["undue"] == Decimal("359.99") and body["outlier"] == Decimal("1.5")
+    assert body["summary"]["undue"] == Decimal("354.24") and body["outlier"] == Decimal("1.5")
     first = body["providers"][0]
     assert first["provider_id"] == "39005876001" and first["by_rule"]["101"] == 1
-    assert first["undue"] == Decimal("202.50") and first["outlier"] is False
+    assert first["undue"] == Decimal("196.75") and first["outlier"] is False
     csv_out = demo_cli("control", "report", DEMO_FILE, "--format", "csv")
     assert csv_out.exit_code == 0
-    assert csv_out.stdout.splitlines()[1].endswith(",4,002:1 008:1 101:1 902:1")
+    assert csv_out.stdout.splitlines()[1].endswith(",4,002:1 101:1 108:1 902:1")
     table = demo_cli("control", "report", DEMO_FILE)
     assert table.exit_code == 0 and "services per patient per provider (6 values)" in table.stdout
     assert "6 providers" in table.stderr

@@ -292,6 +292,11 @@ READS: dict[tuple[str, ...], list[str]] = {
         "2026-06-01",
     ],
     ("nomenclature", "key-letter", "list"): ["nomenclature", "key-letter", "list"],
+    ("nomenclature", "check"): [
+        "nomenclature",
+        "check",
+        str(Path(__file__).resolve().parents[2] / "fixtures" / "published_amounts.csv"),
+    ],
     ("person", "show"): ["person", "show", "85061508234"],
     ("desk",): ["desk"],  # interactive: refuses without a terminal, reads when it runs
     # reimburse batch without --record only computes

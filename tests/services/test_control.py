@@ -33,7 +33,7 @@ PLANTED = {
     16: "106",  # prescriber's check digits
     18: "002",  # 301593 a second time in the calendar year (the first is line 17)
     19: "902",  # a code for under 18s
-    20: "008",  # no dental care in the previous year
+    20: "108",  # no dental care in the previous year: the rules halve it (R20), the claim does not
     21: "101",  # billed after the 2-year limit
     22: "107",  # provider not in the register
 }
@@ -71,7 +71,7 @@ def test_demo_file_findings(demo: Any) -> None:
     found = {a.line: [f.code for f in a.findings] for a in audits if a.findings}
     assert found == {line: [code] for line, code in PLANTED.items()}
     assert summary.lines == 21 and summary.lines_with_findings == len(PLANTED)
-    assert summary.claimed == E("681.46") and summary.undue == E("359.99")
+    assert summary.claimed == E("678.50") and summary.undue == E("354.24")
     by_line = {a.line: a for a in audits}
     # the engine's figures: 101076 in 2025 for an ordinary patient without DMG
     assert by_line[2].computed == E("26.84") and by_line[13].undue == E("6.00")
@@ -224,9 +224,9 @@ def test_report_of_the_demo_file(demo: Any) -> None:
     )  # fmt: skip
     assert report.providers[0].provider_id == "39005876001"  # largest undue
     total = sum((p.undue for p in report.providers), E("0"))
-    assert total == report.summary.undue == E("359.99")
+    assert total == report.summary.undue == E("354.24")
     dentist = report.providers[0]
-    assert dentist.by_rule == {"002": 1, "008": 1, "101": 1, "902": 1}
+    assert dentist.by_rule == {"002": 1, "101": 1, "108": 1, "902": 1}
     assert dentist.lines_with_findings == 4 and dentist.billed == E("270.50")
     unknown = next(p for p in report.providers if p.provider_id == "19099999055")
     assert unknown.profession is None and unknown.peers.group == "unknown"

@@ -232,7 +232,7 @@ def test_overlap_with_a_recorded_closed_period(session: Any) -> None:
         ),
         (
             HEADER.encode() + b"\n101076,2024-01-01,,31.81,,,25.81,M\xe9decin,B,2\n",
-            "t.csv:2: not UTF-8",
+            "t.csv:2: not utf-8 text (byte 0xe9); give the file's encoding with --encoding",
         ),
         (b'[{"code": "101076"', "t.csv:1: invalid JSON"),
     ],
@@ -442,8 +442,11 @@ def test_indexation(demo: Any) -> None:
     view = svc.tariff_in_force(session=demo, code="101076", on=date(2027, 1, 1))
     assert view is not None and view.fee == D("34.65")  # 33.73 x 1.0272 = 34.647
     assert view.source == "indexation 2027-01-01 2.72 %"
+    # R29: the fixed share 1.00 stays, the reimbursement absorbs the new fee
     best = select_profile(view.profiles, Beneficiary("preferential", dmg=True))
-    assert best is not None and best.reimbursement == D("33.62")
+    assert best is not None and best.reimbursement == D("33.65")
+    ordinary = select_profile(view.profiles, Beneficiary("ordinary", dmg=False))
+    assert ordinary is not None and view.fee - ordinary.reimbursement == D("6.00")
     old = svc.tariff_in_force(session=demo, code="101076", on=date(2026, 12, 31))
     assert old is not None and old.valid_to == date(2026, 12, 31)
 
@@ -453,6 +456,20 @@ def test_indexation_of_key_letter_fees(demo: Any) -> None:
     view = svc.tariff_in_force(session=demo, code="105755", on=date(2025, 7, 1))
     assert view is not None and view.fee_derived and view.fee == D("36.13")  # 32.846206 x 1.1
     assert view.valid_to == date(2025, 12, 31)
+    # specialist fixed shares 12.00 / 3.00 kept on the key-letter fee (R29)
+    shares = {p.regime: view.fee - p.reimbursement for p in view.profiles}
+    assert shares == {"ordinary": D("12.00"), "preferential": D("3.00")}
+
+
+def test_indexation_dry_run_names_the_rows_that_keep_a_fixed_share(demo: Any) -> None:
+    summary = svc.index_tariffs(session=demo, rate=D("2.72"), from_=date(2027, 1, 1), dry_run=True)
+    kept = {line.split()[0] for line in summary.kept_shares}
+    assert {"101076", "560092"} <= kept
+    assert (
+        "101076 from 2027-01-01: personal shares kept (gp_fixed_share): ordinary,no-dmg 6.00"
+        in ("; ".join(summary.kept_shares))
+    )
+    assert "301593" not in kept  # dental: no fixed share, its reimbursement is indexed
 
 
 def test_diff_between_dates(demo: Any) -> None:

@@ -125,6 +125,10 @@ def decision_apply(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
     ] = False,
+    correct: Annotated[
+        bool,
+        typer.Option("--correct", help="Correct overlapping recorded periods (old versions kept)."),
+    ] = False,
 ) -> None:
     """Put an adopted decision's tariff changes into the nomenclature (idempotent).
 
@@ -133,8 +137,10 @@ def decision_apply(
     from inami_cli.services import committees as svc
 
     st = state()
-    with st.session(write=not dry_run) as session:
-        s = svc.apply_decision(session=session, number=number, dry_run=dry_run)
+    with st.progress("decision apply") as bar, st.session(write=not dry_run) as session:
+        s = svc.apply_decision(
+            session=session, number=number, dry_run=dry_run, correct=correct, progress=bar.rows
+        )
     for warning in s.warnings:
         st.warn(warning)
     if dry_run and st.output_format == "table":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +13,12 @@ from inami_cli.domain.errors import InvalidInput, MissingValue
 
 
 def _read_text(path: Path) -> str:
-    if str(path) == "-":
-        return sys.stdin.read()
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InvalidInput(f"{path}: cannot read: {exc.strerror or exc}") from None
+    """The vote file's text, decoded by the shared reader (BOM dropped; a byte that is not
+    UTF-8 is ``FILE:LINE``, never a codec message)."""
+    from inami_cli.tabular import open_binary, text_lines
+
+    with open_binary(path) as binary:
+        return "".join(text_lines(binary, filename=str(path)))
 
 
 def _votes_from(

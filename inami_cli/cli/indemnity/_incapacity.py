@@ -373,12 +373,13 @@ def indemnity_batch(
     fmt = st.output_format
     check_encoding(encoding)
     with (
+        st.progress("indemnity batch", path=file) as bar,
         open_binary(file) as binary,
         output_file(out) as sink,
         st.session() as session,
     ):
         summary = svc.indemnity_batch(
-            session=session, binary=binary, out=sink, fmt=fmt, filename=file,
+            session=session, binary=bar.wrap(binary), out=sink, fmt=fmt, filename=file,
             encoding=encoding, strict=strict, on_error=st.warn,
         )  # fmt: skip
     if summary.derived_rows:

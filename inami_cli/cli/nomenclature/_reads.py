@@ -46,7 +46,7 @@ def nomenclature_show(
     if result.tariff is None:
         nearest = ", ".join(result.nearest) or "none recorded"
         message = f"no tariff for {result.act.code} on {day} (nearest periods: {nearest})"
-        if st.settings.get("rules.missing_tariff") != "warn":
+        if st.settings.get("rules.missing_tariff") != "warn" and not (history and result.history):
             raise NotFound(message, hint="--date DATE, or --history")
         st.warn(message)
     record = act_record(result.act)

@@ -57,6 +57,10 @@ def nomenclature_set_tariff(
     correct: Annotated[
         bool, typer.Option("--correct", help="Correct an overlapping period (old kept).")
     ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Show the tariff that would be recorded; write nothing."),
+    ] = False,
 ) -> None:
     """Record the tariff of a code from a date (the open previous period is closed).
 
@@ -72,6 +76,14 @@ def nomenclature_set_tariff(
     if not reimbursement:
         raise InvalidInput("missing value: pass --reimbursement PROFILE=AMOUNT (repeatable)")
     profiles = _parse_reimbursements(reimbursement)
+    from inami_cli.domain.tariffs import uncovered_profiles
+
+    uncovered = uncovered_profiles(profiles)
+    if uncovered:
+        st.warn(
+            f"{code}: no profile reimburses {'; '.join(uncovered)} patients from {start} "
+            "(add a --reimbursement for them, or `any=AMOUNT`)"
+        )
     with st.session(write=True) as session:
         view = svc.set_tariff(
             session=session,
@@ -82,8 +94,12 @@ def nomenclature_set_tariff(
             profiles=profiles,
             source=source or "",
             correct=correct,
+            dry_run=dry_run,
         )
     record = {"code": view.code, **tariff_record(view)}
+    if dry_run:
+        record["dry_run"] = True
+        st.info("dry run: nothing was written")
     if st.output_format in ("json", "ndjson"):
         st.emit(record)
     else:
@@ -100,8 +116,13 @@ def nomenclature_import(
         bool,
         typer.Option("--correct", help="Allow rows to correct overlapping recorded periods."),
     ] = False,
+    encoding: Annotated[
+        str,
+        typer.Option("--encoding", help="utf-8 (default, with or without BOM), latin-1, cp1252."),
+    ] = "utf-8",
 ) -> None:
-    """Import tariffs from CSV or JSON, all or nothing (re-importing changes nothing).
+    """Import tariffs from CSV (`,` `;` or tab) or JSON, all or nothing (re-importing changes
+    nothing).
 
     Example: inami nomenclature import tariffs-2026.csv --dry-run
     """
@@ -118,14 +139,18 @@ def nomenclature_import(
             raise NotFound(f"file {file} not found")
         data, name = path.read_bytes(), file
     try:
-        with st.session(write=not dry_run) as session:
+        with (
+            st.progress("nomenclature import") as bar,
+            st.session(write=not dry_run) as session,
+        ):
             summary = svc.import_rows(
                 session=session,
-                rows=svc.read_table(data, name),
+                rows=svc.read_table(data, name, encoding),
                 filename=name,
                 dry_run=dry_run,
                 correct=correct,
                 sha256=hashlib.sha256(data).hexdigest(),
+                progress=bar.rows,
             )
     except FileErrors as errors:
         for problem in errors.problems:
@@ -199,24 +224,31 @@ def nomenclature_index(
     st = state()
     pct = parse_rate(st.require(rate, "--rate"))
     day = parse_date(st.require(from_, "--from"), what="--from")
-    with st.session(write=not dry_run) as session:
+    with st.progress("index") as bar, st.session(write=not dry_run) as session:
         summary = svc.index_tariffs(
-            session=session, rate=pct, from_=day, article=article, dry_run=dry_run
+            session=session,
+            rate=pct,
+            from_=day,
+            article=article,
+            dry_run=dry_run,
+            progress=bar.rows,
         )
     warn_all(summary.warnings)
     if dry_run:
-        for line in (*summary.key_values, *summary.diff):
+        for line in (*summary.key_values, *summary.kept_shares, *summary.diff):
             typer.echo(line, err=st.output_format in ("json", "ndjson"))
     st.summary(
         {
             "indexed": summary.indexed,
             "skipped": summary.skipped,
             "key_values": len(summary.key_values),
+            "kept_shares": len(summary.kept_shares),
             "rule": summary.rule,
             "dry_run": dry_run,
         },
         f"{'would index' if dry_run else 'indexed'} {summary.indexed} tariffs by {pct} % "
-        f"from {day} ({summary.rule}); {len(summary.key_values)} key-letter values",
+        f"from {day} ({summary.rule}); {len(summary.key_values)} key-letter values; "
+        f"fixed personal shares kept in {len(summary.kept_shares)}",
     )
 
 

@@ -14,15 +14,16 @@ Pure functions and frozen records (stdlib only). The facts come from DOMAIN.md s
 
 from __future__ import annotations
 
+from inami_cli.domain.frequency import FREQUENCY_PERIODS
 from inami_cli.domain.nomenclature._acts import (
     CATEGORIES,
-    FREQUENCY_PERIODS,
     SETTINGS,
     ActFields,
     ActView,
     check_act_rules,
     check_digit,
     code_warnings,
+    normalise_article,
     pair_code,
     pair_warnings,
     validate_code,
@@ -40,6 +41,7 @@ from inami_cli.domain.nomenclature._indexation import (
     index_amount,
     index_key_value,
     index_profiles,
+    keep_shares,
     parse_rate,
 )
 from inami_cli.domain.nomenclature._key_letters import (
@@ -104,6 +106,8 @@ __all__ = [
     "index_amount",
     "index_key_value",
     "index_profiles",
+    "keep_shares",
+    "normalise_article",
     "normalize_label",
     "pair_code",
     "pair_warnings",

@@ -29,7 +29,6 @@ CATEGORIES = (
     "other",
 )
 SETTINGS = ("ambulatory", "hospitalised", "any")
-FREQUENCY_PERIODS = ("day", "calendar_month", "calendar_year", "rolling_year")
 
 _CODE = re.compile(r"^\d{6}$")
 
@@ -40,6 +39,18 @@ def validate_code(text: str, *, what: str = "code") -> str:
     if not _CODE.match(code):
         raise InvalidInput(f"{what} {text!r}: a nomenclature code has exactly 6 digits")
     return code
+
+
+_ARTICLE_PREFIX = re.compile(r"^(?:article|artikel|art\.?)\s*", re.IGNORECASE)
+
+
+def normalise_article(text: str) -> str:
+    """An article of the nomenclature as one key: ``14a``, ``14 a``, ``Art. 14A`` are ``14a``.
+
+    The nomenclature (KB/AR 14 September 1984, annex) numbers its articles 1, 2, ... with
+    letter suffixes (14a, 14b); people write the suffix with or without a space.
+    """
+    return "".join(_ARTICLE_PREFIX.sub("", text.strip()).split()).lower()
 
 
 def check_digit(code: str) -> int:

@@ -5,7 +5,7 @@ code, and applied to the nomenclature.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -97,11 +97,20 @@ def _decisions_touching(session: Session, code: str) -> list[int]:
     return sorted(ids)
 
 
-def apply_decision(*, session: Session, number: str, dry_run: bool = False) -> ApplySummary:
+def apply_decision(
+    *,
+    session: Session,
+    number: str,
+    dry_run: bool = False,
+    correct: bool = False,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> ApplySummary:
     """Put an adopted decision's tariff changes into the nomenclature (idempotent).
 
     Each tariff written carries the decision number as its source and the decision id;
     a second application changes nothing. A rejected or draft decision is refused (exit 4).
+    A period overlapping a recorded one is refused (exit 2, ``FILE:LINE``) unless *correct*:
+    the overlapped versions are then kept as superseded, the new ones linked to the decision.
     """
     from inami_cli.services.nomenclature import import_rows
 
@@ -124,6 +133,8 @@ def apply_decision(*, session: Session, number: str, dry_run: bool = False) -> A
         source=decision.number,
         decision_id=decision.id,
         dry_run=dry_run,
+        correct=correct,
+        progress=progress,
     )
     inserted, updated, unchanged = summary.inserted, summary.updated, summary.unchanged
     if not dry_run and decision.applied_at is None:

@@ -9,11 +9,16 @@ from collections.abc import Mapping
 
 from sqlmodel import Session
 
+from inami_cli import tabular
 from inami_cli.db.models import Decision
 from inami_cli.domain.committees import VOTE_CHOICES, Vote, tally
 from inami_cli.domain.errors import FileErrors, InvalidInput
 from inami_cli.services.committees._common import _meeting
 from inami_cli.services.committees._meetings import _attendance
+
+_VOTE_COLUMNS = tabular.Columns(
+    required=(), optional=("group", "for", "against", "abstain", "member", "vote")
+)
 
 
 def parse_vote_file(
@@ -24,7 +29,12 @@ def parse_vote_file(
     *members* maps member id (as text) and name to ``(id, group)``. Returns the votes per
     group and, for a per-member file, each member's vote. Errors are ``FILE:LINE: reason``.
     """
-    reader = csv.DictReader(io.StringIO(text))
+    # `,` `;` or tab, as every input (Excel in a Belgian locale writes `;`)
+    header_line = text.lstrip("\r\n").split("\n", 1)[0]
+    reader = csv.DictReader(
+        io.StringIO(text),
+        delimiter=tabular.sniff_delimiter(header_line, _VOTE_COLUMNS),
+    )
     columns = [c.strip() for c in (reader.fieldnames or [])]
     problems: list[str] = []
     by_group: dict[str, Vote] = {}

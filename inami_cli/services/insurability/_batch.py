@@ -3,11 +3,13 @@ one CSV row or NDJSON object out per line, on worker processes for a big input."
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple, TextIO
 
+from inami_cli import tabular
 from inami_cli.domain import insurability as rules
 from inami_cli.domain.errors import InvalidInput
 from inami_cli.domain.niss import parse_niss
@@ -170,6 +172,76 @@ class _BatchCheck:
         return _Checked("".join(out), warnings, checked, insured, unknown, invalid)
 
 
+# A file with a header: columns picked by name, whatever else the file holds (the nightly
+# member file: niss;last_name;first_name;insurer;...). Without one: NISS or NISS,DATE lines.
+BATCH_INPUT = tabular.Columns(
+    required=("niss",),
+    optional=("date",),
+    aliases={**tabular.NISS_ALIASES, "datum": "date", "date_of_care": "date", "on": "date"},
+    extra="ignore",
+)
+
+
+def _input_chunks(
+    source: Iterable[str], filename: str, size: int
+) -> tuple[int, Iterator[list[str]], int]:
+    """The first line number of the chunks, the chunks of ``NISS[,DATE]`` lines, and the
+    lines read before them (a header).
+
+    A plain file (no header, or a ``niss[,date]`` header with commas) is chunked as is: the
+    fast path. Any other header (``;`` or tab, other columns, ``INSZ``) has its NISS and
+    date cells picked into ``NISS,DATE`` lines, one per physical line (line numbers kept).
+    """
+    from inami_cli.services import batching
+
+    first, number, lines = tabular.first_line(source)
+    if first is None or first.lstrip()[:1] == "#":
+        return 1, batching.line_chunks(lines, size), 0
+    delimiter = tabular.sniff_delimiter(first, BATCH_INPUT)
+    cells = next(csv.reader([first], delimiter=delimiter), [])
+    if "niss" not in {BATCH_INPUT.canonical(c) for c in cells}:
+        return 1, batching.line_chunks(lines, size), 0  # no header: NISS[,DATE] lines
+    header = tabular.read_header(cells, filename=filename, spec=BATCH_INPUT, delimiter=delimiter)
+    next(lines)  # the header
+    if delimiter == "," and header.names in (("niss",), ("niss", "date")):
+        return number + 1, batching.line_chunks(lines, size), number
+    index = header.index()
+    return (
+        number + 1,
+        _picked(
+            batching.csv_chunks(lines, size, delimiter=delimiter),
+            delimiter,
+            index["niss"],
+            index.get("date"),
+        ),
+        number,
+    )
+
+
+def _picked(
+    chunks: Iterator[list[str]], delimiter: str, i_niss: int, i_date: int | None
+) -> Iterator[list[str]]:
+    """Each chunk as ``NISS,DATE`` lines, one per physical line of the chunk."""
+    for chunk in chunks:
+        out: list[str] = []
+        reader = csv.reader(chunk, delimiter=delimiter)
+        done = 0
+        for cells in reader:
+            end = reader.line_num
+            out.extend([""] * (end - done - 1))  # the lines of a multi-line record
+            done = end
+            if not "".join(cells).strip():
+                out.append("")
+            elif cells[0].lstrip()[:1] == "#":
+                out.append("#")
+            else:
+                niss = cells[i_niss] if i_niss < len(cells) else ""
+                when = cells[i_date] if i_date is not None and i_date < len(cells) else ""
+                out.append(f"{niss.strip()},{when.strip()}")
+        out.extend([""] * (len(chunk) - done))
+        yield out
+
+
 def insured_batch(
     *,
     register: Register,
@@ -193,7 +265,7 @@ def insured_batch(
     if not check.ndjson:
         out.write(",".join(BATCH_COLUMNS) + "\n")
     totals = [0, 0, 0, 0]
-    lines = 0
+    first_line, chunks, lines = _input_chunks(source, filename, batching.chunk_size())
 
     def emit(done: _Checked) -> None:
         for message in done.warnings:
@@ -208,9 +280,7 @@ def insured_batch(
             lines += len(chunk)
             yield chunk
 
-    batching.run_chunks(
-        counted(batching.line_chunks(source, batching.chunk_size())), 1, check.chunk, emit
-    )
+    batching.run_chunks(counted(chunks), first_line, check.chunk, emit)
     checked, insured, unknown, invalid = totals
     return BatchSummary(
         lines=lines,

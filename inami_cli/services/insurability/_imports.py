@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session, SQLModel
 
+from inami_cli import tabular
 from inami_cli.db.models import ImportBatch
 from inami_cli.domain.errors import FileErrors
 from inami_cli.services.audit import current_actor, now, record_changes
@@ -60,23 +61,39 @@ class ImportReport:
 
 
 class _Reader:
-    """CSV rows with their line numbers, a running SHA-256, and the header checked."""
+    """CSV rows with their line numbers, a running SHA-256, and the header checked.
 
-    def __init__(self, lines: Iterable[str], filename: str, required: Sequence[str]) -> None:
+    The delimiter (``,`` ``;`` or tab) comes from the header line and the header names are
+    mapped as every input's are (``inami_cli.tabular``: case, spaces, BOM, ``INSZ`` for
+    ``niss``); columns the import does not know are ignored.
+    """
+
+    def __init__(
+        self,
+        lines: Iterable[str],
+        filename: str,
+        required: Sequence[str],
+        optional: Sequence[str] = (),
+    ) -> None:
         self.filename = filename
         self.digest = hashlib.sha256()
+        spec = tabular.Columns(
+            tuple(required), tuple(optional), aliases=tabular.NISS_ALIASES, extra="ignore"
+        )
+        first, _number, source = tabular.first_line(lines)
+        if first is None:
+            raise FileErrors([f"{filename}:1: empty file (expected a header line)"])
+        delimiter = tabular.sniff_delimiter(first, spec)
         # The csv reader pulls lines in batches from one generator that hashes each batch
         # at once: a generator step and a hash update per line cost a third of the parsing
         # of a million-row file. line_num counts the lines read, as a file would.
-        self._reader = csv.reader(itertools.chain.from_iterable(self._hashing(lines)))
-        header = next(self._reader, None)
-        if header is None:
-            raise FileErrors([f"{filename}:1: empty file (expected a header line)"])
-        self.columns = [h.strip().lower() for h in header]
-        missing = [c for c in required if c not in self.columns]
-        if missing:
-            raise FileErrors([f"{filename}:1: missing column(s) {', '.join(missing)}"])
-        self.index = {name: i for i, name in enumerate(self.columns)}
+        self._reader = csv.reader(
+            itertools.chain.from_iterable(self._hashing(source)), delimiter=delimiter
+        )
+        header = next(self._reader)
+        self.header = tabular.read_header(header, filename=filename, spec=spec, delimiter=delimiter)
+        self.columns = [n or "" for n in self.header.names]
+        self.index = self.header.index()
 
     @property
     def lines(self) -> int:

@@ -13,11 +13,19 @@ from typing import Any
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
+from inami_cli import tabular
 from inami_cli.domain.errors import FileErrors
-from inami_cli.domain.nomenclature import ALL_COLUMNS, check_columns
-from inami_cli.services.nomenclature._store import in_force_on, load_acts, load_tariffs
+from inami_cli.domain.nomenclature import ALL_COLUMNS, check_columns, normalise_article
+from inami_cli.services.nomenclature._store import (
+    in_force_on,
+    load_acts,
+    load_tariffs,
+    resolve_article,
+)
 
 # ---------------------------------------------------------------- reading import files
+
+_SPEC = tabular.Columns(required=(), optional=ALL_COLUMNS)
 
 
 class ImportTable:
@@ -28,9 +36,15 @@ class ImportTable:
     row on a 200 000-row import.
     """
 
-    def __init__(self, data: bytes, filename: str) -> None:
+    def __init__(self, data: bytes, filename: str, encoding: str = "utf-8") -> None:
         self.data = data
         self.filename = filename
+        self.encoding = tabular.check_encoding(encoding)
+
+    @property
+    def rows_at_most(self) -> int:
+        """The file's line count: an upper bound of its rows (for a progress bar)."""
+        return max(self.data.count(b"\n"), 1)
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
         for line, header, cells in self.cells():
@@ -40,14 +54,15 @@ class ImportTable:
         """``(line, header, cells + [""])`` per row; raises ``FileErrors`` like ``read_table``."""
         filename = self.filename
         data = self.data
+        encoding = self.encoding
         try:
-            text = data.decode("utf-8-sig")
+            text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
             raise FileErrors(
                 [
-                    f"{filename}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
-                    "save the file as UTF-8"
+                    f"{filename}:{line}: not {encoding} text (byte 0x{data[exc.start]:02x}); "
+                    f"give the file's encoding with --encoding ({tabular.ENCODINGS_HINT})"
                 ]
             ) from None
         stripped = text.lstrip()
@@ -60,8 +75,12 @@ class ImportTable:
             for line, row in _json_rows(text, filename):
                 yield line, tuple(row), [*row.values(), ""]
             return
-        reader = csv.reader(io.StringIO(text, newline=""))
-        header = tuple(h.strip() for h in next(reader))
+        header_line = stripped.split("\n", 1)[0]
+        reader = csv.reader(
+            io.StringIO(text, newline=""),
+            delimiter=tabular.sniff_delimiter(header_line, _SPEC),
+        )
+        header = tuple(tabular.normalise_name(h) for h in next(reader))
         problems = check_columns(header)
         if problems:
             raise FileErrors([f"{filename}:1: {p}" for p in problems])
@@ -80,13 +99,13 @@ class ImportTable:
             yield reader.line_num, header, values
 
 
-def read_table(data: bytes, filename: str) -> ImportTable:
+def read_table(data: bytes, filename: str, encoding: str = "utf-8") -> ImportTable:
     """Rows of a CSV or JSON (array of objects, or NDJSON) import file, with line numbers.
 
     Raises ``FileErrors`` (when iterated) for an empty file, text that is not UTF-8, bad
     JSON, or a header with unknown or missing columns.
     """
-    return ImportTable(data, filename)
+    return ImportTable(data, filename, encoding)
 
 
 def _cell_text(value: Any) -> str:
@@ -153,25 +172,26 @@ def export_rows(
 ) -> Iterator[dict[str, str]]:
     """Rows in the import format: every current period, or those in force on *on*."""
     acts = load_acts(session)
+    key = resolve_article(session, article)
     extra: list[ColumnElement[bool]] = [] if on is None else in_force_on(on)
     tariffs = load_tariffs(session, extra=extra)
     for code in sorted(tariffs):
         act = acts.get(code)
-        if act is None or (article is not None and act.article != article):
+        if act is None or (key is not None and normalise_article(act.article) != key):
             continue
         for stored in tariffs[code]:
-            for p in stored.profiles:
+            for p in stored.profiles or (None,):  # None: a fee-only period
                 yield {
                     "code": code,
                     "valid_from": stored.valid_from.isoformat(),
                     "valid_to": stored.valid_to.isoformat() if stored.valid_to else "",
                     "fee": format(stored.fee, "f") if stored.fee is not None else "",
-                    "regime": p.regime or "",
-                    "dmg": _yes_no(p.dmg),
-                    "age_from": "" if p.age_from is None else str(p.age_from),
-                    "age_to": "" if p.age_to is None else str(p.age_to),
-                    "chronic": _yes_no(p.chronic),
-                    "reimbursement": format(p.reimbursement, "f"),
+                    "regime": p.regime or "" if p else "",
+                    "dmg": _yes_no(p.dmg) if p else "",
+                    "age_from": "" if p is None or p.age_from is None else str(p.age_from),
+                    "age_to": "" if p is None or p.age_to is None else str(p.age_to),
+                    "chronic": _yes_no(p.chronic) if p else "",
+                    "reimbursement": format(p.reimbursement, "f") if p else "",
                     "key_terms": act.key_terms,
                     "label_fr": act.label_fr,
                     "label_nl": act.label_nl,

@@ -10,7 +10,7 @@ batch, the acts, the tariff versions (two executemany statements), the audit row
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -79,6 +79,7 @@ def import_rows(
     dry_run: bool = False,
     correct: bool = False,
     sha256: str | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportSummary:
     """Import tariff rows (the ``import`` columns), all or nothing.
 
@@ -86,7 +87,8 @@ def import_rows(
     written. Re-importing the same rows changes nothing. An open period ends the day before
     the next period of its code; an overlap with another recorded period is refused unless
     *correct* (the overlapped versions are kept as superseded). *sha256* identifies the file
-    in the import batch (computed from the rows when not given).
+    in the import batch (computed from the rows when not given). *progress* hears the rows
+    read so far and their total when known, every 1 024 rows.
     """
     with gc_paused(), sqlite_bulk_cache(session):
         # (a function of its own: the hundreds of thousands of objects of a large import
@@ -101,6 +103,7 @@ def import_rows(
             dry_run=dry_run,
             correct=correct,
             sha256=sha256,
+            progress=progress,
         )
 
 
@@ -115,9 +118,12 @@ def _import(
     dry_run: bool,
     correct: bool,
     sha256: str | None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportSummary:
     digest = hashlib.sha256()
-    parsed, problems = _parse_rows(rows, filename, digest.update if sha256 is None else None)
+    parsed, problems = _parse_rows(
+        rows, filename, digest.update if sha256 is None else None, progress
+    )
     grouped = group_rows(parsed)
     problems.extend(grouped.problems)
     codes = {spec.code for spec in grouped.tariffs} | set(grouped.acts)
@@ -184,6 +190,7 @@ def _parse_rows(
     rows: Iterable[tuple[int, Mapping[str, str]]],
     filename: str,
     digest: Callable[[bytes], object] | None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> tuple[list[TariffRow], list[tuple[int, str]]]:
     """Every row parsed, and a ``(line, reason)`` problem per bad row.
 
@@ -193,8 +200,15 @@ def _parse_rows(
     parsed: list[TariffRow] = []
     problems: list[tuple[int, str]] = []
     count = 0
+    total = (
+        rows.rows_at_most
+        if isinstance(rows, ImportTable)
+        else (len(rows) if isinstance(rows, Sized) else None)
+    )
     for line, header, cells in _cells_of(rows):
         count += 1
+        if progress is not None and not count & 1023:
+            progress(count, total)
         if digest is not None:
             digest(repr(sorted(dict(zip(header, cells[:-1], strict=True)).items())).encode())
         try:
@@ -203,6 +217,8 @@ def _parse_rows(
             problems.append((line, exc.message))
     if count == 0:
         raise FileErrors([f"{filename}:1: no rows to import"])
+    if progress is not None:
+        progress(count, count)
     return parsed, problems
 
 

@@ -19,6 +19,7 @@ from inami_cli.domain.nomenclature import (
     KeyValue,
     NomenclatureIndex,
     code_warnings,
+    normalise_article,
     normalize_label,
     personal_share,
     search_score,
@@ -35,6 +36,7 @@ from inami_cli.services.nomenclature._store import (
     load_key_values,
     load_tariffs,
     load_terms,
+    resolve_article,
 )
 
 
@@ -248,11 +250,12 @@ def search(
     )
     for word in words:  # the database narrows, Python ranks
         query = query.where(ACT.c.search_text.contains(word, autoescape=True))
-    if article is not None:
-        query = query.where(ACT.c.article == article)
+    key = resolve_article(session, article)
     day = on or date.today()
     hits: list[SearchHit] = []
     for code, fr, nl, art, haystack, start, end in session.execute(query):
+        if key is not None and normalise_article(art) != key:
+            continue
         if active and not ((start is None or start <= day) and (end is None or day <= end)):
             continue
         score = search_score(words, haystack)
@@ -283,13 +286,14 @@ def list_acts(
     *, session: Session, article: str | None = None, on: date | None = None
 ) -> list[ListedAct]:
     """Acts (of an article), with their fee on *on*; with *on*, only acts existing then."""
+    key = resolve_article(session, article)
     index = load_reference(session=session)
     out: list[ListedAct] = []
     day = on or date.today()
     for code in index.codes():
         act = index.act(code)
         assert act is not None
-        if article is not None and act.article != article:
+        if key is not None and normalise_article(act.article) != key:
             continue
         if on is not None and not act.exists_on(on):
             continue

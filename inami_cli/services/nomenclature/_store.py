@@ -23,6 +23,7 @@ from inami_cli.db.models import (
     TariffProfile,
 )
 from inami_cli.domain.dates import Period
+from inami_cli.domain.errors import InvalidInput
 from inami_cli.domain.money import from_cents
 from inami_cli.domain.nomenclature import (
     ActView,
@@ -30,6 +31,7 @@ from inami_cli.domain.nomenclature import (
     KeyValue,
     TariffRecord,
     format_key_terms,
+    normalise_article,
 )
 from inami_cli.domain.tariffs import Profile
 
@@ -113,6 +115,31 @@ def load_acts(session: Session) -> dict[str, ActView]:
         row.code: _act_view(row, terms.get(row.code, ()))
         for row in session.execute(select(*ACT_COLUMNS))
     }
+
+
+def _article_order(article: str) -> tuple[int, str]:
+    digits = article[: len(article) - len(article.lstrip("0123456789"))]
+    return (int(digits) if digits else 1 << 30, article)
+
+
+def resolve_article(session: Session, article: str | None) -> str | None:
+    """The article key of *article* (``14 a`` is ``14a``), or exit 2 listing the known ones.
+
+    None stays None (every article).
+    """
+    if article is None:
+        return None
+    key = normalise_article(article)
+    known = sorted(
+        {normalise_article(a) for (a,) in session.execute(select(ACT.c.article).distinct()) if a},
+        key=_article_order,
+    )
+    if key not in known:
+        raise InvalidInput(
+            f"--article {article!r}: no code of that article; known articles: "
+            + (", ".join(known) or "none (import the nomenclature first)")
+        )
+    return key
 
 
 # ---------------------------------------------------------------- tariffs

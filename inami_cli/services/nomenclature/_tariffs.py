@@ -10,6 +10,7 @@ report every problem, or a dry run every change, before anything is written.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -33,7 +34,7 @@ from inami_cli.services.nomenclature._versions import (
     supersede,
 )
 
-AuditChange = tuple[str, str, str, Mapping[str, Any] | None, Mapping[str, Any] | None]
+AuditChange = tuple[str, str, str, Mapping[str, Any] | str | None, Mapping[str, Any] | str | None]
 Version = Stored | NewVersion
 _DAY = timedelta(days=1)
 
@@ -181,9 +182,10 @@ def _plan_one(
         plan.inserts.extend(parts)
         periods.remove(old)
         periods.extend(parts)
-        if old is not same:
-            kept = ", ".join(str(Period(p.valid_from, p.valid_to)) for p in parts)
-            plan.diff.append(f"close {code} {old.period()} -> {kept or 'removed'}")
+        if old is same:
+            continue  # audited below, as the update of this period
+        kept = ", ".join(str(Period(p.valid_from, p.valid_to)) for p in parts)
+        plan.diff.append(f"close {code} {old.period()} -> {kept or 'removed'}")
         plan.audit.append(
             (
                 "tariff",
@@ -193,6 +195,17 @@ def _plan_one(
                 {"superseded_by": [describe(p) for p in parts] or None},
             )
         )
+    # The new period itself: every writer (set-tariff, import, indexation, decision) audits
+    # what it opens, not only what it closes (issue 17).
+    plan.audit.append(
+        (
+            "tariff",
+            f"{code} {new.valid_from}",
+            "insert" if same is None else "update",
+            None if same is None else describe(same),
+            describe_json(new),
+        )
+    )
     plan.inserts.append(new)
     # the usual case appends after the latest start: the list stays sorted (the sort is
     # stable, so equal starts keep their order either way)
@@ -236,6 +249,22 @@ def describe(v: Version) -> dict[str, Any]:
     }
 
 
+def describe_json(v: Version) -> str:
+    """``describe(v)`` as the audit log stores it (money and dates as text), written by the
+    C JSON encoder: an import audits every period it opens, tens of thousands of them."""
+    return json.dumps(
+        {
+            "code": v.code,
+            "valid_from": v.valid_from.isoformat(),
+            "valid_to": None if v.valid_to is None else v.valid_to.isoformat(),
+            "fee": None if v.fee_cents is None else format(from_cents(v.fee_cents), "f"),
+            "profiles": {p.label(): format(p.reimbursement, "f") for p in v.profiles},
+            "source": v.source,
+        },
+        ensure_ascii=False,
+    )
+
+
 def _profile_diff(old: Sequence[Profile], new: Sequence[Profile]) -> str:
     before = {p.label(): p.reimbursement for p in old}
     after = {p.label(): p.reimbursement for p in new}
@@ -259,12 +288,14 @@ def set_tariff(
     profiles: Sequence[Profile],
     source: str = "",
     correct: bool = False,
+    dry_run: bool = False,
 ) -> TariffView:
     """Record a new tariff period for *code*.
 
     An open previous period ends the day before; an overlap with a closed period (or a
     period starting the same day) is refused with ``Conflict`` unless *correct*, which
-    records a correction and keeps the earlier versions.
+    records a correction and keeps the earlier versions. With *dry_run* the period is
+    written in a savepoint, read back and undone: the view is what would be recorded.
     """
     act = get_act(session=session, code=code)
     if valid_to is not None and valid_to < valid_from:
@@ -292,16 +323,12 @@ def set_tariff(
     )
     if plan.problems:
         raise Conflict(plan.problems[0][1])
+    savepoint = session.begin_nested() if dry_run else None
     if plan.status[(act.code, valid_from)] != "unchanged":
         plan.write(session, now())
-        new = next(v for v in plan.inserts if v.valid_from == valid_from)
-        record_changes(
-            session=session,
-            changes=[
-                *plan.audit,
-                ("tariff", f"{act.code} {valid_from}", "insert", None, describe(new)),
-            ],
-        )
+        record_changes(session=session, changes=plan.audit)
     view = tariff_in_force(session=session, code=act.code, on=valid_from)
+    if savepoint is not None:
+        savepoint.rollback()
     assert view is not None
     return view

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from operator import itemgetter
 
+from inami_cli import tabular
 from inami_cli.domain import reimbursement as rules
 from inami_cli.domain.errors import InvalidInput
 
@@ -21,6 +22,15 @@ BATCH_INPUT_COLUMNS = (
     "charged",
     "setting",
     "bim_automatic",
+    # issue 14: the provider from the register, the time of care, a special requirement
+    "provider_id",
+    "time",
+    "special_requirement",
+)
+
+# The header as every input's is read (inami_cli.tabular): case, spaces, BOM, `INSZ` for niss.
+BATCH_INPUT = tabular.Columns(
+    required=("code",), optional=BATCH_INPUT_COLUMNS[1:], aliases=tabular.NISS_ALIASES
 )
 
 _TRUE = {"yes", "y", "true", "1", "oui", "ja"}
@@ -61,7 +71,7 @@ def parse_header(
     of fields of a row, from the header line (None: the file is empty)."""
     if header is None:
         raise InvalidInput(f"{filename}: empty file (expected a header line)")
-    names = [h.strip().lower().lstrip("\ufeff") for h in header]
+    names = [BATCH_INPUT.canonical(h) for h in header]
     unknown = [n for n in names if n not in BATCH_INPUT_COLUMNS]
     if unknown:
         raise InvalidInput(

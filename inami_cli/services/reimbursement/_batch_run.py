@@ -4,7 +4,7 @@ and counted (in this process or on workers), and the whole file read, written an
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -13,6 +13,7 @@ from typing import Any, NamedTuple, TextIO
 from sqlalchemy import insert
 from sqlmodel import Session
 
+from inami_cli import tabular
 from inami_cli.db.models import CareRecord
 from inami_cli.domain import reimbursement as rules
 from inami_cli.domain.errors import InamiError, InvalidInput
@@ -24,11 +25,13 @@ from inami_cli.services.reimbursement._batch_input import (
     _FLAGS,
     _PROVIDERS,
     _REGIMES,
+    BATCH_INPUT,
     _flag,
     parse_header,
 )
 from inami_cli.services.reimbursement._batch_render import _Cached, _Renderer
 from inami_cli.services.reimbursement._case import _care_row, result_record
+from inami_cli.services.reimbursement._provider import BatchProviders, ProviderSource
 
 RECORD_CHUNK = 5_000
 
@@ -89,21 +92,25 @@ class _BatchRun:
         width: int,
         renderer: _Renderer,
         filename: str,
+        delimiter: str = ",",
         today: date,
         record: bool,
         stamp: Any,
         operator: str,
+        providers: BatchProviders,
     ) -> None:
         self.ctx = ctx
         self.pick = pick
         self.width = width
         self.renderer = renderer
         self.filename = filename
+        self.delimiter = delimiter
         self.today = today
         self.record = record
         self.stamp = stamp
         self.operator = operator
         self.amounts: dict[str, Decimal] = {}
+        self.providers = providers
         self.pending: list[dict[str, Any]] = []
         self.recorded = 0
 
@@ -126,11 +133,12 @@ class _BatchRun:
         day0 = self.today
         amounts = self.amounts
         cache = ctx.cache
+        providers = self.providers.get
         out: list[str] = []
         warnings: list[str] = []
         rows = ok = refused = errors = 0
         fee_c = reimb_c = share_c = 0
-        reader = csv.reader(lines)
+        reader = csv.reader(lines, delimiter=self.delimiter)
         offset = first - 1
         for row in reader:
             line = offset + reader.line_num
@@ -153,6 +161,9 @@ class _BatchRun:
                     charged_text,
                     setting_text,
                     auto_text,
+                    provider_id_text,
+                    time_text,
+                    special_text,
                 ) = pick(row)
                 code = code.strip()
                 on, epoch, day = ctx.day(date_text.strip(), day0)
@@ -188,6 +199,14 @@ class _BatchRun:
                     raise InvalidInput(
                         f"provider {provider!r}: expected one of {', '.join(rules.PROVIDERS)}"
                     )
+                provider_key, terms = providers(
+                    provider,
+                    bool(provider_text),
+                    provider_id_text.strip(),
+                    time_text.strip(),
+                    special_text.strip(),
+                    on,
+                )
                 charged: Decimal | None = None
                 if charged_text:
                     charged = amounts.get(charged_text)
@@ -240,7 +259,7 @@ class _BatchRun:
                         bool(p_auto),
                         insured,
                         reason,
-                        provider,
+                        provider_key,
                         charged,
                         setting,
                     )
@@ -261,9 +280,10 @@ class _BatchRun:
                         Line(act, tariff, charged),
                         on=on,
                         patient=patient,
-                        provider=provider,
+                        provider=terms.status,
                         setting=setting,
                         history=person_history or (),
+                        terms=terms,
                     )
                     label = act.label_nl if language == "nl" and act.label_nl else act.label_fr
                     code_part, head, tail = renderer.pieces(
@@ -301,7 +321,7 @@ class _BatchRun:
                 share_c += cents_[2]
                 if record:
                     assert cached.result is not None
-                    care = _care_row(niss, cached.result, provider, self.stamp, self.operator)
+                    care = _care_row(niss, cached.result, terms.status, self.stamp, self.operator)
                     care["care_date"] = on
                     self.pending.append(care)
                     if ctx.history_relevant(act):
@@ -316,7 +336,7 @@ class _BatchRun:
 def reimburse_batch(
     *,
     session: Session,
-    source: TextIO,
+    source: Iterable[str],
     out: TextIO,
     fmt: str = "csv",
     filename: str = "-",
@@ -328,7 +348,9 @@ def reimburse_batch(
     """Compute one case per CSV row of *source* and write the results to *out*.
 
     Columns: ``code, date, niss, regime, dmg, age, chronic, provider, charged`` (and the
-    optional ``setting, bim_automatic``); ``niss`` or ``regime`` on each row. A bad row is
+    optional ``setting, bim_automatic, provider_id, time, special_requirement``); ``niss``
+    or ``regime`` on each row. ``provider_id`` takes the provider from the register on the
+    row's date (and ``time``); a ``provider`` cell still wins over its status. A bad row is
     reported to *on_error* as ``FILE:LINE: reason`` and the batch goes on. With *record*,
     the reimbursed rows are stored (bulk inserts) and count for the rows after them, as if
     the cases had been computed and recorded one by one in the file's order.
@@ -339,10 +361,18 @@ def reimburse_batch(
     from inami_cli.services import batching
     from inami_cli.services.audit import current_actor, now, record_change
 
-    reader = csv.reader(source)
-    pick, width = parse_header(next(reader, None), filename)
+    first, header_line, lines = tabular.first_line(source)
+    delimiter = "," if first is None else tabular.sniff_delimiter(first, BATCH_INPUT)
+    reader = csv.reader(lines, delimiter=delimiter)
+    header = next(reader, None)
+    pick, width = parse_header(header, filename)
 
     ctx = _BatchContext(session=session, record=record, language=language)
+    # the provider of each row (issue 14): read before the rows, and before any fork
+    provider_source = ProviderSource(session=session, in_memory=True, explain=False)
+    provider_source.load(
+        register="provider_id" in [h.strip().lower().lstrip("\ufeff") for h in header or ()]
+    )
     renderer = _Renderer(fmt)
     stamp, operator = now(), current_actor().operator
     run = _BatchRun(
@@ -351,10 +381,12 @@ def reimburse_batch(
         width=width,
         renderer=renderer,
         filename=filename,
+        delimiter=delimiter,
         today=today or date.today(),
         record=record,
         stamp=stamp,
         operator=operator,
+        providers=BatchProviders(provider_source),
     )
     totals = [0] * 7
     write = out.write
@@ -368,8 +400,8 @@ def reimburse_batch(
             totals[i] += value
 
     batching.run_chunks(
-        batching.csv_chunks(source, batching.chunk_size()),
-        reader.line_num + 1,
+        batching.csv_chunks(lines, batching.chunk_size(), delimiter=delimiter),
+        reader.line_num + header_line,
         run.chunk,
         emit,
         # --record: each row's history effect must be seen by the next rows, in order
