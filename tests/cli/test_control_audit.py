@@ -138,3 +138,23 @@ def test_report_bad_input(demo_cli: Any, tmp_path: Path) -> None:
     path.write_text(HEADER + "19001706004,72110313704,101076,2025-13-03,26.84\n")
     bad = demo_cli("control", "report", str(path), "--format", "json")
     assert bad.exit_code == 2 and f"{path}:2:" in bad.stderr
+
+
+def test_audit_on_workers_prints_the_same(demo_cli: Any) -> None:
+    alone = demo_cli("control", "audit", DEMO_FILE, "--format", "csv",
+                     env={"INAMI_BATCH_WORKERS": "1"})  # fmt: skip
+    shared = demo_cli("control", "audit", DEMO_FILE, "--format", "csv", env={
+        "INAMI_BATCH_WORKERS": "2", "INAMI_BATCH_MIN_ROWS": "0", "INAMI_BATCH_CHUNK": "3",
+    })  # fmt: skip
+    assert shared.exit_code == alone.exit_code == 0
+    assert shared.stdout == alone.stdout and len(alone.stdout.splitlines()) == 15
+
+
+def test_audit_reads_stdin(demo_cli: Any) -> None:
+    text = HEADER + "19001706004,72110313704,101076,2025-03-03,30.00\n"
+    result = demo_cli("control", "audit", "-", "--billed-on", "2025-04-01", "--format",
+                      "ndjson", input=text)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    [finding] = result.ndjson()
+    assert (finding["file"], finding["line"], finding["finding"]) == ("-", 2, "108")
+    assert finding["indu"] == Decimal("3.16")

@@ -230,3 +230,62 @@ def test_report_of_the_demo_file(demo: Any) -> None:
     assert dentist.lines_with_findings == 4 and dentist.billed == E("270.50")
     unknown = next(p for p in report.providers if p.provider_id == "19099999055")
     assert unknown.profession is None and unknown.peers.group == "unknown"
+
+
+# ------------------------------------------------------------------ workers
+
+
+def _texts(session: Any, data: bytes) -> tuple[str, Any, list[str]]:
+    errors: list[str] = []
+    summary = control.AuditSummary()
+    text = "".join(
+        control.audit_texts(
+            session=session, source=io.BytesIO(data), filename="bill.csv",
+            billed_on=D("2025-04-01"), render=lambda a: f"{a.line}:{a.findings}\n",
+            on_error=errors.append, summary=summary,
+        )
+    )  # fmt: skip
+    return text, summary, errors
+
+
+def test_workers_give_the_same_output_in_the_same_order(
+    demo: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = (
+        "19001706004,72110313704,101076,2025-02-30,,,26.84,,\n"
+        "19001706004,72110313704,101076,2025-03-03,,,26.84,,,extra\n"
+    )
+    data = DEMO_FILE.read_bytes() + bad.encode() + b"".join(DEMO_FILE.read_bytes().splitlines(
+        keepends=True)[1:])  # fmt: skip
+    monkeypatch.setenv("INAMI_BATCH_WORKERS", "1")
+    alone = _texts(demo, data)
+    monkeypatch.setenv("INAMI_BATCH_WORKERS", "2")
+    monkeypatch.setenv("INAMI_BATCH_MIN_ROWS", "5")
+    monkeypatch.setenv("INAMI_BATCH_CHUNK", "4")
+    shared = _texts(demo, data)
+    assert shared[0] == alone[0] and shared[2] == alone[2]
+    assert shared[1].as_dict() == alone[1].as_dict()
+    assert alone[1].errors == 2 and alone[2][0].startswith("bill.csv:23: ")
+    # the second copy of the file: 301593 is now refused for the first line too (history)
+    assert "40:(Finding(code='002'" in alone[0]
+
+
+def test_cumulation_within_the_file(demo: Any) -> None:
+    # pairs that cannot be combined are nomenclature data (maf-control-funding.md §8.2: e.g.
+    # colposcopy 431955-431966 not with 114030-114041, AR 14/1/2013); the demo has none,
+    # so one is set here
+    from sqlalchemy import update
+
+    from inami_cli.db.models import Act
+
+    demo.execute(update(Act).where(Act.code == "101076").values(not_combinable_with="101032"))
+    demo.flush()
+    text = HEADER + (
+        "19001706004,72110313704,101032,2025-03-05,16:00,,20.51,,\n"
+        "19001706004,72110313704,101076,2025-03-05,16:30,,26.84,,\n"
+        "19001706004,72110313704,101076,2025-03-06,10:00,,26.84,,\n"
+    )
+    audits, summary, _errors = _audit(demo, text)
+    codes = [[f.code for f in a.findings] for a in audits]
+    assert "010" not in codes[0] and codes[1] == ["010"] and "010" not in codes[2]  # next day
+    assert audits[1].undue == E("26.84") and summary.by_rule["010"] == 1

@@ -66,6 +66,35 @@ def audit_lines(file: str, billed_on: Any, encoding: str, summary: Any) -> Itera
         )  # fmt: skip
 
 
+def _stream_texts(
+    file: str, billed_on: Any, encoding: str, summary: Any, fmt: str, sink: TextIO
+) -> None:
+    """Write the findings as CSV or ndjson through ``services.control.audit_texts``."""
+    import io
+
+    from inami_cli.render import StreamWriter
+    from inami_cli.services import control
+    from inami_cli.tabular import open_binary
+
+    st = state()
+    StreamWriter(fmt, control.FINDING_COLUMNS, sink)  # the CSV header line
+    buffer = io.StringIO()
+    stream = StreamWriter(fmt, control.FINDING_COLUMNS, buffer)
+
+    def render(audited: Any) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        stream.write_many(control.finding_records(file, audited))
+        return buffer.getvalue()
+
+    with open_binary(file) as source, st.session() as session:
+        for text in control.audit_texts(
+            session=session, source=source, filename=file, billed_on=billed_on, render=render,
+            encoding=encoding, on_error=st.warn, summary=summary,
+        ):  # fmt: skip
+            sink.write(text)
+
+
 def control_audit(
     file: Annotated[str, typer.Argument(metavar="FILE|-", help="Billing CSV ('-' = stdin).")],
     billed_on: Annotated[
@@ -93,12 +122,16 @@ def control_audit(
     day = billed_on_option(billed_on)
     summary = control.AuditSummary()
     with output_file(out) as sink:
-        write, finish = _writer(fmt, control.FINDING_COLUMNS, sink)
-        for audited in audit_lines(file, day, encoding, summary):
-            if audited.findings:
-                for record in control.finding_records(file, audited):
-                    write(record)
-        finish()
+        if fmt in ("csv", "ndjson"):
+            # the bulk formats: rendered as they come, big files on worker processes
+            _stream_texts(file, day, encoding, summary, fmt, sink)
+        else:
+            write, finish = _writer(fmt, control.FINDING_COLUMNS, sink)
+            for audited in audit_lines(file, day, encoding, summary):
+                if audited.findings:
+                    for record in control.finding_records(file, audited):
+                        write(record)
+            finish()
     counts = summary.as_dict()
     if fmt in ("json", "ndjson"):
         # the data is on stdout: the JSON summary goes to stderr so the stream stays clean

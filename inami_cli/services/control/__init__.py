@@ -7,6 +7,7 @@ The private modules, by sub-topic, each importing only those before it:
 
 - ``_context``: what an audit loads once and its cached per-line look-ups;
 - ``_audit``: ``audit_stream`` (a billing file, line by line, streaming);
+- ``_parallel``: ``audit_texts`` (the same, rendered, big files on worker processes);
 - ``_report``: findings and the peer comparison per provider;
 - ``_fund``: a reproducible sample of a fund's recorded reimbursements, recomputed.
 """
@@ -27,6 +28,7 @@ from inami_cli.services.control._audit import (
     finding_records,
 )
 from inami_cli.services.control._fund import FUND_COLUMNS, FundCheck, FundSample, fund_sample
+from inami_cli.services.control._parallel import audit_texts
 from inami_cli.services.control._report import (
     REPORT_COLUMNS,
     ProviderLine,
@@ -70,6 +72,7 @@ __all__ = [
     "ProviderLine",
     "ProviderReport",
     "audit_stream",
+    "audit_texts",
     "finding_records",
     "fine",
     "fund_sample",

@@ -14,7 +14,7 @@ called through its public ``compute_case``); the checks only a control makes are
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -327,6 +327,71 @@ def _engine_status(facts: Any) -> str:
     return str(status)
 
 
+def open_billing(
+    source: IO[bytes], filename: str, encoding: str
+) -> tuple[Iterator[str], str, tuple[str | None, ...]]:
+    """The lines after the header, the delimiter and the header's columns (exit 2 on an
+    empty file or a bad header: ``FILE:1: ...``)."""
+    lines = text_lines(source, filename=filename, encoding=encoding)
+    first = next(lines, None)
+    while first is not None and not first.strip():
+        first = next(lines, None)
+    if first is None:
+        raise InvalidInput(f"{filename}:1: empty file (expected a header: "
+                           f"{','.join(BILLING_COLUMNS.known)})")  # fmt: skip
+    delimiter = sniff_delimiter(first, BILLING_COLUMNS)
+    header_cells = next(csv.reader([first], delimiter=delimiter))
+    header = read_header(header_cells, filename=filename, spec=BILLING_COLUMNS,
+                         delimiter=delimiter)  # fmt: skip
+    return lines, delimiter, header.names
+
+
+def audit_lines(
+    auditor: _Auditor,
+    lines: Iterable[str],
+    *,
+    first_line: int,
+    delimiter: str,
+    names: tuple[str | None, ...],
+    filename: str,
+    counts: AuditSummary,
+    on_error: Callable[[int, str], None],
+    keep: Callable[[int, list[str]], bool] | None = None,
+) -> Iterator[LineAudit]:
+    """Audit *lines* (whose first is physical line *first_line* of the file): one
+    ``LineAudit`` per record, errors to *on_error(line, message)*; with *keep*, only the
+    records it keeps (a worker's share)."""
+    width = len(names)
+    reader = csv.reader(lines, delimiter=delimiter)
+    offset = first_line - 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = offset + reader.line_num
+            raise FileErrors([f"{filename}:{line}: bad CSV: {exc}"]) from None
+        line = offset + reader.line_num
+        if not "".join(cells).strip():
+            continue
+        if keep is not None and not keep(line, cells):
+            continue
+        if len(cells) != width:
+            counts.errors += 1
+            on_error(line, f"{filename}:{line}: {len(cells)} fields, the header has {width}")
+            continue
+        record = {n: c for n, c in zip(names, cells, strict=True) if n is not None}
+        try:
+            audited = auditor.audit(line, record)
+        except InamiError as exc:
+            counts.errors += 1
+            on_error(line, f"{filename}:{line}: {exc.message}")
+            continue
+        counts.add(audited)
+        yield audited
+
+
 def audit_stream(
     *,
     session: Session,
@@ -344,42 +409,10 @@ def audit_stream(
     ``errors``, and skipped. Lines a rule accepts count as history for the person's later
     lines (frequency, cumulation), after the care recorded in the database.
     """
-    lines = text_lines(source, filename=filename, encoding=encoding)
-    first = next(lines, None)
-    while first is not None and not first.strip():
-        first = next(lines, None)
-    if first is None:
-        raise InvalidInput(f"{filename}:1: empty file (expected a header: "
-                           f"{','.join(BILLING_COLUMNS.known)})")  # fmt: skip
-    delimiter = sniff_delimiter(first, BILLING_COLUMNS)
-    header_cells = next(csv.reader([first], delimiter=delimiter))
-    header = read_header(header_cells, filename=filename, spec=BILLING_COLUMNS,
-                         delimiter=delimiter)  # fmt: skip
-    names = header.names
-    width = len(names)
+    lines, delimiter, names = open_billing(source, filename, encoding)
     auditor = _Auditor(AuditContext(session=session), billed_on=billed_on)
     counts = summary if summary is not None else AuditSummary()
-    reader = csv.reader(lines, delimiter=delimiter)
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise FileErrors([f"{filename}:{reader.line_num + 1}: bad CSV: {exc}"]) from None
-        line = reader.line_num + 1
-        if not "".join(cells).strip():
-            continue
-        if len(cells) != width:
-            counts.errors += 1
-            on_error(f"{filename}:{line}: {len(cells)} fields, the header has {width}")
-            continue
-        record = {n: c for n, c in zip(names, cells, strict=True) if n is not None}
-        try:
-            audited = auditor.audit(line, record)
-        except InamiError as exc:
-            counts.errors += 1
-            on_error(f"{filename}:{line}: {exc.message}")
-            continue
-        counts.add(audited)
-        yield audited
+    yield from audit_lines(
+        auditor, lines, first_line=2, delimiter=delimiter, names=names, filename=filename,
+        counts=counts, on_error=lambda _line, message: on_error(message),
+    )  # fmt: skip

@@ -82,6 +82,11 @@ class AuditContext:
         self.epochs: dict[date, int] = {}
         self.prescriber_needed: dict[tuple[str, date], bool] = {}
         self.history: dict[str, list[PastCare]] = {}
+        # the codes some act cannot be combined with: their care counts for later lines
+        acts = (self.index.act(code) for code in self.index.codes())
+        self.named: frozenset[str] = frozenset(
+            other for act in acts if act is not None for other in act.not_combinable_with
+        )
         if history:
             self._load_history()
 
@@ -177,15 +182,16 @@ class AuditContext:
         return found
 
     # ------------------------------------------------------------------ history
-    @staticmethod
-    def history_relevant(act: Any) -> bool:
-        """Records of this act can change a later answer (frequency, prerequisite,
-        combination): the same test as the reimbursement batch's."""
+    def history_relevant(self, act: Any) -> bool:
+        """Records of this act can change a later answer: frequency, prerequisite, dental
+        (the previous-year rule), an act with pairs it cannot be combined with, and an act
+        that another names in such a pair (the reimbursement batch misses the last ones)."""
         return bool(
             act.max_per_period is not None
             or act.prerequisite
             or act.not_combinable_with
             or act.category == "dental"
+            or act.code in self.named
         )
 
     def _load_history(self) -> None:
@@ -194,6 +200,7 @@ class AuditContext:
             col(ActRow.prerequisite).is_not(None),
             col(ActRow.not_combinable_with) != "",
             col(ActRow.category) == "dental",
+            col(ActRow.code).in_(sorted(self.named)),
         )
         query = (
             select(col(CareRecord.niss), col(CareRecord.code), col(CareRecord.care_date))
