@@ -110,6 +110,27 @@ _WORDS: dict[str, dict[str, str]] = {
         "fr": "(base occupée : la consultation sera journalisée dès que possible)",
         "nl": "(databank bezet: de raadpleging wordt zo snel mogelijk gelogd)",
     },
+    "event": {"fr": "Que s'est-il passé ?", "nl": "Wat is er gebeurd?"},
+    "e_illness": {"fr": "maladie (incapacité de travail)", "nl": "ziekte (arbeidsongeschiktheid)"},
+    "e_maternity": {"fr": "repos de maternité", "nl": "moederschapsrust"},
+    "since": {"fr": "Depuis quand", "nl": "Sinds wanneer"},
+    "since_hint": {
+        "fr": "(Entrée = comme enregistré, ou aujourd'hui pour une maternité; 2/3/2026)",
+        "nl": "(Enter = zoals geregistreerd, of vandaag voor moederschap; 2/3/2026)",
+    },
+    "wage": {"fr": "Salaire mensuel brut", "nl": "Bruto maandloon"},
+    "wage_hint": {
+        "fr": "(3000 ou 3 000,00; Entrée = comme enregistré)",
+        "nl": "(3000 of 3 000,00; Enter = zoals geregistreerd)",
+    },
+    "scheme": {"fr": "La personne est :", "nl": "De persoon is:"},
+    "s_employee": {"fr": "salarié", "nl": "werknemer"},
+    "s_unemployed": {"fr": "chômeur", "nl": "werkloze"},
+    "s_self": {"fr": "indépendant", "nl": "zelfstandige"},
+    "situation": {"fr": "Situation familiale :", "nl": "Gezinssituatie:"},
+    "f_family": {"fr": "avec charge de famille", "nl": "met gezinslast"},
+    "f_isolated": {"fr": "isolé (vit seul)", "nl": "alleenstaand"},
+    "f_cohabitant": {"fr": "cohabitant", "nl": "samenwonend"},
 }
 
 # Yes and no in the languages a desk hears: `o`ui, `j`a, `y`es; `n`on, `n`ee, `n`o.
