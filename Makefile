@@ -28,6 +28,8 @@ demo: $(STAMP)
 	@$(DEMO) reimburse 101076 --date 2026-03-02 --niss 85061508234
 	@echo; echo '$$ inami provider status 1-90025-95-100 --date 2026-03-05 --time 15:00'
 	@$(DEMO) provider status 1-90025-95-100 --date 2026-03-05 --time 15:00
+	@echo; echo '$$ inami reimburse 105755 --date 2025-03-05 --time 15:00 --regime ordinary --provider-id 1-90025-95-100 --charged 45.00 --explain'
+	@$(DEMO) reimburse 105755 --date 2025-03-05 --time 15:00 --regime ordinary --provider-id 1-90025-95-100 --charged 45.00 --explain
 	@echo; echo '$$ inami decision list'
 	@$(DEMO) decision list
 	@echo; echo '$$ inami nomenclature show 560011 --history   # which decision set this fee?'
@@ -36,6 +38,12 @@ demo: $(STAMP)
 	@$(DEMO) maf status 72110313704 --year 2024 --on 2024-09-30
 	@echo; echo '$$ inami maf compute H1 --year 2024'
 	@$(DEMO) maf compute H1 --year 2024
+	@echo; echo '$$ inami indemnity compute 65090307106 --on 2026-03-02 --explain'
+	@$(DEMO) indemnity compute 65090307106 --on 2026-03-02 --explain
+	@echo; echo '$$ inami control audit fixtures/billing_demo.csv --format csv   # one planted error of each kind'
+	@$(DEMO) control audit fixtures/billing_demo.csv --format csv
+	@echo; echo '$$ inami control report fixtures/billing_demo.csv --format csv   # per provider, against peers'
+	@$(DEMO) control report fixtures/billing_demo.csv --format csv
 
 test: $(STAMP)
 	$(BIN)/pytest -q -n 2 --dist loadfile

@@ -15,6 +15,8 @@ second run reuses them):
   ``register`` persons (the register of the reimbursement batch);
 - ``cases.csv``: ``inami reimburse batch`` rows (``code,date,niss,regime,dmg,age,chronic,
   provider,charged``), half naming a person of the register, half giving the profile;
+- ``realistic-cases.csv``: the same columns in a realistic mix (skewed codes and profiles,
+  one quarter, repeated charged amounts; written on first use, ``ensure_realistic_cases``);
 - ``niss.csv``: ``inami insured batch`` lines (``niss[,date]``): mostly persons of the
   register, some unknown valid numbers, a few with bad check digits;
 - ``manifest.json``: seed, sizes, row counts and sample values for the one-case commands.
@@ -30,6 +32,7 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import itertools
 import json
 import random
 import sys
@@ -475,6 +478,168 @@ def ensure_indemnity_cases(data: DataSet) -> Path:
         tmp = path.with_suffix(".partial")
         write_indemnity_cases(tmp, data.sizes.cases, data.seed)
         tmp.replace(path)
+    return path
+
+
+BILLING_FILE = "billing.csv"
+BILLING_PROVIDERS = "billing-providers.csv"
+BILLING_HEADER = (
+    "provider_id", "niss", "code", "date", "time", "charged", "reimbursement_claimed",
+    "prescriber_id",
+)  # fmt: skip
+BILLING_PROVIDER_COUNT = 500
+BILLING_FROM = date(2025, 1, 1)  # most care within the 2-year limit of the bench's billing
+
+
+def _provider_numbers(rng: random.Random, count: int) -> list[str]:
+    numbers: set[str] = set()
+    while len(numbers) < count:
+        numbers.add(_gp_number(rng))
+    return sorted(numbers)
+
+
+def write_billing(directory: Path, rows: int, seed: int) -> None:
+    """``billing.csv`` (``inami control audit``) and ``billing-providers.csv`` (``inami
+    provider import``), shaped as providers bill: runs of 5-30 lines per provider and day
+    (a GP's day), each provider with a repertoire of 12 codes (none of the dentists' article
+    5), patients drawn from the register, physiotherapy with a prescriber. Claims are what
+    the generated tariffs give (by the patient's BIM right) but for ~3 % planted errors
+    (claim + 1.00, above-fee charges, care before the 2-year limit)."""
+    rng = random.Random(seed * 31 + 18)  # invented test data, not secrets
+    reimbursements: dict[tuple[str, int, str], str] = {}
+    fees: dict[tuple[str, int], int] = {}
+    category: dict[str, str] = {}
+    with (directory / "tariffs.csv").open(newline="", encoding="utf-8") as handle:
+        for rec in csv.DictReader(handle):
+            year = int(rec["valid_from"][:4])
+            reimbursements[(rec["code"], year, rec["regime"])] = rec["reimbursement"]
+            fees[(rec["code"], year)] = round(float(rec["fee"]) * 100)
+            if rec["article"] != "5":
+                category[rec["code"]] = rec["category"]
+    codes = sorted(category)
+    with (directory / "register-persons.csv").open(newline="", encoding="utf-8") as handle:
+        register = list(dict.fromkeys(r["niss"] for r in csv.DictReader(handle)))
+    with (directory / "register-entitlements.csv").open(newline="", encoding="utf-8") as handle:
+        bim = {r["niss"] for r in csv.DictReader(handle) if r["kind"] == "bim"}
+    providers = _provider_numbers(rng, BILLING_PROVIDER_COUNT)
+    repertoire = {p: rng.sample(codes, min(12, len(codes))) for p in providers}
+    handle, write = _writer(directory / BILLING_PROVIDERS, ("nihii", "profession", "last_name",
+                                                            "valid_from"))  # fmt: skip
+    with handle:
+        for number in providers:
+            write((number, "doctor", rng.choice(_LAST), "2000-01-01"))
+    span = (CASES_UNTIL - BILLING_FROM).days
+    days = [BILLING_FROM + timedelta(days=d) for d in range(span + 1)]
+    randint, random_ = rng.randint, rng.random
+    handle, write = _writer(directory / BILLING_FILE, BILLING_HEADER)
+    written = 0
+    with handle:
+        while written < rows:
+            provider = providers[written % len(providers)]
+            own = repertoire[provider]
+            day = days[randint(0, span)]
+            run = min(randint(5, 30), rows - written)
+            for i in range(run):
+                niss = register[randint(0, len(register) - 1)]
+                code = own[randint(0, len(own) - 1)]
+                when = day
+                draw = random_()
+                if draw < 0.005:
+                    when = date(2022, 3, randint(1, 28))  # billed too late
+                regime = "preferential" if niss in bim else "ordinary"
+                claimed = reimbursements.get((code, when.year, regime), "0.00")
+                charged = ""
+                if 0.005 <= draw < 0.02:
+                    claimed = _money(round(float(claimed) * 100) + 100)
+                elif 0.02 <= draw < 0.03:
+                    charged = _money(fees.get((code, when.year), 0) + 500)
+                at = f"{8 + i * 20 // 60:02d}:{i * 20 % 60:02d}"
+                prescriber = providers[0] if category[code] == "physio" else ""
+                write((provider, niss, code, when.isoformat(), at, charged, claimed, prescriber))
+            written += run
+
+
+def ensure_billing(data: DataSet) -> Path:
+    """The billing file of *data* (``sizes.cases`` lines) and its providers, written on
+    first use (data sets generated before it are reused as they are)."""
+    path = data.path(BILLING_FILE)
+    if not path.is_file():
+        write_billing(data.directory, data.sizes.cases, data.seed)
+
+
+REALISTIC_FILE = "realistic-cases.csv"
+REALISTIC_FROM = date(LAST_YEAR, 1, 1)  # one billing quarter: one tariff period per code
+REALISTIC_DAYS = 90
+_ZIPF_S = 1.1  # code frequencies: the top 10 codes ~40 % of the rows, the top 100 ~65 %
+_SURCHARGES = (105, 110, 115, 120)  # what a non-conventioned provider charges, % of the fee
+
+
+def write_realistic_cases(
+    path: Path, rows: int, seed: int, fees: dict[str, int], register: Sequence[str]
+) -> None:
+    """``realistic-cases.csv``: the columns of ``cases.csv`` in the mix a fund bills.
+
+    Unlike the adversarial ``cases.csv`` (codes and ten years of dates drawn uniformly, so
+    that no two cases are alike), real billing is concentrated (issue 19): codes follow a
+    Zipf law (s = 1.1) over a shuffled ranking, the dates are one quarter (2026 Q1), half
+    the rows name a person of the register, the other half give a profile in realistic
+    shares (20 % preferential, 50 % with a DMG, 5 % chronic, ages weighted towards the
+    elderly), 85 % of the rows come from conventioned providers, 10 % from non-conventioned
+    ones charging the fee plus 5, 10, 15 or 20 %, 5 % from partially conventioned ones. The
+    charged amounts therefore repeat, as on real invoices.
+    """
+    rng = random.Random(seed * 31 + 19)  # invented test data, not secrets
+    codes = sorted(fees)
+    rng.shuffle(codes)
+    weights = [1 / (rank + 1) ** _ZIPF_S for rank in range(len(codes))]
+    cumulative = list(itertools.accumulate(weights))
+    iso = [(REALISTIC_FROM + timedelta(days=d)).isoformat() for d in range(REALISTIC_DAYS)]
+    ages = [str(a) for a in range(96)]
+    age_weights = [1 + a // 10 for a in range(96)]
+    age_cumulative = list(itertools.accumulate(age_weights))
+    choices, randint, random_ = rng.choices, rng.randint, rng.random
+    n_register = len(register)
+    handle, write = _writer(path, CASE_HEADER)
+    with handle:
+        for code in choices(codes, cum_weights=cumulative, k=rows):
+            day = iso[randint(0, REALISTIC_DAYS - 1)]
+            draw = random_()
+            provider, charged = "conventioned", ""
+            if draw < 0.10:
+                provider = "non-conventioned"
+                charged = _money(fees[code] * _SURCHARGES[randint(0, 3)] // 100)
+            elif draw < 0.15:
+                provider = "partially"
+            if random_() < 0.5:
+                write((code, day, register[randint(0, n_register - 1)], "", "", "", "",
+                       provider, charged))  # fmt: skip
+            else:
+                write((
+                    code, day, "", "preferential" if random_() < 0.2 else "ordinary",
+                    "yes" if random_() < 0.5 else "no",
+                    choices(ages, cum_weights=age_cumulative)[0],
+                    "yes" if random_() < 0.05 else "no", provider, charged,
+                ))  # fmt: skip
+
+
+def ensure_realistic_cases(data: DataSet) -> Path:
+    """The realistic case file of *data* (``sizes.cases`` rows), written on first use from
+    the data set's tariffs and register, so that data sets generated before it are reused."""
+    path = data.path(REALISTIC_FILE)
+    if path.is_file():
+        return path
+    first = REALISTIC_FROM.isoformat()
+    fees: dict[str, int] = {}
+    with data.path("tariffs.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["valid_from"] == first and row["regime"] == PROFILES[0]:
+                whole, cents = row["fee"].split(".")
+                fees[row["code"]] = int(whole) * 100 + int(cents)
+    with data.path("register-persons.csv").open(encoding="utf-8", newline="") as handle:
+        register = list(dict.fromkeys(row["niss"] for row in csv.DictReader(handle)))
+    tmp = path.with_suffix(".partial")
+    write_realistic_cases(tmp, data.sizes.cases, data.seed, fees, register)
+    tmp.replace(path)
     return path
 
 

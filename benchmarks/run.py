@@ -35,14 +35,19 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.generate import (
+    BILLING_FILE,
+    BILLING_PROVIDERS,
     DEFAULT_SEED,
     FULL,
     INDEMNITY_FILE,
     QUICK,
+    REALISTIC_FILE,
     WORK_DIR,
     DataSet,
     Sizes,
+    ensure_billing,
     ensure_indemnity_cases,
+    ensure_realistic_cases,
     generate,
     key_of,
 )
@@ -650,13 +655,14 @@ class Bench:
         rows: int,
         db: Path,
         extra: Sequence[str] = (),
+        command: Sequence[str] = ("batch",),
     ) -> None:
         """A streaming batch at full size (*heavy* runs) and at a tenth (memory flatness)."""
         out = self.run_dir / "batch-out.csv"
 
         def argv(path: Path) -> list[str]:
             return self.inami_argv(
-                group, "batch", str(path), *extra, "--out", str(out), "--format", "csv"
+                group, *command, str(path), *extra, "--out", str(out), "--format", "csv"
             )
 
         source = self.data.path(csv_name)
@@ -686,9 +692,22 @@ class Bench:
         """``inami reimburse batch cases.csv`` over a register of the first persons."""
         self.batch(
             "reimburse-batch",
-            "reimburse batch (cases)",
+            "reimburse batch, adversarial mix (cases)",
             "reimburse",
             "cases.csv",
+            self.sizes.cases,
+            self.reimbursement_db(),
+        )
+
+    def scenario_reimburse_batch_realistic(self) -> None:
+        """The same batch on the realistic mix (``realistic-cases.csv``): skewed codes and
+        profiles, one quarter, repeated charged amounts, half the rows with a NISS."""
+        ensure_realistic_cases(self.data)
+        self.batch(
+            "reimburse-batch-realistic",
+            "reimburse batch, realistic mix (cases)",
+            "reimburse",
+            REALISTIC_FILE,
             self.sizes.cases,
             self.reimbursement_db(),
         )
@@ -703,6 +722,22 @@ class Bench:
             self.sizes.niss_lines,
             self.register_db(),
             extra=("--date", DAY),
+        )
+
+    def scenario_control_audit(self) -> None:
+        """``inami control audit billing.csv``: the reimbursement batch's database and 500
+        invented GPs; ~3 % of the lines carry a planted error (issue 18)."""
+        ensure_billing(self.data)
+        db = self.derived_db("audit", self.reimbursement_db, ("provider", BILLING_PROVIDERS))
+        self.batch(
+            "control-audit",
+            "control audit (billing lines)",
+            "control",
+            BILLING_FILE,
+            self.sizes.cases,
+            db,
+            extra=("--billed-on", "2026-11-30"),
+            command=("audit",),
         )
 
     def scenario_indemnity_batch(self) -> None:
@@ -732,8 +767,10 @@ SCENARIOS: tuple[tuple[str, Callable[[Bench], None]], ...] = (
     ("search", Bench.scenario_search),
     ("search-cold", Bench.scenario_search_cold),
     ("reimburse-batch", Bench.scenario_reimburse_batch),
+    ("reimburse-batch-realistic", Bench.scenario_reimburse_batch_realistic),
     ("insured-batch", Bench.scenario_insured_batch),
     ("indemnity-batch", Bench.scenario_indemnity_batch),
+    ("control-audit", Bench.scenario_control_audit),
 )
 
 

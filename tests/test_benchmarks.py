@@ -70,6 +70,29 @@ def test_generated_files_have_the_sizes_and_formats(tmp_path: Path) -> None:
     assert data.samples["code"] in {r["code"] for r in tariffs}
 
 
+def test_realistic_cases_are_a_skewed_mix(tmp_path: Path) -> None:
+    sizes = gen.Sizes(codes=200, periods=2, persons=150, register=40, cases=4_000, niss_lines=10)
+    data = gen.generate(sizes, 7, work_dir=tmp_path)
+    path = gen.ensure_realistic_cases(data)
+    assert path == data.path(gen.REALISTIC_FILE)
+    cases = _rows(path)
+    assert len(cases) == sizes.cases
+    assert list(cases[0]) == list(gen.CASE_HEADER)
+    register = {r["niss"] for r in _rows(data.path("register-persons.csv"))}
+    with_niss = [r for r in cases if r["niss"]]
+    assert {r["niss"] for r in with_niss} <= register
+    assert 0.4 < len(with_niss) / len(cases) < 0.6
+    assert all(r["niss"] or r["regime"] for r in cases)
+    assert all("2026-01-01" <= r["date"] <= "2026-03-31" for r in cases)
+    counts = sorted(sum(1 for r in cases if r["code"] == c) for c in {r["code"] for r in cases})
+    assert sum(counts[-10:]) > 0.3 * len(cases)  # the ten commonest codes: a third at least
+    charged = [r["charged"] for r in cases if r["charged"]]
+    assert charged and len(set(charged)) < len(charged) / 2  # amounts repeat
+    stamp = path.stat().st_mtime_ns
+    assert gen.ensure_realistic_cases(data) == path
+    assert path.stat().st_mtime_ns == stamp  # written once, then reused
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     work = tmp_path_factory.mktemp("bench")
@@ -104,8 +127,10 @@ def test_results_have_their_fields(report: dict[str, Any]) -> None:
     for key in ("help", "version", "show", "insured", "reimburse", "reimburse-niss"):
         assert by_key[key]["met"] is not None  # ratio targets hold at any size
         assert by_key[key]["floor_s"] is not None
-    for key in ("tariff-import", "person-import", "reimburse-batch", "insured-batch", "search"):
+    size_bound = ("tariff-import", "person-import", "reimburse-batch", "insured-batch", "search")
+    for key in (*size_bound, "control-audit", "reimburse-batch-realistic"):
         assert by_key[key]["met"] is None  # size-bound targets are not judged on tiny data
+    assert by_key["control-audit"]["size"] == TINY.cases
     assert by_key["tariff-import"]["size"] == TINY.tariff_rows
     assert by_key["person-import"]["size"] == TINY.persons
     assert "flat" in by_key["insured-batch"]["note"] or "grows" in by_key["insured-batch"]["note"]

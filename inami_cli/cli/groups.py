@@ -75,7 +75,7 @@ LAZY_GROUPS: dict[str, tuple[str, str, str]] = {
     "control": (
         "inami_cli.cli.control",
         "app",
-        "Control of providers and funds: fines and prescription (SECM, SCA).",
+        "Control of providers and funds: audit, report, fund sample, fines (SECM, SCA).",
     ),
     "indemnity": (
         "inami_cli.cli.indemnity",

@@ -192,19 +192,18 @@ def insured_batch(
     with (
         st.progress("insured batch", path=name) as bar,
         input_file(name, encoding, bar.read) as source,
+        st.session() as session,
+        output_file(out) as sink,
     ):
-        with st.session() as session:
-            register = svc.load_register(session=session)
-        with output_file(out) as sink:
-            summary = svc.insured_batch(
-                register=register,
-                source=source,
-                out=sink,
-                fmt=fmt,
-                on=day,
-                filename=name,
-                on_error=st.warn,
-            )
+        summary = svc.insured_batch(
+            session=session,
+            source=source,
+            out=sink,
+            fmt=fmt,
+            on=day,
+            filename=name,
+            on_error=st.warn,
+        )
     counts = summary.as_dict()
     if st.settings.get("audit.log_consultations"):
         from inami_cli.services.audit import log_consultation

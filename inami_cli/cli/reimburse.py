@@ -93,8 +93,32 @@ def reimburse(
         typer.Option("--bim-automatic/--no-bim-automatic", help="BIM granted automatically."),
     ] = None,
     provider: Annotated[
-        str, typer.Option("--provider", help="conventioned, partially or non-conventioned.")
-    ] = "conventioned",
+        str | None,
+        typer.Option(
+            "--provider",
+            help="conventioned, partially or non-conventioned (default conventioned); "
+            "wins over the register's status.",
+        ),
+    ] = None,
+    provider_id: Annotated[
+        str | None,
+        typer.Option(
+            "--provider-id",
+            help="The provider's INAMI number: status, qualification, accreditation on the "
+            "date from the register.",
+        ),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--time", help="Time of care HH:MM (partial adherence: inside a block?)."),
+    ] = None,
+    special_requirement: Annotated[
+        str | None,
+        typer.Option(
+            "--special-requirement",
+            help="A patient's special requirement allowing a supplement (e.g. late_consultation).",
+        ),
+    ] = None,
     charged: Annotated[
         list[str] | None,
         typer.Option("--charged", help="Amount the provider asks, once per code in order."),
@@ -144,7 +168,9 @@ def reimburse(
         niss = _ask_niss() or None
         if niss is None:
             regime = st.require(None, "--regime", ask=_ask_regime)
-    provider_value = _choice(provider, rules.PROVIDERS, "--provider") or "conventioned"
+    provider_value = _choice(provider, rules.PROVIDERS, "--provider")
+    if provider_id is None and provider_value is None and prompted and st.can_prompt():
+        provider_id = _ask_provider_id() or None
     setting_value = _choice(setting, rules.SETTINGS, "--setting")
     amounts = tuple(parse_amount(c, what="--charged") for c in charged or ())
     request = svc.CaseRequest(
@@ -152,9 +178,13 @@ def reimburse(
         on=on,
         niss=compact_niss(niss) if niss else None,
         overrides=svc.Overrides(regime, dmg, age, chronic, bim_automatic),
-        provider=provider_value,
+        provider=provider_value or "conventioned",
         charged=amounts,
         setting=setting_value,
+        provider_id=provider_id.strip() if provider_id else None,
+        at=rules.parse_time_of_day(at) if at is not None else None,
+        special_requirement=special_requirement,
+        provider_explicit=provider_value is not None,
     )
     with st.session(write=record) as session:
         answer = svc.reimburse(
@@ -174,7 +204,7 @@ def reimburse(
                 typer.echo(f"\n{rec['code']}:")
                 st.emit(
                     rec["explanation"],
-                    columns=["what", "value", "valid_from", "valid_to", "source"],
+                    columns=["rule", "what", "value", "valid_from", "valid_to", "source"],
                 )
     else:
         st.emit(records, columns=list(records[0].keys()) if records else None)
@@ -244,6 +274,29 @@ def _ask_niss() -> str:
     return compact_niss(str(answer))
 
 
+def _ask_provider_id() -> str:
+    import questionary
+
+    from inami_cli.domain.errors import InvalidInput
+    from inami_cli.domain.providers import parse_nihii
+
+    def check(text: str) -> bool | str:
+        if not text.strip():
+            return True
+        try:
+            parse_nihii(text)
+        except InvalidInput as exc:
+            return exc.message
+        return True
+
+    answer = questionary.text(
+        "Provider's INAMI number (Enter = skip, conventioned):", validate=check
+    ).ask()
+    if answer is None:
+        raise KeyboardInterrupt
+    return str(answer).strip()
+
+
 def _ask_regime() -> str:
     import questionary
 
@@ -267,7 +320,7 @@ def reimburse_batch(
         typer.Option("--encoding", help="utf-8 (default, with or without BOM), latin-1, cp1252."),
     ] = "utf-8",
 ) -> None:
-    """Compute one case per CSV row (code,date,niss,regime,dmg,age,chronic,provider,charged).
+    """Compute one case per CSV row (code,date,niss,regime,...,provider,charged,provider_id).
 
     Columns are picked by their header names (`,` `;` or tab; `INSZ` is niss).
 

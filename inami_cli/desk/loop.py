@@ -24,7 +24,9 @@ from inami_cli.desk.prompts import (
     check_age,
     check_amount,
     check_date,
+    check_nihii,
     check_niss,
+    check_time,
     check_words,
 )
 from inami_cli.desk.words import word
@@ -61,6 +63,7 @@ def providers(language: str) -> Choices:
         ("conventioned", word(language, "p_conventioned"), "c"),
         ("partially", word(language, "p_partially"), "p"),
         ("non-conventioned", word(language, "p_non"), "n"),
+        ("register", word(language, "p_register"), "i"),
     )
 
 
@@ -218,8 +221,11 @@ class Desk:
         on = self.ask_date(word(lang, "date_care"))
         code = self.ask.code(word(lang, "code"), self.code_choices(on))
         provider = self.ask.select(word(lang, "provider"), providers(lang), default="conventioned")
+        provider_id, at = self._ask_provider_id() if provider == "register" else (None, None)
+        if provider == "register":
+            provider = "conventioned"  # when skipped (Enter), as before the register
         charged: Decimal | None = None
-        if provider != "conventioned":
+        if provider != "conventioned" or provider_id is not None:
             text = self.ask.text(
                 word(lang, "charged"),
                 validate=check_amount,
@@ -237,8 +243,23 @@ class Desk:
             provider=provider,
             charged=charged,
             language=self.backend.language,
+            provider_id=provider_id,
+            at=at,
         )
         return self._remember(result)
+
+    def _ask_provider_id(self) -> tuple[str | None, str | None]:
+        """The provider's INAMI number (Enter = skip) and the time of care (Enter = unknown)."""
+        lang = self.language
+        nihii = self.ask.text(
+            word(lang, "nihii"), validate=check_nihii, instruction=word(lang, "nihii_hint")
+        ).strip()
+        if not nihii:
+            return None, None
+        at = self.ask.text(
+            word(lang, "time"), validate=check_time, instruction=word(lang, "time_hint")
+        ).strip()
+        return nihii, at or None
 
     def question_code(self) -> DeskAnswer:
         """What is code X?"""

@@ -61,6 +61,32 @@ def check_amount(text: str, *, empty_ok: bool = True) -> bool | str:
     return True
 
 
+def check_nihii(text: str) -> bool | str:
+    """A provider's INAMI number (11 digits, dashes allowed), or nothing (skip)."""
+    from inami_cli.domain.providers import parse_nihii
+
+    if not text.strip():
+        return True
+    try:
+        parse_nihii(text)
+    except InvalidInput as exc:
+        return exc.message
+    return True
+
+
+def check_time(text: str) -> bool | str:
+    """A time of day (``19:30``, ``19h30``), or nothing when unknown."""
+    from inami_cli.domain.reimbursement import parse_time_of_day
+
+    if not text.strip():
+        return True
+    try:
+        parse_time_of_day(text, what="time")
+    except InvalidInput as exc:
+        return exc.message
+    return True
+
+
 def check_age(text: str) -> bool | str:
     """An age in whole years (0-150), or nothing when unknown."""
     value = text.strip()

@@ -90,6 +90,14 @@ _WORDS: dict[str, dict[str, str]] = {
         "fr": "non conventionné (peut demander plus)",
         "nl": "niet geconventioneerd (mag meer vragen)",
     },
+    "p_register": {
+        "fr": "le chercher dans le registre (numéro INAMI)",
+        "nl": "opzoeken in het register (RIZIV-nummer)",
+    },
+    "nihii": {"fr": "Numéro INAMI du prestataire", "nl": "RIZIV-nummer van de zorgverlener"},
+    "nihii_hint": {"fr": "(Entrée = passer)", "nl": "(Enter = overslaan)"},
+    "time": {"fr": "Heure des soins", "nl": "Tijdstip van de zorg"},
+    "time_hint": {"fr": "(HH:MM; Entrée = inconnue)", "nl": "(UU:MM; Enter = onbekend)"},
     "charged": {"fr": "Montant demandé", "nl": "Gevraagd bedrag"},
     "charged_hint": {
         "fr": "(31,81 ou 31.81; Entrée = le tarif officiel)",

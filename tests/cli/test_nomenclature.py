@@ -340,6 +340,8 @@ def test_index_and_diff(cli: Any, demo: None) -> None:
     assert dry.exit_code == 0, dry.stderr
     summary = dry.json()
     assert summary["indexed"] == 4 and summary["dry_run"] is True
+    assert summary["kept_shares"] == 3  # 101010, 101032, 101076 (R29); not the visit 103132
+    assert "101076 from 2027-01-01: personal shares kept (gp_fixed_share)" in dry.stderr
     done = cli("nomenclature", "index", "--rate", "2.72", "--from", "2027-01-01", "--article", "2")
     assert done.exit_code == 0, done.stderr
     diff = cli(
@@ -347,7 +349,8 @@ def test_index_and_diff(cli: Any, demo: None) -> None:
     ).json()
     row = next(r for r in diff if r["code"] == "101076" and r["profile"] == "preferential,dmg")
     assert (row["old_fee"], row["new_fee"]) == (D("33.73"), D("34.65"))
-    assert (row["old_reimbursement"], row["new_reimbursement"]) == (D("32.73"), D("33.62"))
+    # R29: the fixed personal share 1.00 stays 1.00
+    assert (row["old_reimbursement"], row["new_reimbursement"]) == (D("32.73"), D("33.65"))
 
 
 def test_key_letters(cli: Any, demo: None) -> None:

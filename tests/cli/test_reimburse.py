@@ -57,14 +57,16 @@ def test_person_by_niss_and_explanation(demo: Any) -> None:
         "reimburse", "101076", "103132", "--date", "2026-03-02", "--niss", BIM_DMG, "--explain",
         "--format", "json",
     )  # fmt: skip
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 1, result.stderr  # the 2026 visit has no published reimbursement
     first, second = result.json()
     assert (first["regime"], first["dmg"], first["age"]) == ("preferential", True, 40)
-    assert (second["code"], second["personal_share"]) == ("103132", D("1.00"))
+    assert (second["code"], second["fee"], second["refusal_code"]) == ("103132", D("48.57"), "904")
     steps = {s["what"]: s for s in first["explanation"]}
     assert steps["insured"]["value"] == "yes"
     assert steps["fee"]["valid_from"] == "2026-01-01"
     assert "DOMUS 2026" in steps["fee"]["source"]
+    # issue 15: each step names the rule it applied (rules-audit id), data steps none
+    assert {s["rule"] for s in first["explanation"]} == {"", "R2", "R1"}
 
 
 def test_flag_wins_over_the_register(demo: Any) -> None:
@@ -202,9 +204,9 @@ def test_one_case_and_batch_give_the_same_answers(demo: Any) -> None:
         one = _one_case(demo, case)
         assert {k: v for k, v in row.items() if k != "line"} == one, case
     statuses = [r["status"] for r in rows]
-    assert statuses.count("refused") == 5
+    assert statuses.count("refused") == 4  # scaling 302153 is halved, no longer refused (R20)
     summary = json.loads(batch.stderr.strip().splitlines()[-1], parse_float=D)
-    assert summary["rows"] == len(CASES) and summary["refused"] == 5 and summary["errors"] == 0
+    assert summary["rows"] == len(CASES) and summary["refused"] == 4 and summary["errors"] == 0
 
 
 def test_batch_csv_out_file_and_summary(demo: Any, tmp_path: Path) -> None:

@@ -466,3 +466,12 @@ def test_act_exists_on() -> None:
     assert act.exists_on(date(2024, 6, 1))
     assert not act.exists_on(date(2025, 1, 1))
     assert not act.exists_on(date(2023, 12, 31))
+
+
+def test_keep_shares_lets_the_reimbursement_absorb_the_fee() -> None:
+    from inami_cli.domain.nomenclature import keep_shares
+
+    profiles = (Profile(D("27.73"), "ordinary", False), Profile(D("32.73"), "preferential", True))
+    kept = keep_shares(profiles, D("33.73"), D("34.65"))
+    assert [p.reimbursement for p in kept] == [D("28.65"), D("33.65")]  # 6.00 and 1.00 stay
+    assert keep_shares(profiles, D("33.73"), D("3.00"))[0].reimbursement == D("0.00")

@@ -221,15 +221,16 @@ def test_bim_up_to_24_with_dmg_pays_no_share_from_2023_10_01() -> None:
     assert gp_on(date(2026, 3, 2), Patient("preferential", dmg=True, age=25)).personal_share == D(
         "1.00"
     )
-    # without DMG, or ordinary regime, or a non-conventioned doctor: no exemption
+    # without DMG, or ordinary regime: no exemption
     assert gp_on(date(2026, 3, 2), Patient("preferential", dmg=False, age=20)).personal_share == D(
         "1.50"
     )
     assert gp_on(date(2026, 3, 2), Patient("ordinary", dmg=True, age=20)).personal_share == D(
         "4.00"
     )
+    # whatever the doctor's status (rules-audit R7): INAMI pays the whole official fee
     nc = gp_on(date(2026, 3, 2), young, provider="non-conventioned")
-    assert nc.personal_share == D("1.00")
+    assert nc.personal_share == D("0.00")
     # specialists too; the day before the start date the share is still due
     spec_young = Patient("preferential", dmg=True, age=20)
     assert one(SPEC, SPEC_2017, date(2023, 10, 1), spec_young).personal_share == D("0.00")
@@ -285,11 +286,13 @@ def test_ordinary_patients_may_pay_supplements_in_2026() -> None:
 
 
 def test_dental_supplement_ban_for_bim_from_2026_07_01() -> None:
-    patient = Patient("preferential", age=30)
-    t = tariff("301593", date(2022, 6, 1), "68.00", ord_="64.50", bim="68.00")
-    before = one(ORAL_ADULT, t, date(2026, 6, 30), patient, provider="non-conventioned",
+    patient = Patient("preferential", age=16)
+    # conservative care (not in the 2025 step of AR 17/3/2024, see test_bans.py)
+    filling = Act("374393", "Obturation", "dental", min_age=15, max_age=17)
+    t = tariff("374393", date(2021, 1, 1), "68.00", ord_="64.50", bim="68.00")
+    before = one(filling, t, date(2026, 6, 30), patient, provider="non-conventioned",
                  charged="80.00")  # fmt: skip
-    after = one(ORAL_ADULT, t, date(2026, 7, 1), patient, provider="non-conventioned",
+    after = one(filling, t, date(2026, 7, 1), patient, provider="non-conventioned",
                 charged="80.00")  # fmt: skip
     assert (before.status, before.supplement) == ("ok", D("12.00"))
     assert after.refusal_code == "906"
@@ -371,15 +374,17 @@ def test_once_per_calendar_year() -> None:
 
 
 def test_scaling_needs_dental_care_in_the_previous_calendar_year() -> None:
+    """R20: without care in the previous calendar year scaling is halved, not refused."""
     on = date(2023, 3, 1)
-    assert one(SCALING, SCALING_2022, on, ORDINARY).refusal_code == "008"
+    assert amounts(one(SCALING, SCALING_2022, on, ORDINARY)) == ("15.00", "5.75", "9.25")
     last_year = (PastCare("301593", date(2022, 9, 1), "dental"),)
     ok = one(SCALING, SCALING_2022, on, ORDINARY, history=last_year)
     assert amounts(ok) == ("15.00", "11.50", "3.50")
     this_year = (PastCare("301593", date(2023, 1, 15), "dental"),)
-    assert one(SCALING, SCALING_2022, on, ORDINARY, history=this_year).refusal_code == "008"
+    halved = one(SCALING, SCALING_2022, on, ORDINARY, history=this_year)
+    assert (halved.status, halved.reimbursement) == ("ok", D("5.75"))
     not_dental = (PastCare("101076", date(2022, 9, 1), "gp_consultation"),)
-    assert one(SCALING, SCALING_2022, on, ORDINARY, history=not_dental).refusal_code == "008"
+    assert one(SCALING, SCALING_2022, on, BIM, history=not_dental).reimbursement == D("7.50")
 
 
 def test_unknown_prerequisite_rule_refuses() -> None:
@@ -453,7 +458,7 @@ def test_explanation_names_values_periods_and_sources() -> None:
         "DOMUS",
     )
     fixed = next(s for s in result.explanation if s.what.startswith("fixed personal share"))
-    assert (fixed.value, fixed.valid_from) == ("1.00", date(2024, 1, 1))
+    assert (fixed.value, fixed.valid_from) == ("1.00", date(2011, 11, 16))  # R3
     assert "news.belgium.be" in fixed.source
     assert not gp_on(date(2026, 3, 2), BIM_DMG).explanation
 

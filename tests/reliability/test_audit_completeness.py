@@ -263,6 +263,9 @@ WRITES: dict[tuple[str, ...], Recipe] = {
 READS: dict[tuple[str, ...], list[str]] = {
     ("audit", "log"): ["audit", "log", "--limit", "5"],
     ("committee", "list"): ["committee", "list"],
+    ("control", "audit"): ["control", "audit", "billing.csv", "--billed-on", "2025-04-01"],
+    ("control", "fund"): ["control", "fund", "100", "--sample", "5", "--seed", "1"],
+    ("control", "report"): ["control", "report", "billing.csv", "--billed-on", "2025-04-01"],
     ("committee", "show"): ["committee", "show", "CASS"],
     ("committee", "members"): ["committee", "members", "CASS"],
     ("db", "status"): ["db", "status"],
@@ -289,6 +292,11 @@ READS: dict[tuple[str, ...], list[str]] = {
         "2026-06-01",
     ],
     ("nomenclature", "key-letter", "list"): ["nomenclature", "key-letter", "list"],
+    ("nomenclature", "check"): [
+        "nomenclature",
+        "check",
+        str(Path(__file__).resolve().parents[2] / "fixtures" / "published_amounts.csv"),
+    ],
     ("person", "show"): ["person", "show", "85061508234"],
     ("desk",): ["desk"],  # interactive: refuses without a terminal, reads when it runs
     # reimburse batch without --record only computes
@@ -429,6 +437,11 @@ def _files(work: Path) -> None:
     )
     (work / "maf_params.csv").write_text(
         "year,name,value,reliability,source\n2025,child_ceiling,761.59,derived,audit test\n",
+        encoding="utf-8",
+    )
+    (work / "billing.csv").write_text(
+        "provider_id,niss,code,date,reimbursement_claimed\n"
+        "19001706004,72110313704,101076,2025-03-03,26.84\n",
         encoding="utf-8",
     )
     (work / "funding.csv").write_text("insurer_code,budgeted\n300,1200.00\n", encoding="utf-8")

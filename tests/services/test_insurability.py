@@ -145,6 +145,43 @@ def test_register_answers_like_single_queries(demo: Any) -> None:
     assert register.status("85073003328", D("2026-03-02")) is None
 
 
+def test_register_lookup_reads_only_the_persons_named(demo: Any) -> None:
+    from inami_cli.services.insurability._register import RegisterLookup
+
+    # insured batch reads each chunk's persons through the index (issue 19): the same
+    # records as the whole register, and nobody else
+    whole = svc.load_register(session=demo)._persons
+    named = (BIM_DMG, TRANSFER, DECEASED, BIS, "85073003328", "not a niss")
+    found = RegisterLookup(demo)(named)
+    assert set(found) == {BIM_DMG, TRANSFER, DECEASED, BIS}
+    for niss, record in found.items():
+        assert record == whole[niss]
+
+
+def test_insured_batch_loads_no_register(demo: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from inami_cli.services.insurability import _register
+
+    def refuse(**kw: Any) -> Any:
+        raise AssertionError("the batch loaded the whole register")
+
+    monkeypatch.setattr(_register, "load_register", refuse)
+    monkeypatch.setattr(svc, "load_register", refuse)
+    out = io.StringIO()
+    summary = svc.insured_batch(
+        session=demo,
+        source=io.StringIO(f"{BIM_DMG}\n85.06.15-082.34,2025-01-01\n85073003328\n"),
+        out=out,
+        fmt="csv",
+        on=D("2026-03-02"),
+        filename="n.txt",
+        on_error=lambda message: None,
+    )
+    assert (summary.checked, summary.insured, summary.unknown) == (3, 2, 1)
+    assert out.getvalue().splitlines()[2].startswith(f"2,{BIM_DMG},2025-01-01,yes,300,")
+
+
 # ------------------------------------------------------------------ writes
 
 

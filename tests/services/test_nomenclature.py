@@ -115,6 +115,29 @@ def test_load_reference_agrees_with_tariff_in_force(demo: Any) -> None:
     assert index.act("301593") == svc.get_act(session=demo, code="301593")
 
 
+def test_load_reference_holds_the_current_versions_as_stored(demo: Any) -> None:
+    from inami_cli.services.nomenclature._store import load_tariffs
+
+    # the batches' reference is read through the driver (issue 19): the same records as
+    # the SQLAlchemy loader, dates, fees, profiles and decision numbers included
+    svc.set_tariff(
+        session=demo,
+        code="101076",
+        valid_from=date(2027, 1, 1),
+        valid_to=None,
+        fee=D("35.00"),
+        profiles=[Profile(D("30.00"), "ordinary", dmg=True)],
+        source="test",
+    )
+    demo.commit()
+    index = svc.load_reference(session=demo)
+    stored = load_tariffs(demo)
+    assert index.codes() and set(stored) <= set(index.codes())
+    for code in index.codes():
+        assert index.periods(code) == [s.record() for s in stored.get(code, ())]
+    assert any(r.fee is None for records in stored.values() for r in (s.record() for s in records))
+
+
 def test_load_reference_reads_each_table_once(demo: Any) -> None:
     statements: list[str] = []
     engine = demo.get_bind()
@@ -442,8 +465,11 @@ def test_indexation(demo: Any) -> None:
     view = svc.tariff_in_force(session=demo, code="101076", on=date(2027, 1, 1))
     assert view is not None and view.fee == D("34.65")  # 33.73 x 1.0272 = 34.647
     assert view.source == "indexation 2027-01-01 2.72 %"
+    # R29: the fixed share 1.00 stays, the reimbursement absorbs the new fee
     best = select_profile(view.profiles, Beneficiary("preferential", dmg=True))
-    assert best is not None and best.reimbursement == D("33.62")
+    assert best is not None and best.reimbursement == D("33.65")
+    ordinary = select_profile(view.profiles, Beneficiary("ordinary", dmg=False))
+    assert ordinary is not None and view.fee - ordinary.reimbursement == D("6.00")
     old = svc.tariff_in_force(session=demo, code="101076", on=date(2026, 12, 31))
     assert old is not None and old.valid_to == date(2026, 12, 31)
 
@@ -453,6 +479,20 @@ def test_indexation_of_key_letter_fees(demo: Any) -> None:
     view = svc.tariff_in_force(session=demo, code="105755", on=date(2025, 7, 1))
     assert view is not None and view.fee_derived and view.fee == D("36.13")  # 32.846206 x 1.1
     assert view.valid_to == date(2025, 12, 31)
+    # specialist fixed shares 12.00 / 3.00 kept on the key-letter fee (R29)
+    shares = {p.regime: view.fee - p.reimbursement for p in view.profiles}
+    assert shares == {"ordinary": D("12.00"), "preferential": D("3.00")}
+
+
+def test_indexation_dry_run_names_the_rows_that_keep_a_fixed_share(demo: Any) -> None:
+    summary = svc.index_tariffs(session=demo, rate=D("2.72"), from_=date(2027, 1, 1), dry_run=True)
+    kept = {line.split()[0] for line in summary.kept_shares}
+    assert {"101076", "560092"} <= kept
+    assert (
+        "101076 from 2027-01-01: personal shares kept (gp_fixed_share): ordinary,no-dmg 6.00"
+        in ("; ".join(summary.kept_shares))
+    )
+    assert "301593" not in kept  # dental: no fixed share, its reimbursement is indexed
 
 
 def test_diff_between_dates(demo: Any) -> None:

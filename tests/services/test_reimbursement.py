@@ -83,13 +83,15 @@ def test_visit_with_several_codes_and_charged_amounts(demo: Any) -> None:
             "103132",
             on=date(2024, 6, 1),
             regime="ordinary",
+            age=40,
             provider="non-conventioned",
             charged=(D("40.00"), D("45.81")),
         ),
     )
     first, second = answer.results
     assert (first.supplement, first.patient_total) == (D("8.19"), D("14.19"))
-    assert (second.supplement, second.personal_share) == (D("0.00"), D("6.00"))
+    # R4: a home visit's share is the published age-band amount (VNZ 2024: 17.03 at 10-74)
+    assert (second.supplement, second.personal_share) == (D("0.00"), D("17.03"))
     assert answer.all_ok
 
 
@@ -97,7 +99,8 @@ def test_not_combinable_codes_with_history_and_in_one_visit(demo: Any) -> None:
     demo.execute(update(Act).where(Act.code == "101076").values(not_combinable_with="103132"))
     demo.commit()
     answer = svc.reimburse(
-        session=demo, request=case("103132", "101076", on=date(2024, 6, 1), regime="ordinary")
+        session=demo,
+        request=case("103132", "101076", on=date(2024, 6, 1), regime="ordinary", age=40),
     )
     assert [r.refusal_code for r in answer.results] == [None, "010"]
     assert not answer.all_ok
@@ -304,6 +307,37 @@ def test_not_insured_on_the_date(demo: Any, register: dict[str, str]) -> None:
         svc.reimburse(session=demo, request=case("101076", on=date(2024, 6, 1), niss="12345"))
 
 
+def test_batch_answers_of_persons_share_a_profile_but_not_a_refusal(
+    demo: Any, register: dict[str, str]
+) -> None:
+    from inami_cli.services import insurability as ins
+
+    # the batch's answer cache keys an insured person by profile only (issue 19), and a
+    # person who is not insured by the reason too: each refusal names its own reason
+    never = "85073003427"
+    ins.person_add(session=demo, niss=never, last_name="Never", first_name="Test")
+    demo.commit()
+    people = [register["young"], register["bim"], register["ended"], never]
+    text = "code,date,niss,regime,dmg,age,chronic,provider,charged,bim_automatic\n" + "".join(
+        f"101076,2024-06-01,{niss},ordinary,no,40,no,,,no\n" for niss in people
+    )
+    _, out, errors = run_batch(demo, text, fmt="ndjson")
+    assert not errors
+    rows = [json.loads(line, parse_float=Decimal) for line in out.splitlines()]
+    for niss, row in zip(people, rows, strict=True):
+        [one] = svc.reimburse(
+            session=demo,
+            request=case(
+                "101076", on=date(2024, 6, 1), niss=niss, regime="ordinary", dmg=False,
+                age=40, chronic=False, bim_automatic=False,
+            ),
+        ).results  # fmt: skip
+        assert (row["status"], row["refusal_reason"]) == (one.status, one.refusal_reason)
+        assert row["reimbursement"] == one.reimbursement
+    assert [r["status"] for r in rows] == ["ok", "ok", "refused", "refused"]
+    assert rows[2]["refusal_reason"] != rows[3]["refusal_reason"]
+
+
 def test_record_then_frequency_limit_and_prerequisite(demo: Any, register: dict[str, str]) -> None:
     niss = register["bim"]
     first = svc.reimburse(
@@ -316,7 +350,9 @@ def test_record_then_frequency_limit_and_prerequisite(demo: Any, register: dict[
     scaling_same_year = svc.reimburse(
         session=demo, request=case("302153", on=date(2022, 9, 1), niss=niss)
     )
-    assert scaling_same_year.results[0].refusal_code == "008"
+    # R20: care of the same year does not count; the scaling is halved, not refused
+    halved = scaling_same_year.results[0]
+    assert (halved.status, halved.reimbursement) == ("ok", D("7.50"))
     rows = demo.execute(select(CareRecord.code, CareRecord.fee_cents)).all()
     assert [tuple(r) for r in rows] == [("301593", 6800)]
 

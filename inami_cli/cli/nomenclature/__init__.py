@@ -2,7 +2,7 @@
 
 The commands live in private modules by sub-topic (``_reads``: show, search, list;
 ``_acts``: add, update, retire; ``_tariffs``: set-tariff, import, export, index, diff;
-``_key_letters``); they are registered here, in the order ``--help`` lists them.
+``_key_letters``; ``_check``: check); they are registered here, in the order ``--help`` lists them.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from inami_cli.cli.nomenclature._acts import (
     nomenclature_retire,
     nomenclature_update,
 )
+from inami_cli.cli.nomenclature._check import nomenclature_check
 from inami_cli.cli.nomenclature._key_letters import key_letter_list, key_letter_set
 from inami_cli.cli.nomenclature._reads import (
     nomenclature_list,
@@ -50,6 +51,7 @@ app.command("import")(nomenclature_import)
 app.command("export")(nomenclature_export)
 app.command("index")(nomenclature_index)
 app.command("diff")(nomenclature_diff)
+app.command("check")(nomenclature_check)
 
 key_letter_app.command("set")(key_letter_set)
 key_letter_app.command("list")(key_letter_list)

@@ -25,7 +25,11 @@ MaxAge = Annotated[int | None, typer.Option("--max-age", help="Maximum age (incl
 MaxPer = Annotated[int | None, typer.Option("--max-per-period", help="Maximum number per period.")]
 FreqPeriod = Annotated[
     str | None,
-    typer.Option("--frequency-period", help="day, calendar_month, calendar_year, rolling_year."),
+    typer.Option(
+        "--frequency-period",
+        help="day, calendar_month, calendar_year, semester, three_calendar_years, "
+        "rolling_year, per_prescription.",
+    ),
 ]
 NotWith = Annotated[
     str | None,

@@ -235,18 +235,20 @@ def nomenclature_index(
         )
     warn_all(summary.warnings)
     if dry_run:
-        for line in (*summary.key_values, *summary.diff):
+        for line in (*summary.key_values, *summary.kept_shares, *summary.diff):
             typer.echo(line, err=st.output_format in ("json", "ndjson"))
     st.summary(
         {
             "indexed": summary.indexed,
             "skipped": summary.skipped,
             "key_values": len(summary.key_values),
+            "kept_shares": len(summary.kept_shares),
             "rule": summary.rule,
             "dry_run": dry_run,
         },
         f"{'would index' if dry_run else 'indexed'} {summary.indexed} tariffs by {pct} % "
-        f"from {day} ({summary.rule}); {len(summary.key_values)} key-letter values",
+        f"from {day} ({summary.rule}); {len(summary.key_values)} key-letter values; "
+        f"fixed personal shares kept in {len(summary.kept_shares)}",
     )
 
 

@@ -14,9 +14,9 @@ Pure functions and frozen records (stdlib only). The facts come from DOMAIN.md s
 
 from __future__ import annotations
 
+from inami_cli.domain.frequency import FREQUENCY_PERIODS
 from inami_cli.domain.nomenclature._acts import (
     CATEGORIES,
-    FREQUENCY_PERIODS,
     SETTINGS,
     ActFields,
     ActView,
@@ -41,6 +41,7 @@ from inami_cli.domain.nomenclature._indexation import (
     index_amount,
     index_key_value,
     index_profiles,
+    keep_shares,
     parse_rate,
 )
 from inami_cli.domain.nomenclature._key_letters import (
@@ -105,6 +106,7 @@ __all__ = [
     "index_amount",
     "index_key_value",
     "index_profiles",
+    "keep_shares",
     "normalise_article",
     "normalize_label",
     "pair_code",

@@ -29,7 +29,6 @@ CATEGORIES = (
     "other",
 )
 SETTINGS = ("ambulatory", "hospitalised", "any")
-FREQUENCY_PERIODS = ("day", "calendar_month", "calendar_year", "rolling_year")
 
 _CODE = re.compile(r"^\d{6}$")
 

@@ -118,6 +118,17 @@ def _period_of(
     lines_of: dict[_Dimensions, int] = {}  # each profile's line, in the order of the rows
     ok = True
     for row in members:
+        if row.profile is None:  # a fee-only row: alone in its period
+            if len(members) > 1:
+                problems.append(
+                    (
+                        row.line,
+                        f"{code} from {valid_from}: a row without reimbursement (fee only) "
+                        "cannot be mixed with profile rows",
+                    )
+                )
+                ok = False
+            continue
         dimensions = row.profile.dimensions()
         if dimensions in lines_of:  # (rare: a duplicate row)
             problems.append(
@@ -143,7 +154,7 @@ def _period_of(
                 ok = False
     if not ok:
         return None
-    profiles = tuple([row.profile for row in members])
+    profiles = tuple([row.profile for row in members if row.profile is not None])
     # reimbursement <= fee was checked per row; the rest depends on dimensions only
     shape = tuple(lines_of)
     shape_problems = profile_checks.get(shape)

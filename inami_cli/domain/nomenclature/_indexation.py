@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from inami_cli.domain.errors import InvalidInput
-from inami_cli.domain.money import CENT, ROUNDING, parse_decimal
+from inami_cli.domain.money import CENT, ROUNDING, ZERO, parse_decimal
 from inami_cli.domain.tariffs import Profile
 
 KEY_VALUE_QUANTUM = Decimal("0.000001")  # key-letter values are published with 6 decimals
@@ -39,6 +39,29 @@ def index_profiles(profiles: Iterable[Profile], rate: Decimal) -> tuple[Profile,
     return tuple(
         Profile(
             index_amount(p.reimbursement, rate), p.regime, p.dmg, p.age_from, p.age_to, p.chronic
+        )
+        for p in profiles
+    )
+
+
+def keep_shares(
+    profiles: Iterable[Profile], old_fee: Decimal, new_fee: Decimal
+) -> tuple[Profile, ...]:
+    """Each profile's personal share kept, the reimbursement absorbing the fee's change.
+
+    Indexation is decided on fees and key-letter values; fixed personal shares stay
+    ("Door het systeem van de vaste remgelden verandert het bedrag dat de patiënt zelf moet
+    betalen niet", RIZIV, M/21 convention; rules audit R29): new reimbursement = new fee -
+    (old fee - old reimbursement), never below 0 nor above the new fee.
+    """
+    return tuple(
+        Profile(
+            min(max(new_fee - (old_fee - p.reimbursement), ZERO), new_fee),
+            p.regime,
+            p.dmg,
+            p.age_from,
+            p.age_to,
+            p.chronic,
         )
         for p in profiles
     )

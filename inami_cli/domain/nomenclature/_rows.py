@@ -17,10 +17,10 @@ from typing import NamedTuple
 
 from inami_cli.domain.dates import parse_date
 from inami_cli.domain.errors import InvalidInput
+from inami_cli.domain.frequency import FREQUENCY_PERIODS
 from inami_cli.domain.money import parse_amount
 from inami_cli.domain.nomenclature._acts import (
     CATEGORIES,
-    FREQUENCY_PERIODS,
     SETTINGS,
     ActFields,
     check_act_rules,
@@ -205,7 +205,7 @@ class TariffRow(NamedTuple):
     valid_from: date
     valid_to: date | None
     fee: Decimal | None
-    profile: Profile
+    profile: Profile | None  # None: a fee-only row (no reimbursement published)
     source: str
     act: ActFields
 
@@ -287,7 +287,7 @@ class TariffRowParser:
         if fee is None and not act.key_terms:
             raise InvalidInput("fee is empty and no key_terms to derive it from")
         profile = self._profile(columns.profile(cells))
-        if fee is not None and profile.reimbursement > fee:
+        if profile is not None and fee is not None and profile.reimbursement > fee:
             raise InvalidInput(f"reimbursement {profile.reimbursement} is above the fee {fee}")
         source = (cells[columns.source] or "").strip()
         return TariffRow(line, code, valid_from, valid_to, fee, profile, source, act)
@@ -331,14 +331,19 @@ class TariffRowParser:
             self._acts[cells] = act
         return act
 
-    def _profile(self, cells: tuple[str | None, ...]) -> Profile:
+    def _profile(self, cells: tuple[str | None, ...]) -> Profile | None:
         """The profile of a row's profile cells. Dimensions are remembered apart: the
-        reimbursement varies far more than the rest."""
+        reimbursement varies far more than the rest.
+
+        No reimbursement and no profile dimension: a fee-only row (None), for a fee that is
+        published while its reimbursements are not (issue 15: never invent them)."""
         profile = self._profiles.get(cells)
         if profile is not None:
             return profile
         reimbursement, *rest = [(text or "").strip() for text in cells]
         if not reimbursement:
+            if not any(rest):
+                return None
             raise InvalidInput("reimbursement is empty")
         amount = self._amount(reimbursement, "reimbursement")
         dimensions = self._dimensions.get(tuple(rest))

@@ -12,12 +12,35 @@ This package is the public face; by sub-topic, from the bottom up:
   ``CaseResult``, ...) and the words they use (providers, settings, categories);
 - ``_refusals``: the refusal codes and their reasons;
 - ``_rules``: the named rules as dated data, with their sources, and their look-ups;
+- ``_bans``: the bans on supplements for BIM patients (doctors, dentists, physiotherapists);
+- ``_provider_rules``: the rules that depend on who the provider is (codes by
+  qualification, supplements by status and special requirements, the physiotherapy cut
+  while a convention is in force) and ``ProviderTerms``, what the register answers;
 - ``_compute``: ``compute_visit`` and ``compute_case`` (how profiles and rules combine);
-- ``_cache_keys``: what of a case can change its answer (the batch's cache keys).
+- ``_cache_keys``: what of a case can change its answer (the batch's cache keys);
+- ``_assertions``: assertions of published amounts (``inami nomenclature check``).
 """
 
 from __future__ import annotations
 
+from inami_cli.domain.frequency import FREQUENCY_PERIODS
+from inami_cli.domain.reimbursement._assertions import (
+    AMOUNT_COLUMNS,
+    ASSERTION_OPTIONAL,
+    ASSERTION_REQUIRED,
+    Assertion,
+    differences,
+    parse_assertion,
+)
+from inami_cli.domain.reimbursement._bans import (
+    BAN_RULES,
+    DENTAL_BAN_2025,
+    NON_DOCTOR_ARTICLES,
+    SUPPLEMENT_BAN_DENTAL_2025,
+    BannedAct,
+    is_doctor_act,
+    supplement_ban,
+)
 from inami_cli.domain.reimbursement._cache_keys import age_key, rule_epoch
 from inami_cli.domain.reimbursement._compute import compute_case, compute_visit
 from inami_cli.domain.reimbursement._model import (
@@ -36,6 +59,12 @@ from inami_cli.domain.reimbursement._model import (
     Patient,
     Step,
 )
+from inami_cli.domain.reimbursement._provider_rules import (
+    ProviderTerms,
+    SpecialRequirement,
+    find_special_requirement,
+    parse_time_of_day,
+)
 from inami_cli.domain.reimbursement._refusals import (
     R_ABOVE_FEE,
     R_AGE,
@@ -49,6 +78,7 @@ from inami_cli.domain.reimbursement._refusals import (
     R_NOT_COMBINABLE,
     R_NOT_INSURED,
     R_NOT_ON_DATE,
+    R_NOT_QUALIFIED,
     R_PREREQUISITE,
     R_RENEWAL,
     R_SETTING,
@@ -58,7 +88,6 @@ from inami_cli.domain.reimbursement._refusals import (
 from inami_cli.domain.reimbursement._rules import (
     CONVENTIONED_FEE,
     FIXED_SHARES,
-    FREQUENCY_PERIODS,
     PHYSIO_NON_CONVENTIONED,
     PHYSIO_NON_CONVENTIONED_FACTOR,
     PREREQUISITE_DENTAL_PREVIOUS_YEAR,
@@ -73,15 +102,20 @@ from inami_cli.domain.reimbursement._rules import (
     FixedShareRule,
     Rule,
     fixed_share_rule,
-    supplement_ban,
 )
 
 __all__ = [
+    "AMOUNT_COLUMNS",
+    "ASSERTION_OPTIONAL",
+    "ASSERTION_REQUIRED",
+    "BAN_RULES",
     "CATEGORIES",
     "CONVENTIONED_FEE",
+    "DENTAL_BAN_2025",
     "DOCTOR_CATEGORIES",
     "FIXED_SHARES",
     "FREQUENCY_PERIODS",
+    "NON_DOCTOR_ARTICLES",
     "OK",
     "PHYSIO_CATEGORIES",
     "PHYSIO_NON_CONVENTIONED",
@@ -102,6 +136,7 @@ __all__ = [
     "R_NOT_COMBINABLE",
     "R_NOT_INSURED",
     "R_NOT_ON_DATE",
+    "R_NOT_QUALIFIED",
     "R_NO_AGREEMENT",
     "R_NO_PROFILE",
     "R_PREREQUISITE",
@@ -111,23 +146,33 @@ __all__ = [
     "SETTINGS",
     "SUPPLEMENT_BAN_ALL_BIM",
     "SUPPLEMENT_BAN_AUTOMATIC_BIM",
+    "SUPPLEMENT_BAN_DENTAL_2025",
     "SUPPLEMENT_BAN_DENTAL_BIM",
     "SUPPLEMENT_BAN_PHYSIO_BIM",
     "YOUNG_BIM_DMG",
     "YOUNG_BIM_MAX_AGE",
     "Act",
     "ActRules",
+    "Assertion",
+    "BannedAct",
     "CaseResult",
     "FixedShareRule",
     "Line",
     "PastCare",
     "Patient",
+    "ProviderTerms",
     "Rule",
+    "SpecialRequirement",
     "Step",
     "age_key",
     "compute_case",
     "compute_visit",
+    "differences",
+    "find_special_requirement",
     "fixed_share_rule",
+    "is_doctor_act",
+    "parse_assertion",
+    "parse_time_of_day",
     "rule_epoch",
     "supplement_ban",
 ]

@@ -27,7 +27,12 @@ from datetime import date
 from decimal import Decimal
 
 from inami_cli.domain.errors import InvalidInput
+from inami_cli.domain.frequency import PERIOD_WORDS, check_period, same_period
 from inami_cli.domain.money import ZERO, round_cents
+from inami_cli.domain.reimbursement._bans import supplement_ban
+from inami_cli.domain.reimbursement._dental import DENTAL_CONTINUITY, HALVED_WHEN_UNMET, halve
+from inami_cli.domain.reimbursement._dmg import DMG_HOLDER, dmg_for_split
+from inami_cli.domain.reimbursement._explain import tag_rules
 from inami_cli.domain.reimbursement._model import (
     DOCTOR_CATEGORIES,
     OK,
@@ -42,6 +47,12 @@ from inami_cli.domain.reimbursement._model import (
     Patient,
     Step,
 )
+from inami_cli.domain.reimbursement._provider_rules import (
+    ProviderTerms,
+    attest_check,
+    physio_cut_applies,
+    supplement_permission,
+)
 from inami_cli.domain.reimbursement._refusals import (
     R_ABOVE_FEE,
     R_AGE,
@@ -50,6 +61,7 @@ from inami_cli.domain.reimbursement._refusals import (
     R_NOT_COMBINABLE,
     R_NOT_INSURED,
     R_NOT_ON_DATE,
+    R_NOT_QUALIFIED,
     R_PREREQUISITE,
     R_SETTING,
     R_SUPPLEMENT_BANNED,
@@ -61,10 +73,8 @@ from inami_cli.domain.reimbursement._rules import (
     PREREQUISITES,
     YOUNG_BIM_DMG,
     YOUNG_BIM_MAX_AGE,
-    _period_key,
     _prerequisite_met,
     fixed_share_rule,
-    supplement_ban,
 )
 from inami_cli.domain.tariffs import select_profile
 
@@ -97,13 +107,17 @@ def compute_visit(
     history: Sequence[PastCare] = (),
     explain: bool = False,
     context: Sequence[Step] = (),
+    terms: ProviderTerms | None = None,
 ) -> list[CaseResult]:
     """Compute every code of one visit on *on* (the cumulation rules apply between them).
 
     *history* is the person's recorded care (earlier visits). A code refused in the visit
     does not count for the codes after it. *context* steps (where the beneficiary's data
-    came from) open every explanation when *explain* is set.
+    came from) open every explanation when *explain* is set. *terms* is the provider as
+    the register answers it (or as given); its status wins over *provider*.
     """
+    if terms is not None:
+        provider = terms.status
     if provider not in PROVIDERS:
         raise InvalidInput(f"provider {provider!r}: expected one of {', '.join(PROVIDERS)}")
     if setting is not None and setting not in SETTINGS:
@@ -121,6 +135,7 @@ def compute_visit(
             visit=accepted,
             explain=explain,
             context=context,
+            terms=terms,
         )
         if result.ok:
             act = line.act
@@ -140,13 +155,21 @@ def compute_case(
     visit: Sequence[PastCare] = (),
     explain: bool = False,
     context: Sequence[Step] = (),
+    terms: ProviderTerms | None = None,
 ) -> CaseResult:
-    """Compute one code; *visit* holds the codes already accepted in the same visit."""
+    """Compute one code; *visit* holds the codes already accepted in the same visit.
+
+    *terms* is the provider on the date (``_provider_rules``); without it, *provider* is
+    a status given explicitly and read as before the register existed.
+    """
     act, tariff = line.act, line.tariff
+    if terms is None:
+        terms = ProviderTerms(status=provider)
+    provider = terms.status
     steps: list[Step] | None = [*context] if explain else None
     if steps is not None:
         steps.append(Step("beneficiary", patient.label()))
-        steps.append(Step("provider", provider, source="given"))
+        steps.append(Step("provider", provider, source=terms.why))
 
     def refuse(code: str, detail: str) -> CaseResult:
         reason = f"{REFUSAL_REASONS[code]}: {detail}" if detail else REFUSAL_REASONS[code]
@@ -178,7 +201,7 @@ def compute_case(
             status=REFUSED,
             refusal_code=code,
             refusal_reason=reason,
-            explanation=tuple(steps or ()),
+            explanation=tag_rules(steps or (), act),
         )
 
     # -- eligibility -------------------------------------------------------------
@@ -197,6 +220,12 @@ def compute_case(
         steps.append(
             Step("fee", _fmt(tariff.fee), tariff.valid_from, tariff.valid_to, tariff.source)
         )
+    attest = attest_check(act, terms, on)
+    if attest is not None:
+        if not attest[0]:
+            return refuse(R_NOT_QUALIFIED, attest[1])
+        if steps is not None:
+            steps.append(Step("provider may attest the code", "yes", source=attest[1]))
     if setting is not None and act.setting in SETTINGS and act.setting != setting:
         return refuse(R_SETTING, f"code {act.code} is for {act.setting} care, not {setting}")
     if act.min_age is not None or act.max_age is not None:
@@ -208,26 +237,28 @@ def compute_case(
             return refuse(R_AGE, f"age {patient.age}; code {act.code} is for {_age_limits(act)}")
         if steps is not None:
             steps.append(Step("age limits", _age_limits(act), act.valid_from, act.valid_to))
+    halved = False
     if act.prerequisite:
         met = _prerequisite_met(act.prerequisite, on, history)
         if met is None:
             return refuse(R_PREREQUISITE, f"unknown prerequisite rule {act.prerequisite!r}")
-        if not met:
+        if not met and act.prerequisite in HALVED_WHEN_UNMET and DENTAL_CONTINUITY.in_force(on):
+            halved = True  # R20: not refused, the reimbursement is halved below
+        elif not met:
             return refuse(R_PREREQUISITE, PREREQUISITES[act.prerequisite])
-        if steps is not None:
+        elif steps is not None:
             steps.append(Step("prerequisite met", PREREQUISITES[act.prerequisite]))
     if act.max_per_period is not None:
-        key = _period_key(act.frequency_period, on)
-        period = act.frequency_period or "calendar_year"
+        period = check_period(act.frequency_period)
         done = sum(
             1
             for h in (*history, *visit)
-            if h.code == act.code and _period_key(act.frequency_period, h.care_date) == key
+            if h.code == act.code and same_period(period, on, h.care_date)
         )
         if done >= act.max_per_period:
             return refuse(
                 R_MAX_REACHED,
-                f"{done} of {act.max_per_period} per {period.replace('_', ' ')} already recorded",
+                f"{done} of {act.max_per_period} per {PERIOD_WORDS[period]} already recorded",
             )
         if steps is not None:
             steps.append(Step("frequency", f"{done} of {act.max_per_period} per {period} used"))
@@ -242,7 +273,18 @@ def compute_case(
 
     # -- the split of the fee ---------------------------------------------------
     fee = tariff.fee
-    profile = select_profile(tariff.profiles, patient.beneficiary)
+    who = dmg_for_split(act, patient, on)  # R3: the DMG counts only at the GP holding it
+    if who is not patient and steps is not None:
+        steps.append(
+            Step(
+                DMG_HOLDER.description,
+                patient.dmg_holder,
+                DMG_HOLDER.valid_from,
+                source=DMG_HOLDER.source,
+                rule="R3",
+            )
+        )
+    profile = select_profile(tariff.profiles, who.beneficiary)
     if profile is not None:
         reimbursement = min(profile.reimbursement, fee)
         profile_label = profile.label()
@@ -264,7 +306,7 @@ def compute_case(
                 f"tariff of {act.code} has no profile for {patient.label()} "
                 "and no fixed personal share applies",
             )
-        fixed, dmg_used = rule.share(patient.regime, patient.dmg)
+        fixed, dmg_used = rule.share(who.regime, who.dmg)
         share = min(fixed, fee)
         reimbursement = fee - share
         profile_label = patient.regime + (",dmg" if dmg_used else "") + " (fixed share)"
@@ -279,11 +321,33 @@ def compute_case(
                 )
             )
 
+    if halved:
+        reimbursement = halve(reimbursement)
+        if steps is not None:
+            steps.append(
+                Step(
+                    f"{DENTAL_CONTINUITY.name}: {DENTAL_CONTINUITY.description}",
+                    _fmt(reimbursement),
+                    DENTAL_CONTINUITY.valid_from,
+                    DENTAL_CONTINUITY.valid_to,
+                    DENTAL_CONTINUITY.source,
+                )
+            )
+
+    cut, cut_source = physio_cut_applies(terms, PHYSIO_NON_CONVENTIONED.in_force(on))
     if (
         act.category in PHYSIO_CATEGORIES
         and provider == "non-conventioned"
         and patient.regime != "preferential"
-        and PHYSIO_NON_CONVENTIONED.in_force(on)
+        and not cut
+        and steps is not None
+    ):
+        steps.append(Step("no -25 % at a non-conventioned physiotherapist", "", source=cut_source))
+    if (
+        act.category in PHYSIO_CATEGORIES
+        and provider == "non-conventioned"
+        and patient.regime != "preferential"
+        and cut
     ):
         reimbursement = round_cents(reimbursement * PHYSIO_NON_CONVENTIONED_FACTOR)
         if steps is not None:
@@ -303,7 +367,6 @@ def compute_case(
         and patient.dmg
         and patient.age is not None
         and patient.age <= YOUNG_BIM_MAX_AGE
-        and provider == "conventioned"
         and YOUNG_BIM_DMG.in_force(on)
     ):
         reimbursement = fee
@@ -325,10 +388,12 @@ def compute_case(
     supplement = ZERO
     total = share
     if charged is not None and charged > fee:
-        if provider == "conventioned":
-            return refuse(
-                R_ABOVE_FEE, f"charged {_fmt(charged)}, the fee is {_fmt(fee)} ({act.code})"
-            )
+        may_charge, why = supplement_permission(act, terms, setting)
+        if not may_charge:
+            detail = f"charged {_fmt(charged)}, the fee is {_fmt(fee)} ({act.code})"
+            return refuse(R_ABOVE_FEE, f"{detail}; {why}" if why else detail)
+        if steps is not None:
+            steps.append(Step("supplement allowed", provider, source=why))
         ban = supplement_ban(act, patient, on, setting, provider)
         if ban is not None:
             return refuse(
@@ -366,5 +431,5 @@ def compute_case(
         tariff_valid_to=tariff.valid_to,
         source=tariff.source,
         status=OK,
-        explanation=tuple(steps or ()),
+        explanation=tag_rules(steps or (), act),
     )

@@ -81,6 +81,7 @@ class Act:
     frequency_period: str | None = None
     not_combinable_with: tuple[str, ...] = ()
     prerequisite: str | None = None
+    article: str = ""  # nomenclature article ("2", "5" ...): whose act it is (bans)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,9 @@ class Patient:
     insured: bool = True
     not_insured_reason: str = ""
     bim_automatic: bool = False  # BIM granted automatically (social benefit), not on income
+    dmg_holder: str = ""  # INAMI number of the GP holding the DMG (register), "" = unknown
+    gp: str = ""  # INAMI number of the case's GP, "" = unknown (R3, ``_dmg``)
+    dmg_access: bool = False  # the case's GP has access to the DMG (group, "G" mention)
 
     def __post_init__(self) -> None:
         if self.regime not in ("ordinary", "preferential"):
@@ -145,6 +149,7 @@ class Step:
     valid_from: date | None = None
     valid_to: date | None = None
     source: str = ""
+    rule: str = ""  # the rules-audit id applied (R3 ...); empty for data (issue 15)
 
 
 @dataclass(frozen=True)

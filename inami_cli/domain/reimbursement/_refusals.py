@@ -20,6 +20,8 @@ R_SETTING = "903"
 R_NO_PROFILE = "904"
 R_ABOVE_FEE = "905"
 R_SUPPLEMENT_BANNED = "906"
+# 910: the provider from the register may not attest the code (issue 14)
+R_NOT_QUALIFIED = "910"
 
 REFUSAL_REASONS: dict[str, str] = {
     R_RENEWAL: "renewal period not expired",
@@ -38,4 +40,5 @@ REFUSAL_REASONS: dict[str, str] = {
     R_NO_PROFILE: "no reimbursement for this beneficiary profile",
     R_ABOVE_FEE: "conventioned provider charged above the fee",
     R_SUPPLEMENT_BANNED: "supplement not allowed for this BIM patient",
+    R_NOT_QUALIFIED: "the provider's qualification may not attest this code",
 }

@@ -9,13 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from inami_cli.domain.errors import InvalidInput
 from inami_cli.domain.reimbursement._model import (
-    DOCTOR_CATEGORIES,
-    PHYSIO_CATEGORIES,
-    ActRules,
     PastCare,
-    Patient,
 )
 
 # ------------------------------------------------------------------ rules as data
@@ -68,20 +63,26 @@ class FixedShareRule:
 
 
 FIXED_SHARES: tuple[FixedShareRule, ...] = (
-    # GP consultations and visits: 6.00 ordinary (4.00 with DMG), 1.50 BIM (1.00 with DMG).
-    # The amounts go back to a 2011 decision (news.belgium.be, DOMAIN.md section 3); they
-    # are confirmed to the cent by the 2024 VNZ figures (101076: 31.81 = 25.81 + 6.00 =
-    # 27.81 + 4.00 = 30.31 + 1.50 = 30.81 + 1.00). No start date was found in a source, so
-    # the rule is applied from the first date it is confirmed for: 2024-01-01.
+    # GP consultations 101010, 101032, 101054, 101076: 6.00 ordinary, 4.00 with a DMG
+    # (AR 23/3/1982 art. 3 as amended after the Council of Ministers of 2011-07-20:
+    # news.belgium.be/nl/sociale-zekerheid-35, securimed.eu/fr/archives/393); BIM 1.50 /
+    # 1.00 (caluwe.be 2016). Confirmed to the cent by VNZ 2024 (101076: 31.81 = 25.81 + 6.00
+    # = 27.81 + 4.00 = 30.31 + 1.50 = 30.81 + 1.00). Start: the publication of the AR of
+    # 17/10/2011 (BS 2011-11-16, wetwijzer.be/laws/2011022378), which ties "the limitation
+    # of the personal share" to the GP with access to the DMG; the exact entry into force of
+    # the amounts is not pinned by a source [DERIVED, rules audit R3]. Home visits are not
+    # here: their shares depend on the age band and are the tariff's profiles (R4).
     FixedShareRule(
         name="gp_fixed_share",
-        categories=frozenset({"gp_consultation", "gp_visit"}),
-        valid_from=date(2024, 1, 1),
+        categories=frozenset({"gp_consultation"}),
+        valid_from=date(2011, 11, 16),
         ordinary=Decimal("6.00"),
         preferential=Decimal("1.50"),
         ordinary_dmg=Decimal("4.00"),
         preferential_dmg=Decimal("1.00"),
-        source="fixed personal share GP (2011 decision, news.belgium.be; VNZ 2024 figures)",
+        source="R3 fixed personal share GP consultations: AR 23/3/1982 art. 3 (Council of "
+        "Ministers 2011-07-20, news.belgium.be); from BS 2011-11-16 (AR 17/10/2011) [DERIVED "
+        "start]; BIM 1.50/1.00 caluwe.be 2016; VNZ 2024 figures",
     ),
     # Specialist consultations: 12.00 ordinary / 3.00 BIM since 2015-01-01 (CM 2017 figures:
     # 102034 37.15 = 25.15 + 12.00 = 34.15 + 3.00; the 2014 rows are still percentages).
@@ -131,14 +132,18 @@ FIXED_SHARES: tuple[FixedShareRule, ...] = (
 )
 
 # No personal share for BIM patients up to 24 years (inclusive: "moins de 25 ans") with a
-# DMG, at GP consultations and home visits and specialist consultations, at a conventioned
-# doctor, from 2023-10-01 (royal decree of 25 June 2023; le-gbo.be flash-info 75/23 of
-# 2023-09-29; rtbf.be 2023-09). The doctor receives the whole fee from the insurer.
+# DMG, at GP consultations and home visits and specialist consultations, from 2023-10-01
+# (royal decree of 25 June 2023; le-gbo.be flash-info 75/23 of 2023-09-29; rtbf.be
+# 2023-09): INAMI pays 100 % of the official fee whatever the doctor's status ("Nous
+# tenons compte ici des tarifs officiels INAMI ... Un médecin non conventionné, lui,
+# pourrait éventuellement lui facturer des suppléments", inami.fgov.be news, rules-audit
+# R7); a supplement stays possible where the BIM supplement bans allow it.
 YOUNG_BIM_DMG = Rule(
     name="young_bim_dmg_no_share",
-    description="no personal share for BIM up to 24 with a DMG at a conventioned doctor",
+    description="no personal share for BIM up to 24 with a DMG (any doctor's status)",
     valid_from=date(2023, 10, 1),
-    source="RD 25/06/2023; le-gbo.be flash-info 75/23; rtbf.be 2023-09",
+    source="RD 25/06/2023; inami.fgov.be news (consultations enfants et jeunes BIM); "
+    "le-gbo.be flash-info 75/23",
 )
 YOUNG_BIM_MAX_AGE = 24
 
@@ -167,26 +172,26 @@ CONVENTIONED_FEE = Rule(
 # Ban on supplements for BIM patients (mc.be, "Les BIM mieux protégés contre les
 # suppléments d'honoraires"; rtl.be 2023-12-19 on the 2024-2025 agreement): doctors'
 # ambulatory reimbursed acts, BIM who got the status automatically from 2025-01-01, all BIM
-# from 2026-01-01. Dentists: all dental care for all BIM from 2026-07-01 (the 2025 step
-# covers "some dental care" that no source lists, so it is not modelled). Physiotherapists:
-# BIM are charged the official fees (enmarche.be, see above).
+# from 2026-01-01. Dentists: all dental care for all BIM from 2026-07-01, and the 2025 step
+# of AR 17/3/2024 (see ``_bans``, where the look-up lives). Physiotherapists: BIM are charged
+# the official fees (enmarche.be, see above).
 SUPPLEMENT_BAN_AUTOMATIC_BIM = Rule(
     name="supplement_ban_automatic_bim",
     description="no supplement for automatic BIM at doctors (ambulatory)",
     valid_from=date(2025, 1, 1),
-    source="mc.be, Les BIM mieux protégés contre les suppléments d'honoraires",
+    source="R13: mc.be, le statut BIM: toutes les prestations remboursées en ambulatoire",
 )
 SUPPLEMENT_BAN_ALL_BIM = Rule(
     name="supplement_ban_all_bim",
     description="no supplement for any BIM at doctors (ambulatory)",
     valid_from=date(2026, 1, 1),
-    source="mc.be, Les BIM mieux protégés contre les suppléments d'honoraires",
+    source="R13: mc.be, le statut BIM: toutes les prestations remboursées en ambulatoire",
 )
 SUPPLEMENT_BAN_DENTAL_BIM = Rule(
     name="supplement_ban_dental_bim",
     description="no supplement for any BIM for dental care",
     valid_from=date(2026, 7, 1),
-    source="mc.be, Les BIM mieux protégés contre les suppléments d'honoraires",
+    source="R14: AR 17/3/2024, every art. 5 act (etaamb.openjustice.be n2024002321; mc.be)",
 )
 SUPPLEMENT_BAN_PHYSIO_BIM = Rule(
     name="supplement_ban_physio_bim",
@@ -203,7 +208,6 @@ PREREQUISITES: dict[str, str] = {
     PREREQUISITE_DENTAL_PREVIOUS_YEAR: "a reimbursed dental act in the previous calendar year",
 }
 
-FREQUENCY_PERIODS = ("calendar_year", "calendar_month", "day")
 
 # Every date on which a rule above starts or stops: between two of them, and inside one
 # tariff period, the rules give the same answer (batch caches rely on it).
@@ -227,36 +231,6 @@ RULE_BOUNDARIES: tuple[date, ...] = tuple(
 
 
 # ------------------------------------------------------------------ look-ups
-
-
-def _period_key(period: str | None, day: date) -> tuple[int, ...]:
-    if period in (None, "calendar_year"):
-        return (day.year,)
-    if period == "calendar_month":
-        return (day.year, day.month)
-    if period == "day":
-        return (day.year, day.month, day.day)
-    raise InvalidInput(
-        f"frequency period {period!r}: expected one of {', '.join(FREQUENCY_PERIODS)}"
-    )
-
-
-def supplement_ban(
-    act: ActRules, patient: Patient, on: date, setting: str | None, provider: str
-) -> Rule | None:
-    """The rule that forbids a supplement for this patient and act on *on*, or None."""
-    if patient.regime != "preferential":
-        return None
-    if act.category in DOCTOR_CATEGORIES and setting != "hospitalised":
-        if SUPPLEMENT_BAN_ALL_BIM.in_force(on):
-            return SUPPLEMENT_BAN_ALL_BIM
-        if patient.bim_automatic and SUPPLEMENT_BAN_AUTOMATIC_BIM.in_force(on):
-            return SUPPLEMENT_BAN_AUTOMATIC_BIM
-    if act.category == "dental" and SUPPLEMENT_BAN_DENTAL_BIM.in_force(on):
-        return SUPPLEMENT_BAN_DENTAL_BIM
-    if act.category in PHYSIO_CATEGORIES and provider != "conventioned":
-        return SUPPLEMENT_BAN_PHYSIO_BIM
-    return None
 
 
 def fixed_share_rule(category: str, on: date) -> FixedShareRule | None:

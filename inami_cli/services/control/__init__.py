@@ -1,9 +1,14 @@
-"""Control use cases (SECM, SCA): fines and prescription today; the billing audit, the
-provider report and the sample control of a fund will join them here as ``_audit``,
-``_report`` and ``_fund`` modules.
+"""Control use cases (SECM, SCA): fines and prescription, the billing audit, the provider
+report and the sample control of a fund.
 
 Fines and prescription are pure rules (``domain.control``); these use cases only parse
 nothing and read nothing, so they are the domain's functions under the service's name.
+The private modules, by sub-topic, each importing only those before it:
+
+- ``_context``: what an audit loads once and its cached per-line look-ups;
+- ``_audit``: ``audit_stream`` (a billing file, line by line, streaming);
+- ``_report``: findings and the peer comparison per provider;
+- ``_fund``: a reproducible sample of a fund's recorded reimbursements, recomputed.
 """
 
 from __future__ import annotations
@@ -13,6 +18,21 @@ from decimal import Decimal
 
 from inami_cli.domain import control as rules
 from inami_cli.domain.control import Fine, Prescription
+from inami_cli.services.control._audit import (
+    BILLING_COLUMNS,
+    FINDING_COLUMNS,
+    AuditSummary,
+    LineAudit,
+    audit_stream,
+    finding_records,
+)
+from inami_cli.services.control._fund import FUND_COLUMNS, FundCheck, FundSample, fund_sample
+from inami_cli.services.control._report import (
+    REPORT_COLUMNS,
+    ProviderLine,
+    ProviderReport,
+    provider_report,
+)
 
 
 def fine(
@@ -36,4 +56,23 @@ def prescription(
     return rules.prescription(action=action, day=day, fraud=fraud, fraud_end=fraud_end)
 
 
-__all__ = ["Fine", "Prescription", "fine", "prescription"]
+__all__ = [
+    "BILLING_COLUMNS",
+    "FINDING_COLUMNS",
+    "FUND_COLUMNS",
+    "REPORT_COLUMNS",
+    "AuditSummary",
+    "Fine",
+    "FundCheck",
+    "FundSample",
+    "LineAudit",
+    "Prescription",
+    "ProviderLine",
+    "ProviderReport",
+    "audit_stream",
+    "finding_records",
+    "fine",
+    "fund_sample",
+    "prescription",
+    "provider_report",
+]

@@ -11,6 +11,8 @@ from typing import Any
 from sqlmodel import Session
 
 from inami_cli.domain.niss import format_niss, validate_niss
+from inami_cli.domain.providers import format_nihii
+from inami_cli.domain.reimbursement import parse_time_of_day
 from inami_cli.services.desk._answer import (
     DeskAnswer,
     Table,
@@ -40,6 +42,8 @@ def _step_words(
         return "No NISS given: the patient's situation was given by hand."
     if what == "beneficiary":
         return f"The patient counts as: {patient_words(value)}."
+    if what == "provider" and source.startswith(("register", "given explicitly")):
+        return f"The provider is {value}: {source}."
     if what == "provider":
         return {
             "conventioned": "The provider is conventioned: they charge the official fee.",
@@ -48,6 +52,12 @@ def _step_words(
             "non-conventioned": "The provider is not conventioned: they may charge more than "
             "the fee, and the extra is never paid back.",
         }.get(value, f"Provider: {value}.")
+    if what == "provider may attest the code":
+        return f"The provider's qualification allows this code ({source})."
+    if what == "supplement allowed":
+        return f"A supplement is allowed here: {source}."
+    if what.startswith("no -25 %"):
+        return f"No 25 % cut at this non-conventioned physiotherapist: {source}."
     if what == "fee":
         return f"The official fee is {value} € (tariff in force {period})."
     if what.startswith("reimbursement for profile "):
@@ -138,11 +148,15 @@ def reimbursement_answer(
     provider: str = "conventioned",
     charged: Decimal | None = None,
     language: str = "fr",
+    provider_id: str | None = None,
+    at: str | None = None,
 ) -> DeskAnswer:
     """How much comes back for one act: fee, what the fund pays, what the patient pays, why.
 
     With a NISS the register gives the patient's situation; without one, *regime* (and
-    *dmg*, *age*) describe it. Errors of ``services.reimbursement.reimburse`` pass through.
+    *dmg*, *age*) describe it. With *provider_id* (and *at*, the time of care) the provider
+    register gives the provider's status on the date instead of *provider*. Errors of
+    ``services.reimbursement.reimburse`` pass through.
     """
     from inami_cli.services import insurability
     from inami_cli.services import reimbursement as svc
@@ -155,6 +169,9 @@ def reimbursement_answer(
         overrides=svc.Overrides(regime=regime, dmg=dmg, age=age),
         provider=provider,
         charged=(charged,) if charged is not None else (),
+        provider_id=provider_id,
+        at=parse_time_of_day(at, what="time") if at else None,
+        provider_explicit=provider_id is None,
     )
     answer = svc.reimburse(session=session, request=request, explain=True, language=language)
     result, label = answer.results[0], answer.labels[0]
@@ -169,7 +186,7 @@ def reimbursement_answer(
         "date": result.date,
         "niss": format_niss(valid) if valid else None,
         "patient": profile_words(result.profile) if result.profile else None,
-        "provider": provider,
+        "provider": format_nihii(provider_id) if provider_id else provider,
         "fee": result.fee,
         "reimbursement": result.reimbursement,
         "personal_share": result.personal_share,

@@ -1,5 +1,6 @@
-"""``inami insured batch``: one NISS per line checked against the register in memory,
-one CSV row or NDJSON object out per line, on worker processes for a big input."""
+"""``inami insured batch``: one NISS per line checked against the register, one CSV row or
+NDJSON object out per line, on worker processes for a big input. Each chunk of lines reads
+only the persons it names (``RegisterLookup``): the register is never loaded whole."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple, TextIO
 
+from sqlmodel import Session
+
 from inami_cli import tabular
 from inami_cli.domain import insurability as rules
 from inami_cli.domain.errors import InvalidInput
 from inami_cli.domain.niss import parse_niss
 from inami_cli.services.insurability._common import _date_cell
-from inami_cli.services.insurability._register import Register
+from inami_cli.services.insurability._register import RegisterLookup
 
 BATCH_COLUMNS = (
     "line", "niss", "date", "insured", "insurer_code", "insurer_name", "member_number",
@@ -63,13 +66,13 @@ class _BatchCheck:
     line): it is the path of a million checks, done here or in forked workers.
     """
 
-    def __init__(self, register: Register, *, fmt: str, on: date, filename: str) -> None:
+    def __init__(self, lookup: RegisterLookup, *, fmt: str, on: date, filename: str) -> None:
         import json
 
-        # The register's records themselves (same package): the loop then does one dict
+        # The register's records of the chunk's persons: the loop then does one dict
         # look-up per line instead of a method call building a BeneficiaryStatus.
-        self.persons = register._persons
-        self.names = register._insurers
+        self.lookup = lookup
+        self.names = lookup.insurers
         self.ndjson = fmt in ("json", "ndjson")
         self.dumps = json.JSONEncoder(ensure_ascii=False).encode
         self.filename = filename
@@ -82,8 +85,10 @@ class _BatchCheck:
         import csv as _csv
         import io
 
+        # The persons the chunk names, read in three queries (a NISS written with dots or
+        # dashes is read alone below, once its compact form is known).
+        persons = self.lookup({raw.partition(",")[0].strip() for raw in source})
         # Attributes and globals bound to locals: the loop below runs once per input line.
-        persons = self.persons
         names = self.names
         coverage_on = rules.coverage_on
         ndjson = self.ndjson
@@ -118,11 +123,14 @@ class _BatchCheck:
             rec = persons.get(niss)
             if rec is None:
                 try:
-                    niss = parse_niss(niss).niss
+                    compact = parse_niss(niss).niss
                 except InvalidInput as exc:
                     invalid += 1
                     warnings.append(f"{filename}:{lines}: {exc.message}")
                     continue
+                if compact != niss and compact not in persons:
+                    persons.update(self.lookup((compact,)))
+                niss = compact
                 rec = persons.get(niss)
             checked += 1
             if rec is None:
@@ -244,7 +252,7 @@ def _picked(
 
 def insured_batch(
     *,
-    register: Register,
+    session: Session,
     source: Iterable[str],
     out: TextIO,
     fmt: str,
@@ -255,13 +263,15 @@ def insured_batch(
     """Check one NISS per line (``NISS`` or ``NISS,DATE``; a ``niss`` header and ``#``
     comments are skipped) and stream one CSV row or NDJSON object per check to *out*.
 
-    Invalid lines go to *on_error* as ``FILE:LINE: reason`` and are skipped. A big input
-    is checked on worker processes sharing the register (``services.batching``); the
-    output, the warnings and the summary are the same, in the same order.
+    Invalid lines go to *on_error* as ``FILE:LINE: reason`` and are skipped. Each chunk
+    of lines reads the persons it names from the database (memory does not grow with the
+    register); a big input is checked on worker processes (``services.batching``), each
+    with its own connection; the output, the warnings and the summary are the same, in
+    the same order.
     """
     from inami_cli.services import batching
 
-    check = _BatchCheck(register, fmt=fmt, on=on, filename=filename)
+    check = _BatchCheck(RegisterLookup(session), fmt=fmt, on=on, filename=filename)
     if not check.ndjson:
         out.write(",".join(BATCH_COLUMNS) + "\n")
     totals = [0, 0, 0, 0]

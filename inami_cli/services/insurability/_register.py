@@ -1,20 +1,23 @@
-"""The whole register in memory for batch checks (``insured batch``, ``reimburse batch``
-with NISS): three queries read straight from the driver into compact tuples."""
+"""The register for batch checks, in the compact layout the checks read (NISS → birth,
+death, affiliation and entitlement periods): the whole of it in memory (``load_register``:
+three queries straight from the driver), or only the persons a chunk of lines names
+(``RegisterLookup``: three queries per chunk through the NISS index)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import Connection, Engine, String, bindparam, select, type_coerce
 from sqlmodel import Session
 
 from inami_cli.domain import insurability as rules
 from inami_cli.domain.insurability import AffiliationPeriod, Coverage, EntitlementPeriod
+from inami_cli.services.bulkio import SharedDates, driver_rows
 from inami_cli.services.insurability._common import (
     _AFF,
-    _CHUNK,
     _ENT,
     _PER,
     _insurer_names,
@@ -63,52 +66,20 @@ class Register:
         return _status(niss, on, birth, death, cov, self._insurers)
 
 
-def _driver_rows(session: Session, statement: Any) -> Iterator[Any]:
-    """The rows of a parameterless SELECT straight from the driver's cursor.
-
-    Millions of rows: SQLAlchemy's result rows (a Row object and type processing per
-    row) cost about as much again as the driver itself; the register converts its few
-    thousand distinct dates itself.
-    """
-    connection = session.connection()
-    sql = str(statement.compile(dialect=connection.dialect))
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql)
-        while rows := cursor.fetchmany(_CHUNK):
-            yield from rows
-    finally:
-        cursor.close()
-
-
-class _Days(dict[Any, Any]):
-    """Dates as they come from the driver (ISO text on SQLite, dates elsewhere) → one
-    shared ``date`` per distinct value: a million rows hold a few thousand distinct
-    dates. A subscript is a C-level look-up; only a new value calls ``__missing__``."""
-
-    def __init__(self) -> None:
-        super().__init__({None: None})
-
-    def __missing__(self, value: Any) -> date:
-        found = value if isinstance(value, date) else date.fromisoformat(value)
-        self[value] = found
-        return found
-
-
 @_without_gc
 def load_register(*, session: Session) -> Register:
     """Read persons, affiliations and entitlements (one query per table) into a Register."""
     # Dates are read as they come from the driver (ISO text on SQLite, dates elsewhere) and
     # converted once per distinct value: a million rows hold a few thousand distinct dates,
     # and the register then shares one date object for each.
-    days = _Days()
+    days = SharedDates()
 
     def raw(column: Any) -> Any:
         return type_coerce(column, String)
 
     persons: dict[str, list[Any]] = {}
     empty: tuple[()] = ()
-    for niss, birth, death in _driver_rows(
+    for niss, birth, death in driver_rows(
         session, select(_PER.niss, raw(_PER.birth_date), raw(_PER.death_date))
     ):
         persons[niss] = [days[birth], days[death], empty, empty]
@@ -120,7 +91,7 @@ def load_register(*, session: Session) -> Register:
     # ``_make`` is tuple.__new__: no Python-level __new__ call per period (calling the
     # NamedTuple class runs its generated __new__, which a million periods feel)
     make_affiliation = AffiliationPeriod._make
-    for niss, code, member, quality, titular, ct1, ct2, start, end in _driver_rows(
+    for niss, code, member, quality, titular, ct1, ct2, start, end in driver_rows(
         session,
         select(
             a.niss, a.insurer_code, a.member_number, a.quality, a.titular_niss, a.ct1, a.ct2,
@@ -138,7 +109,7 @@ def load_register(*, session: Session) -> Register:
             rec[2] = (*rec[2], period) if rec[2] else (period,)
     e = _ENT
     make_entitlement = EntitlementPeriod._make
-    for niss, kind, start, end, detail in _driver_rows(
+    for niss, kind, start, end, detail in driver_rows(
         session, select(e.niss, e.kind, raw(e.valid_from), raw(e.valid_to), e.detail)
     ):
         rec = persons.get(niss)
@@ -146,3 +117,108 @@ def load_register(*, session: Session) -> Register:
             period_e = make_entitlement((intern(kind, kind), days[start], days[end], detail))
             rec[3] = (*rec[3], period_e) if rec[3] else (period_e,)
     return Register(persons, _insurer_names(session))
+
+
+IN_SLICE = 4_096  # NISS per ``IN (...)`` query: under every database's bound-parameter limit
+
+
+def _padded(part: list[str]) -> list[str]:
+    """*part* padded (its last NISS repeated) to a power of two of at least 16 values.
+
+    The drivers keep the statements they prepared (``sqlite3``: the last 128) by SQL text,
+    and an ``IN`` list of another length is another text: prepared statements of
+    thousands of parameters then pile up, chunk after chunk. A dozen lengths bound them.
+    """
+    size = 16
+    while size < len(part):
+        size *= 2
+    return part + [part[-1]] * (size - len(part))
+
+
+def _raw(column: Any) -> Any:
+    """A date column as the driver gives it (converted once per value by ``SharedDates``)."""
+    return type_coerce(column, String)
+
+
+def _lookup_statements() -> tuple[Any, Any, Any]:
+    """The three SELECTs of ``persons_by_niss``, on an expanding ``wanted`` parameter."""
+    wanted: Any = bindparam("wanted", expanding=True)
+    a, e = _AFF, _ENT
+    persons = select(_PER.niss, _raw(_PER.birth_date), _raw(_PER.death_date)).where(
+        _PER.niss.in_(wanted)
+    )
+    affiliations = (
+        select(
+            a.niss, a.insurer_code, a.member_number, a.quality, a.titular_niss, a.ct1, a.ct2,
+            _raw(a.valid_from), _raw(a.valid_to),
+        )
+        .where(a.niss.in_(wanted))
+        .order_by(a.niss, a.id)
+    )  # fmt: skip
+    entitlements = (
+        select(e.niss, e.kind, _raw(e.valid_from), _raw(e.valid_to), e.detail)
+        .where(e.niss.in_(wanted))
+        .order_by(e.niss, e.id)
+    )
+    return persons, affiliations, entitlements
+
+
+def persons_by_niss(
+    connection: Connection, wanted: Collection[str], days: SharedDates
+) -> dict[str, list[Any]]:
+    """The records of the persons among *wanted* NISS, laid out as ``load_register`` lays
+    out every person's ([birth, death, affiliations, entitlements], periods in id order).
+
+    Three queries per slice of NISS, each probing the tables' NISS index: what a batch of
+    lines needs, whatever the register's size (issue 19).
+    """
+    persons: dict[str, list[Any]] = {}
+    ordered = sorted(wanted)
+    make_affiliation = AffiliationPeriod._make
+    make_entitlement = EntitlementPeriod._make
+    of_persons, of_affiliations, of_entitlements = _STATEMENTS
+    for i in range(0, len(ordered), IN_SLICE):
+        given = {"wanted": _padded(ordered[i : i + IN_SLICE])}
+        for niss, birth, death in connection.execute(of_persons, given):
+            persons[niss] = [days[birth], days[death], (), ()]
+        for niss, code, member, quality, titular, ct1, ct2, start, end in connection.execute(
+            of_affiliations, given
+        ):
+            rec = persons[niss]
+            period = make_affiliation(
+                (code, member, quality, titular, ct1, ct2, days[start], days[end])
+            )
+            rec[2] = (*rec[2], period)
+        for niss, kind, start, end, detail in connection.execute(of_entitlements, given):
+            rec = persons[niss]
+            rec[3] = (*rec[3], make_entitlement((kind, days[start], days[end], detail)))
+    return persons
+
+
+_STATEMENTS = _lookup_statements()  # built once: no new query objects (and cycles) a chunk
+
+
+class RegisterLookup:
+    """The persons of one chunk of lines, read from the database when the chunk needs them.
+
+    Usable in forked batch workers (``services.batching``): a process that did not create
+    the lookup drops the connections it inherited (``Engine.dispose(close=False)``, as
+    SQLAlchemy prescribes after a fork) and opens its own.
+    """
+
+    def __init__(self, session: Session) -> None:
+        bind = session.get_bind()
+        self.engine: Engine = bind if isinstance(bind, Engine) else bind.engine
+        self.insurers = _insurer_names(session)
+        self.days = SharedDates()
+        self._pid = os.getpid()
+
+    def __call__(self, wanted: Collection[str]) -> dict[str, list[Any]]:
+        """The records of the persons among *wanted* (absent: not in the register)."""
+        if os.getpid() != self._pid:
+            self.engine.dispose(close=False)
+            self._pid = os.getpid()
+        if len(self.days) > 100_000:  # distinct dates are few; bound them all the same
+            self.days = SharedDates()
+        with self.engine.connect() as connection:
+            return persons_by_niss(connection, wanted, self.days)

@@ -180,18 +180,18 @@ def export_rows(
         if act is None or (key is not None and normalise_article(act.article) != key):
             continue
         for stored in tariffs[code]:
-            for p in stored.profiles:
+            for p in stored.profiles or (None,):  # None: a fee-only period
                 yield {
                     "code": code,
                     "valid_from": stored.valid_from.isoformat(),
                     "valid_to": stored.valid_to.isoformat() if stored.valid_to else "",
                     "fee": format(stored.fee, "f") if stored.fee is not None else "",
-                    "regime": p.regime or "",
-                    "dmg": _yes_no(p.dmg),
-                    "age_from": "" if p.age_from is None else str(p.age_from),
-                    "age_to": "" if p.age_to is None else str(p.age_to),
-                    "chronic": _yes_no(p.chronic),
-                    "reimbursement": format(p.reimbursement, "f"),
+                    "regime": p.regime or "" if p else "",
+                    "dmg": _yes_no(p.dmg) if p else "",
+                    "age_from": "" if p is None or p.age_from is None else str(p.age_from),
+                    "age_to": "" if p is None or p.age_to is None else str(p.age_to),
+                    "chronic": _yes_no(p.chronic) if p else "",
+                    "reimbursement": format(p.reimbursement, "f") if p else "",
                     "key_terms": act.key_terms,
                     "label_fr": act.label_fr,
                     "label_nl": act.label_nl,

@@ -33,6 +33,7 @@ from inami_cli.services.nomenclature._store import (
     in_force_on,
     load_act,
     load_acts,
+    load_current_records,
     load_key_values,
     load_tariffs,
     load_terms,
@@ -82,11 +83,10 @@ def load_reference(*, session: Session) -> NomenclatureIndex:
     """
     acts = load_acts(session)
     terms = load_terms(session)
-    tariffs = load_tariffs(session)
     values = load_key_values(session)
     return NomenclatureIndex(
         acts,
-        (s.record() for stored in tariffs.values() for s in stored),
+        load_current_records(session),
         terms,
         (v for series in values.values() for v in series),
     )

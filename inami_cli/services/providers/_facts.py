@@ -6,7 +6,7 @@ and the whole register in memory for batches (``load_provider_register``)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -99,6 +99,25 @@ class ProviderRegister:
         return rules.resolve_facts(
             record, agreements=self._agreements, on=on, at=at, labels=qualification_labels()
         )
+
+    def change_dates(self, nihii: str) -> tuple[date, ...]:
+        """Every date on which ``facts(nihii, ...)`` may change, sorted: the starts of the
+        provider's periods and adherences, the day after their ends, and the same for the
+        agreements. Between two of them the answer is the same for the same weekday and
+        time (a batch remembers it per stretch). Errors as ``facts``."""
+        parsed = rules.parse_nihii(nihii, allow_root=True)
+        record = self._records.get(parsed.root)
+        if record is None:
+            raise NotFound(f"no provider with INAMI number {parsed.formatted} in the register")
+        cuts: set[date] = {a.effective_from for a in record.adherences}
+        spans = [(q.valid_from, q.valid_to) for q in record.qualifications]
+        spans += list(record.accreditations)
+        spans += [(a.valid_from, a.valid_to) for a in self._agreements]
+        for start, end in spans:
+            cuts.add(start)
+            if end is not None:
+                cuts.add(end + timedelta(days=1))
+        return tuple(sorted(cuts))
 
     def physio_convention_in_force(self, on: date) -> bool:
         """As the function of that name."""

@@ -11,16 +11,26 @@ so that most rows cost a dictionary look-up and a write.
 
 This package is the public face; by sub-topic, from the bottom up:
 
+- ``_provider``: the provider of a case, from the register (``--provider-id``) or given
+  (``--provider``), as the computation's ``ProviderTerms``; the special requirements;
 - ``_case``: one visit (``reimburse``, ``resolve_patient``), the output record of a result
   (``result_record``, ``RESULT_COLUMNS``) and the codes offered when prompting;
 - ``_batch_input``: the batch's input columns, its header line and the words of its cells;
 - ``_batch_render``: output rows from pre-rendered pieces of a cached answer;
 - ``_batch_context``: the reference data a batch loads once, and its caches;
-- ``_batch_run``: the per-row work over chunks of lines, and ``reimburse_batch``.
+- ``_batch_run``: the per-row work over chunks of lines, and ``reimburse_batch``;
+- ``_assertions``: ``check_assertions``, published amounts checked against the database.
 """
 
 from __future__ import annotations
 
+from inami_cli.services.reimbursement._assertions import (
+    CHECK_COLUMNS,
+    CheckSummary,
+    Difference,
+    check_assertions,
+    read_assertions,
+)
 from inami_cli.services.reimbursement._batch_context import CACHE_LIMIT, PEOPLE_LIMIT
 from inami_cli.services.reimbursement._batch_input import BATCH_INPUT_COLUMNS
 from inami_cli.services.reimbursement._batch_render import BATCH_COLUMNS
@@ -40,11 +50,13 @@ from inami_cli.services.reimbursement._case import (
     resolve_patient,
     result_record,
 )
+from inami_cli.services.reimbursement._provider import ProviderSource, special_requirements
 
 __all__ = [
     "BATCH_COLUMNS",
     "BATCH_INPUT_COLUMNS",
     "CACHE_LIMIT",
+    "CHECK_COLUMNS",
     "PEOPLE_LIMIT",
     "RECORD_CHUNK",
     "RESULT_COLUMNS",
@@ -52,10 +64,16 @@ __all__ = [
     "BeneficiaryLike",
     "CaseAnswer",
     "CaseRequest",
+    "CheckSummary",
+    "Difference",
     "Overrides",
+    "ProviderSource",
+    "check_assertions",
     "code_choices",
+    "read_assertions",
     "reimburse",
     "reimburse_batch",
     "resolve_patient",
     "result_record",
+    "special_requirements",
 ]

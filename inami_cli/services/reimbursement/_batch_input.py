@@ -22,6 +22,10 @@ BATCH_INPUT_COLUMNS = (
     "charged",
     "setting",
     "bim_automatic",
+    # issue 14: the provider from the register, the time of care, a special requirement
+    "provider_id",
+    "time",
+    "special_requirement",
 )
 
 # The header as every input's is read (inami_cli.tabular): case, spaces, BOM, `INSZ` for niss.

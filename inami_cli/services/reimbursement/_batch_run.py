@@ -31,6 +31,7 @@ from inami_cli.services.reimbursement._batch_input import (
 )
 from inami_cli.services.reimbursement._batch_render import _Cached, _Renderer
 from inami_cli.services.reimbursement._case import _care_row, result_record
+from inami_cli.services.reimbursement._provider import BatchProviders, ProviderSource
 
 RECORD_CHUNK = 5_000
 
@@ -96,6 +97,7 @@ class _BatchRun:
         record: bool,
         stamp: Any,
         operator: str,
+        providers: BatchProviders,
     ) -> None:
         self.ctx = ctx
         self.pick = pick
@@ -108,6 +110,7 @@ class _BatchRun:
         self.stamp = stamp
         self.operator = operator
         self.amounts: dict[str, Decimal] = {}
+        self.providers = providers
         self.pending: list[dict[str, Any]] = []
         self.recorded = 0
 
@@ -130,6 +133,7 @@ class _BatchRun:
         day0 = self.today
         amounts = self.amounts
         cache = ctx.cache
+        providers = self.providers.get
         out: list[str] = []
         warnings: list[str] = []
         rows = ok = refused = errors = 0
@@ -157,6 +161,9 @@ class _BatchRun:
                     charged_text,
                     setting_text,
                     auto_text,
+                    provider_id_text,
+                    time_text,
+                    special_text,
                 ) = pick(row)
                 code = code.strip()
                 on, epoch, day = ctx.day(date_text.strip(), day0)
@@ -192,6 +199,14 @@ class _BatchRun:
                     raise InvalidInput(
                         f"provider {provider!r}: expected one of {', '.join(rules.PROVIDERS)}"
                     )
+                provider_key, terms = providers(
+                    provider,
+                    bool(provider_text),
+                    provider_id_text.strip(),
+                    time_text.strip(),
+                    special_text.strip(),
+                    on,
+                )
                 charged: Decimal | None = None
                 if charged_text:
                     charged = amounts.get(charged_text)
@@ -243,8 +258,11 @@ class _BatchRun:
                         bool(p_chronic),
                         bool(p_auto),
                         insured,
-                        reason,
-                        provider,
+                        # the reason is read only to refuse a person who is not insured
+                        # (refusal 901); an insured person's reason names their own
+                        # affiliation and would make every person a key of their own
+                        None if insured else reason,
+                        provider_key,
                         charged,
                         setting,
                     )
@@ -265,9 +283,10 @@ class _BatchRun:
                         Line(act, tariff, charged),
                         on=on,
                         patient=patient,
-                        provider=provider,
+                        provider=terms.status,
                         setting=setting,
                         history=person_history or (),
+                        terms=terms,
                     )
                     label = act.label_nl if language == "nl" and act.label_nl else act.label_fr
                     code_part, head, tail = renderer.pieces(
@@ -305,7 +324,7 @@ class _BatchRun:
                 share_c += cents_[2]
                 if record:
                     assert cached.result is not None
-                    care = _care_row(niss, cached.result, provider, self.stamp, self.operator)
+                    care = _care_row(niss, cached.result, terms.status, self.stamp, self.operator)
                     care["care_date"] = on
                     self.pending.append(care)
                     if ctx.history_relevant(act):
@@ -332,7 +351,9 @@ def reimburse_batch(
     """Compute one case per CSV row of *source* and write the results to *out*.
 
     Columns: ``code, date, niss, regime, dmg, age, chronic, provider, charged`` (and the
-    optional ``setting, bim_automatic``); ``niss`` or ``regime`` on each row. A bad row is
+    optional ``setting, bim_automatic, provider_id, time, special_requirement``); ``niss``
+    or ``regime`` on each row. ``provider_id`` takes the provider from the register on the
+    row's date (and ``time``); a ``provider`` cell still wins over its status. A bad row is
     reported to *on_error* as ``FILE:LINE: reason`` and the batch goes on. With *record*,
     the reimbursed rows are stored (bulk inserts) and count for the rows after them, as if
     the cases had been computed and recorded one by one in the file's order.
@@ -346,9 +367,15 @@ def reimburse_batch(
     first, header_line, lines = tabular.first_line(source)
     delimiter = "," if first is None else tabular.sniff_delimiter(first, BATCH_INPUT)
     reader = csv.reader(lines, delimiter=delimiter)
-    pick, width = parse_header(next(reader, None), filename)
+    header = next(reader, None)
+    pick, width = parse_header(header, filename)
 
     ctx = _BatchContext(session=session, record=record, language=language)
+    # the provider of each row (issue 14): read before the rows, and before any fork
+    provider_source = ProviderSource(session=session, in_memory=True, explain=False)
+    provider_source.load(
+        register="provider_id" in [h.strip().lower().lstrip("\ufeff") for h in header or ()]
+    )
     renderer = _Renderer(fmt)
     stamp, operator = now(), current_actor().operator
     run = _BatchRun(
@@ -362,6 +389,7 @@ def reimburse_batch(
         record=record,
         stamp=stamp,
         operator=operator,
+        providers=BatchProviders(provider_source),
     )
     totals = [0] * 7
     write = out.write

@@ -5,7 +5,7 @@ care records stored with ``--record``; the output record of a result (the JSON c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -18,6 +18,7 @@ from inami_cli.domain import reimbursement as rules
 from inami_cli.domain.errors import InvalidInput, MissingValue
 from inami_cli.domain.money import to_cents
 from inami_cli.domain.reimbursement import CaseResult, Line, PastCare, Patient, Step
+from inami_cli.services.reimbursement._provider import ProviderSource
 
 RESULT_COLUMNS = (
     "niss",
@@ -88,6 +89,13 @@ class CaseRequest:
     provider: str = "conventioned"
     charged: tuple[Decimal | None, ...] = ()  # one per code, or empty (= the fee)
     setting: str | None = None
+    # issue 14: the provider from the register (INAMI number), the time of care (partial
+    # adherence: inside a declared block?), a patient's special requirement; *provider*
+    # wins over the register's status only when *provider_explicit*
+    provider_id: str | None = None
+    at: time | None = None
+    special_requirement: str | None = None
+    provider_explicit: bool = True
 
 
 @dataclass(frozen=True)
@@ -159,6 +167,8 @@ def resolve_patient(
         insured=status.insured,
         not_insured_reason=status.reason or "",
         bim_automatic=bool(values["bim_automatic"]),
+        # R3: who holds the DMG (register); used when the case names its GP
+        dmg_holder=str(getattr(status, "dmg_gp", "") or "") if overrides.dmg is None else "",
     )
     return patient, steps
 
@@ -167,13 +177,13 @@ def resolve_patient(
 
 
 def _history(*, session: Session, niss: str, on: date) -> list[PastCare]:
-    """The person's recorded care that a rule can read on *on* (previous and this year)."""
+    """The person's recorded care that a rule can read on *on* (up to the end of its year:
+    frequency periods reach back 3 calendar years or a whole prescription)."""
     from inami_cli.services import nomenclature
 
     rows = session.execute(
         select(col(CareRecord.code), col(CareRecord.care_date)).where(
             col(CareRecord.niss) == niss,
-            col(CareRecord.care_date) >= date(on.year - 1, 1, 1),
             col(CareRecord.care_date) <= date(on.year, 12, 31),
         )
     ).all()
@@ -226,6 +236,15 @@ def reimburse(
         lines.append(Line(act, tariff, charged))
         labels.append(act.label_nl if language == "nl" and act.label_nl else act.label_fr)
     history = _history(session=session, niss=request.niss, on=request.on) if request.niss else []
+    terms = ProviderSource(session=session, explain=explain).terms(
+        on=request.on,
+        provider=request.provider,
+        explicit=request.provider_explicit,
+        provider_id=request.provider_id,
+        at=request.at,
+        special=request.special_requirement,
+        physio=any(line.act.category in rules.PHYSIO_CATEGORIES for line in lines),
+    )
     results = rules.compute_visit(
         lines,
         on=request.on,
@@ -235,6 +254,7 @@ def reimburse(
         history=history,
         explain=explain,
         context=context,
+        terms=terms,
     )
     recorded = 0
     if record and request.niss is not None:
@@ -244,7 +264,7 @@ def reimburse(
         for result in results:
             if not result.ok:
                 continue
-            row = _care_row(request.niss, result, request.provider, stamp, operator)
+            row = _care_row(request.niss, result, terms.status, stamp, operator)
             session.add(CareRecord(**row))
             record_change(
                 session=session,
@@ -311,6 +331,7 @@ def result_record(
                 "valid_from": s.valid_from,
                 "valid_to": s.valid_to,
                 "source": s.source,
+                "rule": s.rule,
             }
             for s in result.explanation
         ]

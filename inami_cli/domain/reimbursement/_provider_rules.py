@@ -1,0 +1,197 @@
+"""The rules that depend on who the provider is on the date of care (issue 14).
+
+A case may name its provider by INAMI number; the register then answers, on the date (and
+time), the convention status under the agreement in force (partial: inside or outside a
+declared block), the qualification and the accreditation. ``ProviderTerms`` carries that
+answer (or the status given explicitly with ``--provider``) into the computation, which
+asks this module four questions:
+
+- may this provider attest this code? (codes by qualification, ``inami_cli/data/
+  attest_rules.csv``; refusal ``R_NOT_QUALIFIED``);
+- may this provider charge above the fee here? Conventioned: no, except the patient's
+  "special requirements" (CM, bijzondere eisen van patiënten [MUT], providers.md §7.1 row
+  6); partially conventioned: only inside a declared block, and a specialist only for
+  ambulatory patients (CM, voorwaarden gedeeltelijke conventionering [MUT], §7.1 rows 4-5);
+  non-conventioned: yes. The BIM supplement bans (``supplement_ban``) override all of these
+  on their dates: the computation checks them after this answer;
+- does the -25 % at a non-conventioned physiotherapist apply? Only while a
+  physiotherapists' convention is in force (law art. 49 §5 al. 3, AR 8/6/1967, as AXXON
+  explains it; none from 2022-01-01 until M/22 [qur.be] nor from 2025-01-01 to 2025-04-30
+  [Helan, Solidaris]): the agreements table is the source of truth
+  (``physio_convention``), not a date in the code;
+- (the young-BIM rule no longer asks: it holds whatever the doctor's status, see
+  ``_rules.YOUNG_BIM_DMG``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from inami_cli.domain.errors import InvalidInput
+from inami_cli.domain.providers import Attester, AttestRule, attest_rule_for
+from inami_cli.domain.reimbursement._model import SETTINGS, ActRules
+
+# The roles of the special-requirements table and the act categories that imply them
+# when the provider is given by flag only (no qualification known).
+_ROLE_OF_CATEGORY = {
+    "gp_consultation": "gp",
+    "gp_visit": "gp",
+    "specialist_consultation": "specialist",
+}
+
+
+@dataclass(frozen=True)
+class SpecialRequirement:
+    """One "special requirement" of the patient that lets even a conventioned doctor ask a
+    supplement (after informing the patient); a row of
+    ``inami_cli/data/special_requirements.csv``."""
+
+    kind: str
+    role: str  # gp | specialist
+    label: str
+    reliability: str
+    source: str
+
+
+def find_special_requirement(
+    table: Iterable[SpecialRequirement], kind: str
+) -> tuple[SpecialRequirement, ...]:
+    """The rows of *kind* (one per role that knows it); InvalidInput (exit 2) when none."""
+    wanted = kind.strip().lower().replace("-", "_")
+    rows = tuple(r for r in table if r.kind == wanted)
+    if not rows:
+        kinds = sorted({r.kind for r in table})
+        raise InvalidInput(f"--special-requirement {kind!r}: expected one of {', '.join(kinds)}")
+    return rows
+
+
+def parse_time_of_day(text: str, *, what: str = "--time") -> time:
+    """``19:30``, ``19h30``, ``19h`` or ``19`` as a time of day (exit 2 otherwise)."""
+    value = text.strip().lower().replace("h", ":")
+    if value.endswith(":"):
+        value += "00"
+    try:
+        if value.isdigit() and len(value) <= 2:
+            return time(int(value))
+        if len(value) == 4 and value[1] == ":":
+            value = "0" + value
+        return time.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{what} {text!r}: not a time of day (HH:MM)") from None
+
+
+@dataclass(frozen=True)
+class ProviderTerms:
+    """Who the provider is on the date of care, as the rules read it.
+
+    ``status`` is ``conventioned``, ``partially`` or ``non-conventioned``; ``given`` says
+    it was typed (``--provider``) rather than answered by the register, and ``why`` says
+    which it was and why (the explanation's words). ``in_block`` (partially conventioned)
+    is whether the moment of care falls inside a declared block; a status given by flag
+    reads ``partially`` as inside one (what the flag meant before the register existed).
+    ``profession``/``qualification``/``accredited`` come from the register (None: not
+    known, and the codes-by-qualification check is skipped). ``physio_convention`` is
+    whether a physiotherapists' convention is in force on the date (the agreements table;
+    None: not known, the cut applies as it always did).
+    """
+
+    status: str = "conventioned"
+    given: bool = True
+    why: str = "given"
+    in_block: bool | None = True
+    ambulatory_only: bool = False
+    nihii: str | None = None
+    profession: str | None = None
+    qualification: str | None = None
+    role: str | None = None
+    accredited: bool = False
+    physio_convention: bool | None = None
+    special_requirement: tuple[SpecialRequirement, ...] = ()
+    attest_rules: tuple[AttestRule, ...] = field(default=(), compare=False, hash=False)
+
+    @property
+    def attester(self) -> Attester | None:
+        """The provider as ``may_attest`` reads it (None: no register data)."""
+        if self.profession is None:
+            return None
+        return Attester(self.profession, self.qualification, self.accredited)
+
+
+def attest_check(act: ActRules, terms: ProviderTerms, on: date) -> tuple[bool, str] | None:
+    """(allowed, what the rule says) by the codes-by-qualification table, or None when the
+    provider is not known from the register or no rule speaks about the code."""
+    who = terms.attester
+    if who is None or not terms.attest_rules:
+        return None
+    article = getattr(act, "article", None) or None
+    rule = attest_rule_for(act.code, on, terms.attest_rules, article=article)
+    if rule is None:
+        return None
+    allowed = any(a.admits(who.profession, who.qualification) for a in rule.allowed)
+    if allowed and rule.accreditation_required and not who.accredited:
+        return False, f"{rule.describe()} (not accredited on the date; {rule.source})"
+    qual = who.qualification or "none"
+    if not allowed:
+        return False, (
+            f"{rule.describe()}; the provider is {who.profession} qualification {qual} "
+            f"({rule.source})"
+        )
+    return True, f"{rule.describe()} ({rule.reliability} {rule.source})"
+
+
+def _role(act: ActRules, terms: ProviderTerms) -> str | None:
+    if terms.role is not None:
+        return "gp" if terms.role.startswith("gp") else terms.role
+    return _ROLE_OF_CATEGORY.get(act.category)
+
+
+def supplement_permission(
+    act: ActRules, terms: ProviderTerms, setting: str | None
+) -> tuple[bool, str]:
+    """(may charge above the fee, why) by the provider's status alone; the BIM bans are
+    checked after (they override a yes). InvalidInput when a partially conventioned
+    provider from the register has no time of care to tell inside from outside a block."""
+    status = terms.status
+    if status == "non-conventioned":
+        return True, "a non-conventioned provider sets the fee freely"
+    reason = ""  # a conventioned provider charges the agreed fee (the refusal says it)
+    if status == "partially":
+        where = setting if setting is not None else act.setting
+        if terms.in_block is None:
+            who = f"provider {terms.nihii}" if terms.nihii else "the provider"
+            raise InvalidInput(
+                f"{who} is partially conventioned: pass --time HH:MM (batch column time) "
+                "to tell whether the care was inside a declared block"
+            )
+        if not terms.in_block:
+            reason = (
+                "outside its declared blocks a partially conventioned provider charges "
+                "the agreed fee"
+            )
+        elif terms.ambulatory_only and where in SETTINGS and where != "ambulatory":
+            reason = "a partially conventioned specialist deviates only for ambulatory patients"
+        else:
+            return True, "inside a declared block of a partially conventioned provider"
+    if terms.special_requirement:
+        role = _role(act, terms)
+        fits = [r for r in terms.special_requirement if role is None or r.role == role]
+        if fits:
+            req = fits[0]
+            return True, f"special requirement of the patient: {req.label} ({req.source})"
+        roles = " or ".join(sorted({r.role for r in terms.special_requirement}))
+        kind = terms.special_requirement[0].kind
+        said = f"special requirement {kind!r} is a {roles}'s, not a {role}'s"
+        return False, f"{reason}; {said}" if reason else said
+    return False, reason
+
+
+def physio_cut_applies(terms: ProviderTerms | None, default: bool) -> tuple[bool, str]:
+    """Whether the -25 % at a non-conventioned physiotherapist can apply on the date (a
+    convention must be in force), and the source of that answer."""
+    if terms is None or terms.physio_convention is None:
+        return default, ""
+    if terms.physio_convention:
+        return True, "a physiotherapists' convention is in force (agreements table)"
+    return False, "no physiotherapists' convention in force on the date (agreements table)"

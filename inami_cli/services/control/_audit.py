@@ -1,0 +1,385 @@
+"""``control audit``: a billing file checked line by line, offline, against the database.
+
+The file is read by ``inami_cli.tabular`` (CSV with `,` `;` or tab, a BOM, header aliases)
+and streamed: one line at a time, with the reference data loaded once and bounded caches,
+so memory stays flat whatever the file's size. Each line yields a ``LineAudit`` (its
+findings, the claim and the computed reimbursement); a malformed line is reported as
+``FILE:LINE: reason`` and the audit goes on.
+
+The rules of the insurance are the reimbursement engine's (``domain.reimbursement``,
+called through its public ``compute_case``); the checks only a control makes are
+``domain.control``'s (billing limit, prescriber, claim, undue amounts).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import IO, Any
+
+from sqlmodel import Session
+
+from inami_cli.domain import control as audit_rules
+from inami_cli.domain import reimbursement as engine
+from inami_cli.domain.control import Finding
+from inami_cli.domain.errors import FileErrors, InamiError, InvalidInput
+from inami_cli.domain.money import ZERO, parse_amount
+from inami_cli.domain.niss import compact_niss, niss_problem
+from inami_cli.domain.providers import parse_nihii
+from inami_cli.domain.reimbursement import Line, Patient
+from inami_cli.services.control._context import CASE_LIMIT, AuditContext, _bounded, parse_clock
+from inami_cli.tabular import Columns, read_header, sniff_delimiter, text_lines
+
+BILLING_COLUMNS = Columns(
+    required=("provider_id", "niss", "code", "date", "reimbursement_claimed"),
+    optional=("time", "charged", "prescriber_id", "setting", "billed_on"),
+    aliases={
+        "nihii": "provider_id", "riziv": "provider_id", "inami": "provider_id",
+        "provider": "provider_id", "insz": "niss", "inss": "niss", "care_date": "date",
+        "service_date": "date", "claimed": "reimbursement_claimed",
+        "reimbursement": "reimbursement_claimed", "prescriber": "prescriber_id",
+        "invoiced_on": "billed_on",
+    },
+)  # fmt: skip
+
+FINDING_COLUMNS = (
+    "file", "line", "provider_id", "niss", "code", "date", "finding", "rule", "detail",
+    "claimed", "computed", "indu",
+)  # fmt: skip
+
+# The engine's refusals that concern what is charged: the insurer's part is still due, so
+# the claim is checked against the case computed at the fee.
+_CHARGE_REFUSALS = frozenset({engine.R_ABOVE_FEE, engine.R_SUPPLEMENT_BANNED})
+
+
+@dataclass(frozen=True)
+class LineAudit:
+    """One billed line audited: who, what, the claim, the computed part, the findings."""
+
+    line: int
+    provider_id: str
+    profession: str | None  # from the register (None: unknown provider)
+    qualification: str | None  # the last 3 digits of the number billed
+    peer_group: str  # profession and qualification (role for GPs): see ``peer_group``
+    niss: str
+    code: str
+    date: date
+    claimed: Decimal
+    computed: Decimal | None
+    findings: tuple[Finding, ...]
+
+    @property
+    def undue(self) -> Decimal:
+        """The amount undue on the line (``domain.control.line_undue``)."""
+        return audit_rules.line_undue(self.findings, self.claimed)
+
+
+@dataclass
+class AuditSummary:
+    """Counts and totals of an audit."""
+
+    lines: int = 0
+    lines_with_findings: int = 0
+    findings: int = 0
+    errors: int = 0
+    claimed: Decimal = ZERO
+    undue: Decimal = ZERO
+    by_rule: dict[str, int] = field(default_factory=dict)
+
+    def add(self, audited: LineAudit) -> None:
+        """Count one audited line."""
+        self.lines += 1
+        self.claimed += audited.claimed
+        if audited.findings:
+            self.lines_with_findings += 1
+            self.findings += len(audited.findings)
+            self.undue += audited.undue
+            for f in audited.findings:
+                self.by_rule[f.code] = self.by_rule.get(f.code, 0) + 1
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON summary of the audit."""
+        return {
+            "lines": self.lines, "lines_with_findings": self.lines_with_findings,
+            "findings": self.findings, "errors": self.errors, "claimed": self.claimed,
+            "undue": self.undue, "by_rule": dict(sorted(self.by_rule.items())),
+        }  # fmt: skip
+
+
+def finding_records(filename: str, audited: LineAudit) -> Iterator[dict[str, Any]]:
+    """The output records of a line's findings (``FINDING_COLUMNS``)."""
+    for f in audited.findings:
+        yield {
+            "file": filename, "line": audited.line, "provider_id": audited.provider_id,
+            "niss": audited.niss, "code": audited.code, "date": audited.date,
+            "finding": f.code, "rule": f.rule.name, "detail": f.detail,
+            "claimed": audited.claimed, "computed": audited.computed, "indu": f.indu,
+        }  # fmt: skip
+
+
+class _Auditor:
+    """The per-line work: parse the cells, run the checks, return a ``LineAudit``."""
+
+    def __init__(self, ctx: AuditContext, *, billed_on: date) -> None:
+        self.ctx = ctx
+        self.billed_on = billed_on
+        self.amounts: dict[str, Decimal] = {}
+        self.limits: dict[date, date] = {}
+        self.nihiis: dict[str, tuple[str, str | None]] = {}
+        self.cases: dict[tuple[Any, ...], Any] = {}  # small tuples: bounded by CACHE_LIMIT
+
+    def amount(self, text: str, what: str) -> Decimal:
+        found = self.amounts.get(text)
+        if found is None:
+            found = parse_amount(text, what=what)
+            _bounded(self.amounts)[text] = found
+        return found
+
+    def nihii(self, text: str) -> tuple[str, str | None]:
+        found = self.nihiis.get(text)
+        if found is None:
+            parsed = parse_nihii(text, what="provider_id")
+            found = (parsed.number, parsed.qualification)
+            _bounded(self.nihiis)[text] = found
+        return found
+
+    def case(
+        self, act: Any, tariff: Any, charged: Decimal | None, on: date, cov: Any,
+        age: int | None, provider: str, setting: str | None, history: list[Any] | None,
+    ) -> tuple[bool, str | None, str | None, Decimal | None, Decimal | None]:  # fmt: skip
+        """The engine's answer (ok, refusal code, reason, reimbursement, fee), cached by what
+        can change it (the reimbursement batch's key) when the person has no history."""
+        key = None
+        if not history:
+            key = (
+                act.code, tariff.valid_from if tariff is not None else None,
+                tariff.fee if tariff is not None else None, self.ctx.epoch(on),
+                (act.valid_from is None or act.valid_from <= on)
+                and (act.valid_to is None or on <= act.valid_to),
+                cov.regime, cov.dmg, engine.age_key(act, tariff, age), cov.chronic,
+                cov.bim_automatic, cov.insured,
+                # an insured person's reason names the affiliation: it changes no answer
+                "" if cov.insured else cov.reason, provider, charged, setting,
+            )  # fmt: skip
+            found = self.cases.get(key)
+            if found is not None:
+                return found  # type: ignore[no-any-return]
+        patient = Patient(
+            regime=cov.regime, dmg=cov.dmg, age=age, chronic=cov.chronic, insured=cov.insured,
+            not_insured_reason=cov.reason or "", bim_automatic=cov.bim_automatic,
+        )  # fmt: skip
+        result = engine.compute_case(
+            Line(act, tariff, charged), on=on, patient=patient, provider=provider,
+            setting=setting, history=history or (),
+        )  # fmt: skip
+        answer = (result.ok, result.refusal_code, result.refusal_reason, result.reimbursement,
+                  result.fee)  # fmt: skip
+        if key is not None:
+            _bounded(self.cases, CASE_LIMIT)[key] = answer
+        return answer
+
+    def audit(self, line: int, cells: dict[str, str]) -> LineAudit:
+        ctx = self.ctx
+        provider_id, qualification = self.nihii(cells["provider_id"])
+        niss = compact_niss(cells["niss"].strip())
+        code = cells["code"].strip()
+        if not code:
+            raise InvalidInput("code: empty")
+        on = ctx.day(cells["date"].strip(), "date")
+        at = parse_clock(cells.get("time", ""))
+        claimed = self.amount(cells["reimbursement_claimed"].strip(), "reimbursement_claimed")
+        charged_text = cells.get("charged", "").strip()
+        charged = self.amount(charged_text, "charged") if charged_text else None
+        setting = cells.get("setting", "").strip().lower() or None
+        if setting is not None and setting not in engine.SETTINGS:
+            raise InvalidInput(f"setting {setting!r}: expected ambulatory or hospitalised")
+        billed_text = cells.get("billed_on", "").strip()
+        billed_on = ctx.day(billed_text, "billed_on") if billed_text else self.billed_on
+
+        findings: list[Finding] = []
+        last = self.limits.get(on)
+        if last is None:
+            last = _bounded(self.limits)[on] = audit_rules.billing_limit(on)
+        if billed_on > last:
+            late = audit_rules.check_billing_limit(on, billed_on, claimed)
+            if late is not None:
+                findings.append(late)
+        facts = ctx.provider(provider_id, on, at)
+        status = "conventioned"
+        profession = facts.profession if facts is not None else None
+        group = peer_group(facts, qualification)
+        if facts is None:
+            findings.append(
+                Finding(audit_rules.A_PROVIDER_UNKNOWN, f"no provider {provider_id}", claimed)
+            )
+        else:
+            status = _engine_status(facts)
+        act = ctx.act(code)
+        if act is None:
+            findings.append(
+                audit_rules.engine_finding(
+                    engine.R_NOT_ON_DATE, f"code {code} is not in the nomenclature",
+                    claimed=claimed, excess=ZERO,
+                )
+            )  # fmt: skip
+            return LineAudit(line, provider_id, profession, qualification, group, niss, code, on,
+                             claimed, None, tuple(findings))  # fmt: skip
+        if facts is not None and ctx.may_attest(code, facts, on, act.article) is False:
+            findings.append(
+                Finding(
+                    audit_rules.A_QUALIFICATION,
+                    f"{facts.profession} qualification {facts.qualification or 'none'}"
+                    f"{' (accredited)' if facts.accredited else ''} may not attest {code}",
+                    claimed,
+                )
+            )
+        prescriber = audit_rules.check_prescriber(
+            cells.get("prescriber_id", ""),
+            required=ctx.needs_prescriber(act.category, on),
+            claimed=claimed,
+        )
+        if prescriber is not None:
+            findings.append(prescriber)
+        computed = self._engine(act, on, niss, charged, status, setting, claimed, findings)
+        return LineAudit(line, provider_id, profession, qualification, group, niss, code, on,
+                         claimed, computed, tuple(findings))  # fmt: skip
+
+    def _engine(
+        self, act: Any, on: date, niss: str, charged: Decimal | None, status: str,
+        setting: str | None, claimed: Decimal, findings: list[Finding],
+    ) -> Decimal | None:  # fmt: skip
+        """Run the engine on the line; add its finding; the reimbursement it computes."""
+        ctx = self.ctx
+        person = ctx.person(niss, on)
+        if person is None:
+            problem = niss_problem(niss)  # only now: a person of the register is valid
+            if problem:
+                raise InvalidInput(problem)
+            findings.append(
+                audit_rules.engine_finding(
+                    engine.R_NOT_INSURED, f"no person with NISS {niss} in the register",
+                    claimed=claimed, excess=ZERO,
+                )
+            )  # fmt: skip
+            return ZERO
+        cov, age = person
+        tariff = ctx.tariff(act.code, on)
+        history = ctx.history.get(niss)
+        ok, refusal, reason, reimbursement, fee = self.case(
+            act, tariff, charged, on, cov, age, status, setting, history
+        )
+        if refusal in _CHARGE_REFUSALS:
+            excess = charged - (fee or ZERO) if charged is not None else ZERO
+            findings.append(
+                audit_rules.engine_finding(
+                    refusal or "", reason or "", claimed=claimed, excess=excess
+                )
+            )
+            ok, refusal, reason, reimbursement, fee = self.case(
+                act, tariff, None, on, cov, age, status, setting, history
+            )
+        if not ok:
+            findings.append(
+                audit_rules.engine_finding(
+                    refusal or "", reason or "", claimed=claimed, excess=ZERO
+                )
+            )
+            return ZERO
+        computed = reimbursement if reimbursement is not None else ZERO
+        claim = audit_rules.check_claim(claimed, computed)
+        if claim is not None:
+            findings.append(claim)
+        ctx.add_history(niss, act, on)
+        return computed
+
+
+# Roles of the shipped qualification table (inami_cli/data/qualifications.csv) whose codes
+# are one qualification for the peer comparison: a recognised GP is 003 or 004 (providers.md
+# §7.2: which one means accredited is not settled), a GP in training 005 or 006.
+_ROLE_GROUPS = frozenset({"gp", "gp_training"})
+
+
+def peer_group(facts: Any, qualification: str | None) -> str:
+    """The peer group of a provider for the profile comparison: profession and
+    qualification code, or the role for the GP roles; ``unknown`` outside the register."""
+    if facts is None:
+        return "unknown"
+    role = facts.qualification_role
+    code = role if role in _ROLE_GROUPS else (facts.qualification or qualification or "---")
+    return f"{facts.profession} {code}"
+
+
+def _engine_status(facts: Any) -> str:
+    """The convention status the engine speaks of, on the date and at the time billed.
+
+    A partially conventioned provider may deviate only inside a declared block (providers.md
+    §7.1 rows 4-5): outside one, the agreed fees bind as for a conventioned provider. Without
+    an agreement in force, nothing binds the fees.
+    """
+    status = facts.convention_status
+    if status is None:
+        return "non-conventioned"
+    if status == "partially" and facts.in_declared_block is False:
+        return "conventioned"
+    return str(status)
+
+
+def audit_stream(
+    *,
+    session: Session,
+    source: IO[bytes],
+    filename: str,
+    billed_on: date,
+    encoding: str = "utf-8",
+    on_error: Callable[[str], None] = lambda message: None,
+    summary: AuditSummary | None = None,
+) -> Iterator[LineAudit]:
+    """Audit every line of a billing file, in order, one ``LineAudit`` per line.
+
+    The header is checked first (exit 2 on a bad one, before anything is loaded); a bad
+    line is reported to *on_error* as ``FILE:LINE: reason``, counted in *summary*'s
+    ``errors``, and skipped. Lines a rule accepts count as history for the person's later
+    lines (frequency, cumulation), after the care recorded in the database.
+    """
+    lines = text_lines(source, filename=filename, encoding=encoding)
+    first = next(lines, None)
+    while first is not None and not first.strip():
+        first = next(lines, None)
+    if first is None:
+        raise InvalidInput(f"{filename}:1: empty file (expected a header: "
+                           f"{','.join(BILLING_COLUMNS.known)})")  # fmt: skip
+    delimiter = sniff_delimiter(first, BILLING_COLUMNS)
+    header_cells = next(csv.reader([first], delimiter=delimiter))
+    header = read_header(header_cells, filename=filename, spec=BILLING_COLUMNS,
+                         delimiter=delimiter)  # fmt: skip
+    names = header.names
+    width = len(names)
+    auditor = _Auditor(AuditContext(session=session), billed_on=billed_on)
+    counts = summary if summary is not None else AuditSummary()
+    reader = csv.reader(lines, delimiter=delimiter)
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise FileErrors([f"{filename}:{reader.line_num + 1}: bad CSV: {exc}"]) from None
+        line = reader.line_num + 1
+        if not "".join(cells).strip():
+            continue
+        if len(cells) != width:
+            counts.errors += 1
+            on_error(f"{filename}:{line}: {len(cells)} fields, the header has {width}")
+            continue
+        record = {n: c for n, c in zip(names, cells, strict=True) if n is not None}
+        try:
+            audited = auditor.audit(line, record)
+        except InamiError as exc:
+            counts.errors += 1
+            on_error(f"{filename}:{line}: {exc.message}")
+            continue
+        counts.add(audited)
+        yield audited

@@ -1,0 +1,225 @@
+"""What an audit loads once (the nomenclature index, the register of insured persons, the
+provider register, the recorded care a rule can read, the shipped prescribed-acts table)
+and the look-ups it makes per line, cached so that memory stays flat."""
+
+from __future__ import annotations
+
+import functools
+from datetime import date, time
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlmodel import Session, col
+
+from inami_cli.db.models import Act as ActRow
+from inami_cli.db.models import CareRecord
+from inami_cli.domain.control import PrescribedRule, needs_prescriber
+from inami_cli.domain.dates import age_on, parse_date
+from inami_cli.domain.errors import InvalidInput, NotFound
+from inami_cli.domain.providers import Attester
+from inami_cli.domain.providers import may_attest as rule_may_attest
+from inami_cli.domain.reimbursement import PastCare, rule_epoch
+from inami_cli.tabular import Columns, open_binary, read_table
+
+CACHE_LIMIT = 20_000  # entries per cache; cleared when reached (flat memory)
+# The engine's answers are small tuples, and a billing file's (code, tariff, profile)
+# combinations are many (providers x their codes x patient profiles): a larger bound.
+CASE_LIMIT = 100_000
+_PRESCRIBED_COLUMNS = Columns(
+    required=("category", "valid_from", "valid_to", "reliability", "source"), optional=("note",)
+)
+
+
+@functools.cache
+def prescribed_rules() -> tuple[PrescribedRule, ...]:
+    """The shipped table of act categories that need a prescriber
+    (``inami_cli/data/prescribed_acts.csv``)."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent.parent / "data" / "prescribed_acts.csv"
+    found = []
+    with open_binary(path) as handle:
+        table = read_table(
+            handle, filename="inami_cli/data/prescribed_acts.csv", spec=_PRESCRIBED_COLUMNS
+        )
+        for _line, rec in table.records():
+            end = rec["valid_to"].strip()
+            found.append(
+                PrescribedRule(
+                    category=rec["category"].strip(),
+                    valid_from=parse_date(rec["valid_from"], what="valid_from"),
+                    valid_to=parse_date(end, what="valid_to") if end else None,
+                    reliability=rec["reliability"].strip(),
+                    source=rec["source"].strip(),
+                )
+            )
+    return tuple(found)
+
+
+def _bounded(cache: dict[Any, Any], limit: int = CACHE_LIMIT) -> dict[Any, Any]:
+    if len(cache) >= limit:
+        cache.clear()
+    return cache
+
+
+class AuditContext:
+    """Reference data loaded once for an audit, and its per-line look-ups."""
+
+    def __init__(self, *, session: Session, history: bool = True) -> None:
+        from inami_cli.services import insurability, nomenclature, providers
+
+        self.session = session
+        self.index = nomenclature.load_reference(session=session)
+        self.register = insurability.load_register(session=session)
+        self.providers = providers.load_provider_register(session=session)
+        self.prescribed = prescribed_rules()
+        self.acts: dict[str, Any] = {}
+        self.dates: dict[str, date] = {}
+        self.facts: dict[tuple[str, date, time | None], Any] = {}
+        self.attest_rules = providers.attest_rules()
+        self.code_rules: dict[tuple[str, str], tuple[Any, ...]] = {}
+        self.views: dict[int, Any] = {}
+        self.epochs: dict[date, int] = {}
+        self.prescriber_needed: dict[tuple[str, date], bool] = {}
+        self.history: dict[str, list[PastCare]] = {}
+        if history:
+            self._load_history()
+
+    # ------------------------------------------------------------------ look-ups
+    def day(self, text: str, what: str) -> date:
+        """A date cell (cached: a file holds few distinct dates)."""
+        found = self.dates.get(text)
+        if found is None:
+            found = parse_date(text, what=what)
+            _bounded(self.dates)[text] = found
+        return found
+
+    def act(self, code: str) -> Any:
+        """The act of *code*, or None when the nomenclature does not know it."""
+        if code in self.acts:
+            return self.acts[code]
+        try:
+            act = self.index.act(code)
+        except NotFound:
+            act = None
+        _bounded(self.acts)[code] = act
+        return act
+
+    def provider(self, nihii: str, on: date, at: time | None) -> Any:
+        """The provider's facts on the date (None: not in the register). The time of day
+        only matters to a partially conventioned provider (inside a declared block?), so
+        the others are cached per day."""
+        key = (nihii, on, None)
+        if key in self.facts:
+            found = self.facts[key]
+        else:
+            try:
+                found = self.providers.facts(nihii, on, None)
+            except NotFound:
+                found = None
+            _bounded(self.facts)[key] = found
+        if found is None or at is None or found.convention_status != "partially":
+            return found
+        timed = (nihii, on, at)
+        if timed not in self.facts:
+            _bounded(self.facts)[timed] = self.providers.facts(nihii, on, at)
+        return self.facts[timed]
+
+    def may_attest(self, code: str, facts: Any, on: date, article: str) -> bool | None:
+        """``domain.providers.may_attest`` over the shipped rules that speak about the code
+        at any date (most codes have none: the answer is then None at once)."""
+        rules = self.code_rules.get((code, article))
+        if rules is None:
+            rules = tuple(r for r in self.attest_rules if r.covers(code, article or None,
+                                                                  r.valid_from))  # fmt: skip
+            _bounded(self.code_rules)[(code, article)] = rules
+        if not rules:
+            return None
+        who = Attester(facts.profession, facts.qualification, facts.accredited)
+        return rule_may_attest(code, who, on, rules=rules, article=article or None)
+
+    def needs_prescriber(self, category: str, on: date) -> bool:
+        """Whether an act of *category* needs a prescriber on *on* (cached)."""
+        key = (category, on)
+        found = self.prescriber_needed.get(key)
+        if found is None:
+            found = needs_prescriber(category, on, self.prescribed)
+            _bounded(self.prescriber_needed)[key] = found
+        return found
+
+    def person(self, niss: str, on: date) -> tuple[Any, int | None] | None:
+        """(coverage, age) of a person on a date; None for a person not in the register."""
+        found = self.register.coverage(niss, on)
+        if found is None:
+            return None
+        birth, _death, cov = found
+        return cov, (age_on(birth, on) if birth is not None and birth <= on else None)
+
+    def tariff(self, code: str, on: date) -> Any:
+        """The tariff in force; one view per stored period with a stored fee (as the
+        reimbursement batch keeps them)."""
+        stored = self.index.record_on(code, on)
+        if stored is None:
+            return None
+        if stored.fee is None:  # derived from key letters on the date
+            return self.index.tariff_on(code, on)
+        key = id(stored)  # the index keeps the record alive for the whole audit
+        view = self.views.get(key)
+        if view is None:
+            view = self.views[key] = self.index.tariff_on(code, on)
+        return view
+
+    def epoch(self, on: date) -> int:
+        """``domain.reimbursement.rule_epoch`` of a date (cached)."""
+        found = self.epochs.get(on)
+        if found is None:
+            found = _bounded(self.epochs)[on] = rule_epoch(on)
+        return found
+
+    # ------------------------------------------------------------------ history
+    @staticmethod
+    def history_relevant(act: Any) -> bool:
+        """Records of this act can change a later answer (frequency, prerequisite,
+        combination): the same test as the reimbursement batch's."""
+        return bool(
+            act.max_per_period is not None
+            or act.prerequisite
+            or act.not_combinable_with
+            or act.category == "dental"
+        )
+
+    def _load_history(self) -> None:
+        relevant = or_(
+            col(ActRow.max_per_period).is_not(None),
+            col(ActRow.prerequisite).is_not(None),
+            col(ActRow.not_combinable_with) != "",
+            col(ActRow.category) == "dental",
+        )
+        query = (
+            select(col(CareRecord.niss), col(CareRecord.code), col(CareRecord.care_date))
+            .join(ActRow, col(ActRow.code) == col(CareRecord.code))
+            .where(relevant)
+            .execution_options(yield_per=10_000)
+        )
+        for niss, code, care_date in self.session.execute(query):
+            act = self.act(code)
+            if act is not None:
+                self.add_history(niss, act, care_date)
+
+    def add_history(self, niss: str, act: Any, on: date) -> None:
+        """Count a care of *act* on *on* for the person's later lines."""
+        if self.history_relevant(act):
+            self.history.setdefault(niss, []).append(
+                PastCare(act.code, on, act.category, tuple(act.not_combinable_with))
+            )
+
+
+def parse_clock(text: str) -> time | None:
+    """A time cell (``HH:MM``, or an hour) or None when empty."""
+    value = text.strip()
+    if not value:
+        return None
+    try:
+        return time.fromisoformat(value if len(value) > 2 else f"{int(value):02d}:00")
+    except ValueError:
+        raise InvalidInput(f"time {value!r}: not a time of day (HH:MM)") from None

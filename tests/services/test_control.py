@@ -1,0 +1,232 @@
+"""Control services on the demo database (SQLite, and PostgreSQL when configured): the
+billing audit of the demo file with its planted errors."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from inami_cli.domain.errors import FileErrors
+from inami_cli.services import control
+
+D = date.fromisoformat
+E = Decimal
+DEMO_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "billing_demo.csv"
+HEADER = "provider_id,niss,code,date,time,charged,reimbursement_claimed,prescriber_id,billed_on\n"
+
+# line -> the finding planted on it (fixtures/billing_demo.csv)
+PLANTED = {
+    7: "906",  # supplement to an automatic-BIM patient at a non-conventioned GP
+    8: "103",  # 101076 by a GP who is not accredited
+    9: "103",  # a GP code by a specialist
+    10: "901",  # not insured on the date
+    11: "009",  # code without a tariff on the date
+    12: "905",  # a conventioned GP charging above the fee
+    13: "108",  # the whole fee claimed
+    14: "104",  # physiotherapy without a prescriber
+    16: "106",  # prescriber's check digits
+    18: "002",  # 301593 a second time in the calendar year (the first is line 17)
+    19: "902",  # a code for under 18s
+    20: "108",  # no dental care in the previous year: the rules halve it (R20), the claim does not
+    21: "101",  # billed after the 2-year limit
+    22: "107",  # provider not in the register
+}
+
+
+@pytest.fixture
+def demo(demo_db_url: str) -> Iterator[Any]:
+    from sqlmodel import Session
+
+    from inami_cli.db.engine import make_engine
+
+    engine = make_engine(demo_db_url)
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+    engine.dispose()
+
+
+def _audit(session: Any, text: str | bytes, **kw: Any) -> tuple[list[Any], Any, list[str]]:
+    data = text.encode() if isinstance(text, str) else text
+    errors: list[str] = []
+    summary = control.AuditSummary()
+    audits = list(
+        control.audit_stream(
+            session=session, source=io.BytesIO(data), filename="bill.csv",
+            billed_on=kw.pop("billed_on", D("2025-04-01")), on_error=errors.append,
+            summary=summary, **kw,
+        )
+    )  # fmt: skip
+    return audits, summary, errors
+
+
+def test_demo_file_findings(demo: Any) -> None:
+    audits, summary, errors = _audit(demo, DEMO_FILE.read_bytes())
+    assert errors == []
+    found = {a.line: [f.code for f in a.findings] for a in audits if a.findings}
+    assert found == {line: [code] for line, code in PLANTED.items()}
+    assert summary.lines == 21 and summary.lines_with_findings == len(PLANTED)
+    assert summary.claimed == E("678.50") and summary.undue == E("354.24")
+    by_line = {a.line: a for a in audits}
+    # the engine's figures: 101076 in 2025 for an ordinary patient without DMG
+    assert by_line[2].computed == E("26.84") and by_line[13].undue == E("6.00")
+    assert by_line[12].undue == E("7.16")  # 40.00 charged, fee 32.84
+    assert by_line[7].undue == E("8.49")  # 35.00 charged, fee 26.51
+    assert by_line[8].undue == E("26.84")  # the whole claim
+
+
+def test_file_history_counts_for_later_lines(demo: Any) -> None:
+    text = HEADER + (
+        "39005876001,72110313704,301593,2022-09-05,,,68.00,,2023-01-15\n"
+        "39005876001,72110313704,301593,2022-10-05,,,68.00,,2023-01-15\n"
+        "39005876001,72110313704,301593,2023-01-05,,,68.00,,2023-01-15\n"
+    )
+    audits, _summary, _errors = _audit(demo, text)
+    assert [[f.code for f in a.findings] for a in audits][:2] == [[], ["002"]]
+
+
+def test_malformed_lines_are_reported_and_skipped(demo: Any) -> None:
+    text = HEADER + (
+        "19001706004,72110313704,101076,2025-02-30,,,26.84,,\n"
+        "19001706004,72110313704,101076,2025-03-03,,,26.84,,,extra\n"
+        "19001706004,72110313705,101076,2025-03-03,,,26.84,,\n"
+        "1900170600,72110313704,101076,2025-03-03,,,26.84,,\n"
+        "19001706004,72110313704,101076,2025-03-03,,,26.845,,\n"
+        "\n"
+        "19001706004,72110313704,101076,2025-03-03,,,26.84,,\n"
+    )
+    audits, summary, errors = _audit(demo, text)
+    assert [e.split(":")[1] for e in errors] == ["2", "3", "4", "5", "6"]
+    assert all(e.startswith("bill.csv:") for e in errors)
+    assert "10 fields, the header has 9" in errors[1]
+    assert summary.errors == 5 and [a.line for a in audits] == [8]
+    assert audits[0].findings == ()
+
+
+def test_header_problems(demo: Any) -> None:
+    with pytest.raises(FileErrors, match=r"bill.csv:1: missing column\(s\) reimbursement_claimed"):
+        _audit(demo, "provider_id,niss,code,date\n")
+    with pytest.raises(FileErrors, match="unknown column"):
+        _audit(demo, HEADER.strip() + ",colour\n")
+    # ; as delimiter and header aliases (the shared reader)
+    text = "NIHII;INSZ;code;date;claimed\n19001706004;72110313704;101076;2025-03-03;26,84\n"
+    audits, _summary, errors = _audit(demo, text)
+    assert errors == [] and audits[0].findings == () and audits[0].claimed == E("26.84")
+
+
+def test_partial_provider_outside_block_is_bound_by_the_fee(demo: Any) -> None:
+    # Vermeersch (specialist, partial 2024-2025: Mon 14-18, Wed 14-18, Fri 08:30-12:30)
+    inside = "19002595100,72110313704,105755,2025-03-03,15:00,200.00,0,,\n"  # a Monday
+    outside = "19002595100,72110313704,105755,2025-03-04,15:00,200.00,0,,\n"  # a Tuesday
+    audits, _s, _e = _audit(demo, HEADER + inside + outside)
+    codes = [[f.code for f in a.findings] for a in audits]
+    assert "905" not in codes[0] and "905" in codes[1]
+
+
+# ------------------------------------------------------------------ control fund
+
+
+def _record(session: Any, code: str, day: str, niss: str) -> None:
+    from inami_cli.services.audit import set_actor
+    from inami_cli.services.reimbursement import CaseRequest, reimburse
+
+    set_actor("tests", "pytest")
+    answer = reimburse(
+        session=session, request=CaseRequest(codes=(code,), on=D(day), niss=niss), record=True
+    )
+    assert answer.recorded == 1
+
+
+def test_fund_sample_recomputes_and_finds_differences(demo: Any) -> None:
+    from sqlalchemy import select, update
+
+    from inami_cli.db.models import CareRecord
+
+    marc, sophie = "72110313704", "85061508234"  # insurers 100 and 300
+    _record(demo, "101076", "2025-03-03", marc)
+    _record(demo, "101032", "2025-03-04", marc)
+    _record(demo, "301593", "2022-09-05", marc)
+    _record(demo, "101076", "2025-03-05", sophie)
+    # a fund that paid a second 301593 in the same calendar year, and 1.00 too much once
+    first = demo.execute(select(CareRecord).where(CareRecord.code == "301593")).scalar_one()
+    demo.add(CareRecord(**{**first.model_dump(exclude={"id"}), "care_date": D("2022-11-07")}))
+    demo.execute(
+        update(CareRecord).where(CareRecord.code == "101032").values(reimbursement_cents=2151)
+    )
+    demo.flush()
+    result = control.fund_sample(session=demo, insurer="100", sample=10, seed=7)
+    assert result.population == 4  # Sophie is at insurer 300
+    by_code = {(c.code, c.care_date): c for c in result.checks}
+    assert by_code[("101076", D("2025-03-03"))].status == "match"
+    assert by_code[("301593", D("2022-09-05"))].status == "match"  # not counted against itself
+    second = by_code[("301593", D("2022-11-07"))]
+    assert second.status == "refused" and second.refusal_code == "002"
+    assert second.difference == E("68.00")
+    assert by_code[("101032", D("2025-03-04"))].difference == E("1.00")
+    totals = result.totals()
+    assert totals["differing"] == 2 and totals["difference"] == E("69.00")
+
+
+def test_fund_sample_is_reproducible(demo: Any) -> None:
+    for day in ("2025-03-03", "2025-03-10", "2025-03-17", "2025-03-24", "2025-03-31"):
+        _record(demo, "101076", day, "72110313704")
+    demo.flush()
+    one = control.fund_sample(session=demo, insurer="100", sample=2, seed=42)
+    two = control.fund_sample(session=demo, insurer="100", sample=2, seed=42)
+    other = [control.fund_sample(session=demo, insurer="100", sample=2, seed=s) for s in range(8)]
+    ids = [c.record_id for c in one.checks]
+    assert ids == [c.record_id for c in two.checks] and len(ids) == 2
+    assert len({tuple(c.record_id for c in o.checks) for o in other}) > 1
+    assert one.population == 5
+
+
+def test_fund_sample_bad_input(demo: Any) -> None:
+    from inami_cli.domain.errors import InvalidInput, NotFound
+
+    with pytest.raises(NotFound, match="no insurer with code 999"):
+        control.fund_sample(session=demo, insurer="999", sample=1, seed=1)
+    with pytest.raises(InvalidInput, match="--sample 0"):
+        control.fund_sample(session=demo, insurer="100", sample=0, seed=1)
+    empty = control.fund_sample(session=demo, insurer="600", sample=5, seed=1)
+    assert empty.population == 0 and empty.checks == ()
+
+
+# ------------------------------------------------------------------ control report
+
+
+def test_report_per_provider_and_peers(demo: Any) -> None:
+    lambotte = "".join(
+        f"19001706004,72110313704,101076,2025-03-{day:02d},,,26.84,,\n" for day in range(3, 9)
+    )
+    dubois = "19003387003,72110313704,101032,2025-03-05,,,20.51,,\n"
+    report = control.provider_report(
+        session=demo, source=io.BytesIO((HEADER + lambotte + dubois).encode()),
+        filename="bill.csv", billed_on=D("2025-04-01"), outlier=E("1.5"),
+    )  # fmt: skip
+    rows = {p.provider_id: p for p in report.providers}
+    gp = rows["19001706004"]
+    # 003 and 004 are one peer group (the recognised GP role): median of 6.00 and 1.00
+    assert gp.peers.group == "doctor gp" and gp.peers.peer_median == E("3.50")
+    assert (gp.lines, gp.patients, gp.peers.ratio, gp.peers.outlier) == (6, 1, E("1.71"), True)
+    assert not rows["19003387003"].peers.outlier
+    assert gp.billed == E("161.04") and gp.undue == 0 and gp.by_rule == {}
+
+
+def test_report_of_the_demo_file(demo: Any) -> None:
+    report = control.provider_report(
+        session=demo, source=io.BytesIO(DEMO_FILE.read_bytes()), filename="demo.csv",
+        billed_on=D("2025-04-01"), outlier=E("1.5"),
+    )  # fmt: skip
+    assert report.providers[0].provider_id == "39005876001"  # largest undue
+    total = sum((p.undue for p in report.providers), E("0"))
+    assert total == report.summary.undue == E("354.24")
+    dentist = report.providers[0]
+    assert dentist.by_rule == {"002": 1, "101": 1, "108": 1, "902": 1}
+    assert dentist.lines_with_findings == 4 and dentist.billed == E("270.50")
+    unknown = next(p for p in report.providers if p.provider_id == "19099999055")
+    assert unknown.profession is None and unknown.peers.group == "unknown"
