@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import typer
 
@@ -33,6 +35,7 @@ def desk() -> None:
         open_session=lambda write: st.session(write=write),
         language=st.language,
         log_consultations=bool(st.settings.get("audit.log_consultations")),
+        spool=_spool_path(),
     )
     with st.session() as session:  # fail now (exit 6) if the database cannot be read
         from sqlalchemy import text
@@ -45,6 +48,19 @@ def desk() -> None:
     try:
         session_desk.run()
     except KeyboardInterrupt:
-        # typer turns KeyboardInterrupt into a silent Exit(130): say it before leaving.
-        typer.echo("\ninami: error: interrupted", err=True)
+        # Ctrl-C outside any prompt (while an answer is computed): leave, the log kept. The
+        # one "interrupted" line is cli.app.run's, for exit 130.
+        backend.close()
         raise typer.Exit(130) from None
+    spooled = backend.close()
+    if spooled:
+        st.warn(
+            f"{spooled} consultation log line(s) could not be written (database busy): "
+            f"kept in {_spool_path()}, written by the next desk session"
+        )
+
+
+def _spool_path() -> Path:
+    """Where consultation log lines wait when the database stays busy (per user)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "inami-cli" / "desk-consultations.ndjson"

@@ -139,9 +139,13 @@ def run_import(file: str, dry_run: bool, encoding: str, kind: str) -> None:
     run = svc.import_providers if kind == "providers" else svc.import_adherence
     name = "<stdin>" if file == "-" else file
     try:
-        with open_binary(file) as handle, st.session(write=not dry_run) as session:
+        with (
+            st.progress(f"{kind} import", path=file) as bar,
+            open_binary(file) as handle,
+            st.session(write=not dry_run) as session,
+        ):
             report = run(
-                session=session, binary=handle, filename=name, encoding=encoding,
+                session=session, binary=bar.wrap(handle), filename=name, encoding=encoding,
                 dry_run=dry_run,
             )  # fmt: skip
     except FileErrors as errors:

@@ -13,32 +13,46 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from inami_cli.desk.prompts import Prompter, check_amount, check_date
+from inami_cli.desk.words import word
 from inami_cli.domain.dates import parse_date
 from inami_cli.domain.money import parse_amount
 from inami_cli.services import desk as answers
 from inami_cli.services.desk import DeskAnswer
 
-EVENTS: tuple[tuple[str, str, str | None], ...] = (
-    ("illness", "illness (incapacity for work)", "i"),
-    ("maternity", "maternity rest", "m"),
-)
-SITUATIONS: tuple[tuple[str, str, str | None], ...] = (
-    ("", "as recorded (or ask)", "r"),
-    ("family", "with family charge", "f"),
-    ("isolated", "isolated (lives alone)", "i"),
-    ("cohabitant", "cohabitant", "c"),
-)
-SCHEMES: tuple[tuple[str, str, str | None], ...] = (
-    ("employee", "employee", "e"),
-    ("unemployed", "unemployed", "u"),
-    ("self-employed", "self-employed", "s"),
-)
+Choices = tuple[tuple[str, str, str | None], ...]
+
+
+def events(lang: str) -> Choices:
+    """What happened, in *lang* (letters the same in every language)."""
+    return (
+        ("illness", word(lang, "e_illness"), "i"),
+        ("maternity", word(lang, "e_maternity"), "m"),
+    )
+
+
+def situations(lang: str) -> Choices:
+    """The family situation, in *lang*."""
+    return (
+        ("family", word(lang, "f_family"), "f"),
+        ("isolated", word(lang, "f_isolated"), "i"),
+        ("cohabitant", word(lang, "f_cohabitant"), "c"),
+    )
+
+
+def schemes(lang: str) -> Choices:
+    """The person's scheme, in *lang*."""
+    return (
+        ("employee", word(lang, "s_employee"), "e"),
+        ("unemployed", word(lang, "s_unemployed"), "u"),
+        ("self-employed", word(lang, "s_self"), "s"),
+    )
 
 
 class _DeskLike(Protocol):
     ask: Prompter
     today: date
     backend: Any
+    language: str
 
     def ask_niss(self, *, optional: bool = False) -> str | None: ...
 
@@ -47,24 +61,21 @@ def question_indemnity(desk: _DeskLike) -> DeskAnswer:
     """How much will the caller get, and from when?"""
     niss = desk.ask_niss()
     assert niss is not None
-    event = desk.ask.select("What happened?", EVENTS, default="illness")
+    lang = desk.language
+    event = desk.ask.select(word(lang, "event"), events(lang), default="illness")
     text = desk.ask.text(
-        "Since when",
-        validate=check_date,
-        instruction="(Enter = as recorded, or today for a maternity rest; 2/3/2026)",
+        word(lang, "since"), validate=check_date, instruction=word(lang, "since_hint")
     )
     since = parse_date(text, what="date", today=desk.today) if text.strip() else None
     wage_text = desk.ask.text(
-        "Gross monthly wage",
-        validate=check_amount,
-        instruction="(3000 or 3 000,00; Enter = as recorded)",
+        word(lang, "wage"), validate=check_amount, instruction=word(lang, "wage_hint")
     )
     wage: Decimal | None = parse_amount(wage_text, what="wage") if wage_text.strip() else None
     situation: str | None = None
     scheme: str | None = None
     if event == "illness" and since is not None:
-        scheme = desk.ask.select("The person is:", SCHEMES, default="employee")
-        situation = desk.ask.select("Family situation:", SITUATIONS[1:], default="isolated")
+        scheme = desk.ask.select(word(lang, "scheme"), schemes(lang), default="employee")
+        situation = desk.ask.select(word(lang, "situation"), situations(lang), default="isolated")
     result: DeskAnswer = desk.backend.answer(
         answers.indemnity_answer,
         niss=niss,

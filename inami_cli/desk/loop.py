@@ -1,20 +1,24 @@
 """The desk loop: pick a question, answer its prompts, see the answer, pick the next.
 
-Leaving: "Quit", ``q`` or Ctrl-C at the menu returns 0; Ctrl-C (or Ctrl-D) inside a
-question raises ``KeyboardInterrupt``, which the CLI turns into exit 130. A wrong code or
-an unknown decision is said in one line and the menu comes back: the caller is still on
-the phone. Database and configuration errors end the session with their exit code.
+Leaving: "Quit", ``q``, Ctrl-C at the menu, or Ctrl-D anywhere returns 0. Ctrl-C or Esc
+inside a question cancels it: the menu comes back and the last person is kept (the caller
+is still on the phone). A wrong code or an unknown decision is said in one line and the menu
+comes back. Database and configuration errors end the session with their exit code. The
+desk speaks the configured language (``desk.words``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from inami_cli.desk.journal import ConsultationJournal
 from inami_cli.desk.prompts import (
     Prompter,
     check_age,
@@ -25,6 +29,7 @@ from inami_cli.desk.prompts import (
     check_time,
     check_words,
 )
+from inami_cli.desk.words import word
 from inami_cli.domain.dates import parse_date
 from inami_cli.domain.errors import ConfigError, DatabaseError, InamiError
 from inami_cli.domain.money import parse_amount
@@ -37,44 +42,84 @@ if TYPE_CHECKING:
 
 OpenSession = Callable[[bool], AbstractContextManager["Session"]]
 
-MENU: tuple[tuple[str, str, str | None], ...] = (
-    ("insured", "Insured?       is this person covered on a date", "i"),
-    ("reimbursement", "Reimbursement  how much comes back for an act", "r"),
-    ("code", "Code           what is this nomenclature code", "c"),
-    ("decision", "Decision       what did a committee decide about ...", "d"),
-    ("indemnity", "Indemnity      how much during an illness or a maternity rest", "n"),
-    ("quit", "Quit", "q"),
-)
-PROVIDERS: tuple[tuple[str, str, str | None], ...] = (
-    ("conventioned", "conventioned (charges the official fee)", "c"),
-    ("partially", "partially conventioned", "p"),
-    ("non-conventioned", "not conventioned (may charge more)", "n"),
-    ("register", "look it up in the register (INAMI number)", "i"),
-)
-REGIMES: tuple[tuple[str, str, str | None], ...] = (
-    ("ordinary", "ordinary", "o"),
-    ("preferential", "preferential (BIM)", "b"),
-)
+Choices = tuple[tuple[str, str, str | None], ...]
+
+
+def menu(language: str) -> Choices:
+    """The questions, in *language*; the letters are the same in every language."""
+    return (
+        ("insured", word(language, "m_insured"), "i"),
+        ("reimbursement", word(language, "m_reimbursement"), "r"),
+        ("code", word(language, "m_code"), "c"),
+        ("decision", word(language, "m_decision"), "d"),
+        ("indemnity", word(language, "m_indemnity"), "n"),
+        ("quit", word(language, "m_quit"), "q"),
+    )
+
+
+def providers(language: str) -> Choices:
+    """The provider's agreement status, in *language*."""
+    return (
+        ("conventioned", word(language, "p_conventioned"), "c"),
+        ("partially", word(language, "p_partially"), "p"),
+        ("non-conventioned", word(language, "p_non"), "n"),
+        ("register", word(language, "p_register"), "i"),
+    )
+
+
+def regimes(language: str) -> Choices:
+    """The patient's regime, in *language*."""
+    return (
+        ("ordinary", word(language, "r_ordinary"), "o"),
+        ("preferential", word(language, "r_preferential"), "b"),
+    )
+
+
+# A member number given instead of a NISS: insurer code, a slash, the number (300/1234567).
+_MEMBER = re.compile(r"^\s*(\d{3})\s*/\s*(\S+)\s*$")
 
 
 @dataclass
 class DbBackend:
-    """Answers from the database: one transaction per question, read-only unless the
-    consultation log is on (then the answer is logged in the same transaction)."""
+    """Answers from the database: one read-only transaction per question. With the
+    consultation log on, the answer's log line is queued and written in the background
+    (``desk.journal``): a busy database never holds an answer back, and no line is lost."""
 
     open_session: OpenSession
     language: str = "fr"
     log_consultations: bool = False
+    spool: Path | None = None
+    journal: ConsultationJournal | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        if self.log_consultations:
+            self.journal = ConsultationJournal(self.open_session, spool=self.spool)
 
     def answer(self, build: Callable[..., DeskAnswer], **kwargs: Any) -> DeskAnswer:
-        """Run one ``services.desk`` answer function (and log it when asked)."""
-        with self.open_session(self.log_consultations) as session:
+        """Run one ``services.desk`` answer function (and queue its log line when asked)."""
+        with self.open_session(False) as session:
             result = build(session=session, **kwargs)
-            if self.log_consultations:
-                from inami_cli.services.audit import log_consultation
-
-                log_consultation(session=session, subject=result.subject, answer=result.as_record())
+        if self.journal is not None:
+            self.journal.add(result.subject, result.as_record())
         return result
+
+    def close(self) -> int:
+        """End of the session: the queued log lines written (or spooled); the number of
+        lines spooled in all (closing twice is harmless)."""
+        if self.journal is None:
+            return 0
+        self.journal.close()
+        return self.journal.spooled
+
+    def niss_of_member(self, insurer: str, member: str, on: date) -> str:
+        """The NISS of a member number at an insurer (``NotFound`` when none)."""
+        from inami_cli.services import insurability
+
+        with self.open_session(False) as session:
+            status = insurability.beneficiary_by_member(
+                session=session, insurer_code=insurer, member_number=member, on=on
+            )
+        return status.niss
 
     def code_choices(self, on: date | None) -> list[CodeChoice]:
         """The codes offered by completion (existing on *on* when given)."""
@@ -95,6 +140,7 @@ class Desk:
         pt_kwargs: Mapping[str, Any] | None = None,
     ) -> None:
         self.backend = backend
+        self.language = backend.language
         self.out = out
         self.today = today or date.today()
         self.table_style = table_style
@@ -114,31 +160,40 @@ class Desk:
             "decision": self.question_decision,
             "indemnity": self.question_indemnity,
         }
+        lang = self.language
         while True:
             try:
                 choice = self.ask.select(
-                    "What does the caller ask?",
-                    MENU,
+                    word(lang, "menu"),
+                    menu(lang),
                     default=self.last_question,
-                    instruction="(arrows or first letter, then Enter)",
+                    instruction=word(lang, "menu_hint"),
                 )
             except (KeyboardInterrupt, EOFError):
                 choice = "quit"
             if choice == "quit":
-                self.say("Goodbye.")
-                return 0
+                return self.leave()
             self.last_question = choice
             try:
                 result = handlers[choice]()
-            except EOFError:
-                raise KeyboardInterrupt from None
+            except KeyboardInterrupt:  # Ctrl-C or Esc: this question only
+                self.say(word(lang, "cancelled"))
+                continue
+            except EOFError:  # Ctrl-D: the person leaves
+                return self.leave()
             except (DatabaseError, ConfigError):
                 raise
             except InamiError as exc:
                 hint = f" ({exc.hint})" if exc.hint else ""
-                self.say(f"\nSorry — {exc.message}{hint}\n")
+                self.say("\n" + word(lang, "sorry", message=f"{exc.message}{hint}") + "\n")
                 continue
             self.show(result)
+
+    def leave(self) -> int:
+        """Goodbye (the consultation log written first); 0."""
+        self.backend.close()
+        self.say(word(self.language, "goodbye"))
+        return 0
 
     # -------------------------------------------------------------- the questions
 
@@ -146,7 +201,7 @@ class Desk:
         """Is this person insured on a date?"""
         niss = self.ask_niss()
         assert niss is not None
-        on = self.ask_date("Date")
+        on = self.ask_date(word(self.language, "date"))
         return self._remember(self.backend.answer(answers.insured_answer, niss=niss, on=on))
 
     def question_reimbursement(self) -> DeskAnswer:
@@ -155,25 +210,26 @@ class Desk:
         regime: str | None = None
         dmg: bool | None = None
         age: int | None = None
+        lang = self.language
         if niss is None:
-            regime = self.ask.select("Regime of the patient:", REGIMES)
-            dmg = self.ask.confirm("Does the patient have a DMG (global medical file)?")
+            regime = self.ask.select(word(lang, "regime"), regimes(lang))
+            dmg = self.ask.confirm(word(lang, "dmg"), instruction=word(lang, "yes_no"))
             age_text = self.ask.text(
-                "Age of the patient", validate=check_age, instruction="(Enter if unknown)"
+                word(lang, "age"), validate=check_age, instruction=word(lang, "age_hint")
             ).strip()
             age = int(age_text) if age_text else None
-        on = self.ask_date("Date of care")
-        code = self.ask.code("Code (type digits or words, Tab to pick):", self.code_choices(on))
-        provider = self.ask.select("The provider is:", PROVIDERS, default="conventioned")
+        on = self.ask_date(word(lang, "date_care"))
+        code = self.ask.code(word(lang, "code"), self.code_choices(on))
+        provider = self.ask.select(word(lang, "provider"), providers(lang), default="conventioned")
         provider_id, at = self._ask_provider_id() if provider == "register" else (None, None)
         if provider == "register":
             provider = "conventioned"  # when skipped (Enter), as before the register
         charged: Decimal | None = None
         if provider != "conventioned" or provider_id is not None:
             text = self.ask.text(
-                "Amount charged",
+                word(lang, "charged"),
                 validate=check_amount,
-                instruction="(31,81 or 31.81; Enter = the official fee)",
+                instruction=word(lang, "charged_hint"),
             )
             charged = parse_amount(text, what="amount charged") if text.strip() else None
         result = self.backend.answer(
@@ -194,20 +250,21 @@ class Desk:
 
     def _ask_provider_id(self) -> tuple[str | None, str | None]:
         """The provider's INAMI number (Enter = skip) and the time of care (Enter = unknown)."""
+        lang = self.language
         nihii = self.ask.text(
-            "Provider's INAMI number", validate=check_nihii, instruction="(Enter = skip)"
+            word(lang, "nihii"), validate=check_nihii, instruction=word(lang, "nihii_hint")
         ).strip()
         if not nihii:
             return None, None
         at = self.ask.text(
-            "Time of care", validate=check_time, instruction="(HH:MM; Enter = unknown)"
+            word(lang, "time"), validate=check_time, instruction=word(lang, "time_hint")
         ).strip()
         return nihii, at or None
 
     def question_code(self) -> DeskAnswer:
         """What is code X?"""
-        code = self.ask.code("Code (type digits or words, Tab to pick):", self.code_choices(None))
-        on = self.ask_date("Tariff on which date")
+        code = self.ask.code(word(self.language, "code"), self.code_choices(None))
+        on = self.ask_date(word(self.language, "date_tariff"))
         return self.backend.answer(
             answers.code_answer, code=code, on=on, language=self.backend.language
         )
@@ -215,9 +272,9 @@ class Desk:
     def question_decision(self) -> DeskAnswer:
         """What did a committee decide about X?"""
         about = self.ask.text(
-            "About what",
+            word(self.language, "about"),
             validate=check_words,
-            instruction="(words such as kiné, a code such as 560011, or CASS 2026/001)",
+            instruction=word(self.language, "about_hint"),
         )
         return self.backend.answer(answers.decision_answer, about=about.strip())
 
@@ -230,19 +287,27 @@ class Desk:
     # -------------------------------------------------------------- prompts with defaults
 
     def ask_niss(self, *, optional: bool = False) -> str | None:
-        """The NISS; Enter = the last person asked about. With *optional*, ``-`` (or Enter
-        when nobody was asked about yet) means no NISS."""
+        """The NISS; Enter = the last person asked about; ``300/1234567`` = a member number
+        at an insurer. With *optional*, ``-`` (or Enter when nobody was asked about yet)
+        means no NISS."""
+        lang = self.language
         if self.last_niss:
-            hint = f"(Enter = {format_niss(self.last_niss)}" + (", - = none)" if optional else ")")
+            last = format_niss(self.last_niss)
+            hint = word(lang, "niss_last_optional" if optional else "niss_last", last=last)
         else:
-            hint = "(Enter = none, give the situation by hand)" if optional else "(11 digits)"
+            hint = word(lang, "niss_optional" if optional else "niss_required")
         text = self.ask.text(
-            "NISS of the person",
-            validate=lambda t: check_niss(t, empty_ok=optional or bool(self.last_niss)),
+            word(lang, "niss"),
+            validate=lambda t: (
+                bool(_MEMBER.match(t)) or check_niss(t, empty_ok=optional or bool(self.last_niss))
+            ),
             instruction=hint,
         ).strip()
         if text == "-" or (not text and not self.last_niss):
             return None
+        member = _MEMBER.match(text)
+        if member:
+            return self.backend.niss_of_member(member[1], member[2], self.today)
         return compact_niss(text) if text else self.last_niss
 
     def ask_date(self, message: str) -> date:
@@ -250,7 +315,7 @@ class Desk:
         text = self.ask.text(
             message,
             validate=check_date,
-            instruction=f"(Enter = today {self.today.isoformat()}; or 2026-03-02, 2/3/2026)",
+            instruction=word(self.language, "date_hint", today=self.today.isoformat()),
         )
         return parse_date(text, what="date", today=self.today) if text.strip() else self.today
 
@@ -273,13 +338,13 @@ class Desk:
         self.out.flush()
 
     def show(self, result: DeskAnswer) -> None:
-        """The sentence first, then why, then the detail tables."""
+        """Why and the detail tables, then the answer's sentence last: right above the menu
+        that comes back, it stays on screen however long the detail."""
         from inami_cli.render import render
 
         self.say("")
-        self.say(result.sentence)
         if result.why:
-            self.say("Why:")
+            self.say("Why:")  # with the answer's sentences (services.desk), in their language
             for line in result.why:
                 self.say(f"  - {line}")
         for table in result.tables:
@@ -294,4 +359,6 @@ class Desk:
                 )
             elif table.rows:
                 render(table.rows[0], fmt="table", table_style=self.table_style, out=self.out)
+        self.say("")
+        self.say(f"» {result.sentence}")
         self.say("")

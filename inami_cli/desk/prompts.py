@@ -147,14 +147,52 @@ class CodeCompleter(Completer):
 # ------------------------------------------------------------------ questionary
 
 
+def _cancel_keys(*, yes_no: bool = False) -> Any:
+    """Extra keys of every desk prompt: Esc cancels the question (as Ctrl-C does), Ctrl-D
+    on an empty line leaves; in a yes/no question ``o`` (oui) and ``j`` (ja) answer yes as
+    ``y`` does."""
+    from prompt_toolkit.application.current import get_app
+    from prompt_toolkit.filters import Condition
+    from prompt_toolkit.key_binding import KeyBindings
+
+    keys = KeyBindings()
+
+    @keys.add("escape")
+    def _cancel(event: Any) -> None:
+        event.app.exit(exception=KeyboardInterrupt(), style="class:aborting")
+
+    # Ctrl-D on an empty line leaves (a text prompt does it already; a menu did not)
+    @keys.add("c-d", filter=Condition(lambda: not get_app().current_buffer.text))
+    def _leave(event: Any) -> None:
+        event.app.exit(exception=EOFError(), style="class:aborting")
+
+    if yes_no:
+        for letter in ("o", "O", "j", "J"):
+
+            @keys.add(letter)
+            def _yes(event: Any) -> None:
+                event.app.exit(result=True)
+
+    return keys
+
+
 class Prompter:
-    """The questionary prompts of the desk, bound to one prompt_toolkit input/output."""
+    """The questionary prompts of the desk, bound to one prompt_toolkit input/output.
+
+    Ctrl-C or Esc in a prompt raise ``KeyboardInterrupt`` (the loop goes back to the menu);
+    Ctrl-D on an empty line, or a closed input, raise ``EOFError`` (the person leaves).
+    """
 
     def __init__(self, pt_kwargs: Mapping[str, Any] | None = None) -> None:
         self.kwargs = dict(pt_kwargs or {})
 
     @staticmethod
-    def _answer(question: Any) -> Any:
+    def _answer(question: Any, *, yes_no: bool = False) -> Any:
+        from prompt_toolkit.key_binding import merge_key_bindings
+
+        app = question.application
+        # the extra keys last: prompt_toolkit runs the last binding that matches a key
+        app.key_bindings = merge_key_bindings([app.key_bindings, _cancel_keys(yes_no=yes_no)])
         answer = question.unsafe_ask()
         if answer is None:  # a closed input: treat as the person leaving
             raise EOFError
@@ -208,9 +246,13 @@ class Prompter:
         )
         return str(self._answer(question))
 
-    def confirm(self, message: str, *, default: bool = False) -> bool:
-        """Yes or no (``y``/``n``, Enter = the default)."""
+    def confirm(
+        self, message: str, *, default: bool = False, instruction: str | None = None
+    ) -> bool:
+        """Yes or no (``y``, ``o``, ``j`` / ``n``; Enter = the default)."""
         import questionary
 
-        question = questionary.confirm(message, default=default, auto_enter=True, **self.kwargs)
-        return bool(self._answer(question))
+        question = questionary.confirm(
+            message, default=default, auto_enter=True, instruction=instruction, **self.kwargs
+        )
+        return bool(self._answer(question, yes_no=True))

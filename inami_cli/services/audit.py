@@ -110,12 +110,17 @@ def record_changes(
     return len(rows)
 
 
-def log_consultation(*, session: Session, subject: str, answer: Mapping[str, Any]) -> None:
-    """Keep a read answer in the consultation log (when ``[audit] log_consultations``)."""
+def log_consultation(
+    *, session: Session, subject: str, answer: Mapping[str, Any], at: datetime | None = None
+) -> None:
+    """Keep a read answer in the consultation log (when ``[audit] log_consultations``).
+
+    *at*: when the answer was given, if it is logged later (the desk's queue).
+    """
     actor = current_actor()
     session.add(
         ConsultationLog(
-            at=now(),
+            at=at or now(),
             operator=actor.operator,
             command=actor.command,
             subject=subject,

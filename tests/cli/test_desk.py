@@ -94,7 +94,7 @@ def desk(db: Path, tmp_path: Path) -> Iterator[pexpect.spawn]:
 
 
 def _menu(child: pexpect.spawn, letter: str) -> None:
-    child.expect_exact("What does the caller ask?")
+    child.expect_exact("Que demande l'appelant ?")
     child.send(letter)
     child.send("\r")
 
@@ -110,7 +110,7 @@ def test_a_full_session_of_the_four_questions(desk: pexpect.spawn, db: Path) -> 
 
     # 1. insured? A wrong NISS is refused with the reason, then corrected.
     _menu(desk, "i")
-    desk.expect_exact("NISS of the person")
+    desk.expect_exact("NISS de la personne")
     desk.send("85061508235")
     desk.expect_exact("bad check digits 35 (expected 34")
     desk.send("\r")  # refused: the prompt stays
@@ -118,66 +118,68 @@ def test_a_full_session_of_the_four_questions(desk: pexpect.spawn, db: Path) -> 
     desk.send(SOPHIE + "\r")
     desk.expect_exact("Date")
     desk.send("2/3/2026\r")
+    desk.expect_exact("Sophie Lambertin")  # the detail, then the headline last
     desk.expect_exact(
-        "Yes — insured with Solidaris (300) on 2026-03-02, preferential regime (BIM), DMG held."
+        "» Yes — insured with Solidaris (300) on 2026-03-02, preferential regime (BIM), DMG held."
     )
-    desk.expect_exact("Sophie Lambertin")
 
     # 2. how much back? Enter keeps Sophie; the code is picked by completion on "kiné".
     _menu(desk, "r")
-    desk.expect_exact("NISS of the person")
-    desk.expect_exact("Enter = 85.06.15-082.34")
+    desk.expect_exact("NISS de la personne")
+    desk.expect_exact("Entrée = 85.06.15-082.34")
     desk.send("\r")
-    desk.expect_exact("Date of care")
+    desk.expect_exact("Date des soins")
     desk.send("2026-03-02\r")
-    desk.expect_exact("Code (type digits or words")
+    desk.expect_exact("Code (chiffres ou mots")
     desk.send("kiné")
     # the completion menu (code, two spaces, label) lists the physiotherapy codes
     desk.expect_exact("560092  Examen consultatif de kinésithérapie")
     desk.send("\t")  # the first one: 560011
     desk.send("\r")
-    desk.expect_exact("The provider is")
+    desk.expect_exact("Le prestataire est")
     desk.send("\r")  # conventioned
+    desk.expect_exact("Why:")
     desk.expect_exact(
-        "560011 on 2026-03-02: fee 30.80 €, Solidaris (300) pays back 28.30 €, "
+        "» 560011 on 2026-03-02: fee 30.80 €, Solidaris (300) pays back 28.30 €, "
         "the patient pays 2.50 €."
     )
-    desk.expect_exact("Why:")
 
     # 3. what is code X? "101" narrows the list; the full code is then typed.
     _menu(desk, "c")
-    desk.expect_exact("Code (type digits or words")
+    desk.expect_exact("Code (chiffres ou mots")
     desk.send("101")
     desk.expect_exact("101496  Gestion du dossier médical global")
     desk.send("076\r")
-    desk.expect_exact("Tariff on which date")
+    desk.expect_exact("Tarif à quelle date")
     desk.send("2026-03-02\r")
     desk.expect_exact("101076 — Consultation au cabinet par un médecin généraliste agréé accrédité")
     desk.expect_exact("27.73 € to 32.73 € depending on the patient")
 
     # 4. what did a committee decide about physiotherapy fees?
     _menu(desk, "d")
-    desk.expect_exact("About what")
+    desk.expect_exact("À propos de quoi")
     desk.send("physiotherapy fees\r")
     desk.expect_exact("the latest, CASS 2026/001 on 2026-01-19, was adopted")
 
     _menu(desk, "q")
-    desk.expect_exact("Goodbye.")
+    desk.expect_exact("Au revoir.")
     transcript = _finish(desk)
     assert desk.exitstatus == 0, transcript
     assert "Traceback" not in transcript
     assert {t: _rows(db, t) for t in before} == before  # the desk wrote nothing
 
 
-def test_ctrl_c_in_the_middle_of_a_prompt_exits_130(desk: pexpect.spawn) -> None:
+def test_ctrl_c_in_the_middle_of_a_prompt_goes_back_to_the_menu(desk: pexpect.spawn) -> None:
     _menu(desk, "i")
-    desk.expect_exact("NISS of the person")
+    desk.expect_exact("NISS de la personne")
     desk.send("8506")
     desk.send(CTRL_C)
-    desk.expect_exact("interrupted")
+    desk.expect_exact("(question annulée — retour au menu)")
+    _menu(desk, "q")
+    desk.expect_exact("Au revoir.")
     transcript = _finish(desk)
-    assert desk.exitstatus == 130
-    assert "Traceback" not in transcript
+    assert desk.exitstatus == 0
+    assert "interrupted" not in transcript and "Traceback" not in transcript
 
 
 def test_ctrl_c_at_the_menu_exits_0_and_the_consultation_is_logged(
@@ -197,14 +199,14 @@ def test_ctrl_c_at_the_menu_exits_0_and_the_consultation_is_logged(
     )
     try:
         _menu(child, "i")
-        child.expect_exact("NISS of the person")
+        child.expect_exact("NISS de la personne")
         child.send(SOPHIE + "\r")
         child.expect_exact("Date")
         child.send("today\r")
         child.expect_exact("Yes — insured with Solidaris (300)")
-        child.expect_exact("What does the caller ask?")
+        child.expect_exact("Que demande l'appelant ?")
         child.send(CTRL_C)
-        child.expect_exact("Goodbye.")
+        child.expect_exact("Au revoir.")
         transcript = _finish(child)
     finally:
         child.close(force=True)

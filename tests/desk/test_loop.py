@@ -77,9 +77,9 @@ def test_insured_then_reimbursement_reuses_the_last_person(engine: Any) -> None:
         "the patient pays 1.00 €." in out
     )
     assert "Why:" in out and "ticket modérateur) is 1.00 €" in out
-    assert out.rstrip().endswith("Goodbye.")
-    # the sentence comes before the detail table
-    assert out.index("Yes — insured") < out.index("member_number")
+    assert out.rstrip().endswith("Au revoir.")  # the desk's own words: French (the default)
+    # the sentence comes last, right above the menu: after the detail table
+    assert out.index("» Yes — insured") > out.index("member_number")
 
 
 def test_wrong_niss_corrected_on_the_second_try(engine: Any) -> None:
@@ -130,7 +130,7 @@ def test_menu_with_the_arrow_keys(engine: Any) -> None:
     assert code == 0
     assert "101076 — Consultation au cabinet" in out  # the third entry: code
     # the menu comes back on "code": decision, indemnity, then "quit"
-    assert out.rstrip().endswith("Goodbye.")
+    assert out.rstrip().endswith("Au revoir.")
 
 
 def test_committee_decision_about_kine(engine: Any) -> None:
@@ -143,27 +143,52 @@ def test_committee_decision_about_kine(engine: Any) -> None:
 def test_an_error_is_said_and_the_menu_comes_back(engine: Any) -> None:
     code, out = run_desk(engine, f"d\rCASS 2026/099\ri\r{SOPHIE}\r\rq\r")
     assert code == 0
-    assert "Sorry — decision CASS 2026/099 not found" in out
+    assert "Désolé — decision CASS 2026/099 not found" in out
     assert "Yes — insured with Solidaris (300)" in out
 
 
 def test_ctrl_c_at_the_menu_leaves_cleanly(engine: Any) -> None:
     code, out = run_desk(engine, CTRL_C)
-    assert (code, out.strip()) == (0, "Goodbye.")
+    assert (code, out.strip()) == (0, "Au revoir.")
 
 
 def test_quit_entry_leaves(engine: Any) -> None:
-    assert run_desk(engine, "q\r") == (0, "Goodbye.\n")
+    assert run_desk(engine, "q\r") == (0, "Au revoir.\n")
 
 
-def test_ctrl_c_in_the_middle_of_a_question_is_an_interruption(engine: Any) -> None:
-    code, out = run_desk(engine, f"i\r8506{CTRL_C}")
-    assert code == 130
-    assert "Goodbye" not in out
+def test_ctrl_c_in_a_question_goes_back_to_the_menu_keeping_the_person(engine: Any) -> None:
+    # Sophie asked about; then a question cancelled by Ctrl-C; Enter still means Sophie
+    keys = f"i\r{SOPHIE}\r\rr\r\r{CTRL_C}i\r\r\rq\r"
+    code, out = run_desk(engine, keys)
+    assert code == 0
+    assert "(question annulée — retour au menu)" in out
+    assert out.count("Yes — insured with Solidaris (300)") == 2
 
 
-def test_end_of_input_in_a_question_is_an_interruption(engine: Any) -> None:
-    assert run_desk(engine, "r\r")[0] == 130
+def test_end_of_input_in_a_question_leaves(engine: Any) -> None:
+    code, out = run_desk(engine, "r\r")
+    assert code == 0 and out.rstrip().endswith("Au revoir.")
+
+
+def test_the_desk_speaks_dutch_and_takes_j_for_yes(engine: Any) -> None:
+    # no NISS (-): preferential (b), DMG: j (ja), age 30; code 101076
+    keys = "r\r\rb\rj30\r2026-03-02\r101076\r\rq\r"
+    code, out = run_desk(engine, keys, language="nl")
+    assert code == 0
+    assert "the sickness fund pays back 32.73 €" in out  # DMG held: 32.73, not 27.73
+    assert out.rstrip().endswith("Tot ziens.")
+
+
+def test_o_is_yes_in_french(engine: Any) -> None:
+    keys = "r\r\rb\ro30\r2026-03-02\r101076\r\rq\r"
+    code, out = run_desk(engine, keys)
+    assert code == 0 and "pays back 32.73 €" in out
+
+
+def test_a_person_found_by_insurer_and_member_number(engine: Any) -> None:
+    code, out = run_desk(engine, "i\r300/1234567\r\rq\r")
+    assert code == 0
+    assert "Yes — insured with Solidaris (300)" in out and "Sophie Lambertin" in out
 
 
 def test_nothing_is_written(engine: Any) -> None:

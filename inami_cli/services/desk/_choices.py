@@ -3,9 +3,11 @@ language, matching typed words, and telling which code the person means."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import or_, select
 from sqlmodel import Session, col
@@ -32,17 +34,37 @@ def code_choices(*, session: Session, on: date | None, language: str = "fr") -> 
     With *on*, only the acts that exist on that date.
     """
     query = select(
-        col(Act.code), col(Act.label_fr), col(Act.label_nl), col(Act.search_text)
+        col(Act.code), col(Act.label_fr), col(Act.label_nl), col(Act.search_text), col(Act.category)
     ).order_by(col(Act.code))
     if on is not None:
         query = query.where(or_(col(Act.valid_from).is_(None), col(Act.valid_from) <= on)).where(
             or_(col(Act.valid_to).is_(None), col(Act.valid_to) >= on)
         )
     out: list[CodeChoice] = []
-    for code, fr, nl, haystack in session.execute(query):
+    words = category_words()
+    for code, fr, nl, haystack, category in session.execute(query):
         label = nl if language == "nl" and nl else fr
-        out.append(CodeChoice(code, label, haystack or normalize_label(f"{code} {fr} {nl}")))
+        text = haystack or normalize_label(f"{code} {fr} {nl}")
+        extra = words.get(category or "")
+        out.append(CodeChoice(code, label, f"{text} | {extra}" if extra else text))
     return out
+
+
+@functools.cache
+def category_words() -> dict[str, str]:
+    """Callers' words for each act category (``tandarts`` → dental), normalised, from
+    ``inami_cli/data/desk_synonyms.csv`` (each word with its source and reliability tag)."""
+    from inami_cli.tabular import Columns, open_binary, read_table
+
+    spec = Columns(("word", "categories"), ("language", "reliability", "source"))
+    path = Path(__file__).resolve().parents[2] / "data" / "desk_synonyms.csv"
+    words: dict[str, list[str]] = {}
+    with open_binary(path) as binary:
+        table = read_table(binary, filename=str(path), spec=spec)
+        for _line, record in table.records():
+            for category in record["categories"].split():
+                words.setdefault(category, []).append(normalize_label(record["word"]))
+    return {category: " ".join(found) for category, found in words.items()}
 
 
 def match_choices(text: str, choices: Sequence[CodeChoice]) -> list[CodeChoice]:

@@ -27,8 +27,14 @@ from inami_cli.services.desk._answer import (
 # ------------------------------------------------------------------ 2. how much back?
 
 
-def _step_words(what: str, value: str, source: str, fund: str, period: str) -> str | None:
-    """One explanation step of ``services.reimbursement`` in plain words (None: skip it)."""
+def _step_words(
+    what: str, value: str, source: str, fund: str, period: str, refused: bool = False
+) -> str | None:
+    """One explanation step of ``services.reimbursement`` in plain words (None: skip it).
+
+    For a refused case the amounts the tariff would give are said as what the tariff says,
+    never as what is paid: the headline says "Not reimbursed" (issue 17).
+    """
     where = f" ({source})" if source and source not in ("given",) else ""
     if what in ("insured", "regime", "dmg", "age", "chronic", "bim_automatic"):
         return None  # summarised once by the "beneficiary" step
@@ -56,7 +62,14 @@ def _step_words(what: str, value: str, source: str, fund: str, period: str) -> s
         return f"The official fee is {value} € (tariff in force {period})."
     if what.startswith("reimbursement for profile "):
         profile = profile_words(what.removeprefix("reimbursement for profile "))
+        if refused:
+            return (
+                f"The published tariff for this patient ({profile}) is {value} €; "
+                "nothing is paid back here, the case being refused."
+            )
         return f"For this patient ({profile}), {fund} pays back {value} € (published tariff)."
+    if refused and what in ("personal share", "charged below the fee"):
+        return None  # shares of a payment that is not made
     if what.startswith("fixed personal share "):
         return (
             f"The patient's share is fixed by the rules at {value} €, {fund} pays the rest{where}."
@@ -81,8 +94,9 @@ def _step_words(what: str, value: str, source: str, fund: str, period: str) -> s
     return f"Rule applied: {what}: {value} €{where}."
 
 
-def explanation_words(steps: Iterable[Any], *, fund: str) -> tuple[str, ...]:
-    """The steps of a ``CaseResult.explanation`` as sentences for the caller."""
+def explanation_words(steps: Iterable[Any], *, fund: str, refused: bool = False) -> tuple[str, ...]:
+    """The steps of a ``CaseResult.explanation`` as sentences for the caller (*refused*:
+    the case was refused, no amount is said to be paid back)."""
     out: list[str] = []
     for step in steps:
         if step.valid_from is not None:
@@ -91,7 +105,7 @@ def explanation_words(steps: Iterable[Any], *, fund: str) -> tuple[str, ...]:
             )
         else:
             period = "on the date"
-        words = _step_words(step.what, step.value, step.source or "", fund, period)
+        words = _step_words(step.what, step.value, step.source or "", fund, period, refused)
         if words is not None:
             out.append(words)
     return tuple(out)
@@ -189,7 +203,7 @@ def reimbursement_answer(
         "reimbursement",
         result.status == "ok",
         reimbursement_sentence(result, fund=fund),
-        explanation_words(result.explanation, fund=fund),
+        explanation_words(result.explanation, fund=fund, refused=result.status != "ok"),
         (Table("Amounts", (_compact(record),)),),
         valid or code,
         valid,
