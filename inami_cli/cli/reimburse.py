@@ -43,6 +43,8 @@ SUMMARY_COLUMNS = [
     "personal_share",
     "supplement",
     "patient_total",
+    "paid_at_desk",
+    "paid_to_provider",
     "status",
     "refusal_code",
     "refusal_reason",
@@ -102,6 +104,18 @@ def reimburse(
     setting: Annotated[
         str | None, typer.Option("--setting", help="ambulatory or hospitalised.")
     ] = None,
+    third_party: Annotated[
+        bool | None,
+        typer.Option(
+            "--third-party/--no-third-party",
+            help="Third-party payment (default: the person's third_party right; "
+            "compulsory for BIM at the GP).",
+        ),
+    ] = None,
+    referred: Annotated[
+        bool,
+        typer.Option("--referred", help="Referred by the GP (specialist share reduction)."),
+    ] = False,
     explain: Annotated[
         bool, typer.Option("--explain", help="Show every step and its source.")
     ] = False,
@@ -155,6 +169,8 @@ def reimburse(
         provider=provider_value,
         charged=amounts,
         setting=setting_value,
+        third_party=third_party,
+        referred=referred,
     )
     with st.session(write=record) as session:
         answer = svc.reimburse(
@@ -263,7 +279,7 @@ def reimburse_batch(
         bool, typer.Option("--record", help="Store the reimbursed cases (rows need a niss).")
     ] = False,
 ) -> None:
-    """Compute one case per CSV row (code,date,niss,regime,dmg,age,chronic,provider,charged).
+    """Compute one case per CSV row (code,date,niss,regime,dmg,age,chronic,provider,charged,...).
 
     Example: inami reimburse batch cases.csv --out results.csv --format csv
     """

@@ -19,7 +19,13 @@ from inami_cli.db.models.committees import (
 )
 from inami_cli.db.models.funding import FundingInput, FundingYear
 from inami_cli.db.models.indemnities import IncapacitySpell, IndemnityParam
-from inami_cli.db.models.insurability import Affiliation, Entitlement, Insurer, Person
+from inami_cli.db.models.insurability import (
+    Affiliation,
+    Entitlement,
+    Insurer,
+    MedicalHouseEnrolment,
+    Person,
+)
 from inami_cli.db.models.maf import MafCounter, MafHousehold, MafMember, MafParameter
 from inami_cli.db.models.nomenclature import Act, KeyLetterValue, KeyTerm, Tariff, TariffProfile
 from inami_cli.db.models.providers import (
@@ -59,6 +65,7 @@ __all__ = [
     "MafHousehold",
     "MafMember",
     "MafParameter",
+    "MedicalHouseEnrolment",
     "Meeting",
     "Member",
     "Person",

@@ -12,6 +12,9 @@ This package is the public face; by sub-topic, from the bottom up:
   ``CaseResult``, ...) and the words they use (providers, settings, categories);
 - ``_refusals``: the refusal codes and their reasons;
 - ``_rules``: the named rules as dated data, with their sources, and their look-ups;
+- ``_third_party``: third-party payment, who pays what (``paid_at_desk``,
+  ``paid_to_provider``);
+- ``_referral``: the specialist referral reduction;
 - ``_compute``: ``compute_visit`` and ``compute_case`` (how profiles and rules combine);
 - ``_cache_keys``: what of a case can change its answer (the batch's cache keys).
 """
@@ -35,6 +38,11 @@ from inami_cli.domain.reimbursement._model import (
     PastCare,
     Patient,
     Step,
+)
+from inami_cli.domain.reimbursement._referral import (
+    REFERRAL_REDUCTIONS,
+    ReferralRule,
+    referral_rule,
 )
 from inami_cli.domain.reimbursement._refusals import (
     R_ABOVE_FEE,
@@ -75,6 +83,14 @@ from inami_cli.domain.reimbursement._rules import (
     fixed_share_rule,
     supplement_ban,
 )
+from inami_cli.domain.reimbursement._third_party import (
+    GP_CATEGORIES,
+    THIRD_PARTY_ALL_GP,
+    THIRD_PARTY_BIM_GP,
+    THIRD_PARTY_RULES,
+    THIRD_PARTY_YOUNG_BIM,
+    third_party_rule,
+)
 
 __all__ = [
     "CATEGORIES",
@@ -82,6 +98,7 @@ __all__ = [
     "DOCTOR_CATEGORIES",
     "FIXED_SHARES",
     "FREQUENCY_PERIODS",
+    "GP_CATEGORIES",
     "OK",
     "PHYSIO_CATEGORIES",
     "PHYSIO_NON_CONVENTIONED",
@@ -89,6 +106,7 @@ __all__ = [
     "PREREQUISITES",
     "PREREQUISITE_DENTAL_PREVIOUS_YEAR",
     "PROVIDERS",
+    "REFERRAL_REDUCTIONS",
     "REFUSAL_REASONS",
     "REFUSED",
     "RULE_BOUNDARIES",
@@ -113,6 +131,10 @@ __all__ = [
     "SUPPLEMENT_BAN_AUTOMATIC_BIM",
     "SUPPLEMENT_BAN_DENTAL_BIM",
     "SUPPLEMENT_BAN_PHYSIO_BIM",
+    "THIRD_PARTY_ALL_GP",
+    "THIRD_PARTY_BIM_GP",
+    "THIRD_PARTY_RULES",
+    "THIRD_PARTY_YOUNG_BIM",
     "YOUNG_BIM_DMG",
     "YOUNG_BIM_MAX_AGE",
     "Act",
@@ -122,12 +144,15 @@ __all__ = [
     "Line",
     "PastCare",
     "Patient",
+    "ReferralRule",
     "Rule",
     "Step",
     "age_key",
     "compute_case",
     "compute_visit",
     "fixed_share_rule",
+    "referral_rule",
     "rule_epoch",
     "supplement_ban",
+    "third_party_rule",
 ]

@@ -42,6 +42,7 @@ from inami_cli.domain.reimbursement._model import (
     Patient,
     Step,
 )
+from inami_cli.domain.reimbursement._referral import apply_referral
 from inami_cli.domain.reimbursement._refusals import (
     R_ABOVE_FEE,
     R_AGE,
@@ -66,6 +67,7 @@ from inami_cli.domain.reimbursement._rules import (
     fixed_share_rule,
     supplement_ban,
 )
+from inami_cli.domain.reimbursement._third_party import settle, third_party_applies
 from inami_cli.domain.tariffs import select_profile
 
 # ------------------------------------------------------------------ helpers
@@ -97,6 +99,8 @@ def compute_visit(
     history: Sequence[PastCare] = (),
     explain: bool = False,
     context: Sequence[Step] = (),
+    third_party: bool = False,
+    referred: bool = False,
 ) -> list[CaseResult]:
     """Compute every code of one visit on *on* (the cumulation rules apply between them).
 
@@ -121,10 +125,20 @@ def compute_visit(
             visit=accepted,
             explain=explain,
             context=context,
+            third_party=third_party,
+            referred=referred,
         )
         if result.ok:
             act = line.act
-            accepted.append(PastCare(act.code, on, act.category, tuple(act.not_combinable_with)))
+            accepted.append(
+                PastCare(
+                    act.code,
+                    on,
+                    act.category,
+                    tuple(act.not_combinable_with),
+                    result.referral_reduced,
+                )
+            )
         results.append(result)
     return results
 
@@ -140,8 +154,50 @@ def compute_case(
     visit: Sequence[PastCare] = (),
     explain: bool = False,
     context: Sequence[Step] = (),
+    third_party: bool = False,
+    referred: bool = False,
 ) -> CaseResult:
-    """Compute one code; *visit* holds the codes already accepted in the same visit."""
+    """Compute one code; *visit* holds the codes already accepted in the same visit.
+
+    *third_party*: the case asks for third-party payment (a compulsory rule applies it
+    anyway); *referred*: the patient comes with the GP's referral (specialists).
+    """
+    result = _split(
+        line,
+        on=on,
+        patient=patient,
+        provider=provider,
+        setting=setting,
+        history=history,
+        visit=visit,
+        explain=explain,
+        context=context,
+    )
+    applies, step = third_party_applies(line.act, patient, on, third_party)
+    if referred:
+        result = apply_referral(
+            result,
+            category=line.act.category,
+            patient=patient,
+            third_party=applies,
+            earlier=(*history, *visit),
+        )
+    return settle(result, third_party=applies, charged=line.charged, step=step)
+
+
+def _split(
+    line: Line,
+    *,
+    on: date,
+    patient: Patient,
+    provider: str = "conventioned",
+    setting: str | None = None,
+    history: Sequence[PastCare] = (),
+    visit: Sequence[PastCare] = (),
+    explain: bool = False,
+    context: Sequence[Step] = (),
+) -> CaseResult:
+    """The split of the fee for one code, before who-pays-what."""
     act, tariff = line.act, line.tariff
     steps: list[Step] | None = [*context] if explain else None
     if steps is not None:

@@ -125,6 +125,7 @@ class PastCare:
     care_date: date
     category: str = "other"
     not_combinable_with: tuple[str, ...] = ()
+    referral_reduced: bool = False  # the specialist referral reduction was granted
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,11 @@ class CaseResult:
     refusal_code: str | None = None
     refusal_reason: str | None = None
     explanation: tuple[Step, ...] = field(default=())
+    # who pays what (``_third_party``) and the referral reduction (``_referral``)
+    third_party: bool = False
+    paid_at_desk: Decimal | None = None
+    paid_to_provider: Decimal | None = None
+    referral_reduced: bool = False
 
     @property
     def ok(self) -> bool:

@@ -59,8 +59,11 @@ class _BatchContext:
             self.acts[code] = act
         return act
 
-    def person(self, niss: str, on: date) -> tuple[bool, str, str, bool, bool, bool, int | None]:
-        """(insured, reason, regime, bim_automatic, dmg, chronic, age) from the register.
+    def person(
+        self, niss: str, on: date
+    ) -> tuple[bool, str, str, bool, bool, bool, int | None, bool]:
+        """(insured, reason, regime, bim_automatic, dmg, chronic, age, third_party) from the
+        register.
 
         The answer only changes where one of the person's periods starts or ends, so it
         is computed once per stretch between those dates and per person.
@@ -77,7 +80,7 @@ class _BatchContext:
             status = answer(niss, on)
             return (
                 status.insured, status.reason or "", status.regime, status.bim_automatic,
-                status.dmg, status.chronic, status.age,
+                status.dmg, status.chronic, status.age, status.third_party,
             )  # fmt: skip
         index = bisect_right(bounds, on)
         found = stretches.get(index)
@@ -85,10 +88,11 @@ class _BatchContext:
             affs, ents, death = self._periods[niss]
             cov = coverage_on(affs, ents, on, death_date=death)
             found = (cov.insured, cov.reason or "", cov.regime, cov.bim_automatic, cov.dmg,
-                     cov.chronic)  # fmt: skip
+                     cov.chronic, cov.third_party)  # fmt: skip
             stretches[index] = found
         age = age_on(birth, on) if birth is not None and birth <= on else None
-        return (*found, age)
+        *head, third_party = found
+        return (*head, age, third_party)
 
     def load_register(self) -> None:
         """Load the register (once): the first row with a NISS needs it."""
@@ -167,17 +171,24 @@ class _BatchContext:
             col(ActRow.category) == "dental",
         )
         query = (
-            select(col(CareRecord.niss), col(CareRecord.code), col(CareRecord.care_date))
+            select(
+                col(CareRecord.niss),
+                col(CareRecord.code),
+                col(CareRecord.care_date),
+                col(CareRecord.referral_reduced),
+            )
             .join(ActRow, col(ActRow.code) == col(CareRecord.code))
-            .where(relevant)
+            .where(or_(relevant, col(CareRecord.referral_reduced).is_(True)))
             .execution_options(yield_per=10_000)
         )
-        for niss, code, care_date in session.execute(query):
-            self.add_history(niss, code, care_date)
+        for niss, code, care_date, reduced in session.execute(query):
+            self.add_history(niss, code, care_date, bool(reduced))
 
-    def add_history(self, niss: str, code: str, care_date: date) -> None:
+    def add_history(self, niss: str, code: str, care_date: date, reduced: bool = False) -> None:
+        """Keep a recorded case that a later rule reads (a referral reduction counts once
+        a year per specialty)."""
         act = self.act(code)
-        if self.history_relevant(act):
+        if self.history_relevant(act) or reduced:
             self.history.setdefault(niss, []).append(
-                PastCare(code, care_date, act.category, tuple(act.not_combinable_with))
+                PastCare(code, care_date, act.category, tuple(act.not_combinable_with), reduced)
             )

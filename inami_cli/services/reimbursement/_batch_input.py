@@ -21,6 +21,8 @@ BATCH_INPUT_COLUMNS = (
     "charged",
     "setting",
     "bim_automatic",
+    "third_party",
+    "referred",
 )
 
 _TRUE = {"yes", "y", "true", "1", "oui", "ja"}

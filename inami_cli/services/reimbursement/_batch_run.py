@@ -153,6 +153,8 @@ class _BatchRun:
                     charged_text,
                     setting_text,
                     auto_text,
+                    third_text,
+                    referred_text,
                 ) = pick(row)
                 code = code.strip()
                 on, epoch, day = ctx.day(date_text.strip(), day0)
@@ -172,6 +174,14 @@ class _BatchRun:
                 )
                 auto = (
                     _FLAGS[auto_text] if auto_text in _FLAGS else _flag(auto_text, "bim_automatic")
+                )
+                asked_tp = (
+                    _FLAGS[third_text] if third_text in _FLAGS else _flag(third_text, "third_party")
+                )
+                referred = bool(
+                    _FLAGS[referred_text]
+                    if referred_text in _FLAGS
+                    else _flag(referred_text, "referred")
                 )
                 age: int | None = None
                 if age_text:
@@ -204,7 +214,7 @@ class _BatchRun:
                 tariff = ctx.tariff(code, on)
                 # the beneficiary as the domain sees it: the register, explicit values winning
                 if niss:
-                    insured, reason, r_regime, r_auto, r_dmg, r_chronic, r_age = ctx.person(
+                    insured, reason, r_regime, r_auto, r_dmg, r_chronic, r_age, r_tp = ctx.person(
                         niss, on
                     )
                     p_regime = regime or r_regime
@@ -212,6 +222,7 @@ class _BatchRun:
                     p_age = r_age if age is None else age
                     p_chronic = r_chronic if chronic is None else chronic
                     p_auto = r_auto if auto is None else auto
+                    p_tp = r_tp if asked_tp is None else asked_tp
                 elif regime is None:
                     raise InvalidInput("give a niss or a regime")
                 else:
@@ -220,6 +231,7 @@ class _BatchRun:
                     p_age = age
                     p_chronic = bool(chronic)
                     p_auto = bool(auto)
+                    p_tp = bool(asked_tp)
                     insured, reason = True, ""
                 person_history = ctx.history.get(niss) if niss else None
                 act_valid = (act.valid_from is None or act.valid_from <= on) and (
@@ -243,6 +255,8 @@ class _BatchRun:
                         provider,
                         charged,
                         setting,
+                        bool(p_tp),
+                        referred,
                     )
                     cached = cache.get(key)
                 else:
@@ -264,6 +278,8 @@ class _BatchRun:
                         provider=provider,
                         setting=setting,
                         history=person_history or (),
+                        third_party=bool(p_tp),
+                        referred=referred,
                     )
                     label = act.label_nl if language == "nl" and act.label_nl else act.label_fr
                     code_part, head, tail = renderer.pieces(
@@ -304,8 +320,8 @@ class _BatchRun:
                     care = _care_row(niss, cached.result, provider, self.stamp, self.operator)
                     care["care_date"] = on
                     self.pending.append(care)
-                    if ctx.history_relevant(act):
-                        ctx.add_history(niss, code, on)
+                    if ctx.history_relevant(act) or cached.result.referral_reduced:
+                        ctx.add_history(niss, code, on, cached.result.referral_reduced)
                     if len(self.pending) >= RECORD_CHUNK:
                         self.flush()
             else:
@@ -328,10 +344,11 @@ def reimburse_batch(
     """Compute one case per CSV row of *source* and write the results to *out*.
 
     Columns: ``code, date, niss, regime, dmg, age, chronic, provider, charged`` (and the
-    optional ``setting, bim_automatic``); ``niss`` or ``regime`` on each row. A bad row is
-    reported to *on_error* as ``FILE:LINE: reason`` and the batch goes on. With *record*,
-    the reimbursed rows are stored (bulk inserts) and count for the rows after them, as if
-    the cases had been computed and recorded one by one in the file's order.
+    optional ``setting, bim_automatic, third_party, referred``); ``niss`` or ``regime`` on
+    each row. A bad row is reported to *on_error* as ``FILE:LINE: reason`` and the batch
+    goes on. With *record*, the reimbursed rows are stored (bulk inserts) and count for the
+    rows after them, as if the cases had been computed and recorded one by one in the
+    file's order.
 
     A big input without *record* is computed on worker processes (``services.batching``);
     the output, the warnings and the summary are the same, in the same order.

@@ -40,6 +40,10 @@ RESULT_COLUMNS = (
     "status",
     "refusal_code",
     "refusal_reason",
+    "third_party",
+    "paid_at_desk",
+    "paid_to_provider",
+    "referral_reduced",
 )
 
 
@@ -88,6 +92,8 @@ class CaseRequest:
     provider: str = "conventioned"
     charged: tuple[Decimal | None, ...] = ()  # one per code, or empty (= the fee)
     setting: str | None = None
+    third_party: bool | None = None  # None: the person's ``third_party`` entitlement says
+    referred: bool = False  # referred by the GP (specialist referral reduction)
 
 
 @dataclass(frozen=True)
@@ -171,7 +177,9 @@ def _history(*, session: Session, niss: str, on: date) -> list[PastCare]:
     from inami_cli.services import nomenclature
 
     rows = session.execute(
-        select(col(CareRecord.code), col(CareRecord.care_date)).where(
+        select(
+            col(CareRecord.code), col(CareRecord.care_date), col(CareRecord.referral_reduced)
+        ).where(
             col(CareRecord.niss) == niss,
             col(CareRecord.care_date) >= date(on.year - 1, 1, 1),
             col(CareRecord.care_date) <= date(on.year, 12, 31),
@@ -179,11 +187,13 @@ def _history(*, session: Session, niss: str, on: date) -> list[PastCare]:
     ).all()
     acts: dict[str, Any] = {}
     history: list[PastCare] = []
-    for code, care_date in rows:
+    for code, care_date, reduced in rows:
         if code not in acts:
             acts[code] = nomenclature.get_act(session=session, code=code)
         act = acts[code]
-        history.append(PastCare(code, care_date, act.category, tuple(act.not_combinable_with)))
+        history.append(
+            PastCare(code, care_date, act.category, tuple(act.not_combinable_with), bool(reduced))
+        )
     return history
 
 
@@ -217,6 +227,13 @@ def reimburse(
 
         status = insurability.beneficiary_on(session=session, niss=request.niss, on=request.on)
     patient, context = resolve_patient(status, request.overrides)
+    third_party = request.third_party
+    if third_party is None:
+        third_party = bool(status is not None and getattr(status, "third_party", False))
+        if third_party:
+            context.append(Step("third_party", "yes", source="register (third_party right)"))
+    elif explain:
+        context.append(Step("third_party", _show(third_party), source="given explicitly"))
     lines: list[Line] = []
     labels: list[str] = []
     for index, code in enumerate(request.codes):
@@ -235,6 +252,8 @@ def reimburse(
         history=history,
         explain=explain,
         context=context,
+        third_party=third_party,
+        referred=request.referred,
     )
     recorded = 0
     if record and request.niss is not None:
@@ -271,6 +290,7 @@ def _care_row(
         "reimbursement_cents": to_cents(result.reimbursement),
         "personal_share_cents": to_cents(result.personal_share),
         "supplement_cents": to_cents(result.supplement),
+        "referral_reduced": result.referral_reduced,
         "provider": provider,
         "recorded_at": stamp,
         "operator": operator,
@@ -302,6 +322,10 @@ def result_record(
         "status": result.status,
         "refusal_code": result.refusal_code,
         "refusal_reason": result.refusal_reason,
+        "third_party": result.third_party,
+        "paid_at_desk": result.paid_at_desk,
+        "paid_to_provider": result.paid_to_provider,
+        "referral_reduced": result.referral_reduced,
     }
     if explain:
         record["explanation"] = [
