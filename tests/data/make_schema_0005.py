@@ -9,8 +9,8 @@ Every main table gets rows through the real command: the demo data (``inami init
 which includes the indemnity parameters and spells of schema 0004),
 a recorded reimbursement (care_record, with the referral reduction of schema 0005), a revised
 decision (decision_revision), a logged consultation (consultation_log). Schema 0005 adds
-``medical_house_enrolment`` (rows written below until its command exists), the mutuality of
-an affiliation and ``care_record.referral_reduced``.
+``medical_house_enrolment`` (``inami medical-house add``), the mutuality of an affiliation
+and ``care_record.referral_reduced``.
 
 Usage: python tests/data/make_schema_0005.py
 """
@@ -61,16 +61,12 @@ def main() -> None:
             ["indemnity", "episode", "end", "79112120429", "--date", "2026-03-20"],
             ["reimburse", "105755", "--date", "2025-06-10", "--niss", "60013021159",
              "--referred", "--record"],
+            ["medical-house", "add", "72110313704", "--house", "WGC De Linde", "--disciplines",
+             "gp,physio", "--from", "2025-01-01"],
         ):  # fmt: skip
             subprocess.run([INAMI, *args], env=env, check=True, capture_output=True)
         conn = sqlite3.connect(db)
         try:
-            conn.execute(
-                "INSERT INTO medical_house_enrolment (niss, house, gp, physio, nursing, "
-                "valid_from, valid_to, source) VALUES ('72110313704', 'WGC De Linde', 1, 1, "
-                "0, '2025-01-01', NULL, 'release-0005')"
-            )
-            conn.commit()
             empty = [
                 name
                 for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")

@@ -27,6 +27,7 @@ CATEGORIES = (
     "physio_short",
     "dental",
     "other",
+    "nursing",  # home nursing (art. 8): a discipline a medical house may cover
 )
 SETTINGS = ("ambulatory", "hospitalised", "any")
 FREQUENCY_PERIODS = ("day", "calendar_month", "calendar_year", "rolling_year")

@@ -15,6 +15,7 @@ This package is the public face; by sub-topic, from the bottom up:
 - ``_third_party``: third-party payment, who pays what (``paid_at_desk``,
   ``paid_to_provider``);
 - ``_referral``: the specialist referral reduction;
+- ``_medical_house``: codes a medical house covers are not paid per act;
 - ``_compute``: ``compute_visit`` and ``compute_case`` (how profiles and rules combine);
 - ``_cache_keys``: what of a case can change its answer (the batch's cache keys).
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 from inami_cli.domain.reimbursement._cache_keys import age_key, rule_epoch
 from inami_cli.domain.reimbursement._compute import compute_case, compute_visit
+from inami_cli.domain.reimbursement._medical_house import DISCIPLINE_OF_CATEGORY
 from inami_cli.domain.reimbursement._model import (
     CATEGORIES,
     DOCTOR_CATEGORIES,
@@ -51,6 +53,7 @@ from inami_cli.domain.reimbursement._refusals import (
     R_DEPENDS_ON_OTHERS,
     R_LOCATION,
     R_MAX_REACHED,
+    R_MEDICAL_HOUSE,
     R_NEEDS_APPROVAL,
     R_NO_AGREEMENT,
     R_NO_PROFILE,
@@ -95,6 +98,7 @@ from inami_cli.domain.reimbursement._third_party import (
 __all__ = [
     "CATEGORIES",
     "CONVENTIONED_FEE",
+    "DISCIPLINE_OF_CATEGORY",
     "DOCTOR_CATEGORIES",
     "FIXED_SHARES",
     "FREQUENCY_PERIODS",
@@ -116,6 +120,7 @@ __all__ = [
     "R_DEPENDS_ON_OTHERS",
     "R_LOCATION",
     "R_MAX_REACHED",
+    "R_MEDICAL_HOUSE",
     "R_NEEDS_APPROVAL",
     "R_NOT_COMBINABLE",
     "R_NOT_INSURED",

@@ -28,6 +28,7 @@ from decimal import Decimal
 
 from inami_cli.domain.errors import InvalidInput
 from inami_cli.domain.money import ZERO, round_cents
+from inami_cli.domain.reimbursement._medical_house import medical_house_refusal
 from inami_cli.domain.reimbursement._model import (
     DOCTOR_CATEGORIES,
     OK,
@@ -47,6 +48,7 @@ from inami_cli.domain.reimbursement._refusals import (
     R_ABOVE_FEE,
     R_AGE,
     R_MAX_REACHED,
+    R_MEDICAL_HOUSE,
     R_NO_PROFILE,
     R_NOT_COMBINABLE,
     R_NOT_INSURED,
@@ -240,6 +242,9 @@ def _split(
     # -- eligibility -------------------------------------------------------------
     if not patient.insured:
         return refuse(R_NOT_INSURED, patient.not_insured_reason)
+    enrolled = medical_house_refusal(act.category, patient)
+    if enrolled is not None:
+        return refuse(R_MEDICAL_HOUSE, enrolled)
     if (act.valid_from is not None and on < act.valid_from) or (
         act.valid_to is not None and on > act.valid_to
     ):

@@ -25,6 +25,7 @@ CATEGORIES = (
     "physio_short",
     "dental",
     "other",
+    "nursing",  # home nursing (art. 8): a discipline a medical house may cover
 )
 DOCTOR_CATEGORIES = frozenset({"gp_consultation", "gp_visit", "specialist_consultation"})
 PHYSIO_CATEGORIES = frozenset({"physio", "physio_heavy", "physio_fafb", "physio_short"})
@@ -94,6 +95,9 @@ class Patient:
     insured: bool = True
     not_insured_reason: str = ""
     bim_automatic: bool = False  # BIM granted automatically (social benefit), not on income
+    # the medical house the person is enrolled in on the date, and what it covers
+    medical_house: str = ""
+    medical_house_disciplines: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.regime not in ("ordinary", "preferential"):

@@ -20,6 +20,7 @@ R_SETTING = "903"
 R_NO_PROFILE = "904"
 R_ABOVE_FEE = "905"
 R_SUPPLEMENT_BANNED = "906"
+R_MEDICAL_HOUSE = "911"  # a code of a discipline the patient's medical house covers
 
 REFUSAL_REASONS: dict[str, str] = {
     R_RENEWAL: "renewal period not expired",
@@ -38,4 +39,5 @@ REFUSAL_REASONS: dict[str, str] = {
     R_NO_PROFILE: "no reimbursement for this beneficiary profile",
     R_ABOVE_FEE: "conventioned provider charged above the fee",
     R_SUPPLEMENT_BANNED: "supplement not allowed for this BIM patient",
+    R_MEDICAL_HOUSE: "covered by the patient's medical house (paid per capita, not per act)",
 }

@@ -61,6 +61,11 @@ def _step_words(what: str, value: str, source: str, fund: str, period: str) -> s
         return f"The provider asks {value} € more than the fee: this supplement is never paid back."
     if what == "charged below the fee":
         return f"The provider asks only {value} €: {fund}'s part does not change."
+    if what == "medical house":
+        return (
+            f"The patient is enrolled in the medical house {value}: it is paid per patient "
+            "for those disciplines, not per act."
+        )
     if what == "third_party":
         return None  # said by the third-party step
     if what == "paid at the desk":

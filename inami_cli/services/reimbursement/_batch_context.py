@@ -46,6 +46,21 @@ class _BatchContext:
         self.acts: dict[str, Any] = {}
         self.history: dict[str, list[PastCare]] = {}
         self._load_history(session)
+        self._houses: dict[str, list[Any]] | None = None
+
+    def medical_house(self, niss: str, on: date) -> tuple[str, tuple[str, ...]]:
+        """(house, covered disciplines) of the person's enrolment on *on*, or ("", ())."""
+        if self._houses is None:
+            from inami_cli.services import insurability
+
+            self._houses = insurability.load_medical_houses(session=self.session)
+        enrolments = self._houses.get(niss)
+        if not enrolments:
+            return "", ()
+        for enrolment in enrolments:
+            if enrolment.in_force(on):
+                return enrolment.house, enrolment.disciplines
+        return "", ()
 
     def act(self, code: str) -> Any:
         act = self.acts.get(code)
@@ -96,6 +111,10 @@ class _BatchContext:
 
     def load_register(self) -> None:
         """Load the register (once): the first row with a NISS needs it."""
+        if self._houses is None:
+            from inami_cli.services import insurability
+
+            self._houses = insurability.load_medical_houses(session=self.session)
         if self._register is None:
             from inami_cli.services import insurability
 

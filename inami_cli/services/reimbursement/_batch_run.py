@@ -223,6 +223,7 @@ class _BatchRun:
                     p_chronic = r_chronic if chronic is None else chronic
                     p_auto = r_auto if auto is None else auto
                     p_tp = r_tp if asked_tp is None else asked_tp
+                    house, covered = ctx.medical_house(niss, on) if insured else ("", ())
                 elif regime is None:
                     raise InvalidInput("give a niss or a regime")
                 else:
@@ -232,6 +233,7 @@ class _BatchRun:
                     p_chronic = bool(chronic)
                     p_auto = bool(auto)
                     p_tp = bool(asked_tp)
+                    house, covered = "", ()
                     insured, reason = True, ""
                 person_history = ctx.history.get(niss) if niss else None
                 act_valid = (act.valid_from is None or act.valid_from <= on) and (
@@ -257,6 +259,8 @@ class _BatchRun:
                         setting,
                         bool(p_tp),
                         referred,
+                        house,
+                        covered,
                     )
                     cached = cache.get(key)
                 else:
@@ -270,6 +274,8 @@ class _BatchRun:
                         insured=insured,
                         not_insured_reason=reason,
                         bim_automatic=bool(p_auto),
+                        medical_house=house,
+                        medical_house_disciplines=covered,
                     )
                     result = rules.compute_case(
                         Line(act, tariff, charged),

@@ -165,7 +165,18 @@ def resolve_patient(
         insured=status.insured,
         not_insured_reason=status.reason or "",
         bim_automatic=bool(values["bim_automatic"]),
+        medical_house=getattr(status, "medical_house", None) or "",
+        medical_house_disciplines=tuple(getattr(status, "medical_house_disciplines", ())),
     )
+    if patient.medical_house:
+        covered = ", ".join(patient.medical_house_disciplines)
+        steps.append(
+            Step(
+                "medical house",
+                f"{patient.medical_house} ({covered})",
+                source="register (medical-house enrolment)",
+            )
+        )
     return patient, steps
 
 
