@@ -120,11 +120,11 @@ def load_register(*, session: Session) -> Register:
     # ``_make`` is tuple.__new__: no Python-level __new__ call per period (calling the
     # NamedTuple class runs its generated __new__, which a million periods feel)
     make_affiliation = AffiliationPeriod._make
-    for niss, code, member, quality, titular, ct1, ct2, start, end in _driver_rows(
+    for niss, code, member, quality, titular, ct1, ct2, start, end, mutuality in _driver_rows(
         session,
         select(
             a.niss, a.insurer_code, a.member_number, a.quality, a.titular_niss, a.ct1, a.ct2,
-            raw(a.valid_from), raw(a.valid_to),
+            raw(a.valid_from), raw(a.valid_to), a.mutuality,
         ),
     ):  # fmt: skip
         rec = persons.get(niss)
@@ -132,6 +132,7 @@ def load_register(*, session: Session) -> Register:
             period = make_affiliation((
                 intern(code, code), member, intern(quality, quality), titular,
                 intern(ct1, ct1), intern(ct2, ct2), days[start], days[end],
+                intern(mutuality, mutuality) if mutuality else None,
             ))  # fmt: skip
             # Periods are tuples grown by copy: smaller than lists, and most persons have
             # one or two, so the copy costs next to nothing.

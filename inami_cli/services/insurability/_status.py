@@ -54,6 +54,7 @@ class BeneficiaryStatus:
     # the medical-house enrolment in force on the date (``domain.medical_houses``)
     medical_house: str | None = None
     medical_house_disciplines: tuple[str, ...] = ()
+    mutuality: str | None = None  # the member's own mutuality (e.g. 319, 417)
 
     def as_record(self) -> dict[str, Any]:
         """The ``inami insured`` output object (stable key order)."""
@@ -82,6 +83,7 @@ class BeneficiaryStatus:
             "reason": self.reason,
             "medical_house": self.medical_house,
             "medical_house_disciplines": ",".join(self.medical_house_disciplines) or None,
+            "mutuality": self.mutuality,
         }
 
 
@@ -171,6 +173,7 @@ def _status(
         period_to=aff.valid_to if aff else None,
         dmg_gp=cov.dmg_gp,
         death_date=death,
+        mutuality=aff.mutuality if aff else None,
     )
 
 
@@ -179,7 +182,7 @@ def _affiliation_periods(session: Session, niss: str) -> list[AffiliationPeriod]
     query = (
         select(
             a.insurer_code, a.member_number, a.quality, a.titular_niss, a.ct1, a.ct2,
-            a.valid_from, a.valid_to,
+            a.valid_from, a.valid_to, a.mutuality,
         )
         .where(a.niss == niss)
         .order_by(a.valid_from)
