@@ -108,6 +108,10 @@ WRITES: dict[tuple[str, ...], Recipe] = {
         ["medical-house", "end", "72110313704", "--date", "2026-12-31"],
     ],
     ("medical-house", "import"): [["medical-house", "import", "medical_houses.csv"]],
+    ("nomenclature", "act-rules", "set"): [
+        ["nomenclature", "act-rules", "set", "301593", "--from", "2027-01-01", "--min-age", "18"]
+    ],
+    ("nomenclature", "act-rules", "import"): [["nomenclature", "act-rules", "import", "rules.csv"]],
     ("nomenclature", "add"): [
         ["nomenclature", "add", valid_code(10999), "--label-fr", "Acte", "--label-nl", "Akte"]
     ],
@@ -318,6 +322,7 @@ READS: dict[tuple[str, ...], list[str]] = {
         "2026-06-01",
     ],
     ("nomenclature", "key-letter", "list"): ["nomenclature", "key-letter", "list"],
+    ("nomenclature", "act-rules", "list"): ["nomenclature", "act-rules", "list", "301593"],
     ("person", "show"): ["person", "show", "85061508234"],
     ("desk",): ["desk"],  # interactive: refuses without a terminal, reads when it runs
     # reimburse batch without --record only computes
@@ -435,6 +440,10 @@ def _files(work: Path) -> None:
     (work / "tariffs.csv").write_text(tariff_csv(range(41000, 41003)), encoding="utf-8")
     (work / "entitlements.csv").write_text(
         "niss,kind,valid_from,valid_to,detail\n72110313704,chronic,2026-01-01,,\n",
+        encoding="utf-8",
+    )
+    (work / "rules.csv").write_text(
+        "code,valid_from,valid_to,min_age,max_age,source\n371615,2022-06-01,,,17,audit\n",
         encoding="utf-8",
     )
     (work / "medical_houses.csv").write_text(

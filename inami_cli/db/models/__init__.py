@@ -27,7 +27,14 @@ from inami_cli.db.models.insurability import (
     Person,
 )
 from inami_cli.db.models.maf import MafCounter, MafHousehold, MafMember, MafParameter
-from inami_cli.db.models.nomenclature import Act, KeyLetterValue, KeyTerm, Tariff, TariffProfile
+from inami_cli.db.models.nomenclature import (
+    Act,
+    ActRule,
+    KeyLetterValue,
+    KeyTerm,
+    Tariff,
+    TariffProfile,
+)
 from inami_cli.db.models.providers import (
     Adherence,
     Agreement,
@@ -40,6 +47,7 @@ from inami_cli.db.models.reimbursement import CareRecord
 
 __all__ = [
     "Act",
+    "ActRule",
     "Adherence",
     "Affiliation",
     "Agreement",

@@ -164,6 +164,19 @@ def compute_case(
     *third_party*: the case asks for third-party payment (a compulsory rule applies it
     anyway); *referred*: the patient comes with the GP's referral (specialists).
     """
+    period = getattr(line.act, "rule_period", None)
+    if explain and period is not None:
+        # act rules dated like tariffs (domain.nomenclature.ActRulePeriod)
+        context = (
+            *context,
+            Step(
+                f"act rules of {line.act.code}",
+                period.summary(),
+                period.valid_from,
+                period.valid_to,
+                period.source,
+            ),
+        )
     result = _split(
         line,
         on=on,

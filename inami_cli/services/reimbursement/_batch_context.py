@@ -16,6 +16,7 @@ from inami_cli.domain import reimbursement as rules
 from inami_cli.domain.dates import age_on, parse_date
 from inami_cli.domain.errors import InvalidInput, NotFound
 from inami_cli.domain.insurability import coverage_on
+from inami_cli.domain.nomenclature import rules_on
 from inami_cli.domain.reimbursement import PastCare
 from inami_cli.domain.tariffs import TariffView
 from inami_cli.services.reimbursement._batch_render import _Cached
@@ -45,6 +46,8 @@ class _BatchContext:
         self._periods: dict[str, tuple[Any, Any, date | None]] = {}
         self.acts: dict[str, Any] = {}
         self.history: dict[str, list[PastCare]] = {}
+        # act rules dated like tariffs, by code (few codes have any)
+        self.act_rules = nomenclature.load_act_rules(session=session)
         self._load_history(session)
         self._houses: dict[str, list[Any]] | None = None
 
@@ -73,6 +76,13 @@ class _BatchContext:
                 raise NotFound(f"code {code} is not in the nomenclature")
             self.acts[code] = act
         return act
+
+    def act_on(self, code: str, on: date) -> Any:
+        """The act of *code* with the rules in force on *on* (dated act rules)."""
+        act = self.act(code)
+        if code not in self.act_rules:
+            return act
+        return rules_on(act, self.act_rules, on)
 
     def person(
         self, niss: str, on: date
@@ -188,6 +198,7 @@ class _BatchContext:
             col(ActRow.prerequisite).is_not(None),
             col(ActRow.not_combinable_with) != "",
             col(ActRow.category) == "dental",
+            col(ActRow.code).in_(sorted(self.act_rules)),
         )
         query = (
             select(
@@ -207,7 +218,7 @@ class _BatchContext:
         """Keep a recorded case that a later rule reads (a referral reduction counts once
         a year per specialty)."""
         act = self.act(code)
-        if self.history_relevant(act) or reduced:
+        if self.history_relevant(act) or reduced or code in self.act_rules:
             self.history.setdefault(niss, []).append(
                 PastCare(code, care_date, act.category, tuple(act.not_combinable_with), reduced)
             )

@@ -210,7 +210,7 @@ class _BatchRun:
                     raise InvalidInput(f"setting {setting!r}: expected ambulatory or hospitalised")
                 if record and not niss:
                     raise InvalidInput("--record needs a niss on every row")
-                act = ctx.act(code)
+                act = ctx.act_on(code, on)
                 tariff = ctx.tariff(code, on)
                 # the beneficiary as the domain sees it: the register, explicit values winning
                 if niss:
@@ -261,6 +261,7 @@ class _BatchRun:
                         referred,
                         house,
                         covered,
+                        getattr(act, "rule_period", None),
                     )
                     cached = cache.get(key)
                 else:
@@ -326,7 +327,11 @@ class _BatchRun:
                     care = _care_row(niss, cached.result, provider, self.stamp, self.operator)
                     care["care_date"] = on
                     self.pending.append(care)
-                    if ctx.history_relevant(act) or cached.result.referral_reduced:
+                    if (
+                        ctx.history_relevant(act)
+                        or cached.result.referral_reduced
+                        or code in ctx.act_rules
+                    ):
                         ctx.add_history(niss, code, on, cached.result.referral_reduced)
                     if len(self.pending) >= RECORD_CHUNK:
                         self.flush()

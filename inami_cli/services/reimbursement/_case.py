@@ -248,7 +248,8 @@ def reimburse(
     lines: list[Line] = []
     labels: list[str] = []
     for index, code in enumerate(request.codes):
-        act = nomenclature.get_act(session=session, code=code)
+        # the act with the rules in force on the date of care (dated act rules)
+        act = nomenclature.act_on(session=session, code=code, on=request.on)
         tariff = nomenclature.tariff_in_force(session=session, code=code, on=request.on)
         charged = request.charged[index] if request.charged else None
         lines.append(Line(act, tariff, charged))
