@@ -116,6 +116,13 @@ def reimburse(
         bool,
         typer.Option("--referred", help="Referred by the GP (specialist share reduction)."),
     ] = False,
+    supplement: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--supplement",
+            help="A supplement code billed with the codes (night, weekend, on-call); repeatable.",
+        ),
+    ] = None,
     explain: Annotated[
         bool, typer.Option("--explain", help="Show every step and its source.")
     ] = False,
@@ -171,6 +178,7 @@ def reimburse(
         setting=setting_value,
         third_party=third_party,
         referred=referred,
+        supplements=tuple(s.strip() for s in supplement or ()),
     )
     with st.session(write=record) as session:
         answer = svc.reimburse(

@@ -28,6 +28,7 @@ CATEGORIES = (
     "dental",
     "other",
     "nursing",  # home nursing (art. 8): a discipline a medical house may cover
+    "supplement",  # a pseudo-code billed with a main code (night, weekend, on-call ...)
 )
 SETTINGS = ("ambulatory", "hospitalised", "any")
 FREQUENCY_PERIODS = ("day", "calendar_month", "calendar_year", "rolling_year")

@@ -16,6 +16,7 @@ This package is the public face; by sub-topic, from the bottom up:
   ``paid_to_provider``);
 - ``_referral``: the specialist referral reduction;
 - ``_medical_house``: codes a medical house covers are not paid per act;
+- ``_supplements``: supplement codes billed with a main code, their share rule;
 - ``_compute``: ``compute_visit`` and ``compute_case`` (how profiles and rules combine);
 - ``_cache_keys``: what of a case can change its answer (the batch's cache keys).
 """
@@ -86,6 +87,11 @@ from inami_cli.domain.reimbursement._rules import (
     fixed_share_rule,
     supplement_ban,
 )
+from inami_cli.domain.reimbursement._supplements import (
+    SUPPLEMENT_CATEGORY,
+    SUPPLEMENT_SHARES,
+    supplement_share_rule,
+)
 from inami_cli.domain.reimbursement._third_party import (
     GP_CATEGORIES,
     THIRD_PARTY_ALL_GP,
@@ -136,6 +142,8 @@ __all__ = [
     "SUPPLEMENT_BAN_AUTOMATIC_BIM",
     "SUPPLEMENT_BAN_DENTAL_BIM",
     "SUPPLEMENT_BAN_PHYSIO_BIM",
+    "SUPPLEMENT_CATEGORY",
+    "SUPPLEMENT_SHARES",
     "THIRD_PARTY_ALL_GP",
     "THIRD_PARTY_BIM_GP",
     "THIRD_PARTY_RULES",
@@ -159,5 +167,6 @@ __all__ = [
     "referral_rule",
     "rule_epoch",
     "supplement_ban",
+    "supplement_share_rule",
     "third_party_rule",
 ]

@@ -9,6 +9,7 @@ from datetime import date
 from inami_cli.domain.reimbursement._model import DOCTOR_CATEGORIES, ActRules
 from inami_cli.domain.reimbursement._referral import REFERRAL_REDUCTIONS
 from inami_cli.domain.reimbursement._rules import RULE_BOUNDARIES, YOUNG_BIM_MAX_AGE
+from inami_cli.domain.reimbursement._supplements import SUPPLEMENT_SHARES
 from inami_cli.domain.reimbursement._third_party import THIRD_PARTY_RULES
 from inami_cli.domain.tariffs import TariffView
 
@@ -36,6 +37,7 @@ _BOUNDARIES: tuple[date, ...] = tuple(
         {*RULE_BOUNDARIES}
         | {r.valid_from for r in THIRD_PARTY_RULES if r.valid_from is not None}
         | {r.valid_from for r in REFERRAL_REDUCTIONS}
+        | {r.valid_from for r in SUPPLEMENT_SHARES}
     )
 )
 

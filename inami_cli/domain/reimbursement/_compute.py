@@ -47,6 +47,7 @@ from inami_cli.domain.reimbursement._referral import apply_referral
 from inami_cli.domain.reimbursement._refusals import (
     R_ABOVE_FEE,
     R_AGE,
+    R_DEPENDS_ON_OTHERS,
     R_MAX_REACHED,
     R_MEDICAL_HOUSE,
     R_NO_PROFILE,
@@ -68,6 +69,10 @@ from inami_cli.domain.reimbursement._rules import (
     _prerequisite_met,
     fixed_share_rule,
     supplement_ban,
+)
+from inami_cli.domain.reimbursement._supplements import (
+    missing_main_code,
+    supplement_share_rule,
 )
 from inami_cli.domain.reimbursement._third_party import settle, third_party_applies
 from inami_cli.domain.tariffs import select_profile
@@ -258,6 +263,9 @@ def _split(
     enrolled = medical_house_refusal(act.category, patient)
     if enrolled is not None:
         return refuse(R_MEDICAL_HOUSE, enrolled)
+    alone = missing_main_code(act.category, visit)
+    if alone is not None:
+        return refuse(R_DEPENDS_ON_OTHERS, alone)
     if (act.valid_from is not None and on < act.valid_from) or (
         act.valid_to is not None and on > act.valid_to
     ):
@@ -331,7 +339,7 @@ def _split(
                 )
             )
     else:
-        rule = fixed_share_rule(act.category, on)
+        rule = fixed_share_rule(act.category, on) or supplement_share_rule(act.category, on)
         if rule is None:
             return refuse(
                 R_NO_PROFILE,

@@ -26,6 +26,7 @@ CATEGORIES = (
     "dental",
     "other",
     "nursing",  # home nursing (art. 8): a discipline a medical house may cover
+    "supplement",  # a pseudo-code billed with a main code (night, weekend, on-call ...)
 )
 DOCTOR_CATEGORIES = frozenset({"gp_consultation", "gp_visit", "specialist_consultation"})
 PHYSIO_CATEGORIES = frozenset({"physio", "physio_heavy", "physio_fafb", "physio_short"})

@@ -94,6 +94,8 @@ class CaseRequest:
     setting: str | None = None
     third_party: bool | None = None  # None: the person's ``third_party`` entitlement says
     referred: bool = False  # referred by the GP (specialist referral reduction)
+    # supplement codes billed with the codes above (category ``supplement``), at their fee
+    supplements: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -247,11 +249,16 @@ def reimburse(
         context.append(Step("third_party", _show(third_party), source="given explicitly"))
     lines: list[Line] = []
     labels: list[str] = []
-    for index, code in enumerate(request.codes):
+    for index, code in enumerate((*request.codes, *request.supplements)):
         # the act with the rules in force on the date of care (dated act rules)
         act = nomenclature.act_on(session=session, code=code, on=request.on)
+        if index >= len(request.codes) and act.category != rules.SUPPLEMENT_CATEGORY:
+            raise InvalidInput(
+                f"--supplement {act.code}: not a supplement code (category {act.category}); "
+                "give it as a CODE"
+            )
         tariff = nomenclature.tariff_in_force(session=session, code=code, on=request.on)
-        charged = request.charged[index] if request.charged else None
+        charged = request.charged[index] if request.charged and index < len(request.codes) else None
         lines.append(Line(act, tariff, charged))
         labels.append(act.label_nl if language == "nl" and act.label_nl else act.label_fr)
     history = _history(session=session, niss=request.niss, on=request.on) if request.niss else []
