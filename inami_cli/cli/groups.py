@@ -40,6 +40,11 @@ LAZY_GROUPS: dict[str, tuple[str, str, str]] = {
         "entitlement_app",
         "Dated rights: bim, dmg, chronic, third-party.",
     ),
+    "medical-house": (
+        "inami_cli.cli.medical_house",
+        "app",
+        "Medical-house enrolments (maison médicale / wijkgezondheidscentrum) by period.",
+    ),
     "provider": (
         "inami_cli.cli.provider",
         "app",

@@ -41,6 +41,7 @@ _STATUS_KEYS = (
     "niss", "date", "insured", "insurer_code", "insurer_name", "member_number", "quality",
     "titular_niss", "ct1", "ct2", "regime", "bim_automatic", "dmg", "dmg_gp", "chronic",
     "third_party", "period_from", "period_to", "birth_date", "age", "death_date", "reason",
+    "medical_house", "medical_house_disciplines", "mutuality",
 )  # fmt: skip
 _PERIOD_COLUMNS = [
     "niss", "period_from", "period_to", "covered", "insurer_code", "insurer_name",

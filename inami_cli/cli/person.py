@@ -32,7 +32,7 @@ entitlement_app = typer.Typer(
 
 _AFF_COLUMNS = [
     "id", "niss", "insurer_code", "insurer_name", "member_number", "quality", "titular_niss",
-    "ct1", "ct2", "valid_from", "valid_to",
+    "ct1", "ct2", "valid_from", "valid_to", "mutuality",
 ]  # fmt: skip
 _ENT_COLUMNS = ["id", "niss", "kind", "valid_from", "valid_to", "detail"]
 
@@ -263,6 +263,10 @@ def affiliation_add(
     titular: Annotated[
         str | None, typer.Option("--titular", help="The titular's NISS (for a dependent).")
     ] = None,
+    mutuality: Annotated[
+        str | None,
+        typer.Option("--mutuality", help="The member's own mutuality (3 digits, e.g. 319)."),
+    ] = None,
 ) -> None:
     """Affiliate a person to an insurer over a period (exit 4 if it overlaps another).
 
@@ -281,7 +285,7 @@ def affiliation_add(
         view = svc.affiliation_add(
             session=session, niss=niss, insurer_code=code, member_number=number, ct1=c1, ct2=c2,
             valid_from=start, valid_to=_day(valid_to, "--to"), quality=quality,
-            titular_niss=titular,
+            titular_niss=titular, mutuality=mutuality,
         )  # fmt: skip
     st.emit(_aff_record(view))
 

@@ -43,6 +43,8 @@ SUMMARY_COLUMNS = [
     "personal_share",
     "supplement",
     "patient_total",
+    "paid_at_desk",
+    "paid_to_provider",
     "status",
     "refusal_code",
     "refusal_reason",
@@ -126,6 +128,25 @@ def reimburse(
     setting: Annotated[
         str | None, typer.Option("--setting", help="ambulatory or hospitalised.")
     ] = None,
+    third_party: Annotated[
+        bool | None,
+        typer.Option(
+            "--third-party/--no-third-party",
+            help="Third-party payment (default: the person's third_party right; "
+            "compulsory for BIM at the GP).",
+        ),
+    ] = None,
+    referred: Annotated[
+        bool,
+        typer.Option("--referred", help="Referred by the GP (specialist share reduction)."),
+    ] = False,
+    supplement: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--supplement",
+            help="A supplement code billed with the codes (night, weekend, on-call); repeatable.",
+        ),
+    ] = None,
     explain: Annotated[
         bool, typer.Option("--explain", help="Show every step and its source.")
     ] = False,
@@ -185,6 +206,9 @@ def reimburse(
         at=rules.parse_time_of_day(at) if at is not None else None,
         special_requirement=special_requirement,
         provider_explicit=provider_value is not None,
+        third_party=third_party,
+        referred=referred,
+        supplements=tuple(s.strip() for s in supplement or ()),
     )
     with st.session(write=record) as session:
         answer = svc.reimburse(
@@ -322,7 +346,8 @@ def reimburse_batch(
 ) -> None:
     """Compute one case per CSV row (code,date,niss,regime,...,provider,charged,provider_id).
 
-    Columns are picked by their header names (`,` `;` or tab; `INSZ` is niss).
+    Columns are picked by their header names (`,` `;` or tab; `INSZ` is niss); optional
+    third_party and referred columns.
 
     Example: inami reimburse batch cases.csv --out results.csv --format csv
     """

@@ -126,6 +126,11 @@ class DbBackend:
         with self.open_session(False) as session:
             return answers.code_choices(session=session, on=on, language=self.language)
 
+    def code_category(self, code: str) -> str | None:
+        """The act category of *code* (None: unknown)."""
+        with self.open_session(False) as session:
+            return answers.code_category(session=session, code=code)
+
 
 class Desk:
     """One desk session: the menu, the four questions, the defaults carried over."""
@@ -232,6 +237,10 @@ class Desk:
                 instruction=word(lang, "charged_hint"),
             )
             charged = parse_amount(text, what="amount charged") if text.strip() else None
+        referred = False
+        if self.backend.code_category(code) == "specialist_consultation":
+            # the referral reduction (RD 26/11/2006) needs the GP's referral form
+            referred = self.ask.confirm("Referred by the GP (referral form)?")
         result = self.backend.answer(
             answers.reimbursement_answer,
             code=code,
@@ -245,6 +254,7 @@ class Desk:
             language=self.backend.language,
             provider_id=provider_id,
             at=at,
+            referred=referred,
         )
         return self._remember(result)
 

@@ -89,6 +89,13 @@ CT1_VALUES: frozenset[str] = frozenset((
     "410", "411", "420", "421", "430", "431", "440", "441", "450", "451", "470", "480",
 ))  # fmt: skip
 
+# BeCSHolderCode2, a closed list (https://github.com/hl7-be/mycarenet, CodeSystem
+# be-cs-holder-code-2, after securimed.eu "codes d'assurabilité"; rules-audit.md R37).
+CT2_VALUES: frozenset[str] = frozenset((
+    "000", "100", "101", "110", "111", "114", "120", "121", "130", "131", "140", "141",
+    "144", "150", "151", "460", "461", "464", "481", "701", "900", "901", "911",
+))  # fmt: skip
+
 QUALITIES = ("titular", "dependent")
 ENTITLEMENT_KINDS = ("bim", "dmg", "chronic", "third_party")
 BIM_DETAILS = ("", "automatic", "income")
@@ -114,10 +121,30 @@ def check_ct1(ct1: str) -> str:
 
 
 def check_ct2(ct2: str) -> str:
-    """A CT2 holder code: three digits."""
+    """A CT2 holder code from the official closed list; InvalidInput naming it otherwise."""
     value = ct2.strip()
     if len(value) != 3 or not value.isdigit():
         raise InvalidInput(f"CT2 {ct2!r}: expected three digits (e.g. 110)")
+    if value not in CT2_VALUES:
+        raise InvalidInput(f"CT2 {ct2!r}: not a holder code (BeCSHolderCode2, e.g. 110, 131)")
+    return value
+
+
+def check_mutuality(mutuality: str | None, insurer_code: str) -> str | None:
+    """The member's own mutuality (3 digits, e.g. 319 or 417, which MyCareNet carries as
+    ``Mutuality``) or None for an empty cell. Mutualities are numbered within their union's
+    hundred (LM Plus 417 in the liberal union 400: nl.wikipedia.org, Liberale Mutualiteit):
+    a code outside the insurer's hundred is refused."""
+    if mutuality is None or not mutuality.strip():
+        return None
+    value = mutuality.strip()
+    if len(value) != 3 or not value.isdigit():
+        raise InvalidInput(f"mutuality {mutuality!r}: expected three digits (e.g. 319, 417)")
+    if value[0] != insurer_code[:1]:
+        raise InvalidInput(
+            f"mutuality {value}: not a mutuality of insurer {insurer_code} "
+            f"(expected {insurer_code[:1]}xx)"
+        )
     return value
 
 
@@ -174,6 +201,7 @@ class AffiliationPeriod(NamedTuple):
     ct2: str
     valid_from: date
     valid_to: date | None  # inclusive; None = open
+    mutuality: str | None = None  # the member's own mutuality (3 digits), if known
 
 
 class EntitlementPeriod(NamedTuple):

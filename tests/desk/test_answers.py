@@ -68,9 +68,17 @@ def test_reimbursement_gp_consultation_for_bim_with_dmg(demo_session: Any) -> No
     assert answer.positive
     assert answer.sentence == (
         "101076 on 2026-03-02: fee 33.73 €, Solidaris (300) pays back 32.73 €, "
-        "the patient pays 1.00 €."
+        "the patient pays 1.00 €. Third-party payment (compulsory for BIM patients at the GP): "
+        "the patient hands over 1.00 € at the desk, Solidaris (300) pays 32.73 € to the "
+        "provider."
     )
     amounts = answer.tables[0].rows[0]
+    assert (amounts["third_party"], amounts["paid_at_desk"], amounts["paid_to_provider"]) == (
+        True,
+        Decimal("1.00"),
+        Decimal("32.73"),
+    )
+    assert any("Third-party payment is compulsory here" in line for line in answer.why)
     assert (amounts["fee"], amounts["reimbursement"], amounts["personal_share"]) == (
         Decimal("33.73"),
         Decimal("32.73"),
@@ -78,7 +86,10 @@ def test_reimbursement_gp_consultation_for_bim_with_dmg(demo_session: Any) -> No
     )
     assert "The official fee is 33.73 € (tariff in force from 2026-01-01)." in answer.why
     assert any("pays back 32.73 €" in line for line in answer.why)
-    assert answer.why[-1] == "So the patient's own share of the fee (ticket modérateur) is 1.00 €."
+    assert "So the patient's own share of the fee (ticket modérateur) is 1.00 €." in answer.why
+    assert answer.why[-1] == (
+        "Solidaris (300) pays 32.73 € straight to the provider (third-party payment)."
+    )
 
 
 def test_reimbursement_without_niss_non_conventioned_physio_with_supplement(

@@ -219,3 +219,16 @@ def test_indemnity_question_for_a_recorded_illness(engine: Any) -> None:
     assert code == 0
     assert "Illness since 2025-12-01: from 2026-03-02 the fund pays 90.00 € gross a day" in out
     assert "Parameters used:" in out
+
+
+def test_specialist_consultation_asks_for_the_referral(engine: Any) -> None:
+    # ordinary (o), DMG yes (y), age 50; 105755 (2025: fee 32.85, ordinary share 12.00);
+    # conventioned (Enter); referred by the GP (y): the share is 5.00 lower (RD 26/11/2006)
+    keys = "r\r\ro\ry50\r2025-06-10\r105755\r\ryq\r"
+    code, out = run_desk(engine, keys)
+    assert code == 0
+    assert (
+        "105755 on 2025-06-10: fee 32.85 €, the sickness fund pays back 25.85 €, the patient "
+        "pays 7.00 €." in out
+    )
+    assert "The patient was referred by the GP: the share is 5.00 € lower" in out

@@ -80,6 +80,38 @@ WRITES: dict[tuple[str, ...], Recipe] = {
     ],
     ("entitlement", "end"): [["entitlement", "end", "85061508234", "bim", "--date", "2026-12-31"]],
     ("entitlement", "import"): [["entitlement", "import", "entitlements.csv"]],
+    ("medical-house", "add"): [
+        [
+            "medical-house",
+            "add",
+            "72110313704",
+            "--house",
+            "Linde",
+            "--disciplines",
+            "gp",
+            "--from",
+            "2026-01-01",
+        ],
+    ],
+    ("medical-house", "end"): [
+        [
+            "medical-house",
+            "add",
+            "72110313704",
+            "--house",
+            "Linde",
+            "--disciplines",
+            "gp",
+            "--from",
+            "2026-01-01",
+        ],
+        ["medical-house", "end", "72110313704", "--date", "2026-12-31"],
+    ],
+    ("medical-house", "import"): [["medical-house", "import", "medical_houses.csv"]],
+    ("nomenclature", "act-rules", "set"): [
+        ["nomenclature", "act-rules", "set", "301593", "--from", "2027-01-01", "--min-age", "18"]
+    ],
+    ("nomenclature", "act-rules", "import"): [["nomenclature", "act-rules", "import", "rules.csv"]],
     ("nomenclature", "add"): [
         ["nomenclature", "add", valid_code(10999), "--label-fr", "Acte", "--label-nl", "Akte"]
     ],
@@ -274,6 +306,7 @@ READS: dict[tuple[str, ...], list[str]] = {
     ("decision", "show"): ["decision", "show", "CASS 2026/001"],
     ("decision", "chain"): ["decision", "chain", "CASS 2026/001"],
     ("entitlement", "list"): ["entitlement", "list", "85061508234"],
+    ("medical-house", "list"): ["medical-house", "list", "72110313704"],
     ("affiliation", "list"): ["affiliation", "list", "--insurer", "300"],
     ("insured", "check"): ["insured", "check", "85061508234", "--date", "2026-03-02"],
     ("insured", "batch"): ["insured", "batch", "nisses.txt"],
@@ -297,6 +330,7 @@ READS: dict[tuple[str, ...], list[str]] = {
         "check",
         str(Path(__file__).resolve().parents[2] / "fixtures" / "published_amounts.csv"),
     ],
+    ("nomenclature", "act-rules", "list"): ["nomenclature", "act-rules", "list", "301593"],
     ("person", "show"): ["person", "show", "85061508234"],
     ("desk",): ["desk"],  # interactive: refuses without a terminal, reads when it runs
     # reimburse batch without --record only computes
@@ -414,6 +448,14 @@ def _files(work: Path) -> None:
     (work / "tariffs.csv").write_text(tariff_csv(range(41000, 41003)), encoding="utf-8")
     (work / "entitlements.csv").write_text(
         "niss,kind,valid_from,valid_to,detail\n72110313704,chronic,2026-01-01,,\n",
+        encoding="utf-8",
+    )
+    (work / "rules.csv").write_text(
+        "code,valid_from,valid_to,min_age,max_age,source\n371615,2022-06-01,,,17,audit\n",
+        encoding="utf-8",
+    )
+    (work / "medical_houses.csv").write_text(
+        "niss,house,disciplines,valid_from,valid_to\n72110313704,Linde,gp+physio,2026-01-01,\n",
         encoding="utf-8",
     )
     (work / "decision.csv").write_text(

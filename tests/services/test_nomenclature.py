@@ -320,7 +320,7 @@ def test_import_from_a_decision_carries_its_number(session: Any) -> None:
 
 def test_export_then_import_into_an_empty_database_gives_the_same_data(demo: Any) -> None:
     exported = list(svc.export_rows(session=demo))
-    for table in ("tariff_profile", "tariff", "key_term", "import_batch", "act"):
+    for table in ("act_rule", "tariff_profile", "tariff", "key_term", "import_batch", "act"):
         demo.execute(text(f"DELETE FROM {table}"))
     demo.commit()
     svc.import_rows(session=demo, rows=list(enumerate(exported, 2)), filename="export.csv")

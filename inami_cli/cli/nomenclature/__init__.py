@@ -2,13 +2,19 @@
 
 The commands live in private modules by sub-topic (``_reads``: show, search, list;
 ``_acts``: add, update, retire; ``_tariffs``: set-tariff, import, export, index, diff;
-``_key_letters``; ``_check``: check); they are registered here, in the order ``--help`` lists them.
+``_key_letters``; ``_check``: check; ``_act_rules``: act rules dated like tariffs); they are
+registered here, in the order ``--help`` lists them.
 """
 
 from __future__ import annotations
 
 import typer
 
+from inami_cli.cli.nomenclature._act_rules import (
+    act_rules_import,
+    act_rules_list,
+    act_rules_set,
+)
 from inami_cli.cli.nomenclature._acts import (
     nomenclature_add,
     nomenclature_retire,
@@ -29,7 +35,7 @@ from inami_cli.cli.nomenclature._tariffs import (
     nomenclature_set_tariff,
 )
 
-__all__ = ["app", "key_letter_app"]
+__all__ = ["act_rules_app", "app", "key_letter_app"]
 
 app = typer.Typer(
     help="Nomenclature codes, their dated tariffs by beneficiary profile, key letters.",
@@ -39,6 +45,11 @@ key_letter_app = typer.Typer(
     help="Values of key-letter indexes (N265, Q124...) over time.", no_args_is_help=True
 )
 app.add_typer(key_letter_app, name="key-letter")
+act_rules_app = typer.Typer(
+    help="Act rules dated like tariffs: age and frequency limits, prerequisite, setting.",
+    no_args_is_help=True,
+)
+app.add_typer(act_rules_app, name="act-rules")
 
 app.command("show")(nomenclature_show)
 app.command("search")(nomenclature_search)
@@ -55,3 +66,7 @@ app.command("check")(nomenclature_check)
 
 key_letter_app.command("set")(key_letter_set)
 key_letter_app.command("list")(key_letter_list)
+
+act_rules_app.command("set")(act_rules_set)
+act_rules_app.command("list")(act_rules_list)
+act_rules_app.command("import")(act_rules_import)

@@ -42,6 +42,7 @@ def nomenclature_show(
         result = svc.show(
             session=session, code=code, on=day, history=history, as_recorded_on=recorded
         )
+        rule_periods = svc.list_act_rules(session=session, code=code) if history else []
     warn_all(result.warnings)
     if result.tariff is None:
         nearest = ", ".join(result.nearest) or "none recorded"
@@ -73,10 +74,12 @@ def nomenclature_show(
             }
             for line in result.history
         ]
+        # act rules dated like tariffs; outside these periods the act's own columns apply
+        record["rule_history"] = [svc.period_record(p) for p in rule_periods]
     if st.output_format in ("json", "ndjson"):
         st.emit(record)
         return
-    flat = {k: v for k, v in record.items() if k not in ("tariff", "history")}
+    flat = {k: v for k, v in record.items() if k not in ("tariff", "history", "rule_history")}
     flat["label"] = label_of(result.act)
     if result.tariff is not None:
         tariff = record["tariff"]
@@ -110,6 +113,19 @@ def nomenclature_show(
             ],
             columns=["valid_from", "valid_to", "fee", "profiles", "source"],
         )
+        if rule_periods:
+            st.emit(
+                [
+                    {
+                        "rules_from": p.valid_from,
+                        "rules_to": p.valid_to,
+                        "rules": p.summary(),
+                        "source": p.source,
+                    }
+                    for p in rule_periods
+                ],
+                columns=["rules_from", "rules_to", "rules", "source"],
+            )
 
 
 def nomenclature_search(

@@ -19,9 +19,22 @@ from inami_cli.db.models.committees import (
 )
 from inami_cli.db.models.funding import FundingInput, FundingYear
 from inami_cli.db.models.indemnities import IncapacitySpell, IndemnityParam
-from inami_cli.db.models.insurability import Affiliation, Entitlement, Insurer, Person
+from inami_cli.db.models.insurability import (
+    Affiliation,
+    Entitlement,
+    Insurer,
+    MedicalHouseEnrolment,
+    Person,
+)
 from inami_cli.db.models.maf import MafCounter, MafHousehold, MafMember, MafParameter
-from inami_cli.db.models.nomenclature import Act, KeyLetterValue, KeyTerm, Tariff, TariffProfile
+from inami_cli.db.models.nomenclature import (
+    Act,
+    ActRule,
+    KeyLetterValue,
+    KeyTerm,
+    Tariff,
+    TariffProfile,
+)
 from inami_cli.db.models.providers import (
     Adherence,
     Agreement,
@@ -34,6 +47,7 @@ from inami_cli.db.models.reimbursement import CareRecord
 
 __all__ = [
     "Act",
+    "ActRule",
     "Adherence",
     "Affiliation",
     "Agreement",
@@ -59,6 +73,7 @@ __all__ = [
     "MafHousehold",
     "MafMember",
     "MafParameter",
+    "MedicalHouseEnrolment",
     "Meeting",
     "Member",
     "Person",

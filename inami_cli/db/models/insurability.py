@@ -55,6 +55,8 @@ class Affiliation(Table, table=True):
     valid_to: date | None = None
     source: str = ""
     batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
+    # the member's own mutuality (3 digits, e.g. 319, 417) besides the union (schema 0005)
+    mutuality: str | None = Field(default=None, max_length=3)
 
 
 class Entitlement(Table, table=True):
@@ -68,5 +70,23 @@ class Entitlement(Table, table=True):
     valid_from: date
     valid_to: date | None = None
     detail: str = ""  # dmg: the GP's identifier; bim: automatic | income
+    source: str = ""
+    batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
+
+
+class MedicalHouseEnrolment(Table, table=True):
+    """A person's dated enrolment in a medical house (maison médicale / wijkgezondheids-
+    centrum, paid per capita) and the disciplines it covers (schema 0005)."""
+
+    __tablename__ = "medical_house_enrolment"
+    __table_args__ = (Index("ix_medical_house_niss_from", "niss", "valid_from"),)
+    id: int | None = Field(default=None, primary_key=True)
+    niss: str = Field(foreign_key="person.niss")
+    house: str  # the medical house's INAMI number or name
+    gp: bool = False  # MyCareNet MedicalHouse flag "Medical"
+    physio: bool = False  # flag "Kine"
+    nursing: bool = False  # flag "Nurse"
+    valid_from: date
+    valid_to: date | None = None
     source: str = ""
     batch_id: int | None = Field(default=None, foreign_key="import_batch.id")

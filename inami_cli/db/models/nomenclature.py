@@ -96,3 +96,25 @@ class TariffProfile(Table, table=True):
     age_to: int | None = None  # inclusive
     chronic: bool | None = None
     reimbursement_cents: int
+
+
+class ActRule(Table, table=True):
+    """The rules of an act over a period (age and frequency limits, prerequisite,
+    non-combinable codes, setting), dated like tariffs (schema 0005). Outside every period
+    the act's own columns apply."""
+
+    __tablename__ = "act_rule"
+    __table_args__ = (UniqueConstraint("code", "valid_from", name="uq_act_rule_code_from"),)
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(foreign_key="act.code", index=True)
+    valid_from: date
+    valid_to: date | None = None
+    min_age: int | None = None
+    max_age: int | None = None
+    max_per_period: int | None = None
+    frequency_period: str | None = None
+    not_combinable_with: str = Field(default="")  # space-separated codes
+    prerequisite: str | None = None
+    setting: str = Field(default="any")
+    source: str = Field(default="")
+    batch_id: int | None = Field(default=None, foreign_key="import_batch.id")

@@ -27,3 +27,5 @@ class CareRecord(Table, table=True):
     provider: str = "conventioned"
     recorded_at: datetime
     operator: str = ""
+    # the specialist referral reduction was granted (once a year per specialty; schema 0005)
+    referral_reduced: bool = False

@@ -102,6 +102,7 @@ _ENGINE_NAMES = {
     "008": "prerequisite", "009": "not_on_date", "010": "not_combinable",
     "901": "not_insured", "902": "age", "903": "setting", "904": "no_profile",
     "905": "above_fee", "906": "supplement_banned", "910": "not_qualified",
+    "911": "medical_house",
 }  # fmt: skip
 
 

@@ -4,6 +4,7 @@ Pure functions and frozen records (stdlib only). The facts come from DOMAIN.md s
 (each private module quotes those it implements):
 
 - ``_acts``: codes (6 digits, observed check digit and pairs) and acts (labels, rules);
+- ``_act_rules``: act rules dated like tariffs (``ActRulePeriod``, ``rules_on``);
 - ``_key_letters``: fees as key-letter terms, key-letter values over time;
 - ``_indexation``: amounts and key-letter values raised by a rate;
 - ``_search``: the normalised labels and the ranking of a search;
@@ -15,6 +16,14 @@ Pure functions and frozen records (stdlib only). The facts come from DOMAIN.md s
 from __future__ import annotations
 
 from inami_cli.domain.frequency import FREQUENCY_PERIODS
+from inami_cli.domain.nomenclature._act_rules import (
+    RULE_FIELDS,
+    ActRulePeriod,
+    DatedAct,
+    check_rule_period,
+    overlapping,
+    rules_on,
+)
 from inami_cli.domain.nomenclature._acts import (
     CATEGORIES,
     SETTINGS,
@@ -83,10 +92,13 @@ __all__ = [
     "FREQUENCY_PERIODS",
     "INDEXATION_RULE",
     "KEY_VALUE_QUANTUM",
+    "RULE_FIELDS",
     "SETTINGS",
     "TARIFF_COLUMNS",
     "ActFields",
+    "ActRulePeriod",
     "ActView",
+    "DatedAct",
     "GroupedImport",
     "KeyTermSpec",
     "KeyValue",
@@ -98,6 +110,7 @@ __all__ = [
     "check_act_rules",
     "check_columns",
     "check_digit",
+    "check_rule_period",
     "close_open_periods",
     "code_warnings",
     "fee_from_terms",
@@ -109,6 +122,7 @@ __all__ = [
     "keep_shares",
     "normalise_article",
     "normalize_label",
+    "overlapping",
     "pair_code",
     "pair_warnings",
     "parse_act_fields",
@@ -120,6 +134,7 @@ __all__ = [
     "parse_yes_no",
     "personal_share",
     "profile_key",
+    "rules_on",
     "search_score",
     "search_text",
     "validate_code",

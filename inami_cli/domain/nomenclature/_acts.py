@@ -27,6 +27,8 @@ CATEGORIES = (
     "physio_short",
     "dental",
     "other",
+    "nursing",  # home nursing (art. 8): a discipline a medical house may cover
+    "supplement",  # a pseudo-code billed with a main code (night, weekend, on-call ...)
 )
 SETTINGS = ("ambulatory", "hospitalised", "any")
 

@@ -16,6 +16,11 @@ This package is the public face; by sub-topic, from the bottom up:
 - ``_provider_rules``: the rules that depend on who the provider is (codes by
   qualification, supplements by status and special requirements, the physiotherapy cut
   while a convention is in force) and ``ProviderTerms``, what the register answers;
+- ``_third_party``: third-party payment, who pays what (``paid_at_desk``,
+  ``paid_to_provider``);
+- ``_referral``: the specialist referral reduction;
+- ``_medical_house``: codes a medical house covers are not paid per act;
+- ``_supplements``: supplement codes billed with a main code, their share rule;
 - ``_compute``: ``compute_visit`` and ``compute_case`` (how profiles and rules combine);
 - ``_cache_keys``: what of a case can change its answer (the batch's cache keys);
 - ``_assertions``: assertions of published amounts (``inami nomenclature check``).
@@ -43,6 +48,7 @@ from inami_cli.domain.reimbursement._bans import (
 )
 from inami_cli.domain.reimbursement._cache_keys import age_key, rule_epoch
 from inami_cli.domain.reimbursement._compute import compute_case, compute_visit
+from inami_cli.domain.reimbursement._medical_house import DISCIPLINE_OF_CATEGORY
 from inami_cli.domain.reimbursement._model import (
     CATEGORIES,
     DOCTOR_CATEGORIES,
@@ -65,6 +71,11 @@ from inami_cli.domain.reimbursement._provider_rules import (
     find_special_requirement,
     parse_time_of_day,
 )
+from inami_cli.domain.reimbursement._referral import (
+    REFERRAL_REDUCTIONS,
+    ReferralRule,
+    referral_rule,
+)
 from inami_cli.domain.reimbursement._refusals import (
     R_ABOVE_FEE,
     R_AGE,
@@ -72,6 +83,7 @@ from inami_cli.domain.reimbursement._refusals import (
     R_DEPENDS_ON_OTHERS,
     R_LOCATION,
     R_MAX_REACHED,
+    R_MEDICAL_HOUSE,
     R_NEEDS_APPROVAL,
     R_NO_AGREEMENT,
     R_NO_PROFILE,
@@ -103,6 +115,19 @@ from inami_cli.domain.reimbursement._rules import (
     Rule,
     fixed_share_rule,
 )
+from inami_cli.domain.reimbursement._supplements import (
+    SUPPLEMENT_CATEGORY,
+    SUPPLEMENT_SHARES,
+    supplement_share_rule,
+)
+from inami_cli.domain.reimbursement._third_party import (
+    GP_CATEGORIES,
+    THIRD_PARTY_ALL_GP,
+    THIRD_PARTY_BIM_GP,
+    THIRD_PARTY_RULES,
+    THIRD_PARTY_YOUNG_BIM,
+    third_party_rule,
+)
 
 __all__ = [
     "AMOUNT_COLUMNS",
@@ -112,9 +137,11 @@ __all__ = [
     "CATEGORIES",
     "CONVENTIONED_FEE",
     "DENTAL_BAN_2025",
+    "DISCIPLINE_OF_CATEGORY",
     "DOCTOR_CATEGORIES",
     "FIXED_SHARES",
     "FREQUENCY_PERIODS",
+    "GP_CATEGORIES",
     "NON_DOCTOR_ARTICLES",
     "OK",
     "PHYSIO_CATEGORIES",
@@ -123,6 +150,7 @@ __all__ = [
     "PREREQUISITES",
     "PREREQUISITE_DENTAL_PREVIOUS_YEAR",
     "PROVIDERS",
+    "REFERRAL_REDUCTIONS",
     "REFUSAL_REASONS",
     "REFUSED",
     "RULE_BOUNDARIES",
@@ -132,6 +160,7 @@ __all__ = [
     "R_DEPENDS_ON_OTHERS",
     "R_LOCATION",
     "R_MAX_REACHED",
+    "R_MEDICAL_HOUSE",
     "R_NEEDS_APPROVAL",
     "R_NOT_COMBINABLE",
     "R_NOT_INSURED",
@@ -149,6 +178,12 @@ __all__ = [
     "SUPPLEMENT_BAN_DENTAL_2025",
     "SUPPLEMENT_BAN_DENTAL_BIM",
     "SUPPLEMENT_BAN_PHYSIO_BIM",
+    "SUPPLEMENT_CATEGORY",
+    "SUPPLEMENT_SHARES",
+    "THIRD_PARTY_ALL_GP",
+    "THIRD_PARTY_BIM_GP",
+    "THIRD_PARTY_RULES",
+    "THIRD_PARTY_YOUNG_BIM",
     "YOUNG_BIM_DMG",
     "YOUNG_BIM_MAX_AGE",
     "Act",
@@ -161,6 +196,7 @@ __all__ = [
     "PastCare",
     "Patient",
     "ProviderTerms",
+    "ReferralRule",
     "Rule",
     "SpecialRequirement",
     "Step",
@@ -173,6 +209,9 @@ __all__ = [
     "is_doctor_act",
     "parse_assertion",
     "parse_time_of_day",
+    "referral_rule",
     "rule_epoch",
     "supplement_ban",
+    "supplement_share_rule",
+    "third_party_rule",
 ]

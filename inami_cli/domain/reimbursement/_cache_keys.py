@@ -7,7 +7,10 @@ from bisect import bisect_right
 from datetime import date
 
 from inami_cli.domain.reimbursement._model import DOCTOR_CATEGORIES, ActRules
+from inami_cli.domain.reimbursement._referral import REFERRAL_REDUCTIONS
 from inami_cli.domain.reimbursement._rules import RULE_BOUNDARIES, YOUNG_BIM_MAX_AGE
+from inami_cli.domain.reimbursement._supplements import SUPPLEMENT_SHARES
+from inami_cli.domain.reimbursement._third_party import THIRD_PARTY_RULES
 from inami_cli.domain.tariffs import TariffView
 
 
@@ -28,6 +31,18 @@ def age_key(act: ActRules, tariff: TariffView | None, age: int | None) -> object
     return 0
 
 
+# The rule dates of the named rules and of third-party payment and the referral reduction.
+_BOUNDARIES: tuple[date, ...] = tuple(
+    sorted(
+        {*RULE_BOUNDARIES}
+        | {r.valid_from for r in THIRD_PARTY_RULES if r.valid_from is not None}
+        | {r.valid_from for r in REFERRAL_REDUCTIONS}
+        | {r.valid_from for r in SUPPLEMENT_SHARES}
+    )
+)
+
+
 def rule_epoch(on: date) -> int:
-    """Index of the stretch between two ``RULE_BOUNDARIES`` that contains *on*."""
-    return bisect_right(RULE_BOUNDARIES, on)
+    """Index of the stretch between two rule dates (``RULE_BOUNDARIES``, third-party
+    payment, the referral reduction) that contains *on*."""
+    return bisect_right(_BOUNDARIES, on)

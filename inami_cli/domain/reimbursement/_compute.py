@@ -33,6 +33,7 @@ from inami_cli.domain.reimbursement._bans import supplement_ban
 from inami_cli.domain.reimbursement._dental import DENTAL_CONTINUITY, HALVED_WHEN_UNMET, halve
 from inami_cli.domain.reimbursement._dmg import DMG_HOLDER, dmg_for_split
 from inami_cli.domain.reimbursement._explain import tag_rules
+from inami_cli.domain.reimbursement._medical_house import medical_house_refusal
 from inami_cli.domain.reimbursement._model import (
     DOCTOR_CATEGORIES,
     OK,
@@ -53,10 +54,13 @@ from inami_cli.domain.reimbursement._provider_rules import (
     physio_cut_applies,
     supplement_permission,
 )
+from inami_cli.domain.reimbursement._referral import apply_referral
 from inami_cli.domain.reimbursement._refusals import (
     R_ABOVE_FEE,
     R_AGE,
+    R_DEPENDS_ON_OTHERS,
     R_MAX_REACHED,
+    R_MEDICAL_HOUSE,
     R_NO_PROFILE,
     R_NOT_COMBINABLE,
     R_NOT_INSURED,
@@ -76,6 +80,11 @@ from inami_cli.domain.reimbursement._rules import (
     _prerequisite_met,
     fixed_share_rule,
 )
+from inami_cli.domain.reimbursement._supplements import (
+    missing_main_code,
+    supplement_share_rule,
+)
+from inami_cli.domain.reimbursement._third_party import settle, third_party_applies
 from inami_cli.domain.tariffs import select_profile
 
 # ------------------------------------------------------------------ helpers
@@ -108,6 +117,8 @@ def compute_visit(
     explain: bool = False,
     context: Sequence[Step] = (),
     terms: ProviderTerms | None = None,
+    third_party: bool = False,
+    referred: bool = False,
 ) -> list[CaseResult]:
     """Compute every code of one visit on *on* (the cumulation rules apply between them).
 
@@ -136,10 +147,20 @@ def compute_visit(
             explain=explain,
             context=context,
             terms=terms,
+            third_party=third_party,
+            referred=referred,
         )
         if result.ok:
             act = line.act
-            accepted.append(PastCare(act.code, on, act.category, tuple(act.not_combinable_with)))
+            accepted.append(
+                PastCare(
+                    act.code,
+                    on,
+                    act.category,
+                    tuple(act.not_combinable_with),
+                    result.referral_reduced,
+                )
+            )
         results.append(result)
     return results
 
@@ -156,12 +177,67 @@ def compute_case(
     explain: bool = False,
     context: Sequence[Step] = (),
     terms: ProviderTerms | None = None,
+    third_party: bool = False,
+    referred: bool = False,
 ) -> CaseResult:
     """Compute one code; *visit* holds the codes already accepted in the same visit.
 
     *terms* is the provider on the date (``_provider_rules``); without it, *provider* is
-    a status given explicitly and read as before the register existed.
+    a status given explicitly and read as before the register existed. *third_party*: the
+    case asks for third-party payment (a compulsory rule applies it anyway); *referred*:
+    the patient comes with the GP's referral (specialists).
     """
+    period = getattr(line.act, "rule_period", None)
+    if explain and period is not None:
+        # act rules dated like tariffs (domain.nomenclature.ActRulePeriod)
+        context = (
+            *context,
+            Step(
+                f"act rules of {line.act.code}",
+                period.summary(),
+                period.valid_from,
+                period.valid_to,
+                period.source,
+            ),
+        )
+    result = _split(
+        line,
+        on=on,
+        patient=patient,
+        provider=provider,
+        setting=setting,
+        history=history,
+        visit=visit,
+        explain=explain,
+        context=context,
+        terms=terms,
+    )
+    applies, step = third_party_applies(line.act, patient, on, third_party)
+    if referred:
+        result = apply_referral(
+            result,
+            category=line.act.category,
+            patient=patient,
+            third_party=applies,
+            earlier=(*history, *visit),
+        )
+    return settle(result, third_party=applies, charged=line.charged, step=step)
+
+
+def _split(
+    line: Line,
+    *,
+    on: date,
+    patient: Patient,
+    provider: str = "conventioned",
+    setting: str | None = None,
+    history: Sequence[PastCare] = (),
+    visit: Sequence[PastCare] = (),
+    explain: bool = False,
+    context: Sequence[Step] = (),
+    terms: ProviderTerms | None = None,
+) -> CaseResult:
+    """The split of the fee for one code, before who-pays-what."""
     act, tariff = line.act, line.tariff
     if terms is None:
         terms = ProviderTerms(status=provider)
@@ -207,6 +283,12 @@ def compute_case(
     # -- eligibility -------------------------------------------------------------
     if not patient.insured:
         return refuse(R_NOT_INSURED, patient.not_insured_reason)
+    enrolled = medical_house_refusal(act.category, patient)
+    if enrolled is not None:
+        return refuse(R_MEDICAL_HOUSE, enrolled)
+    alone = missing_main_code(act.category, visit)
+    if alone is not None:
+        return refuse(R_DEPENDS_ON_OTHERS, alone)
     if (act.valid_from is not None and on < act.valid_from) or (
         act.valid_to is not None and on > act.valid_to
     ):
@@ -299,7 +381,7 @@ def compute_case(
                 )
             )
     else:
-        rule = fixed_share_rule(act.category, on)
+        rule = fixed_share_rule(act.category, on) or supplement_share_rule(act.category, on)
         if rule is None:
             return refuse(
                 R_NO_PROFILE,

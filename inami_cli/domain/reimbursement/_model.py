@@ -25,6 +25,8 @@ CATEGORIES = (
     "physio_short",
     "dental",
     "other",
+    "nursing",  # home nursing (art. 8): a discipline a medical house may cover
+    "supplement",  # a pseudo-code billed with a main code (night, weekend, on-call ...)
 )
 DOCTOR_CATEGORIES = frozenset({"gp_consultation", "gp_visit", "specialist_consultation"})
 PHYSIO_CATEGORIES = frozenset({"physio", "physio_heavy", "physio_fafb", "physio_short"})
@@ -98,6 +100,9 @@ class Patient:
     dmg_holder: str = ""  # INAMI number of the GP holding the DMG (register), "" = unknown
     gp: str = ""  # INAMI number of the case's GP, "" = unknown (R3, ``_dmg``)
     dmg_access: bool = False  # the case's GP has access to the DMG (group, "G" mention)
+    # the medical house the person is enrolled in on the date, and what it covers
+    medical_house: str = ""
+    medical_house_disciplines: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.regime not in ("ordinary", "preferential"):
@@ -129,6 +134,7 @@ class PastCare:
     care_date: date
     category: str = "other"
     not_combinable_with: tuple[str, ...] = ()
+    referral_reduced: bool = False  # the specialist referral reduction was granted
 
 
 @dataclass(frozen=True)
@@ -176,6 +182,11 @@ class CaseResult:
     refusal_code: str | None = None
     refusal_reason: str | None = None
     explanation: tuple[Step, ...] = field(default=())
+    # who pays what (``_third_party``) and the referral reduction (``_referral``)
+    third_party: bool = False
+    paid_at_desk: Decimal | None = None
+    paid_to_provider: Decimal | None = None
+    referral_reduced: bool = False
 
     @property
     def ok(self) -> bool:

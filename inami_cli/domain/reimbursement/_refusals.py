@@ -22,6 +22,7 @@ R_ABOVE_FEE = "905"
 R_SUPPLEMENT_BANNED = "906"
 # 910: the provider from the register may not attest the code (issue 14)
 R_NOT_QUALIFIED = "910"
+R_MEDICAL_HOUSE = "911"  # a code of a discipline the patient's medical house covers
 
 REFUSAL_REASONS: dict[str, str] = {
     R_RENEWAL: "renewal period not expired",
@@ -41,4 +42,5 @@ REFUSAL_REASONS: dict[str, str] = {
     R_ABOVE_FEE: "conventioned provider charged above the fee",
     R_SUPPLEMENT_BANNED: "supplement not allowed for this BIM patient",
     R_NOT_QUALIFIED: "the provider's qualification may not attest this code",
+    R_MEDICAL_HOUSE: "covered by the patient's medical house (paid per capita, not per act)",
 }

@@ -27,7 +27,13 @@ from inami_cli.services.desk._answer import (
     period_text,
     profile_words,
 )
-from inami_cli.services.desk._choices import CodeChoice, code_choices, match_choices, resolve_code
+from inami_cli.services.desk._choices import (
+    CodeChoice,
+    code_category,
+    code_choices,
+    match_choices,
+    resolve_code,
+)
 from inami_cli.services.desk._code import code_answer
 from inami_cli.services.desk._decision import decision_answer
 from inami_cli.services.desk._indemnity import EVENTS, indemnity_answer
@@ -45,6 +51,7 @@ __all__ = [
     "DeskAnswer",
     "Table",
     "code_answer",
+    "code_category",
     "code_choices",
     "decision_answer",
     "euros",

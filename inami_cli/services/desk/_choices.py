@@ -96,3 +96,10 @@ def resolve_code(text: str, choices: Sequence[CodeChoice]) -> str:
     raise InvalidInput(
         f"{typed!r} matches {len(found)} codes ({return_list}): pick one with Tab or the arrows"
     )
+
+
+def code_category(*, session: Session, code: str) -> str | None:
+    """The act category of *code* (None: unknown code), to ask only what matters for it
+    (a specialist consultation: was the patient referred by the GP?)."""
+    found = session.execute(select(col(Act.category)).where(col(Act.code) == code)).first()
+    return None if found is None else str(found[0])

@@ -69,6 +69,7 @@ def insured_answer(*, session: Session, niss: str, on: date) -> DeskAnswer:
         if status.insurer_code
         else None,
         "member_number": status.member_number,
+        "mutuality": getattr(status, "mutuality", None),
         "quality": status.quality,
         "titular_niss": status.titular_niss,
         "ct1_ct2": f"{status.ct1}/{status.ct2}" if status.ct1 else None,

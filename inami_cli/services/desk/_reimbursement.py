@@ -84,6 +84,38 @@ def _step_words(
         return f"The provider asks {value} € more than the fee: this supplement is never paid back."
     if what == "charged below the fee":
         return f"The provider asks only {value} €: {fund}'s part does not change."
+    if what == "medical house":
+        return (
+            f"The patient is enrolled in the medical house {value}: it is paid per patient "
+            "for those disciplines, not per act."
+        )
+    if what == "third_party":
+        return None  # said by the third-party step
+    if what == "paid at the desk":
+        return f"At the desk the patient hands over {value} €."
+    if what == "paid to the provider by the fund":
+        if value == "0.00":
+            return f"The patient pays the provider, then {fund} pays its part back to the patient."
+        return f"{fund} pays {value} € straight to the provider (third-party payment)."
+    if what == "third-party payment":
+        return (
+            "Third-party payment applies to this case."
+            if value == "yes"
+            else "No third-party payment: the patient pays the provider first."
+        )
+    if what.startswith("third-party payment compulsory"):
+        return f"Third-party payment is compulsory here: {what}{where}."
+    if what.startswith("third-party payment"):
+        return f"Third-party payment applies: {what}."
+    if what == "referral reduction not applied":
+        return f"No referral reduction: {value}."
+    if what.startswith("referral by the GP"):
+        return (
+            f"The patient was referred by the GP: the share is {value.lstrip('-')} € lower "
+            f"(once a year per specialty){where}."
+        )
+    if what == "personal share after the referral reduction":
+        return f"So the patient's share becomes {value} €."
     if what == "personal share":
         return f"So the patient's own share of the fee (ticket modérateur) is {value} €."
     if what == "refusal":
@@ -131,9 +163,24 @@ def reimbursement_sentence(result: Any, *, fund: str) -> str:
         )
     elif result.patient_total is not None and result.patient_total != result.personal_share:
         pays = f"the patient pays {euros(result.patient_total)}"
-    return (
+    text = (
         f"{head}: fee {euros(result.fee)}, {fund} pays back {euros(result.reimbursement)}, {pays}."
     )
+    if result.third_party and result.paid_at_desk is not None:
+        why = next(
+            (
+                f" ({step.what.removeprefix('third-party payment ')})"
+                for step in result.explanation
+                if step.what.startswith("third-party payment compulsory")
+            ),
+            "",
+        )
+        text += (
+            f" Third-party payment{why}: the patient hands over "
+            f"{euros(result.paid_at_desk)} at the desk, {fund} pays "
+            f"{euros(result.paid_to_provider)} to the provider."
+        )
+    return text
 
 
 def reimbursement_answer(
@@ -150,6 +197,8 @@ def reimbursement_answer(
     language: str = "fr",
     provider_id: str | None = None,
     at: str | None = None,
+    referred: bool = False,
+    third_party: bool | None = None,
 ) -> DeskAnswer:
     """How much comes back for one act: fee, what the fund pays, what the patient pays, why.
 
@@ -172,6 +221,8 @@ def reimbursement_answer(
         provider_id=provider_id,
         at=parse_time_of_day(at, what="time") if at else None,
         provider_explicit=provider_id is None,
+        third_party=third_party,
+        referred=referred,
     )
     answer = svc.reimburse(session=session, request=request, explain=True, language=language)
     result, label = answer.results[0], answer.labels[0]
@@ -192,6 +243,10 @@ def reimbursement_answer(
         "personal_share": result.personal_share,
         "supplement": result.supplement or None,
         "patient_total": result.patient_total,
+        "third_party": result.third_party,
+        "paid_at_desk": result.paid_at_desk,
+        "paid_to_provider": result.paid_to_provider,
+        "referral_reduced": result.referral_reduced or None,
         "tariff_period": period_text(result.tariff_valid_from, result.tariff_valid_to),
         "status": result.status,
         "refusal": f"{result.refusal_code} {result.refusal_reason}"

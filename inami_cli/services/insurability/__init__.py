@@ -22,6 +22,7 @@ modules listed before it:
 - ``_imports``: what both imports share (report, CSV reader, bulk insert, import batch);
 - ``_person_import``, ``_entitlement_import``: the two file imports;
 - ``_reference``: the seven insurers and the demo data;
+- ``_medical_houses``: medical-house enrolments (add, end, list, import, in force on a date);
 - ``_checks``: this feature's part of ``inami db check``.
 
 Inside the package a name with a leading underscore is still shared between these private
@@ -48,6 +49,16 @@ from inami_cli.services.insurability._entitlements import (
     entitlement_set,
 )
 from inami_cli.services.insurability._imports import Change, ImportReport
+from inami_cli.services.insurability._medical_houses import (
+    MEDICAL_HOUSE_COLUMNS,
+    MedicalHouseView,
+    import_medical_houses,
+    load_medical_houses,
+    medical_house_add,
+    medical_house_end,
+    medical_house_list,
+    medical_house_on,
+)
 from inami_cli.services.insurability._person_import import PERSON_COLUMNS, import_persons
 from inami_cli.services.insurability._persons import person_add, person_show, person_update
 from inami_cli.services.insurability._reference import load_fixtures, seed_insurers
@@ -66,6 +77,7 @@ __all__ = [
     "BATCH_COLUMNS",
     "CHECKS",
     "ENTITLEMENT_COLUMNS",
+    "MEDICAL_HOUSE_COLUMNS",
     "PERSON_COLUMNS",
     "AffiliationView",
     "BatchSummary",
@@ -73,6 +85,7 @@ __all__ = [
     "Change",
     "EntitlementView",
     "ImportReport",
+    "MedicalHouseView",
     "PersonView",
     "RangeStatus",
     "Register",
@@ -88,10 +101,16 @@ __all__ = [
     "entitlement_list",
     "entitlement_set",
     "import_entitlements",
+    "import_medical_houses",
     "import_persons",
     "insured_batch",
     "load_fixtures",
+    "load_medical_houses",
     "load_register",
+    "medical_house_add",
+    "medical_house_end",
+    "medical_house_list",
+    "medical_house_on",
     "person_add",
     "person_show",
     "person_update",

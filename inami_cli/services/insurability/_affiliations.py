@@ -55,12 +55,15 @@ def affiliation_add(
     quality: str = "titular",
     titular_niss: str | None = None,
     source: str = "operator",
+    mutuality: str | None = None,
 ) -> AffiliationView:
-    """Affiliate a person to an insurer over a period (Conflict if it overlaps another)."""
+    """Affiliate a person to an insurer over a period (Conflict if it overlaps another);
+    *mutuality*: the member's own mutuality within the insurer (e.g. 319, 417)."""
     person = _person(session, niss)
     code = rules.check_insurer_code(insurer_code)
     member = _check_member(member_number)
     c1, c2 = rules.check_ct1(ct1), rules.check_ct2(ct2)
+    mut = rules.check_mutuality(mutuality, code)
     q, titular = rules.check_affiliation(person.niss, quality, titular_niss)
     _check_titular_exists(session, titular)
     existing = _rows_of(session, person.niss)
@@ -71,7 +74,7 @@ def affiliation_add(
     row = Affiliation(
         niss=person.niss, insurer_code=code, member_number=member, quality=q,
         titular_niss=titular, ct1=c1, ct2=c2, valid_from=valid_from, valid_to=valid_to,
-        source=source,
+        source=source, mutuality=mut,
     )  # fmt: skip
     session.add(row)
     session.flush()

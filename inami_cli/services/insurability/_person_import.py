@@ -37,13 +37,16 @@ PERSON_COLUMNS = (
 )  # fmt: skip
 
 
-_AFF_FIELDS = ("insurer_code", "member_number", "quality", "titular_niss", "ct1", "ct2", "valid_to")
-# Column order of the import's tuples: the stored row's fields [1:8] are _AFF_FIELDS
+_AFF_FIELDS = (
+    "insurer_code", "member_number", "quality", "titular_niss", "ct1", "ct2", "valid_to",
+    "mutuality",
+)  # fmt: skip
+# Column order of the import's tuples: the stored row's fields [1:9] are _AFF_FIELDS
 _AFF_ROW = ("niss", *_AFF_FIELDS, "valid_from")
 _PERSON_ROW = ("niss", "last_name", "first_name", "birth_date", "sex", "is_bis", "death_date")
 
 
-_AFF_START = operator.itemgetter(8)
+_AFF_START = operator.itemgetter(9)
 
 
 @_without_gc
@@ -54,7 +57,8 @@ def import_persons(
 
     One row per affiliation period: ``niss, last_name, first_name, insurer_code,
     member_number, quality, titular_niss, ct1, ct2, valid_from, valid_to`` (and optionally
-    ``death_date``). A person is keyed by NISS, an affiliation by NISS and start date: a
+    ``death_date`` and ``mutuality``, the member's own mutuality: an absent column keeps
+    what is stored). A person is keyed by NISS, an affiliation by NISS and start date: a
     known key with other values is updated, the same values change nothing. Every problem
     is reported as ``FILE:LINE: reason`` (FileErrors, exit 2) and nothing is written.
     """
@@ -65,6 +69,7 @@ def import_persons(
     i_titular, i_ct1, i_ct2 = ix["titular_niss"], ix["ct1"], ix["ct2"]
     i_from, i_to = ix["valid_from"], ix["valid_to"]
     i_death = ix.get("death_date")
+    i_mut = ix.get("mutuality")
     problems: list[str] = []
     file_persons: dict[str, tuple[int, str, str, date | None, NissInfo]] = {}
     # An affiliation is a tuple laid out as _AFF_ROW, then its line. Most persons have one
@@ -73,7 +78,7 @@ def import_persons(
     file_affs: dict[str, tuple[Any, ...]] = {}
     more_affs: dict[str, list[tuple[Any, ...]]] = {}
     titulars: list[tuple[int, str]] = []
-    insurers, ct1_values = rules.INSURERS, rules.CT1_VALUES
+    insurers, ct1_values, ct2_values = rules.INSURERS, rules.CT1_VALUES, rules.CT2_VALUES
     days = _DayCache()
     for line, cells in reader.rows():
         try:
@@ -114,7 +119,7 @@ def import_persons(
             if ct1 not in ct1_values:
                 rules.check_ct1(ct1)
             ct2 = cells[i_ct2]
-            if len(ct2) != 3 or not ct2.isdigit():
+            if ct2 not in ct2_values:
                 ct2 = rules.check_ct2(ct2)
             start = days.required(cells[i_from].strip(), "valid_from")
             end = days.optional(cells[i_to], "valid_to")
@@ -123,7 +128,8 @@ def import_persons(
             if titular is not None:
                 titular = parse_niss(titular, what="titular_niss").niss
                 titulars.append((line, titular))
-            aff = (niss, code, member, quality, titular, ct1, ct2, end, start, line)
+            mut = rules.check_mutuality(cells[i_mut], code) if i_mut is not None else None
+            aff = (niss, code, member, quality, titular, ct1, ct2, end, mut, start, line)
             if niss in file_affs:
                 more_affs.setdefault(niss, []).append(aff)
             else:
@@ -144,7 +150,7 @@ def import_persons(
     for row in session.execute(
         select(
             a.id, a.niss, a.insurer_code, a.member_number, a.quality, a.titular_niss, a.ct1,
-            a.ct2, a.valid_to, a.valid_from,
+            a.ct2, a.valid_to, a.mutuality, a.valid_from,
         )
     ):  # fmt: skip
         existing_affs.setdefault(row[1], []).append(row)
@@ -191,13 +197,13 @@ def import_persons(
             if dry_run:
                 changes.append(_aff_insert_change(first_aff))
             continue
-        stored = {row[9]: row for row in stored_rows or ()}
+        stored = {row[10]: row for row in stored_rows or ()}
         periods: list[tuple[date, date | None, int | None]] = []
         seen: dict[date, int] = {}
         new_periods: list[tuple[Any, ...]] = []
         for aff in (first_aff, *(extra or ())):
-            aff_start: date = aff[8]
-            line = aff[9]
+            aff_start: date = aff[9]
+            line = aff[10]
             if aff_start in seen:
                 problems.append(
                     f"{filename}:{line}: affiliation of {niss} from {aff_start} "
@@ -212,8 +218,10 @@ def import_persons(
                 if dry_run:
                     changes.append(_aff_insert_change(aff))
                 continue
-            before = dict(zip(_AFF_FIELDS, old_row[2:9], strict=True))
-            after = dict(zip(_AFF_FIELDS, aff[1:8], strict=True))
+            before = dict(zip(_AFF_FIELDS, old_row[2:10], strict=True))
+            after = dict(zip(_AFF_FIELDS, aff[1:9], strict=True))
+            if i_mut is None:  # no mutuality column: the stored one stays
+                after["mutuality"] = before["mutuality"]
             if before == after:
                 unchanged += 1
                 continue
@@ -226,7 +234,7 @@ def import_persons(
                 changes.append(Change("update", "affiliation", f"{niss} {aff_start}", diff))
         new_periods.sort(key=_AFF_START)  # by start date: see the sort before the insert
         aff_inserts.extend(new_periods)
-        periods.extend((row[9], row[8], None) for row in stored.values())
+        periods.extend((row[10], row[8], None) for row in stored.values())
         if len(periods) > 1:
             problems.extend(_overlap_problems(periods, filename, f"affiliation of {niss}"))
     if problems:
@@ -271,6 +279,6 @@ def _aff_insert_change(aff: tuple[Any, ...]) -> Change:
     return Change(
         "insert",
         "affiliation",
-        f"{aff[0]} {aff[8]}",
-        f"{aff[1]} {aff[2]} {_fmt_period(aff[8], aff[7])}",
+        f"{aff[0]} {aff[9]}",
+        f"{aff[1]} {aff[2]} {_fmt_period(aff[9], aff[7])}",
     )

@@ -91,11 +91,11 @@ def load_register(*, session: Session) -> Register:
     # ``_make`` is tuple.__new__: no Python-level __new__ call per period (calling the
     # NamedTuple class runs its generated __new__, which a million periods feel)
     make_affiliation = AffiliationPeriod._make
-    for niss, code, member, quality, titular, ct1, ct2, start, end in driver_rows(
+    for niss, code, member, quality, titular, ct1, ct2, start, end, mutuality in driver_rows(
         session,
         select(
             a.niss, a.insurer_code, a.member_number, a.quality, a.titular_niss, a.ct1, a.ct2,
-            raw(a.valid_from), raw(a.valid_to),
+            raw(a.valid_from), raw(a.valid_to), a.mutuality,
         ),
     ):  # fmt: skip
         rec = persons.get(niss)
@@ -103,6 +103,7 @@ def load_register(*, session: Session) -> Register:
             period = make_affiliation((
                 intern(code, code), member, intern(quality, quality), titular,
                 intern(ct1, ct1), intern(ct2, ct2), days[start], days[end],
+                intern(mutuality, mutuality) if mutuality else None,
             ))  # fmt: skip
             # Periods are tuples grown by copy: smaller than lists, and most persons have
             # one or two, so the copy costs next to nothing.
@@ -150,7 +151,7 @@ def _lookup_statements() -> tuple[Any, Any, Any]:
     affiliations = (
         select(
             a.niss, a.insurer_code, a.member_number, a.quality, a.titular_niss, a.ct1, a.ct2,
-            _raw(a.valid_from), _raw(a.valid_to),
+            _raw(a.valid_from), _raw(a.valid_to), a.mutuality,
         )
         .where(a.niss.in_(wanted))
         .order_by(a.niss, a.id)
@@ -181,12 +182,11 @@ def persons_by_niss(
         given = {"wanted": _padded(ordered[i : i + IN_SLICE])}
         for niss, birth, death in connection.execute(of_persons, given):
             persons[niss] = [days[birth], days[death], (), ()]
-        for niss, code, member, quality, titular, ct1, ct2, start, end in connection.execute(
-            of_affiliations, given
-        ):
+        for row in connection.execute(of_affiliations, given):
+            niss, code, member, quality, titular, ct1, ct2, start, end, mutuality = row
             rec = persons[niss]
             period = make_affiliation(
-                (code, member, quality, titular, ct1, ct2, days[start], days[end])
+                (code, member, quality, titular, ct1, ct2, days[start], days[end], mutuality)
             )
             rec[2] = (*rec[2], period)
         for niss, kind, start, end, detail in connection.execute(of_entitlements, given):

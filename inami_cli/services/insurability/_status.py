@@ -3,18 +3,26 @@ or covered and uncovered sub-periods of a range."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
 
+from inami_cli.db.models import MedicalHouseEnrolment
 from inami_cli.domain import insurability as rules
 from inami_cli.domain.dates import age_on
 from inami_cli.domain.errors import NotFound
 from inami_cli.domain.insurability import AffiliationPeriod, Coverage, EntitlementPeriod
-from inami_cli.services.insurability._common import _AFF, _ENT, _insurer_names, _person
+from inami_cli.domain.medical_houses import Enrolment, enrolment_on
+from inami_cli.services.insurability._common import (
+    _AFF,
+    _ENT,
+    _columns,
+    _insurer_names,
+    _person,
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,10 @@ class BeneficiaryStatus:
     period_to: date | None = None
     dmg_gp: str = ""
     death_date: date | None = None
+    # the medical-house enrolment in force on the date (``domain.medical_houses``)
+    medical_house: str | None = None
+    medical_house_disciplines: tuple[str, ...] = ()
+    mutuality: str | None = None  # the member's own mutuality (e.g. 319, 417)
 
     def as_record(self) -> dict[str, Any]:
         """The ``inami insured`` output object (stable key order)."""
@@ -69,6 +81,9 @@ class BeneficiaryStatus:
             "age": self.age,
             "death_date": self.death_date,
             "reason": self.reason,
+            "medical_house": self.medical_house,
+            "medical_house_disciplines": ",".join(self.medical_house_disciplines) or None,
+            "mutuality": self.mutuality,
         }
 
 
@@ -158,6 +173,7 @@ def _status(
         period_to=aff.valid_to if aff else None,
         dmg_gp=cov.dmg_gp,
         death_date=death,
+        mutuality=aff.mutuality if aff else None,
     )
 
 
@@ -166,7 +182,7 @@ def _affiliation_periods(session: Session, niss: str) -> list[AffiliationPeriod]
     query = (
         select(
             a.insurer_code, a.member_number, a.quality, a.titular_niss, a.ct1, a.ct2,
-            a.valid_from, a.valid_to,
+            a.valid_from, a.valid_to, a.mutuality,
         )
         .where(a.niss == niss)
         .order_by(a.valid_from)
@@ -193,9 +209,26 @@ def beneficiary_on(*, session: Session, niss: str, on: date) -> BeneficiaryStatu
         on,
         death_date=person.death_date,
     )
-    return _status(
+    status = _status(
         person.niss, on, person.birth_date, person.death_date, cov, _insurer_names(session)
     )
+    enrolment = _medical_house_on(session, person.niss, on)
+    if enrolment is None:
+        return status
+    return replace(
+        status,
+        medical_house=enrolment.house,
+        medical_house_disciplines=enrolment.disciplines,
+    )
+
+
+def _medical_house_on(session: Session, niss: str, on: date) -> Enrolment | None:
+    """The person's medical-house enrolment in force on *on*, or None."""
+    m = _columns(MedicalHouseEnrolment)
+    query = select(m.house, m.gp, m.physio, m.nursing, m.valid_from, m.valid_to).where(
+        m.niss == niss, m.valid_from <= on
+    )
+    return enrolment_on((Enrolment(*row) for row in session.execute(query)), on)
 
 
 def beneficiary_by_member(

@@ -26,6 +26,7 @@ class AffiliationView:
     valid_from: date
     valid_to: date | None
     source: str
+    mutuality: str | None = None  # the member's own mutuality (3 digits)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ def _affiliation_view(row: Affiliation, names: dict[str, str]) -> AffiliationVie
         valid_from=row.valid_from,
         valid_to=row.valid_to,
         source=row.source,
+        mutuality=row.mutuality,
     )
 
 
@@ -110,6 +112,7 @@ def _affiliation_dict(a: Affiliation) -> dict[str, Any]:
         "ct2": a.ct2,
         "valid_from": a.valid_from,
         "valid_to": a.valid_to,
+        **({"mutuality": a.mutuality} if a.mutuality else {}),
     }
 
 

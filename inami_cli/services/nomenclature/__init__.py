@@ -9,13 +9,25 @@ The private modules, bottom up: ``_store`` (the stored rows read into records),
 ``_versions`` (tariff versions written), ``_reads`` (show, search, list, the reference for
 batches), ``_tariffs`` (what new periods do to the recorded ones; set-tariff), ``_acts``
 (add, update, retire), ``_key_letters``, ``_files`` (the import format on file, export),
-``_imports`` (the tariff import), ``_indexation`` (index, diff), ``_fixtures``, ``_checks``.
+``_imports`` (the tariff import), ``_indexation`` (index, diff), ``_act_rules`` (act rules
+dated like tariffs), ``_fixtures``, ``_checks``.
 """
 
 from __future__ import annotations
 
 from inami_cli.domain.nomenclature import ActView, NomenclatureIndex
 from inami_cli.domain.tariffs import TariffView
+from inami_cli.services.nomenclature._act_rules import (
+    ACT_RULE_COLUMNS,
+    RuleImport,
+    act_on,
+    import_act_rules,
+    list_act_rules,
+    load_act_rules,
+    parse_period,
+    period_record,
+    set_act_rule,
+)
 from inami_cli.services.nomenclature._acts import ActResult, add_act, retire_act, update_act
 from inami_cli.services.nomenclature._checks import CHECKS
 from inami_cli.services.nomenclature._files import ImportTable, export_rows, read_table
@@ -49,6 +61,7 @@ from inami_cli.services.nomenclature._reads import (
 from inami_cli.services.nomenclature._tariffs import set_tariff
 
 __all__ = [
+    "ACT_RULE_COLUMNS",
     "CHECKS",
     "ActResult",
     "ActView",
@@ -60,24 +73,32 @@ __all__ = [
     "NomenclatureIndex",
     "PeriodLine",
     "ProfileLine",
+    "RuleImport",
     "SearchHit",
     "ShowResult",
     "TariffChange",
     "TariffView",
+    "act_on",
     "add_act",
     "diff_dates",
     "export_rows",
     "get_act",
+    "import_act_rules",
     "import_rows",
     "index_tariffs",
+    "list_act_rules",
     "list_acts",
     "list_key_letters",
+    "load_act_rules",
     "load_fixtures",
     "load_reference",
+    "parse_period",
+    "period_record",
     "profile_lines",
     "read_table",
     "retire_act",
     "search",
+    "set_act_rule",
     "set_key_letter",
     "set_tariff",
     "show",

@@ -1,4 +1,5 @@
-"""The demo and test fixtures: ``key_letters.csv`` and ``nomenclature.csv`` of a directory."""
+"""The demo and test fixtures: ``key_letters.csv``, ``nomenclature.csv`` and ``act_rules.csv``
+of a directory."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from inami_cli.domain.money import parse_decimal
+from inami_cli.services.nomenclature._act_rules import import_act_rules
 from inami_cli.services.nomenclature._files import read_table
 from inami_cli.services.nomenclature._imports import import_rows
 from inami_cli.services.nomenclature._key_letters import set_key_letter
@@ -41,3 +43,12 @@ def load_fixtures(*, session: Session, fixtures_dir: Path) -> None:
         filename=path.name,
         source_kind="fixture",
     )
+    rules = fixtures_dir / "act_rules.csv"
+    if rules.exists():
+        text = rules.read_bytes().decode("utf-8-sig")
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        import_act_rules(
+            session=session,
+            records=((reader.line_num, row) for row in reader),
+            filename=rules.name,
+        )

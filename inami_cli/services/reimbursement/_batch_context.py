@@ -16,6 +16,7 @@ from inami_cli.domain import reimbursement as rules
 from inami_cli.domain.dates import age_on, parse_date
 from inami_cli.domain.errors import InvalidInput, NotFound
 from inami_cli.domain.insurability import coverage_on
+from inami_cli.domain.nomenclature import rules_on
 from inami_cli.domain.reimbursement import PastCare
 from inami_cli.domain.tariffs import TariffView
 from inami_cli.services.reimbursement._batch_render import _Cached
@@ -45,7 +46,24 @@ class _BatchContext:
         self._periods: dict[str, tuple[Any, Any, date | None]] = {}
         self.acts: dict[str, Any] = {}
         self.history: dict[str, list[PastCare]] = {}
+        # act rules dated like tariffs, by code (few codes have any)
+        self.act_rules = nomenclature.load_act_rules(session=session)
         self._load_history(session)
+        self._houses: dict[str, list[Any]] | None = None
+
+    def medical_house(self, niss: str, on: date) -> tuple[str, tuple[str, ...]]:
+        """(house, covered disciplines) of the person's enrolment on *on*, or ("", ())."""
+        if self._houses is None:
+            from inami_cli.services import insurability
+
+            self._houses = insurability.load_medical_houses(session=self.session)
+        enrolments = self._houses.get(niss)
+        if not enrolments:
+            return "", ()
+        for enrolment in enrolments:
+            if enrolment.in_force(on):
+                return enrolment.house, enrolment.disciplines
+        return "", ()
 
     def act(self, code: str) -> Any:
         act = self.acts.get(code)
@@ -59,8 +77,18 @@ class _BatchContext:
             self.acts[code] = act
         return act
 
-    def person(self, niss: str, on: date) -> tuple[bool, str, str, bool, bool, bool, int | None]:
-        """(insured, reason, regime, bim_automatic, dmg, chronic, age) from the register.
+    def act_on(self, code: str, on: date) -> Any:
+        """The act of *code* with the rules in force on *on* (dated act rules)."""
+        act = self.act(code)
+        if code not in self.act_rules:
+            return act
+        return rules_on(act, self.act_rules, on)
+
+    def person(
+        self, niss: str, on: date
+    ) -> tuple[bool, str, str, bool, bool, bool, int | None, bool]:
+        """(insured, reason, regime, bim_automatic, dmg, chronic, age, third_party) from the
+        register.
 
         The answer only changes where one of the person's periods starts or ends, so it
         is computed once per stretch between those dates and per person.
@@ -77,7 +105,7 @@ class _BatchContext:
             status = answer(niss, on)
             return (
                 status.insured, status.reason or "", status.regime, status.bim_automatic,
-                status.dmg, status.chronic, status.age,
+                status.dmg, status.chronic, status.age, status.third_party,
             )  # fmt: skip
         index = bisect_right(bounds, on)
         found = stretches.get(index)
@@ -85,13 +113,18 @@ class _BatchContext:
             affs, ents, death = self._periods[niss]
             cov = coverage_on(affs, ents, on, death_date=death)
             found = (cov.insured, cov.reason or "", cov.regime, cov.bim_automatic, cov.dmg,
-                     cov.chronic)  # fmt: skip
+                     cov.chronic, cov.third_party)  # fmt: skip
             stretches[index] = found
         age = age_on(birth, on) if birth is not None and birth <= on else None
-        return (*found, age)
+        *head, third_party = found
+        return (*head, age, third_party)
 
     def load_register(self) -> None:
         """Load the register (once): the first row with a NISS needs it."""
+        if self._houses is None:
+            from inami_cli.services import insurability
+
+            self._houses = insurability.load_medical_houses(session=self.session)
         if self._register is None:
             from inami_cli.services import insurability
 
@@ -165,19 +198,27 @@ class _BatchContext:
             col(ActRow.prerequisite).is_not(None),
             col(ActRow.not_combinable_with) != "",
             col(ActRow.category) == "dental",
+            col(ActRow.code).in_(sorted(self.act_rules)),
         )
         query = (
-            select(col(CareRecord.niss), col(CareRecord.code), col(CareRecord.care_date))
+            select(
+                col(CareRecord.niss),
+                col(CareRecord.code),
+                col(CareRecord.care_date),
+                col(CareRecord.referral_reduced),
+            )
             .join(ActRow, col(ActRow.code) == col(CareRecord.code))
-            .where(relevant)
+            .where(or_(relevant, col(CareRecord.referral_reduced).is_(True)))
             .execution_options(yield_per=10_000)
         )
-        for niss, code, care_date in session.execute(query):
-            self.add_history(niss, code, care_date)
+        for niss, code, care_date, reduced in session.execute(query):
+            self.add_history(niss, code, care_date, bool(reduced))
 
-    def add_history(self, niss: str, code: str, care_date: date) -> None:
+    def add_history(self, niss: str, code: str, care_date: date, reduced: bool = False) -> None:
+        """Keep a recorded case that a later rule reads (a referral reduction counts once
+        a year per specialty)."""
         act = self.act(code)
-        if self.history_relevant(act):
+        if self.history_relevant(act) or reduced or code in self.act_rules:
             self.history.setdefault(niss, []).append(
-                PastCare(code, care_date, act.category, tuple(act.not_combinable_with))
+                PastCare(code, care_date, act.category, tuple(act.not_combinable_with), reduced)
             )

@@ -26,6 +26,9 @@ BATCH_INPUT_COLUMNS = (
     "provider_id",
     "time",
     "special_requirement",
+    # issue 15: third-party payment, the GP's referral (specialists)
+    "third_party",
+    "referred",
 )
 
 # The header as every input's is read (inami_cli.tabular): case, spaces, BOM, `INSZ` for niss.

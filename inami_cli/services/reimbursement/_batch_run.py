@@ -164,6 +164,8 @@ class _BatchRun:
                     provider_id_text,
                     time_text,
                     special_text,
+                    third_text,
+                    referred_text,
                 ) = pick(row)
                 code = code.strip()
                 on, epoch, day = ctx.day(date_text.strip(), day0)
@@ -183,6 +185,14 @@ class _BatchRun:
                 )
                 auto = (
                     _FLAGS[auto_text] if auto_text in _FLAGS else _flag(auto_text, "bim_automatic")
+                )
+                asked_tp = (
+                    _FLAGS[third_text] if third_text in _FLAGS else _flag(third_text, "third_party")
+                )
+                referred = bool(
+                    _FLAGS[referred_text]
+                    if referred_text in _FLAGS
+                    else _flag(referred_text, "referred")
                 )
                 age: int | None = None
                 if age_text:
@@ -219,11 +229,11 @@ class _BatchRun:
                     raise InvalidInput(f"setting {setting!r}: expected ambulatory or hospitalised")
                 if record and not niss:
                     raise InvalidInput("--record needs a niss on every row")
-                act = ctx.act(code)
+                act = ctx.act_on(code, on)
                 tariff = ctx.tariff(code, on)
                 # the beneficiary as the domain sees it: the register, explicit values winning
                 if niss:
-                    insured, reason, r_regime, r_auto, r_dmg, r_chronic, r_age = ctx.person(
+                    insured, reason, r_regime, r_auto, r_dmg, r_chronic, r_age, r_tp = ctx.person(
                         niss, on
                     )
                     p_regime = regime or r_regime
@@ -231,6 +241,8 @@ class _BatchRun:
                     p_age = r_age if age is None else age
                     p_chronic = r_chronic if chronic is None else chronic
                     p_auto = r_auto if auto is None else auto
+                    p_tp = r_tp if asked_tp is None else asked_tp
+                    house, covered = ctx.medical_house(niss, on) if insured else ("", ())
                 elif regime is None:
                     raise InvalidInput("give a niss or a regime")
                 else:
@@ -239,6 +251,8 @@ class _BatchRun:
                     p_age = age
                     p_chronic = bool(chronic)
                     p_auto = bool(auto)
+                    p_tp = bool(asked_tp)
+                    house, covered = "", ()
                     insured, reason = True, ""
                 person_history = ctx.history.get(niss) if niss else None
                 act_valid = (act.valid_from is None or act.valid_from <= on) and (
@@ -265,6 +279,11 @@ class _BatchRun:
                         provider_key,
                         charged,
                         setting,
+                        bool(p_tp),
+                        referred,
+                        house,
+                        covered,
+                        getattr(act, "rule_period", None),
                     )
                     cached = cache.get(key)
                 else:
@@ -278,6 +297,8 @@ class _BatchRun:
                         insured=insured,
                         not_insured_reason=reason,
                         bim_automatic=bool(p_auto),
+                        medical_house=house,
+                        medical_house_disciplines=covered,
                     )
                     result = rules.compute_case(
                         Line(act, tariff, charged),
@@ -287,6 +308,8 @@ class _BatchRun:
                         setting=setting,
                         history=person_history or (),
                         terms=terms,
+                        third_party=bool(p_tp),
+                        referred=referred,
                     )
                     label = act.label_nl if language == "nl" and act.label_nl else act.label_fr
                     code_part, head, tail = renderer.pieces(
@@ -327,8 +350,12 @@ class _BatchRun:
                     care = _care_row(niss, cached.result, terms.status, self.stamp, self.operator)
                     care["care_date"] = on
                     self.pending.append(care)
-                    if ctx.history_relevant(act):
-                        ctx.add_history(niss, code, on)
+                    if (
+                        ctx.history_relevant(act)
+                        or cached.result.referral_reduced
+                        or code in ctx.act_rules
+                    ):
+                        ctx.add_history(niss, code, on, cached.result.referral_reduced)
                     if len(self.pending) >= RECORD_CHUNK:
                         self.flush()
             else:
@@ -351,12 +378,13 @@ def reimburse_batch(
     """Compute one case per CSV row of *source* and write the results to *out*.
 
     Columns: ``code, date, niss, regime, dmg, age, chronic, provider, charged`` (and the
-    optional ``setting, bim_automatic, provider_id, time, special_requirement``); ``niss``
-    or ``regime`` on each row. ``provider_id`` takes the provider from the register on the
-    row's date (and ``time``); a ``provider`` cell still wins over its status. A bad row is
-    reported to *on_error* as ``FILE:LINE: reason`` and the batch goes on. With *record*,
-    the reimbursed rows are stored (bulk inserts) and count for the rows after them, as if
-    the cases had been computed and recorded one by one in the file's order.
+    optional ``setting, bim_automatic, provider_id, time, special_requirement,
+    third_party, referred``); ``niss`` or ``regime`` on each row. ``provider_id`` takes the
+    provider from the register on the row's date (and ``time``); a ``provider`` cell still
+    wins over its status. A bad row is reported to *on_error* as ``FILE:LINE: reason`` and
+    the batch goes on. With *record*, the reimbursed rows are stored (bulk inserts) and
+    count for the rows after them, as if the cases had been computed and recorded one by
+    one in the file's order.
 
     A big input without *record* is computed on worker processes (``services.batching``);
     the output, the warnings and the summary are the same, in the same order.

@@ -41,6 +41,10 @@ RESULT_COLUMNS = (
     "status",
     "refusal_code",
     "refusal_reason",
+    "third_party",
+    "paid_at_desk",
+    "paid_to_provider",
+    "referral_reduced",
 )
 
 
@@ -96,6 +100,10 @@ class CaseRequest:
     at: time | None = None
     special_requirement: str | None = None
     provider_explicit: bool = True
+    third_party: bool | None = None  # None: the person's ``third_party`` entitlement says
+    referred: bool = False  # referred by the GP (specialist referral reduction)
+    # supplement codes billed with the codes above (category ``supplement``), at their fee
+    supplements: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -169,7 +177,18 @@ def resolve_patient(
         bim_automatic=bool(values["bim_automatic"]),
         # R3: who holds the DMG (register); used when the case names its GP
         dmg_holder=str(getattr(status, "dmg_gp", "") or "") if overrides.dmg is None else "",
+        medical_house=getattr(status, "medical_house", None) or "",
+        medical_house_disciplines=tuple(getattr(status, "medical_house_disciplines", ())),
     )
+    if patient.medical_house:
+        covered = ", ".join(patient.medical_house_disciplines)
+        steps.append(
+            Step(
+                "medical house",
+                f"{patient.medical_house} ({covered})",
+                source="register (medical-house enrolment)",
+            )
+        )
     return patient, steps
 
 
@@ -182,18 +201,22 @@ def _history(*, session: Session, niss: str, on: date) -> list[PastCare]:
     from inami_cli.services import nomenclature
 
     rows = session.execute(
-        select(col(CareRecord.code), col(CareRecord.care_date)).where(
+        select(
+            col(CareRecord.code), col(CareRecord.care_date), col(CareRecord.referral_reduced)
+        ).where(
             col(CareRecord.niss) == niss,
             col(CareRecord.care_date) <= date(on.year, 12, 31),
         )
     ).all()
     acts: dict[str, Any] = {}
     history: list[PastCare] = []
-    for code, care_date in rows:
+    for code, care_date, reduced in rows:
         if code not in acts:
             acts[code] = nomenclature.get_act(session=session, code=code)
         act = acts[code]
-        history.append(PastCare(code, care_date, act.category, tuple(act.not_combinable_with)))
+        history.append(
+            PastCare(code, care_date, act.category, tuple(act.not_combinable_with), bool(reduced))
+        )
     return history
 
 
@@ -227,12 +250,25 @@ def reimburse(
 
         status = insurability.beneficiary_on(session=session, niss=request.niss, on=request.on)
     patient, context = resolve_patient(status, request.overrides)
+    third_party = request.third_party
+    if third_party is None:
+        third_party = bool(status is not None and getattr(status, "third_party", False))
+        if third_party:
+            context.append(Step("third_party", "yes", source="register (third_party right)"))
+    elif explain:
+        context.append(Step("third_party", _show(third_party), source="given explicitly"))
     lines: list[Line] = []
     labels: list[str] = []
-    for index, code in enumerate(request.codes):
-        act = nomenclature.get_act(session=session, code=code)
+    for index, code in enumerate((*request.codes, *request.supplements)):
+        # the act with the rules in force on the date of care (dated act rules)
+        act = nomenclature.act_on(session=session, code=code, on=request.on)
+        if index >= len(request.codes) and act.category != rules.SUPPLEMENT_CATEGORY:
+            raise InvalidInput(
+                f"--supplement {act.code}: not a supplement code (category {act.category}); "
+                "give it as a CODE"
+            )
         tariff = nomenclature.tariff_in_force(session=session, code=code, on=request.on)
-        charged = request.charged[index] if request.charged else None
+        charged = request.charged[index] if request.charged and index < len(request.codes) else None
         lines.append(Line(act, tariff, charged))
         labels.append(act.label_nl if language == "nl" and act.label_nl else act.label_fr)
     history = _history(session=session, niss=request.niss, on=request.on) if request.niss else []
@@ -255,6 +291,8 @@ def reimburse(
         explain=explain,
         context=context,
         terms=terms,
+        third_party=third_party,
+        referred=request.referred,
     )
     recorded = 0
     if record and request.niss is not None:
@@ -291,6 +329,7 @@ def _care_row(
         "reimbursement_cents": to_cents(result.reimbursement),
         "personal_share_cents": to_cents(result.personal_share),
         "supplement_cents": to_cents(result.supplement),
+        "referral_reduced": result.referral_reduced,
         "provider": provider,
         "recorded_at": stamp,
         "operator": operator,
@@ -322,6 +361,10 @@ def result_record(
         "status": result.status,
         "refusal_code": result.refusal_code,
         "refusal_reason": result.refusal_reason,
+        "third_party": result.third_party,
+        "paid_at_desk": result.paid_at_desk,
+        "paid_to_provider": result.paid_to_provider,
+        "referral_reduced": result.referral_reduced,
     }
     if explain:
         record["explanation"] = [
