@@ -17,6 +17,9 @@ second run reuses them):
   provider,charged``), half naming a person of the register, half giving the profile;
 - ``realistic-cases.csv``: the same columns in a realistic mix (skewed codes and profiles,
   one quarter, repeated charged amounts; written on first use, ``ensure_realistic_cases``);
+- ``cases-provider.csv`` (written on first use by ``ensure_provider_cases``): the same
+  cases naming their provider by INAMI number (``provider_id``, ``time``), with the invented
+  register ``bench-providers.csv`` / ``bench-adherence.csv`` (issue 14);
 - ``niss.csv``: ``inami insured batch`` lines (``niss[,date]``): mostly persons of the
   register, some unknown valid numbers, a few with bad check digits;
 - ``manifest.json``: seed, sizes, row counts and sample values for the one-case commands.
@@ -640,6 +643,109 @@ def ensure_realistic_cases(data: DataSet) -> Path:
     tmp = path.with_suffix(".partial")
     write_realistic_cases(tmp, data.sizes.cases, data.seed, fees, register)
     tmp.replace(path)
+
+
+PROVIDERS_FILE = "bench-providers.csv"
+ADHERENCE_FILE = "bench-adherence.csv"
+PROVIDER_CASES_FILE = "cases-provider.csv"
+PROVIDER_HEADER = (
+    "nihii", "profession", "last_name", "first_name", "valid_from", "valid_to",
+    "accredited_from", "accredited_to", "street", "postcode", "city", "region",
+)  # fmt: skip
+ADHERENCE_HEADER = ("agreement", "nihii", "status", "effective_from", "registered_on", "blocks")
+# how many invented doctors of each convention status the provider batch names, GPs
+# (qualification 004) and specialists (100, for the specialist consultation codes)
+BENCH_PROVIDERS = {"conventioned": 300, "non-conventioned": 30, "partially": 15}
+BENCH_BLOCKS = "Mon 14-18, Wed 14-18, Fri 14-18"  # at most 3 blocks of 4 hours (a GP)
+BENCH_REGIONS = ("brussels", "flanders", "wallonia")
+# The seeded doctors' agreements start in 2024; invented ones cover the generated cases
+# before, and the dentists (``inami agreement add``), so that each provider's status is
+# known on every date of care. (key, profession, from, to)
+BENCH_NEW_AGREEMENTS = (
+    ("bench-doctors-2014-2023", "doctor", "2014-01-01", "2023-12-31"),
+    ("bench-dentists", "dentist", "2014-01-01", ""),
+)
+BENCH_AGREEMENTS = {
+    "doctor": ("bench-doctors-2014-2023", "doctors-2024-2025", "doctors-2026-2027"),
+    "dentist": ("bench-dentists",),
+}
+SPECIALIST_CODES = ("102012", "102896")  # inami_cli/data/attest_rules.csv: specialists only
+
+
+def _provider_number(n: int, profession: str, qualification: str) -> str:
+    """The *n*-th invented provider: profession digit (1 doctor, 3 dentist), a 5-digit
+    sequence from 80000 (no demo provider uses it), check digits 97 - (first 6 mod 97),
+    then the qualification."""
+    base = (100000 if profession == "doctor" else 300000) + 80000 + n
+    return f"{base}{97 - base % 97:02d}{qualification}"
+
+
+def write_provider_cases(directory: Path) -> None:
+    """The provider batch (issue 14): ``cases.csv`` with each row's provider named by INAMI
+    number (``provider_id``: a provider of the row's convention status who may attest the
+    code: a dentist for article 5, a specialist for the specialist consultations, a GP
+    otherwise; ``time`` for the partially conventioned) instead of the ``provider``
+    status; and the invented register it needs (``bench-providers.csv``,
+    ``bench-adherence.csv``)."""
+    ids: dict[tuple[str, str], list[str]] = {}
+    professions: dict[str, str] = {}
+    n = 0
+    with (directory / PROVIDERS_FILE).open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(PROVIDER_HEADER)
+        for profession, qualification in (("doctor", "004"), ("doctor", "100"), ("dentist", "001")):
+            for status, count in BENCH_PROVIDERS.items():
+                if profession == "dentist" and status == "partially":
+                    status = "conventioned"  # partial blocks are a doctors' rule
+                for _ in range(count):
+                    nihii = _provider_number(n, profession, qualification)
+                    ids.setdefault((qualification, status), []).append(nihii)
+                    professions[nihii] = profession
+                    writer.writerow((
+                        nihii, profession, f"Bench{n:04d}", "Test", "2008-01-01", "",
+                        "2010-01-01", "", "", "", "", BENCH_REGIONS[n % 3],
+                    ))  # fmt: skip
+                    n += 1
+    with (directory / ADHERENCE_FILE).open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(ADHERENCE_HEADER)
+        for (_qualification, status), numbers in ids.items():
+            for nihii in numbers if status != "conventioned" else ():
+                for agreement in BENCH_AGREEMENTS[professions[nihii]]:
+                    adherence = "refused" if status == "non-conventioned" else "partial"
+                    blocks = BENCH_BLOCKS if adherence == "partial" else ""
+                    writer.writerow((agreement, nihii, adherence, "", "", blocks))
+    with (directory / "tariffs.csv").open(newline="", encoding="utf-8") as handle:
+        article = {row["code"]: row["article"] for row in csv.DictReader(handle)}
+    low, high = SPECIALIST_CODES
+    tmp = directory / (PROVIDER_CASES_FILE + ".partial")
+    with (
+        (directory / "cases.csv").open(newline="", encoding="utf-8") as source,
+        tmp.open("w", newline="", encoding="utf-8") as target,
+    ):
+        reader = csv.reader(source)
+        writer = csv.writer(target, lineterminator="\n")
+        header = next(reader)
+        writer.writerow((*header, "provider_id", "time"))
+        at = header.index("provider")
+        for i, row in enumerate(reader):
+            status = row[at] or "conventioned"
+            qualification = "100" if low <= row[0] <= high else "004"
+            if article.get(row[0]) == "5":
+                qualification = "001"
+                status = "conventioned" if status == "partially" else status
+            pool = ids[(qualification, status)]
+            row[at] = ""
+            writer.writerow((*row, pool[i % len(pool)], "15:00" if status == "partially" else ""))
+    tmp.replace(directory / PROVIDER_CASES_FILE)
+
+
+def ensure_provider_cases(data: DataSet) -> Path:
+    """The provider batch input of *data* and its register, written on first use so that
+    data sets generated before it are reused as they are."""
+    path = data.path(PROVIDER_CASES_FILE)
+    if not path.is_file():
+        write_provider_cases(data.directory)
     return path
 
 

@@ -35,11 +35,15 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.generate import (
+    ADHERENCE_FILE,
+    BENCH_NEW_AGREEMENTS,
     BILLING_FILE,
     BILLING_PROVIDERS,
     DEFAULT_SEED,
     FULL,
     INDEMNITY_FILE,
+    PROVIDER_CASES_FILE,
+    PROVIDERS_FILE,
     QUICK,
     REALISTIC_FILE,
     WORK_DIR,
@@ -47,6 +51,7 @@ from benchmarks.generate import (
     Sizes,
     ensure_billing,
     ensure_indemnity_cases,
+    ensure_provider_cases,
     ensure_realistic_cases,
     generate,
     key_of,
@@ -712,6 +717,48 @@ class Bench:
             self.reimbursement_db(),
         )
 
+    def provider_db(self) -> Path:
+        """The reimbursement database plus the invented providers of the provider batch."""
+        if "provider" not in self._dbs:
+            ensure_provider_cases(self.data)
+            path = self.fresh("reimbursement-providers.db", self.reimbursement_db())
+            adds = [
+                ("agreement", "add", key, "--profession", profession, "--from", start,
+                 *(("--to", end) if end else ()), "--title", "invented for the benchmark",
+                 "--reliability", "[DERIVED]")
+                for key, profession, start, end in BENCH_NEW_AGREEMENTS
+            ]  # fmt: skip
+            for args in (
+                *adds,
+                ("provider", "import", str(self.data.path(PROVIDERS_FILE))),
+                ("agreement", "adherence", "import", str(self.data.path(ADHERENCE_FILE))),
+            ):
+                self.spawn(self.inami_argv(*args), db=path)
+            self._dbs["provider"] = path
+        return self._dbs["provider"]
+
+    def scenario_reimburse_batch_provider(self) -> None:
+        """``inami reimburse batch cases-provider.csv``: the same cases naming their provider
+        by INAMI number (issue 14); throughput within 10 % of the batch without it."""
+        self.batch(
+            "reimburse-batch-provider",
+            "reimburse batch (cases, provider_id)",
+            "reimburse",
+            PROVIDER_CASES_FILE,
+            self.sizes.cases,
+            self.provider_db(),
+        )
+        mine = self.results[-1]
+        base = next((r for r in self.results if r.key == "reimburse-batch"), None)
+        mine.target = "≥ 90 % of the reimburse batch's throughput"
+        if base is None or not base.throughput or not mine.throughput:
+            mine.met = None
+            mine.note += "; run with reimburse-batch to compare"
+            return
+        share = mine.throughput / base.throughput
+        mine.note += f"; {share:.1%} of the reimburse batch's throughput"
+        mine.met = None if self.quick else share >= 0.90
+
     def scenario_insured_batch(self) -> None:
         """``inami insured batch niss.csv`` against the register of a million persons."""
         self.batch(
@@ -768,6 +815,7 @@ SCENARIOS: tuple[tuple[str, Callable[[Bench], None]], ...] = (
     ("search-cold", Bench.scenario_search_cold),
     ("reimburse-batch", Bench.scenario_reimburse_batch),
     ("reimburse-batch-realistic", Bench.scenario_reimburse_batch_realistic),
+    ("reimburse-batch-provider", Bench.scenario_reimburse_batch_provider),
     ("insured-batch", Bench.scenario_insured_batch),
     ("indemnity-batch", Bench.scenario_indemnity_batch),
     ("control-audit", Bench.scenario_control_audit),

@@ -93,6 +93,27 @@ def test_realistic_cases_are_a_skewed_mix(tmp_path: Path) -> None:
     assert path.stat().st_mtime_ns == stamp  # written once, then reused
 
 
+def test_provider_cases_name_a_provider_for_every_case(tmp_path: Path) -> None:
+    from inami_cli.domain.providers import parse_nihii
+
+    data = gen.generate(TINY, 7, work_dir=tmp_path)
+    gen.ensure_provider_cases(data)
+    cases = _rows(data.path("cases.csv"))
+    named = _rows(data.path(gen.PROVIDER_CASES_FILE))
+    assert len(named) == len(cases)
+    providers = {r["nihii"]: r for r in _rows(data.path(gen.PROVIDERS_FILE))}
+    for case, row in zip(cases, named, strict=True):
+        assert {k: v for k, v in row.items() if k not in ("provider", "provider_id", "time")} == {
+            k: v for k, v in case.items() if k != "provider"
+        }
+        assert row["provider"] == "" and row["provider_id"] in providers
+        assert bool(row["time"]) == (case["provider"] == "partially")
+    for nihii in providers:
+        assert parse_nihii(nihii).warnings() == []  # valid check digits
+    refused = {r["nihii"] for r in _rows(data.path(gen.ADHERENCE_FILE)) if r["status"] == "refused"}
+    assert {r["provider_id"] for r in named if r["charged"]} <= refused
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     work = tmp_path_factory.mktemp("bench")

@@ -416,21 +416,18 @@ def _split(
                 )
             )
 
-    cut, cut_source = physio_cut_applies(terms, PHYSIO_NON_CONVENTIONED.in_force(on))
+    cut = False
     if (
         act.category in PHYSIO_CATEGORIES
         and provider == "non-conventioned"
         and patient.regime != "preferential"
-        and not cut
-        and steps is not None
     ):
-        steps.append(Step("no -25 % at a non-conventioned physiotherapist", "", source=cut_source))
-    if (
-        act.category in PHYSIO_CATEGORIES
-        and provider == "non-conventioned"
-        and patient.regime != "preferential"
-        and cut
-    ):
+        cut, cut_source = physio_cut_applies(terms, PHYSIO_NON_CONVENTIONED.in_force(on))
+        if not cut and steps is not None:
+            steps.append(
+                Step("no -25 % at a non-conventioned physiotherapist", "", source=cut_source)
+            )
+    if cut:
         reimbursement = round_cents(reimbursement * PHYSIO_NON_CONVENTIONED_FACTOR)
         if steps is not None:
             steps.append(

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from inami_cli.domain.errors import InvalidInput
-from inami_cli.domain.providers import Attester, AttestRule, attest_rule_for
+from inami_cli.domain.providers import Attester, AttestRule
 from inami_cli.domain.reimbursement._model import SETTINGS, ActRules
 
 # The roles of the special-requirements table and the act categories that imply them
@@ -121,24 +121,69 @@ class ProviderTerms:
 
 def attest_check(act: ActRules, terms: ProviderTerms, on: date) -> tuple[bool, str] | None:
     """(allowed, what the rule says) by the codes-by-qualification table, or None when the
-    provider is not known from the register or no rule speaks about the code."""
-    who = terms.attester
-    if who is None or not terms.attest_rules:
+    provider is not known from the register or no rule speaks about the code (the most
+    specific rule in force wins, as ``domain.providers.attest_rule_for``)."""
+    table = terms.attest_rules
+    if terms.profession is None or not table:
         return None
-    article = getattr(act, "article", None) or None
-    rule = attest_rule_for(act.code, on, terms.attest_rules, article=article)
+    candidates = _covering(table, act.code, getattr(act, "article", None) or None)
+    rule: AttestRule | None = None
+    for r in candidates:
+        if on < r.valid_from or (r.valid_to is not None and on > r.valid_to):
+            continue
+        if rule is None or r.specificity < rule.specificity:
+            rule = r
     if rule is None:
         return None
-    allowed = any(a.admits(who.profession, who.qualification) for a in rule.allowed)
-    if allowed and rule.accreditation_required and not who.accredited:
+    key = (id(rule), terms.profession, terms.qualification, terms.accredited)
+    verdict = _VERDICTS.get(key)
+    if verdict is None or verdict[0] is not rule:
+        verdict = (rule, _verdict(rule, terms))
+        if len(_VERDICTS) >= 50_000:
+            _VERDICTS.clear()
+        _VERDICTS[key] = verdict
+    return verdict[1]
+
+
+def _verdict(rule: AttestRule, terms: ProviderTerms) -> tuple[bool, str]:
+    profession, qual = terms.profession or "", terms.qualification
+    allowed = any(a.admits(profession, qual) for a in rule.allowed)
+    if allowed and rule.accreditation_required and not terms.accredited:
         return False, f"{rule.describe()} (not accredited on the date; {rule.source})"
-    qual = who.qualification or "none"
     if not allowed:
         return False, (
-            f"{rule.describe()}; the provider is {who.profession} qualification {qual} "
+            f"{rule.describe()}; the provider is {profession} qualification {qual or 'none'} "
             f"({rule.source})"
         )
     return True, f"{rule.describe()} ({rule.reliability} {rule.source})"
+
+
+# What a batch asks again and again, memoised (pure, bounded): the rules of a table that
+# can speak about a code (of an article) on some date, and a rule's verdict on a provider.
+_COVERING: dict[tuple[int, str, str | None], tuple[AttestRule, ...]] = {}
+_TABLES: dict[int, tuple[AttestRule, ...]] = {}  # keeps each table alive while its id is used
+_VERDICTS: dict[tuple[int, str, str | None, bool], tuple[AttestRule, tuple[bool, str]]] = {}
+
+
+def _covering(
+    table: tuple[AttestRule, ...], code: str, article: str | None
+) -> tuple[AttestRule, ...]:
+    key = (id(table), code, article)
+    found = _COVERING.get(key)
+    if found is None or _TABLES.get(id(table)) is not table:
+        if len(_COVERING) >= 50_000 or _TABLES.get(id(table)) is not table:
+            _COVERING.clear()
+            _TABLES.clear()
+            _TABLES[id(table)] = table
+        wanted = article.strip().lower() if article is not None else None
+        found = tuple(
+            r
+            for r in table
+            if (r.selector == "article" and r.article.lower() == wanted)
+            or (r.selector != "article" and r.code_from <= code <= r.code_to)
+        )
+        _COVERING[key] = found
+    return found
 
 
 def _role(act: ActRules, terms: ProviderTerms) -> str | None:

@@ -212,9 +212,9 @@ class _BatchRun:
                 provider_key, terms = providers(
                     provider,
                     bool(provider_text),
-                    provider_id_text.strip(),
-                    time_text.strip(),
-                    special_text.strip(),
+                    provider_id_text.strip() if provider_id_text else "",
+                    time_text.strip() if time_text else "",
+                    special_text.strip() if special_text else "",
                     on,
                 )
                 charged: Decimal | None = None

@@ -183,7 +183,10 @@ class ProviderSource:
     def _register_status(
         self, facts: ProviderFacts, on: date, at: time | None
     ) -> tuple[str, bool | None, str]:
-        """(status, inside a declared block, the words saying why) from the register."""
+        """(status, inside a declared block, the words saying why) from the register (no
+        words when nothing is explained: a batch)."""
+        if not self.explain and facts.convention_status is not None:
+            return facts.convention_status, facts.in_declared_block, ""
         who = format_nihii(facts.nihii)
         qual = facts.qualification or "none"
         label = f" {facts.qualification_label_fr}" if facts.qualification_label_fr else ""
@@ -241,7 +244,7 @@ class BatchProviders:
     def __init__(self, source: ProviderSource) -> None:
         self.source = source
         self._memo: dict[tuple[Any, ...], tuple[int, ProviderTerms]] = {}
-        self._ids: dict[tuple[ProviderTerms, int], int] = {}
+        self._ids: dict[tuple[Any, ...], int] = {}
         self._bounds: dict[str, tuple[date, ...]] = {}
         self._global: tuple[date, ...] | None = None
         self._attest_bounds: tuple[date, ...] | None = None
@@ -258,9 +261,7 @@ class BatchProviders:
             return self._global
         found = self._bounds.get(provider_id)
         if found is None:
-            self.source.load()
-            own = set(self.source.change_dates(provider_id))
-            found = tuple(sorted(own | set(self._attest_cuts())))
+            found = self.source.change_dates(provider_id)
             if len(self._bounds) >= self.MEMO_LIMIT:
                 self._bounds.clear()
             self._bounds[provider_id] = found
@@ -293,7 +294,14 @@ class BatchProviders:
             special=special or None,
         )
         attest = bisect_right(self._attest_cuts(), on) if terms.attest_rules else 0
-        ident = self._ids.setdefault((terms, attest), len(self._ids))
+        # what the rules read (the number only names the provider in messages): providers
+        # that the rules see alike share their answers
+        same = (
+            terms.status, terms.in_block, terms.ambulatory_only, terms.profession,
+            terms.qualification, terms.role, terms.accredited, terms.physio_convention,
+            terms.special_requirement, attest,
+        )  # fmt: skip
+        ident = self._ids.setdefault(same, len(self._ids))
         found = (ident, terms)
         if len(self._memo) >= self.MEMO_LIMIT:
             self._memo.clear()
