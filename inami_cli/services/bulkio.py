@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Table, func, select
 from sqlmodel import Session
 
 # SQLite's default page cache is 2 MiB: a million-row insert into indexed tables then
@@ -59,6 +60,34 @@ def sqlite_bulk_cache(session: Session) -> Iterator[None]:
         yield
     finally:
         raw.execute(f"PRAGMA cache_size={previous}")
+
+
+# Inserts from which a bulk import drops a table's secondary indexes and builds them again
+# after its rows are in (when it at least doubles the table): SQLite then sorts each index
+# once instead of updating it row by row (issue 19: -1.9 s on a million persons).
+LATE_INDEX_ROWS = 100_000
+
+
+@contextmanager
+def indexes_built_after(session: Session, table: Table, rows: int) -> Iterator[None]:
+    """Drop *table*'s non-unique indexes while the block inserts *rows* rows, then build
+    them again, all inside the caller's transaction (SQLite's DDL is transactional: a
+    failure rolls the indexes back with the rows). Unique indexes stay: they check the
+    rows as they come. A no-op for small imports, into big tables, or off SQLite."""
+    connection = session.connection()
+    late = [index for index in table.indexes if not index.unique]
+    if connection.dialect.name != "sqlite" or rows < LATE_INDEX_ROWS or not late:
+        yield
+        return
+    existing = connection.execute(select(func.count()).select_from(table)).scalar_one()
+    if existing > rows:
+        yield
+        return
+    for index in late:
+        index.drop(connection)
+    yield
+    for index in late:
+        index.create(connection)
 
 
 DRIVER_FETCH = 20_000  # rows per ``fetchmany`` of ``driver_rows``

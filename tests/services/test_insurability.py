@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from inami_cli.db.models import Affiliation, AuditEntry, Entitlement, ImportBatch, Insurer, Person
 from inami_cli.domain.errors import Conflict, FileErrors, InvalidInput, NotFound
@@ -303,6 +303,49 @@ def test_import_all_or_nothing_with_file_line_errors(session: Any) -> None:
         "f.csv:6: CT1 '112': not a holder code (e.g. 110 ordinary, 131 BIM)",
     ]
     assert _count(session, Person) == 0
+
+
+def test_big_import_builds_its_indexes_after_the_rows(
+    session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import inspect
+
+    from inami_cli.services import bulkio
+
+    # issue 19: a bulk import into a small table drops the secondary indexes and builds
+    # them again after its rows (SQLite); the same rows, and the same indexes, in the end
+    monkeypatch.setattr(bulkio, "LATE_INDEX_ROWS", 2)
+    svc.seed_insurers(session=session)
+
+    def indexes() -> set[str]:
+        found = inspect(session.connection()).get_indexes("affiliation")
+        return {str(index["name"]) for index in found}
+
+    before = indexes()
+    assert {"ix_affiliation_niss_from", "ix_affiliation_member"} <= before
+    text = HEADER + (
+        f"{PARENT},V,M,100,1,titular,,110,110,2020-01-01,2022-12-31\n"
+        f"{PARENT},V,M,300,9,titular,,110,110,2023-01-01,\n"
+        f"{TRANSFER},M,I,300,8,titular,,110,110,2012-01-01,\n"
+    )
+    statements: list[str] = []
+
+    def seen(*args: Any) -> None:
+        statements.append(args[2])
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert _import(session, text).inserted == 5
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    session.commit()
+    assert indexes() == before
+    if engine.dialect.name == "sqlite":
+        built = [s.split()[2] for s in statements if s.startswith("CREATE INDEX")]
+        assert sorted(built) == ["ix_affiliation_member", "ix_affiliation_niss_from"]
+    assert _count(session, Affiliation) == 3
+    assert svc.beneficiary_on(session=session, niss=PARENT, on=D("2024-01-01")).insured
 
 
 def test_import_overlap_in_file_and_with_stored(session: Any) -> None:

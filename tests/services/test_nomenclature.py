@@ -156,6 +156,43 @@ def test_load_reference_reads_each_table_once(demo: Any) -> None:
 # ---------------------------------------------------------------- import
 
 
+def test_big_tariff_import_builds_its_indexes_after_the_rows(
+    session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import inspect
+
+    from inami_cli.services import bulkio
+
+    # issue 19: the tariff and profile indexes are built once the rows are in (SQLite)
+    monkeypatch.setattr(bulkio, "LATE_INDEX_ROWS", 1)
+    statements: list[str] = []
+
+    def seen(*args: Any) -> None:
+        statements.append(args[2])
+
+    def indexes() -> set[str]:
+        found = inspect(session.connection())
+        return {str(i["name"]) for t in ("tariff", "tariff_profile") for i in found.get_indexes(t)}
+
+    before = indexes()
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        do_import(
+            session,
+            HEADER + "\n101076,2024-01-01,,31.81,ordinary,no,25.81,Consultation,Raadpleging,2\n",
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    session.commit()
+    assert indexes() == before
+    view = svc.tariff_in_force(session=session, code="101076", on=date(2024, 6, 1))
+    assert view is not None and view.fee == D("31.81")
+    if engine.dialect.name == "sqlite":
+        built = sorted(s.split()[2] for s in statements if s.startswith("CREATE INDEX"))
+        assert built == sorted(before)
+
+
 def test_import_then_reimport_changes_nothing(session: Any) -> None:
     data = (
         HEADER + "\n101076,2024-01-01,,31.81,ordinary,no,25.81,Consultation,Raadpleging,2\n"

@@ -338,6 +338,34 @@ def test_batch_answers_of_persons_share_a_profile_but_not_a_refusal(
     assert rows[2]["refusal_reason"] != rows[3]["refusal_reason"]
 
 
+def test_batch_reads_only_the_persons_it_names(
+    demo: Any, register: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inami_cli.services import insurability as ins
+
+    # issue 19: the register is never loaded whole; a batch without NISS reads no person
+    def refuse(**kw: Any) -> Any:
+        raise AssertionError("the batch loaded the whole register")
+
+    monkeypatch.setattr(ins, "load_register", refuse)
+    asked: list[set[str]] = []
+    lookup = ins.RegisterLookup.__call__
+
+    def spy(self: Any, wanted: Any) -> Any:
+        asked.append(set(wanted))
+        return lookup(self, wanted)
+
+    monkeypatch.setattr(ins.RegisterLookup, "__call__", spy)
+    summary, _, errors = run_batch(demo, "code,date,regime\n101076,2026-03-02,ordinary\n")
+    assert (summary.ok, errors, asked) == (1, [], [])
+    text = "code,date,niss\n" + "".join(
+        f"101076,2026-03-02,{niss}\n" for niss in (register["bim"], register["young"])
+    )
+    summary, _, errors = run_batch(demo, text + f"101076,2026-03-02,{register['bim']}\n")
+    assert (summary.ok, errors) == (3, [])
+    assert asked == [{register["bim"], register["young"]}]
+
+
 def test_record_then_frequency_limit_and_prerequisite(demo: Any, register: dict[str, str]) -> None:
     niss = register["bim"]
     first = svc.reimburse(

@@ -62,7 +62,7 @@ from inami_cli.services.insurability._medical_houses import (
 from inami_cli.services.insurability._person_import import PERSON_COLUMNS, import_persons
 from inami_cli.services.insurability._persons import person_add, person_show, person_update
 from inami_cli.services.insurability._reference import load_fixtures, seed_insurers
-from inami_cli.services.insurability._register import Register, load_register
+from inami_cli.services.insurability._register import Register, RegisterLookup, load_register
 from inami_cli.services.insurability._status import (
     BeneficiaryStatus,
     RangeStatus,
@@ -89,6 +89,7 @@ __all__ = [
     "PersonView",
     "RangeStatus",
     "Register",
+    "RegisterLookup",
     "SubPeriod",
     "affiliation_add",
     "affiliation_end",

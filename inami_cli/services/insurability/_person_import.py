@@ -9,14 +9,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlmodel import Session
 
 from inami_cli.db.models import Affiliation, Person
 from inami_cli.domain import insurability as rules
 from inami_cli.domain.errors import FileErrors, InvalidInput
 from inami_cli.domain.niss import NissInfo, parse_niss
-from inami_cli.services.bulkio import sqlite_bulk_cache
+from inami_cli.services.bulkio import indexes_built_after, sqlite_bulk_cache
 from inami_cli.services.insurability._common import _AFF, _PER, _check_member, _without_gc
 from inami_cli.services.insurability._imports import (
     Change,
@@ -47,6 +47,8 @@ _PERSON_ROW = ("niss", "last_name", "first_name", "birth_date", "sex", "is_bis",
 
 
 _AFF_START = operator.itemgetter(9)
+_PERSON_TABLE: Table = Person.__table__  # type: ignore[attr-defined]
+_AFF_TABLE: Table = Affiliation.__table__  # type: ignore[attr-defined]
 
 
 @_without_gc
@@ -254,11 +256,19 @@ def import_persons(
         # a million key tuples.
         aff_inserts.sort(key=operator.itemgetter(0))
         with sqlite_bulk_cache(session):
-            _bulk(session, Person, _PERSON_ROW, person_inserts, source=source, batch_id=batch_id)
+            with indexes_built_after(session, _PERSON_TABLE, len(person_inserts)):
+                _bulk(
+                    session, Person, _PERSON_ROW, person_inserts, source=source,
+                    batch_id=batch_id,
+                )  # fmt: skip
             for chunk in _chunks(person_updates):
                 session.execute(update(Person), chunk)
             # (the trailing line number is not in _AFF_ROW: _bulk leaves it out)
-            _bulk(session, Affiliation, _AFF_ROW, aff_inserts, source=source, batch_id=batch_id)
+            with indexes_built_after(session, _AFF_TABLE, len(aff_inserts)):
+                _bulk(
+                    session, Affiliation, _AFF_ROW, aff_inserts, source=source,
+                    batch_id=batch_id,
+                )  # fmt: skip
             for chunk in _chunks(aff_updates):
                 session.execute(update(Affiliation), chunk)
         _finish_batch(session, batch_id, inserted, updated, unchanged, audit, reader)

@@ -201,24 +201,29 @@ _STATEMENTS = _lookup_statements()  # built once: no new query objects (and cycl
 class RegisterLookup:
     """The persons of one chunk of lines, read from the database when the chunk needs them.
 
-    Usable in forked batch workers (``services.batching``): a process that did not create
-    the lookup drops the connections it inherited (``Engine.dispose(close=False)``, as
-    SQLAlchemy prescribes after a fork) and opens its own.
+    In the process that made it, through the session's own connection (its transaction,
+    and the rows it wrote, included). In a forked batch worker (``services.batching``),
+    through a connection of the worker's own: the ones inherited from the parent are
+    dropped first (``Engine.dispose(close=False)``, as SQLAlchemy prescribes after a fork).
     """
 
     def __init__(self, session: Session) -> None:
         bind = session.get_bind()
+        self.session = session
         self.engine: Engine = bind if isinstance(bind, Engine) else bind.engine
         self.insurers = _insurer_names(session)
         self.days = SharedDates()
-        self._pid = os.getpid()
+        self._home = self._pid = os.getpid()
 
     def __call__(self, wanted: Collection[str]) -> dict[str, list[Any]]:
         """The records of the persons among *wanted* (absent: not in the register)."""
-        if os.getpid() != self._pid:
-            self.engine.dispose(close=False)
-            self._pid = os.getpid()
         if len(self.days) > 100_000:  # distinct dates are few; bound them all the same
             self.days = SharedDates()
+        pid = os.getpid()
+        if pid == self._home:
+            return persons_by_niss(self.session.connection(), wanted, self.days)
+        if pid != self._pid:
+            self.engine.dispose(close=False)
+            self._pid = pid
         with self.engine.connect() as connection:
             return persons_by_niss(connection, wanted, self.days)

@@ -17,6 +17,7 @@ from inami_cli.domain.dates import Period
 from inami_cli.domain.money import to_cents
 from inami_cli.domain.tariffs import Profile
 from inami_cli.services.audit import current_actor
+from inami_cli.services.bulkio import indexes_built_after
 from inami_cli.services.nomenclature._store import CHUNK, PROFILE, TARIFF, Stored
 
 
@@ -123,7 +124,8 @@ def insert_versions(
         first = int(session.execute(select(func.coalesce(func.max(TARIFF.c.id), 0))).scalar_one())
         ids = range(first + 1, first + 1 + len(versions))
         rows = [(tid, *row) for tid, row in zip(ids, tariffs, strict=True)]
-        _driver_insert(connection, TARIFF, ("id", *_TARIFF_COLUMNS), rows)
+        with indexes_built_after(session, TARIFF, len(rows)):
+            _driver_insert(connection, TARIFF, ("id", *_TARIFF_COLUMNS), rows)
     else:
         ids = (
             session.execute(
@@ -142,7 +144,8 @@ def insert_versions(
     if not profiles:
         return
     if connection.dialect.name == "sqlite":
-        _driver_insert(connection, PROFILE, _PROFILE_COLUMNS, profiles)
+        with indexes_built_after(session, PROFILE, len(profiles)):
+            _driver_insert(connection, PROFILE, _PROFILE_COLUMNS, profiles)
     else:
         session.execute(
             insert(PROFILE), [dict(zip(_PROFILE_COLUMNS, row, strict=True)) for row in profiles]

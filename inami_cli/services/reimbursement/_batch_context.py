@@ -1,5 +1,6 @@
-"""What a batch loads once: the nomenclature index, the register (as stretches of time
-per person), the recorded history a rule can read; and the caches of its answers."""
+"""What a batch loads once: the nomenclature index and the recorded history a rule can
+read; what it reads per chunk: the register's records of the chunk's persons (kept as
+stretches of time per person); and the caches of its answers."""
 
 from __future__ import annotations
 
@@ -36,13 +37,17 @@ class _BatchContext:
 
         self.session = session
         self.index = nomenclature.load_reference(session=session)
-        self._register: Any = None
+        from inami_cli.services import insurability
+
+        # made here, in the batch's own process: forked workers then know they are not it
+        self._lookup = insurability.RegisterLookup(session)
+        self._records: dict[str, list[Any]] = {}  # the register's records of this chunk
         self.language = language
         self.record = record
         self.cache: dict[tuple[Any, ...], _Cached] = {}
         self.dates: dict[str, tuple[date, int, str]] = {}
         self.views: dict[int, TariffView] = {}
-        self.people: dict[str, tuple[Any, list[date], dict[int, Any], Any]] = {}
+        self.people: dict[str, tuple[Any, list[date], dict[int, Any]]] = {}
         self._periods: dict[str, tuple[Any, Any, date | None]] = {}
         self.acts: dict[str, Any] = {}
         self.history: dict[str, list[PastCare]] = {}
@@ -51,13 +56,21 @@ class _BatchContext:
         self._load_history(session)
         self._houses: dict[str, list[Any]] | None = None
 
-    def medical_house(self, niss: str, on: date) -> tuple[str, tuple[str, ...]]:
-        """(house, covered disciplines) of the person's enrolment on *on*, or ("", ())."""
+    def before_fork(self) -> None:
+        """What workers share, read once on the parent's connection before they fork."""
+        self.load_houses()
+
+    def load_houses(self) -> dict[str, list[Any]]:
+        """The medical-house enrolments of every person (few rows), read once."""
         if self._houses is None:
             from inami_cli.services import insurability
 
             self._houses = insurability.load_medical_houses(session=self.session)
-        enrolments = self._houses.get(niss)
+        return self._houses
+
+    def medical_house(self, niss: str, on: date) -> tuple[str, tuple[str, ...]]:
+        """(house, covered disciplines) of the person's enrolment on *on*, or ("", ())."""
+        enrolments = self.load_houses().get(niss)
         if not enrolments:
             return "", ()
         for enrolment in enrolments:
@@ -100,13 +113,7 @@ class _BatchContext:
                 self._periods.clear()
             entry = self._person_entry(niss)
             self.people[niss] = entry
-        birth, bounds, stretches, answer = entry
-        if answer is not None:  # no usable periods: ask the register each time
-            status = answer(niss, on)
-            return (
-                status.insured, status.reason or "", status.regime, status.bim_automatic,
-                status.dmg, status.chronic, status.age, status.third_party,
-            )  # fmt: skip
+        birth, bounds, stretches = entry
         index = bisect_right(bounds, on)
         found = stretches.get(index)
         if found is None:
@@ -119,31 +126,23 @@ class _BatchContext:
         *head, third_party = found
         return (*head, age, third_party)
 
-    def load_register(self) -> None:
-        """Load the register (once): the first row with a NISS needs it."""
-        if self._houses is None:
-            from inami_cli.services import insurability
+    def prefetch(self, wanted: set[str]) -> None:
+        """Read the register's records of the persons of a chunk (the NISS in *wanted*
+        not already known) in a few queries, instead of loading the whole register."""
+        missing = wanted.difference(self.people)
+        self._records = self._lookup(missing) if missing else {}
 
-            self._houses = insurability.load_medical_houses(session=self.session)
-        if self._register is None:
-            from inami_cli.services import insurability
-
-            self._register = insurability.load_register(session=self.session)
-
-    def _person_entry(self, niss: str) -> tuple[Any, list[date], dict[int, Any], Any]:
-        self.load_register()
-        if niss not in self._register:
+    def _person_entry(self, niss: str) -> tuple[Any, list[date], dict[int, Any]]:
+        record = self._records.get(niss)
+        if record is None:  # not prefetched (a person forgotten since): read it alone
+            record = self._lookup((niss,)).get(niss)
+        if record is None:
             from inami_cli.domain.niss import niss_problem
 
             problem = niss_problem(niss)
             if problem:
                 raise InvalidInput(problem)
             raise NotFound(f"no person with NISS {niss} in the register")
-        # The register keeps (birth, death, affiliations, entitlements) per person; when that
-        # layout is not available, fall back to its public ``status`` for every row.
-        record = getattr(self._register, "_persons", {}).get(niss)
-        if not (isinstance(record, list) and len(record) == 4):
-            return None, [], {}, self._register.status
         birth, death, affs, ents = record
         cuts: set[date] = set()
         for period in (*affs, *ents):
@@ -153,7 +152,7 @@ class _BatchContext:
         if death is not None:
             cuts.add(death + timedelta(days=1))
         self._periods[niss] = (affs, ents, death)
-        return birth, sorted(cuts), {}, None
+        return birth, sorted(cuts), {}
 
     def tariff(self, code: str, on: date) -> TariffView | None:
         """The tariff in force; one ``TariffView`` per stored period with a stored fee."""

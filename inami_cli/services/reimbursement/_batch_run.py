@@ -111,6 +111,8 @@ class _BatchRun:
         self.operator = operator
         self.amounts: dict[str, Decimal] = {}
         self.providers = providers
+        # whether the header has a niss column (an absent column picks the appended "")
+        self.has_niss = pick([""] * width + ["?"])[2] != "?"
         self.pending: list[dict[str, Any]] = []
         self.recorded = 0
 
@@ -120,6 +122,19 @@ class _BatchRun:
             self.ctx.session.execute(insert(CareRecord), self.pending)
             self.recorded += len(self.pending)
             self.pending = []
+
+    def prefetch(self, lines: list[str]) -> None:
+        """Read the register's records of the persons the chunk names, in a few queries
+        (a batch without NISS reads none: the register is never loaded whole)."""
+        wanted: set[str] = set()
+        pick, width = self.pick, self.width
+        for row in csv.reader(lines, delimiter=self.delimiter):
+            if len(row) == width:
+                niss = pick([*row, ""])[2].strip()
+                if niss:
+                    wanted.add(compact_niss(niss))
+        if wanted:
+            self.ctx.prefetch(wanted)
 
     def chunk(self, lines: list[str], first: int) -> _Done:
         """Compute the rows of *lines*, whose first line is line *first* of the file."""
@@ -138,6 +153,8 @@ class _BatchRun:
         warnings: list[str] = []
         rows = ok = refused = errors = 0
         fee_c = reimb_c = share_c = 0
+        if self.has_niss:
+            self.prefetch(lines)
         reader = csv.reader(lines, delimiter=self.delimiter)
         offset = first - 1
         for row in reader:
@@ -437,8 +454,7 @@ def reimburse_batch(
         emit,
         # --record: each row's history effect must be seen by the next rows, in order
         parallel=not record,
-        # the workers share one copy of the register instead of each loading it
-        before_fork=ctx.load_register,
+        before_fork=ctx.before_fork,
     )
     run.flush()
     recorded = run.recorded
