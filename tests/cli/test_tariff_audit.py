@@ -63,13 +63,14 @@ def test_decision_apply_correct_keeps_the_decision_link(demo: Any, tmp_path: Pat
     done = demo("--format", "json", "decision", "apply", number, "--correct")
     assert done.exit_code == 0, done.stderr
     assert done.json()["inserted"] == 2
-    shown = demo("nomenclature", "show", "560092", "--date", "2025-06-01", "--format", "json")
+    shown = demo("nomenclature", "show", "560092", "--date", "2025-01-15", "--format", "json")
     assert shown.exit_code == 0, shown.stderr
     tariff_now = shown.json()["tariff"]
     assert tariff_now["fee"] == D("30.80") and tariff_now["decision_number"] == number
     history = demo("nomenclature", "show", "560092", "--history", "--format", "json").json()
-    periods = [(h["valid_from"], h["valid_to"]) for h in history["history"]]
-    assert ("2024-01-01", "2024-12-31") in periods and ("2025-01-01", None) in periods
+    periods = {h["valid_from"]: h for h in history["history"]}
+    assert periods["2024-01-01"]["valid_to"] == "2024-12-31"  # corrected, not refused
+    assert periods["2025-01-01"]["decision_number"] == number
     keys = _keys(demo, "560092")
     assert ("insert", "560092 2025-01-01") in keys  # the new period
     assert ("update", "560092 2024-01-01") in keys  # the corrected one
