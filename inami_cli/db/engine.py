@@ -143,6 +143,36 @@ def transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
                 {"key": PG_WRITE_LOCK},
             )
         yield session
+        if write:
+            _fault_point_before_commit(session)
+
+
+# A fault-injection point for the crash-safety tests (tests/reliability/test_crash_safety.py):
+# when this variable names a file, a write transaction that wrote something flushes its
+# pages, writes its process id into the file and then waits, still inside the transaction,
+# for the test's SIGKILL. Only the tests set it; unset, the check costs one dict look-up.
+FAULT_PAUSE_BEFORE_COMMIT = "INAMI_FAULT_PAUSE_BEFORE_COMMIT"
+
+
+def _fault_point_before_commit(session: Session) -> None:
+    marker = os.environ.get(FAULT_PAUSE_BEFORE_COMMIT)
+    if not marker or not (session.new or session.dirty or session.deleted or _wrote(session)):
+        return
+    import time
+
+    session.flush()
+    Path(marker).write_text(str(os.getpid()), encoding="utf-8")
+    while True:  # pragma: no cover - ended by the test's SIGKILL
+        time.sleep(1)
+
+
+def _wrote(session: Session) -> bool:
+    """True when this transaction changed rows (bulk inserts bypass the unit of work)."""
+    connection = session.connection()
+    raw = connection.connection.dbapi_connection
+    if connection.dialect.name == "sqlite" and raw is not None:
+        return bool(raw.total_changes)
+    return True
 
 
 def describe_db_error(exc: Exception, url: str, busy_timeout_ms: int) -> DatabaseError:
