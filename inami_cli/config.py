@@ -225,6 +225,8 @@ def parse_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # tomllib recurses per nested array or inline table
+        raise ConfigError(f"{path}: TOML nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         # Python 3.11's TOMLDecodeError has no lineno: it is only in the message.
         found = re.search(r"\(at line (\d+), column \d+\)", str(exc))

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from inami_cli.domain.errors import Conflict, InvalidInput
+from inami_cli.domain.values import is_digits
 
 # ------------------------------------------------------------------ reference data
 
@@ -116,7 +117,7 @@ def check_ct1(ct1: str) -> str:
 def check_ct2(ct2: str) -> str:
     """A CT2 holder code: three digits."""
     value = ct2.strip()
-    if len(value) != 3 or not value.isdigit():
+    if len(value) != 3 or not is_digits(value):
         raise InvalidInput(f"CT2 {ct2!r}: expected three digits (e.g. 110)")
     return value
 

@@ -16,6 +16,7 @@ from inami_cli.db.models import Affiliation, Person
 from inami_cli.domain import insurability as rules
 from inami_cli.domain.errors import FileErrors, InvalidInput
 from inami_cli.domain.niss import NissInfo, parse_niss
+from inami_cli.domain.values import is_digits
 from inami_cli.services.bulkio import sqlite_bulk_cache
 from inami_cli.services.insurability._common import _AFF, _PER, _check_member, _without_gc
 from inami_cli.services.insurability._imports import (
@@ -102,7 +103,7 @@ def import_persons(
             # The checks below take a shortcut for the usual well-formed cell and call
             # the rule (which says why) otherwise: same values, same messages.
             member = cells[i_member]
-            if not member.isdigit():
+            if not is_digits(member):
                 member = _check_member(member)
             quality, titular_cell = cells[i_quality], cells[i_titular]
             titular: str | None = None
@@ -114,7 +115,7 @@ def import_persons(
             if ct1 not in ct1_values:
                 rules.check_ct1(ct1)
             ct2 = cells[i_ct2]
-            if len(ct2) != 3 or not ct2.isdigit():
+            if len(ct2) != 3 or not is_digits(ct2):
                 ct2 = rules.check_ct2(ct2)
             start = days.required(cells[i_from].strip(), "valid_from")
             end = days.optional(cells[i_to], "valid_to")
