@@ -103,7 +103,14 @@ def checks() -> tuple[Check, ...]:
 
 def check(*, session: Session) -> list[str]:
     """Every problem found, one line each (empty when the database is consistent)."""
-    problems: list[str] = []
+    from inami_cli.services import integrity
+
+    # rows as stored first: the features' checks load rows through the models, and a
+    # missing column or a non-date would make them fail instead of report
+    problems = integrity.structure(session)
+    if problems:
+        return [*problems, "further checks skipped until these problems are fixed"]
+    problems.extend(integrity.values(session))
     for run in checks():
         problems.extend(run(session))
     return problems
