@@ -93,7 +93,12 @@ class AppState:
         """
         from sqlalchemy.exc import DBAPIError
 
-        from inami_cli.db.engine import describe_db_error, ensure_schema, transaction
+        from inami_cli.db.engine import (
+            describe_db_error,
+            ensure_schema,
+            fault_point_after_commit,
+            transaction,
+        )
 
         if write:
             from inami_cli.services.audit import set_actor
@@ -105,6 +110,9 @@ class AppState:
                 ensure_schema(engine)
             with transaction(engine, write=write) as session:
                 yield session
+            if write:
+                _SAVED.append(self.command_line())
+                fault_point_after_commit()
         except DBAPIError as exc:
             raise describe_db_error(exc, self.database_url, self.settings.busy_timeout_ms) from None
 
@@ -169,16 +177,37 @@ class AppState:
 
 _FALLBACK = AppState()
 _OPEN_ENGINES: list[Engine] = []
+_SAVED: list[str] = []  # one entry per write transaction committed by this command
+
+
+def changes_saved() -> bool:
+    """True when this command committed a write transaction (a Ctrl-C after it does not
+    undo anything: the command reports the changes as saved)."""
+    return bool(_SAVED)
+
+
+def forget_saved() -> None:
+    """Start a new command (``run`` calls it first: the tests run many in one process)."""
+    _SAVED.clear()
 
 
 def dispose_engines() -> None:
     """Close every connection opened by this command.
 
     Closing the last SQLite connection checkpoints the WAL into the database file, so the
-    file is complete on its own between commands (a plain copy of it is a valid database).
+    file is complete on its own between commands. SQLite says nothing when that fails (a
+    full disk): after a write the checkpoint is run here first, and a failure is reported
+    (the changes are safe in the WAL, which must stay beside the database file).
     """
     while _OPEN_ENGINES:
-        _OPEN_ENGINES.pop().dispose()
+        engine = _OPEN_ENGINES.pop()
+        if _SAVED:
+            from inami_cli.db.engine import checkpoint
+
+            problem = checkpoint(engine)
+            if problem is not None:
+                state().warn(problem)
+        engine.dispose()
 
 
 def state() -> AppState:

@@ -166,6 +166,23 @@ def _fault_point_before_commit(session: Session) -> None:
         time.sleep(1)
 
 
+# The same after COMMIT (tests/reliability/test_interrupts.py): the process writes its pid
+# and waits, the changes saved, for the test's SIGINT.
+FAULT_PAUSE_AFTER_COMMIT = "INAMI_FAULT_PAUSE_AFTER_COMMIT"
+
+
+def fault_point_after_commit() -> None:
+    """Wait here when the tests armed ``INAMI_FAULT_PAUSE_AFTER_COMMIT``; else return."""
+    marker = os.environ.get(FAULT_PAUSE_AFTER_COMMIT)
+    if not marker:
+        return
+    import time
+
+    Path(marker).write_text(str(os.getpid()), encoding="utf-8")
+    while True:  # pragma: no cover - ended by the test's SIGINT
+        time.sleep(0.05)
+
+
 def _wrote(session: Session) -> bool:
     """True when this transaction changed rows (bulk inserts bypass the unit of work)."""
     connection = session.connection()
@@ -173,6 +190,26 @@ def _wrote(session: Session) -> bool:
     if connection.dialect.name == "sqlite" and raw is not None:
         return bool(raw.total_changes)
     return True
+
+
+def checkpoint(engine: Engine) -> str | None:
+    """Copy a SQLite WAL into the database file now; a warning when it fails, else None."""
+    path = sqlite_path(str(engine.url))
+    if path is None:
+        return None
+    try:
+        # PASSIVE: never waits for other connections (they checkpoint when they close);
+        # it fails only when the database file cannot be written
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").first()
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    else:
+        return None
+    return (
+        f"the changes are saved in {path.name}-wal, but not yet copied into {path.name} "
+        f"({reason}): keep the two files together; copy the database with `inami db backup`"
+    )
 
 
 def describe_db_error(exc: Exception, url: str, busy_timeout_ms: int) -> DatabaseError:
