@@ -77,8 +77,10 @@ class AppState:
     def engine(self, *, create: bool = False) -> Engine:
         """The engine for the configured database (created on first use)."""
         if self._engine is None:
+            from inami_cli.config import check_database_url
             from inami_cli.db.engine import make_engine
 
+            check_database_url(self.database_url)  # --db and $INAMI_DATABASE_URL too
             self._engine = make_engine(
                 self.database_url, busy_timeout_ms=self.settings.busy_timeout_ms, create=create
             )
@@ -103,7 +105,8 @@ class AppState:
         if write:
             from inami_cli.services.audit import set_actor
 
-            set_actor(self.settings.operator, self.command_line())
+            settings = self.settings
+            set_actor(settings.operator, self.command_line(), settings.declared_operator)
         try:
             engine = self.engine()
             if check_schema:
@@ -115,6 +118,20 @@ class AppState:
                 fault_point_after_commit()
         except DBAPIError as exc:
             raise describe_db_error(exc, self.database_url, self.settings.busy_timeout_ms) from None
+
+    @property
+    def logs_consultations(self) -> bool:
+        """``[audit] log_consultations``: reads of a person's data are logged (a read
+        command then opens a write transaction for its log row)."""
+        return bool(self.settings.get("audit.log_consultations"))
+
+    def log_read(self, session: Session, subject: str, answer: Any) -> None:
+        """Log a read of a person's data when ``[audit] log_consultations`` is on."""
+        if self.logs_consultations:
+            from inami_cli.services.audit import log_consultation
+
+            record = answer if isinstance(answer, Mapping) else {"rows": list(answer)}
+            log_consultation(session=session, subject=subject, answer=record)
 
     def command_line(self) -> str:
         """The command line, for the audit log, with passwords masked."""

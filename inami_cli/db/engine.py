@@ -115,7 +115,9 @@ def ensure_schema(engine: Engine) -> None:
     if revision == SCHEMA_REVISION:
         return
     if revision is None:
-        raise DatabaseError("database is not initialised", hint="run `inami db init`")
+        raise unversioned(engine) or DatabaseError(
+            "database is not initialised", hint="run `inami db init`"
+        )
     if revision in KNOWN_REVISIONS:
         raise DatabaseError(
             f"database schema {revision} is older than this inami ({SCHEMA_REVISION})",
@@ -124,6 +126,25 @@ def ensure_schema(engine: Engine) -> None:
     raise DatabaseError(
         f"database schema {revision} is newer than this inami knows ({SCHEMA_REVISION})",
         hint="upgrade inami-cli",
+    )
+
+
+def unversioned(engine: Engine) -> DatabaseError | None:
+    """The error for a database holding tables but no ``alembic_version`` (its schema
+    version: dropped, or the tables made by another tool), or None when it is empty."""
+    from sqlalchemy import inspect
+
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+    if not tables or "alembic_version" in tables:
+        return None
+    return DatabaseError(
+        f"database has {len(tables)} tables but no alembic_version table (its schema "
+        "version), so inami can neither use nor upgrade it",
+        hint="restore a backup (`inami db backup` makes them); or, if it was made by this "  # noqa: S608 (a hint, not a query)
+        f"inami at schema {SCHEMA_REVISION}, record it: CREATE TABLE alembic_version "
+        f"(version_num VARCHAR(32) PRIMARY KEY); INSERT INTO alembic_version VALUES "
+        f"('{SCHEMA_REVISION}')",
     )
 
 

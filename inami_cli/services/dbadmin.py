@@ -41,6 +41,12 @@ def initialise(engine: Engine) -> str:
             f"database schema {current} is newer than this inami knows ({SCHEMA_REVISION})",
             hint="upgrade inami-cli",
         )
+    if current is None:
+        from inami_cli.db.engine import unversioned
+
+        problem = unversioned(engine)  # Alembic would try to create existing tables
+        if problem is not None:
+            raise problem
     upgrade(engine)
     revision = schema_revision(engine)
     assert revision is not None

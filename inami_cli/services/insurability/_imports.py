@@ -62,7 +62,13 @@ class ImportReport:
 class _Reader:
     """CSV rows with their line numbers, a running SHA-256, and the header checked."""
 
-    def __init__(self, lines: Iterable[str], filename: str, required: Sequence[str]) -> None:
+    def __init__(
+        self,
+        lines: Iterable[str],
+        filename: str,
+        required: Sequence[str],
+        optional: Sequence[str] = (),
+    ) -> None:
         self.filename = filename
         self.digest = hashlib.sha256()
         # The csv reader pulls lines in batches from one generator that hashes each batch
@@ -73,6 +79,16 @@ class _Reader:
         if header is None:
             raise FileErrors([f"{filename}:1: empty file (expected a header line)"])
         self.columns = [h.strip().lower() for h in header]
+        twice = sorted({c for c in self.columns if self.columns.count(c) > 1})
+        if twice:  # which of the two would count? (the last one did, silently)
+            raise FileErrors([f"{filename}:1: column {c!r} appears twice" for c in twice])
+        known = [*required, *optional]
+        unknown = [c for c in self.columns if c not in known]
+        if unknown:  # never dropped silently: a typo'd column would lose its data
+            raise FileErrors(
+                [f"{filename}:1: unknown column(s) {', '.join(map(repr, unknown))}; "
+                 f"expected {', '.join(known)}"]
+            )  # fmt: skip
         missing = [c for c in required if c not in self.columns]
         if missing:
             raise FileErrors([f"{filename}:1: missing column(s) {', '.join(missing)}"])
@@ -99,6 +115,11 @@ class _Reader:
                 continue
             if len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
+            elif len(cells) > width and "".join(cells[width:]).strip():
+                raise FileErrors(
+                    [f"{self.filename}:{reader.line_num}: {len(cells)} fields, the header has "
+                     f"{width} (the extra fields would be lost)"]
+                )  # fmt: skip
             yield reader.line_num, cells
 
 

@@ -1,4 +1,7 @@
-"""wide money: every amount column in cents becomes a 64-bit integer (issue 20)
+"""wide money and declared operators (issue 20)
+
+Every amount column in cents becomes a 64-bit integer, and the audit log and the
+consultation log record the operator declared in the configuration beside the OS user.
 
 Amounts are bounded below 1 000 000 000.00 (``inami_cli.domain.values.AMOUNT_LIMIT``):
 99 999 999 999 cents, beyond PostgreSQL's 32-bit INTEGER (a fee above 21 474 836.47 used to
@@ -12,6 +15,7 @@ Create Date: 2026-11-28 12:20:00
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision: str = "0005"
@@ -33,6 +37,16 @@ COLUMNS = (
 
 
 def upgrade() -> None:
+    for table in ("audit_entry", "consultation_log"):
+        op.add_column(
+            table,
+            sa.Column(
+                "declared_operator",
+                sqlmodel.sql.sqltypes.AutoString(),
+                nullable=False,
+                server_default="",
+            ),
+        )
     if op.get_bind().dialect.name != "postgresql":
         return
     for table, column, nullable in COLUMNS:
@@ -46,6 +60,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for table in ("audit_entry", "consultation_log"):
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("declared_operator")
     if op.get_bind().dialect.name != "postgresql":
         return
     for table, column, nullable in COLUMNS:
