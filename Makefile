@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_DB := .demo/inami.db
 DEMO := INAMI_CONFIG=.demo/inami.toml INAMI_DATABASE_URL=sqlite:///$(abspath $(DEMO_DB)) $(BIN)/inami
 
-.PHONY: demo test test-sqlite lint format bench bench-quick clean
+.PHONY: demo test test-sqlite fuzz lint format bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest -q -n 2 --dist loadfile
+
+# The long random search of the property and fuzz tests (`make test` runs them with a fixed
+# seed); add every failing example it finds as an explicit @example or regression test.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -n 2 tests/reliability/test_fuzz.py tests/domain
 
 lint: $(STAMP)
 	$(BIN)/ruff check inami_cli tests benchmarks

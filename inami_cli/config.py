@@ -111,12 +111,17 @@ TABLE_STYLES = (
     "heavy_outline", "mixed_outline", "double_outline", "fancy_outline", "outline",
 )  # fmt: skip
 
-_PASSWORD_IN_URL = re.compile(r"(://[^:/@]+:)([^@]*)(@)")
+# user:password@ (the user may be empty: ``postgresql://:secret@host/db``)
+_PASSWORD_IN_URL = re.compile(r"(://[^:/@?#\s]*:)([^@\s]*)(@)")
+# ?password=... in the query (libpq and psycopg read it there too), up to the next
+# parameter, a quote (a quoted command line) or white space
+_PASSWORD_IN_QUERY = re.compile(r"([?&](?:password|passwd|pwd|sslpassword)=)([^&#'\"\s]*)", re.I)
 
 
 def mask_url(url: str) -> str:
-    """Hide the password of a database URL (``postgresql://u:***@h/db``)."""
-    return _PASSWORD_IN_URL.sub(r"\1***\3", url)
+    """Hide the passwords of a database URL (``postgresql://u:***@h/db``,
+    ``postgresql://h/db?user=u&password=***``), or of any text quoting one."""
+    return _PASSWORD_IN_QUERY.sub(r"\1***", _PASSWORD_IN_URL.sub(r"\1***\3", url))
 
 
 def user_config_path() -> Path:
@@ -155,7 +160,13 @@ class Settings:
 
     @property
     def operator(self) -> str:
-        return str(self.values["audit.operator"]) or _os_user()
+        """The recorded author of a change: the OS user, whatever the configuration says."""
+        return _os_user()
+
+    @property
+    def declared_operator(self) -> str:
+        """``[audit] operator``: recorded beside the OS user, never instead of it."""
+        return str(self.values["audit.operator"])
 
     @property
     def language(self) -> str:
@@ -163,10 +174,12 @@ class Settings:
 
 
 def _os_user() -> str:
-    import getpass  # only writes need it (start-up time of the read commands)
+    """The account running the process, from the user database: not $USER or $LOGNAME,
+    which anybody can set (getpass.getuser reads those first)."""
+    import pwd  # only writes need it (start-up time of the read commands)
 
     try:
-        return getpass.getuser()
+        return pwd.getpwuid(os.getuid()).pw_name
     except (KeyError, OSError):  # no passwd entry (containers)
         return f"uid:{os.getuid()}"
 
@@ -210,9 +223,31 @@ def check_value(key: Key, value: Any) -> Any:
         raise ConfigError(
             f"{key.dotted}: {value!r} is not a table style ({', '.join(TABLE_STYLES)})"
         )
-    if key.dotted == "database.busy_timeout_ms" and value < 0:
-        raise ConfigError(f"{key.dotted}: must be 0 or more, got {value}")
+    if key.dotted == "database.busy_timeout_ms" and not 0 <= value <= MAX_BUSY_TIMEOUT_MS:
+        # PostgreSQL's lock_timeout takes at most 2^31-1 ms: a larger value broke every
+        # write there; an hour is already longer than any writer should hold the database
+        raise ConfigError(
+            f"{key.dotted}: must be from 0 to {MAX_BUSY_TIMEOUT_MS} (one hour), got {value}"
+        )
+    if key.dotted == "database.url" and value:
+        check_database_url(value)
     return value
+
+
+MAX_BUSY_TIMEOUT_MS = 3_600_000
+DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
+
+
+def check_database_url(url: str) -> str:
+    """*url* if its scheme is one inami works with, else ``ConfigError`` (exit 5) naming
+    the accepted ones (``http://...`` used to end in a driver error)."""
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if scheme not in DATABASE_SCHEMES:
+        raise ConfigError(
+            f"database URL {mask_url(url)!r}: unsupported scheme {scheme or '(none)'!r}; "
+            "accepted: sqlite:///PATH, postgresql://... or postgresql+psycopg://..."
+        )
+    return url
 
 
 def parse_file(path: Path) -> dict[str, Any]:
@@ -225,6 +260,8 @@ def parse_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # tomllib recurses per nested array or inline table
+        raise ConfigError(f"{path}: TOML nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         # Python 3.11's TOMLDecodeError has no lineno: it is only in the message.
         found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
@@ -350,9 +387,19 @@ def set_value(path: Path, dotted: str, text: str) -> Any:
 
 def write_private(path: Path, text: str) -> None:
     """Write a file readable by its owner only (it may hold a password)."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
+    # A fresh name in the target's directory, created 0600 with O_EXCL (mkstemp): nothing
+    # planted at a predictable temporary path (a symlink) is ever written through; the
+    # rename then replaces the file atomically.
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

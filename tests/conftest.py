@@ -18,6 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# Property tests are deterministic in `make test` and CI ("ci": a fixed seed, no example
+# database), so a red run is the same on every clone; `make fuzz` ("fuzz") runs the long
+# random search. A failing example it finds becomes an explicit @example or test.
+settings.register_profile("ci", derandomize=True, database=None)
+settings.register_profile("fuzz", derandomize=False, database=None, max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 PG_URL = os.environ.get("INAMI_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgresql"]

@@ -14,7 +14,7 @@ from typer.core import TyperGroup
 from inami_cli import __version__
 from inami_cli.cli import audit_cmd, config_cmd, db_cmd, init_cmd
 from inami_cli.cli import desk as desk_cmd
-from inami_cli.cli.context import AppState
+from inami_cli.cli.context import AppState, changes_saved, forget_saved
 from inami_cli.cli.groups import LAZY_GROUPS
 from inami_cli.domain.errors import EXIT_CODE_HELP, ExitStatus, InamiError
 
@@ -322,6 +322,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     global _CURRENT_ARGV
     args = list(sys.argv[1:] if argv is None else argv)
     _CURRENT_ARGV = args
+    forget_saved()
     verbose = "--verbose" in args or "-v" in args
     try:
         if any(a.startswith("-") for a in args) and args[:1] not in (["--help"], ["-h"]):
@@ -330,21 +331,15 @@ def run(argv: Sequence[str] | None = None) -> int:
         # click returns the exit code of ctx.exit() (e.g. after --help) in this mode
         code = result if isinstance(result, int) and not isinstance(result, bool) else 0
         if code == ExitStatus.INTERRUPTED:  # typer turns Ctrl-C into a silent Exit(130)
-            sys.stderr.write("\n")
-            _error("interrupted")
+            return _interrupted()
         return code
     except typer.Exit as exc:
         return int(exc.exit_code)
     except InamiError as exc:
         _error(exc.message, exc.hint)
         return int(exc.status)
-    except typer.Abort:
-        _error("interrupted")
-        return int(ExitStatus.INTERRUPTED)
-    except KeyboardInterrupt:
-        sys.stderr.write("\n")
-        _error("interrupted")
-        return int(ExitStatus.INTERRUPTED)
+    except (typer.Abort, KeyboardInterrupt):
+        return _interrupted()
     except typer.TyperException as exc:  # click usage errors and friends
         code = int(getattr(exc, "exit_code", 2))
         ctx = getattr(exc, "ctx", None)
@@ -367,9 +362,14 @@ def run(argv: Sequence[str] | None = None) -> int:
     finally:
         _CURRENT_ARGV = None
         if "sqlalchemy" in sys.modules:
+            import contextlib
+
             from inami_cli.cli.context import dispose_engines
 
-            dispose_engines()
+            # a Ctrl-C while the last connection checkpoints the WAL loses nothing: the
+            # commit is in the WAL, checkpointed by the next connection
+            with contextlib.suppress(KeyboardInterrupt):
+                dispose_engines()
 
 
 def _map_foreign(exc: Exception) -> InamiError | None:
@@ -401,6 +401,20 @@ def _map_foreign(exc: Exception) -> InamiError | None:
     return None
 
 
+def _terminated(signum: int, _frame: object) -> NoReturn:
+    raise SystemExit(128 + signum)
+
+
+def _interrupted() -> int:
+    """Ctrl-C: exit 130, unless it came after the command's changes were committed."""
+    sys.stderr.write("\n")
+    if changes_saved():  # nothing to undo: say what is true
+        sys.stderr.write("inami: interrupted after the changes were saved (they are kept)\n")
+        return int(ExitStatus.OK)
+    _error("interrupted")
+    return int(ExitStatus.INTERRUPTED)
+
+
 def _error(message: str, hint: str | None = None) -> None:
     text = f"inami: error: {message}"
     if hint:
@@ -408,6 +422,9 @@ def _error(message: str, hint: str | None = None) -> None:
     # One line, whatever the message quotes back from the input: splitlines() also breaks on
     # \r, \x0b, \x1c-\x1e, \x85, U+2028 and U+2029, which readers of stderr count as lines.
     text = " ".join(text.splitlines())
+    from inami_cli.domain.cells import neutralise  # and no terminal escape sequence
+
+    text = neutralise(text)
     try:
         sys.stderr.write(text + "\n")
         sys.stderr.flush()
@@ -418,7 +435,11 @@ def _error(message: str, hint: str | None = None) -> None:
 def main() -> NoReturn:
     """Console-script entry point."""
     import contextlib
+    import signal
 
+    # SIGTERM (a service manager, `kill`) ends the command as Ctrl-C does: transactions
+    # rolled back, temporary files removed, workers ended; then the conventional 143.
+    signal.signal(signal.SIGTERM, _terminated)
     code = run()
     with contextlib.suppress(BrokenPipeError):
         sys.stdout.flush()

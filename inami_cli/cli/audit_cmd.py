@@ -37,5 +37,6 @@ def audit_log(
     since_date = parse_date(since, what="--since") if since else None
     with st.session() as session:
         rows = list_entries(session=session, since=since_date, entity=entity, key=key, limit=limit)
-    columns = ["id", "at", "operator", "action", "entity", "key", "command", "before", "after"]
+    columns = ["id", "at", "operator", "declared_operator", "action", "entity", "key", "command"]
+    columns += ["before", "after"]
     st.emit([{c: getattr(r, c) for c in columns} for r in rows], columns=columns)

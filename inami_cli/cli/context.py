@@ -82,8 +82,10 @@ class AppState:
     def engine(self, *, create: bool = False) -> Engine:
         """The engine for the configured database (created on first use)."""
         if self._engine is None:
+            from inami_cli.config import check_database_url
             from inami_cli.db.engine import make_engine
 
+            check_database_url(self.database_url)  # --db and $INAMI_DATABASE_URL too
             self._engine = make_engine(
                 self.database_url, busy_timeout_ms=self.settings.busy_timeout_ms, create=create
             )
@@ -98,20 +100,43 @@ class AppState:
         """
         from sqlalchemy.exc import DBAPIError
 
-        from inami_cli.db.engine import describe_db_error, ensure_schema, transaction
+        from inami_cli.db.engine import (
+            describe_db_error,
+            ensure_schema,
+            fault_point_after_commit,
+            transaction,
+        )
 
         if write:
             from inami_cli.services.audit import set_actor
 
-            set_actor(self.settings.operator, self.command_line())
+            settings = self.settings
+            set_actor(settings.operator, self.command_line(), settings.declared_operator)
         try:
             engine = self.engine()
             if check_schema:
                 ensure_schema(engine)
             with transaction(engine, write=write) as session:
                 yield session
+            if write:
+                _SAVED.append(self.command_line())
+                fault_point_after_commit()
         except DBAPIError as exc:
             raise describe_db_error(exc, self.database_url, self.settings.busy_timeout_ms) from None
+
+    @property
+    def logs_consultations(self) -> bool:
+        """``[audit] log_consultations``: reads of a person's data are logged (a read
+        command then opens a write transaction for its log row)."""
+        return bool(self.settings.get("audit.log_consultations"))
+
+    def log_read(self, session: Session, subject: str, answer: Any) -> None:
+        """Log a read of a person's data when ``[audit] log_consultations`` is on."""
+        if self.logs_consultations:
+            from inami_cli.services.audit import log_consultation
+
+            record = answer if isinstance(answer, Mapping) else {"rows": list(answer)}
+            log_consultation(session=session, subject=subject, answer=record)
 
     def command_line(self) -> str:
         """The command line, for the audit log, with passwords masked."""
@@ -254,16 +279,37 @@ def _at_close(callback: Callable[[], None]) -> None:
 
 _FALLBACK = AppState()
 _OPEN_ENGINES: list[Engine] = []
+_SAVED: list[str] = []  # one entry per write transaction committed by this command
+
+
+def changes_saved() -> bool:
+    """True when this command committed a write transaction (a Ctrl-C after it does not
+    undo anything: the command reports the changes as saved)."""
+    return bool(_SAVED)
+
+
+def forget_saved() -> None:
+    """Start a new command (``run`` calls it first: the tests run many in one process)."""
+    _SAVED.clear()
 
 
 def dispose_engines() -> None:
     """Close every connection opened by this command.
 
     Closing the last SQLite connection checkpoints the WAL into the database file, so the
-    file is complete on its own between commands (a plain copy of it is a valid database).
+    file is complete on its own between commands. SQLite says nothing when that fails (a
+    full disk): after a write the checkpoint is run here first, and a failure is reported
+    (the changes are safe in the WAL, which must stay beside the database file).
     """
     while _OPEN_ENGINES:
-        _OPEN_ENGINES.pop().dispose()
+        engine = _OPEN_ENGINES.pop()
+        if _SAVED:
+            from inami_cli.db.engine import checkpoint
+
+            problem = checkpoint(engine)
+            if problem is not None:
+                state().warn(problem)
+        engine.dispose()
 
 
 def state() -> AppState:

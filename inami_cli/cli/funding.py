@@ -28,15 +28,15 @@ YearOpt = Annotated[int | None, typer.Option("--year", help="The budget year.")]
 
 
 def _amount(text: str | None, flag: str) -> Decimal | None:
-    from inami_cli.domain.money import parse_amount
+    from inami_cli.domain.values import parse_budget_amount
 
-    return parse_amount(text, what=flag) if text is not None else None
+    return parse_budget_amount(text, what=flag) if text is not None else None
 
 
 def _percent(text: str | None, flag: str) -> Decimal | None:
-    from inami_cli.domain.money import parse_decimal
+    from inami_cli.domain.values import parse_rate
 
-    return parse_decimal(text, what=flag) if text is not None else None
+    return parse_rate(text, what=flag) if text is not None else None
 
 
 _LONG = ("source", "objective_source", "rate_source")

@@ -189,8 +189,10 @@ def person_show(niss: NissArg) -> None:
     """
     from inami_cli.services import insurability as svc
 
-    with state().session() as session:
+    st = state()
+    with st.session(write=st.logs_consultations) as session:
         view = svc.person_show(session=session, niss=niss)
+        st.log_read(session, view.niss, {"niss": view.niss, "shown": "person"})
     _emit_person(view)
 
 
@@ -350,12 +352,15 @@ def affiliation_list(
     from inami_cli.services import insurability as svc
 
     st = state()
-    with st.session() as session:
+    with st.session(write=st.logs_consultations) as session:
         views = svc.affiliation_list(
             session=session, niss=niss, insurer_code=insurer, member_number=member,
             on=_day(on, "--date"), limit=limit,
         )  # fmt: skip
-    st.emit([_aff_record(v) for v in views], columns=_AFF_COLUMNS)
+        records = [_aff_record(v) for v in views]
+        subject = niss or (f"{insurer}/{member}" if member else f"insurer {insurer or 'any'}")
+        st.log_read(session, subject, records)
+    st.emit(records, columns=_AFF_COLUMNS)
 
 
 # ------------------------------------------------------------------ entitlement
@@ -423,9 +428,11 @@ def entitlement_list(
     from inami_cli.services import insurability as svc
 
     st = state()
-    with st.session() as session:
+    with st.session(write=st.logs_consultations) as session:
         views = svc.entitlement_list(session=session, niss=niss, kind=kind, on=_day(on, "--date"))
-    st.emit([_ent_record(v) for v in views], columns=_ENT_COLUMNS)
+        records = [_ent_record(v) for v in views]
+        st.log_read(session, niss, records)
+    st.emit(records, columns=_ENT_COLUMNS)
 
 
 @entitlement_app.command("import")

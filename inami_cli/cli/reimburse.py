@@ -210,14 +210,17 @@ def reimburse(
         referred=referred,
         supplements=tuple(s.strip() for s in supplement or ()),
     )
-    with st.session(write=record) as session:
+    logged = request.niss is not None and st.logs_consultations  # a person's data read
+    with st.session(write=record or logged) as session:
         answer = svc.reimburse(
             session=session, request=request, explain=explain, record=record, language=st.language
         )
-    records = [
-        svc.result_record(r, niss=answer.niss, label=label, explain=explain)
-        for r, label in zip(answer.results, answer.labels, strict=True)
-    ]
+        records = [
+            svc.result_record(r, niss=answer.niss, label=label, explain=explain)
+            for r, label in zip(answer.results, answer.labels, strict=True)
+        ]
+        if logged and answer.niss:
+            st.log_read(session, answer.niss, records)
     if st.output_format == "table":
         if len(records) == 1:
             st.emit({k: v for k, v in records[0].items() if k != "explanation"})

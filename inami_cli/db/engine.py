@@ -115,7 +115,9 @@ def ensure_schema(engine: Engine) -> None:
     if revision == SCHEMA_REVISION:
         return
     if revision is None:
-        raise DatabaseError("database is not initialised", hint="run `inami db init`")
+        raise unversioned(engine) or DatabaseError(
+            "database is not initialised", hint="run `inami db init`"
+        )
     if revision in KNOWN_REVISIONS:
         raise DatabaseError(
             f"database schema {revision} is older than this inami ({SCHEMA_REVISION})",
@@ -124,6 +126,25 @@ def ensure_schema(engine: Engine) -> None:
     raise DatabaseError(
         f"database schema {revision} is newer than this inami knows ({SCHEMA_REVISION})",
         hint="upgrade inami-cli",
+    )
+
+
+def unversioned(engine: Engine) -> DatabaseError | None:
+    """The error for a database holding tables but no ``alembic_version`` (its schema
+    version: dropped, or the tables made by another tool), or None when it is empty."""
+    from sqlalchemy import inspect
+
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+    if not tables or "alembic_version" in tables:
+        return None
+    return DatabaseError(
+        f"database has {len(tables)} tables but no alembic_version table (its schema "
+        "version), so inami can neither use nor upgrade it",
+        hint="restore a backup (`inami db backup` makes them); or, if it was made by this "  # noqa: S608 (a hint, not a query)
+        f"inami at schema {SCHEMA_REVISION}, record it: CREATE TABLE alembic_version "
+        f"(version_num VARCHAR(32) PRIMARY KEY); INSERT INTO alembic_version VALUES "
+        f"('{SCHEMA_REVISION}')",
     )
 
 
@@ -143,6 +164,73 @@ def transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
                 {"key": PG_WRITE_LOCK},
             )
         yield session
+        if write:
+            _fault_point_before_commit(session)
+
+
+# A fault-injection point for the crash-safety tests (tests/reliability/test_crash_safety.py):
+# when this variable names a file, a write transaction that wrote something flushes its
+# pages, writes its process id into the file and then waits, still inside the transaction,
+# for the test's SIGKILL. Only the tests set it; unset, the check costs one dict look-up.
+FAULT_PAUSE_BEFORE_COMMIT = "INAMI_FAULT_PAUSE_BEFORE_COMMIT"
+
+
+def _fault_point_before_commit(session: Session) -> None:
+    marker = os.environ.get(FAULT_PAUSE_BEFORE_COMMIT)
+    if not marker or not (session.new or session.dirty or session.deleted or _wrote(session)):
+        return
+    import time
+
+    session.flush()
+    Path(marker).write_text(str(os.getpid()), encoding="utf-8")
+    while True:  # pragma: no cover - ended by the test's SIGKILL
+        time.sleep(1)
+
+
+# The same after COMMIT (tests/reliability/test_interrupts.py): the process writes its pid
+# and waits, the changes saved, for the test's SIGINT.
+FAULT_PAUSE_AFTER_COMMIT = "INAMI_FAULT_PAUSE_AFTER_COMMIT"
+
+
+def fault_point_after_commit() -> None:
+    """Wait here when the tests armed ``INAMI_FAULT_PAUSE_AFTER_COMMIT``; else return."""
+    marker = os.environ.get(FAULT_PAUSE_AFTER_COMMIT)
+    if not marker:
+        return
+    import time
+
+    Path(marker).write_text(str(os.getpid()), encoding="utf-8")
+    while True:  # pragma: no cover - ended by the test's SIGINT
+        time.sleep(0.05)
+
+
+def _wrote(session: Session) -> bool:
+    """True when this transaction changed rows (bulk inserts bypass the unit of work)."""
+    connection = session.connection()
+    raw = connection.connection.dbapi_connection
+    if connection.dialect.name == "sqlite" and raw is not None:
+        return bool(raw.total_changes)
+    return True
+
+
+def checkpoint(engine: Engine) -> str | None:
+    """Copy a SQLite WAL into the database file now; a warning when it fails, else None."""
+    path = sqlite_path(str(engine.url))
+    if path is None:
+        return None
+    try:
+        # PASSIVE: never waits for other connections (they checkpoint when they close);
+        # it fails only when the database file cannot be written
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").first()
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    else:
+        return None
+    return (
+        f"the changes are saved in {path.name}-wal, but not yet copied into {path.name} "
+        f"({reason}): keep the two files together; copy the database with `inami db backup`"
+    )
 
 
 def describe_db_error(exc: Exception, url: str, busy_timeout_ms: int) -> DatabaseError:

@@ -19,6 +19,7 @@ from inami_cli.domain.dates import parse_date
 from inami_cli.domain.errors import InvalidInput
 from inami_cli.domain.money import parse_amount
 from inami_cli.domain.niss import compact_niss, niss_problem
+from inami_cli.domain.values import is_digits
 from inami_cli.services.desk import CodeChoice, match_choices, resolve_code
 
 Validator = Callable[[str], bool | str]
@@ -92,7 +93,7 @@ def check_age(text: str) -> bool | str:
     value = text.strip()
     if not value:
         return True
-    if not value.isdigit() or int(value) > 150:
+    if not is_digits(value) or int(value) > 150:
         return f"{value!r} is not an age in years (0-150); leave empty if unknown"
     return True
 

@@ -6,9 +6,22 @@ are ``yes``/``no``, money keeps its exact digits, dates are ISO, ``None`` is emp
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+
+# Control characters other than tab and line breaks: ESC starts the terminal sequences that
+# clear a screen or retitle a window, C1 0x9b is a one-byte CSI, BEL rings, DEL erases.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def neutralise(text: str) -> str:
+    """*text* with every terminal control character shown as ``\\xNN`` (never executed):
+    stored text (names, labels, titles) came from imports or a keyboard."""
+    if text.isprintable():  # the usual case, at C speed
+        return text
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def cell(value: Any) -> str:
@@ -25,4 +38,4 @@ def cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, (list, tuple)):
         return " ".join(cell(v) for v in value)
-    return str(value)
+    return neutralise(str(value))

@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Protocol, TypeVar
 
+from inami_cli.domain import values
 from inami_cli.domain.errors import InvalidInput
 
 OPEN_END = date(2999, 12, 31)  # INAMI's NomenSoft writes open periods as 2999-12-31
 
-_BE_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-
 
 def parse_date(text: str, *, what: str = "date", today: date | None = None) -> date:
-    """Parse ``YYYY-MM-DD``, ``today``, ``yesterday`` or a Belgian ``D/M/YYYY`` date."""
-    value = text.strip().lower()
-    ref = today or date.today()
-    if value in {"today", "aujourd'hui", "vandaag"}:
-        return ref
-    if value in {"yesterday", "hier", "gisteren"}:
-        return ref - timedelta(days=1)
-    match = _BE_DATE.match(value)
-    try:
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-            return date(year, month, day)
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{what}: {text!r} is not a date (use YYYY-MM-DD)") from None
+    """Parse ``YYYY-MM-DD``, ``today``, ``yesterday`` or a Belgian ``D/M/YYYY`` date (years
+    1900 to 2199: ``values.parse_date``)."""
+    return values.parse_date(text, what=what, today=today)
 
 
 def age_on(birth: date, on: date) -> int:

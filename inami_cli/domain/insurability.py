@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from inami_cli.domain.errors import Conflict, InvalidInput
+from inami_cli.domain.values import is_digits
 
 # ------------------------------------------------------------------ reference data
 
@@ -123,7 +124,7 @@ def check_ct1(ct1: str) -> str:
 def check_ct2(ct2: str) -> str:
     """A CT2 holder code from the official closed list; InvalidInput naming it otherwise."""
     value = ct2.strip()
-    if len(value) != 3 or not value.isdigit():
+    if len(value) != 3 or not is_digits(value):
         raise InvalidInput(f"CT2 {ct2!r}: expected three digits (e.g. 110)")
     if value not in CT2_VALUES:
         raise InvalidInput(f"CT2 {ct2!r}: not a holder code (BeCSHolderCode2, e.g. 110, 131)")

@@ -6,15 +6,29 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+# json escapes C0 controls (ESC becomes \u001b) but writes DEL and the C1 controls (0x9b
+# is a one-byte CSI to a terminal) as they are: those too are written escaped (same value).
+_UNESCAPED_CONTROL = re.compile("[\x7f-\x9f]")
+
+
+def _string(value: str) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    if text.isprintable():
+        return text
+    return _UNESCAPED_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
 
 def _encode(value: Any, out: list[str]) -> None:
-    if value is None or isinstance(value, (bool, int, str)):
+    if isinstance(value, str):
+        out.append(_string(value))
+    elif value is None or isinstance(value, (bool, int)):
         out.append(json.dumps(value, ensure_ascii=False))
     elif isinstance(value, Decimal):
         out.append(format(value, "f"))
@@ -31,7 +45,7 @@ def _encode(value: Any, out: list[str]) -> None:
         for i, (key, item) in enumerate(value.items()):
             if i:
                 out.append(", ")
-            out.append(json.dumps(str(key), ensure_ascii=False))
+            out.append(_string(str(key)))
             out.append(": ")
             _encode(item, out)
         out.append("}")

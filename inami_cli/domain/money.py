@@ -8,9 +8,9 @@ used in the project.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
-from inami_cli.domain.errors import InvalidInput
+from inami_cli.domain import values
 
 ROUNDING = ROUND_HALF_UP
 CENT = Decimal("0.01")
@@ -36,33 +36,11 @@ def parse_amount(text: str, *, what: str = "amount", allow_negative: bool = Fals
     """Parse a euro amount typed with a dot or a comma (``31.81``, ``31,81``, ``€ 31,81``).
 
     Raises ``InvalidInput`` naming *what* when the text is not an amount, has more than two
-    decimals, or is negative (unless allowed).
+    decimals, is out of bounds, or is negative (unless allowed): ``values.parse_amount``.
     """
-    cleaned = (
-        text.strip().replace("€", "").replace("EUR", "").replace(" ", "").replace("\u00a0", "")
-    )
-    if cleaned.count(",") == 1 and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise InvalidInput(f"{what}: {text!r} is not an amount (use 31.81 or 31,81)") from None
-    if not value.is_finite():
-        raise InvalidInput(f"{what}: {text!r} is not an amount (use 31.81 or 31,81)")
-    if value != value.quantize(CENT, rounding=ROUNDING):
-        raise InvalidInput(f"{what}: {text!r} has more than two decimals")
-    if value < 0 and not allow_negative:
-        raise InvalidInput(f"{what}: {text!r} is negative")
-    return value.quantize(CENT)
+    return values.parse_amount(text, what=what, allow_negative=allow_negative)
 
 
 def parse_decimal(text: str, *, what: str = "value") -> Decimal:
-    """Parse an exact decimal number (coefficients, key-letter values, rates)."""
-    cleaned = text.strip().replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise InvalidInput(f"{what}: {text!r} is not a number") from None
-    if not value.is_finite():
-        raise InvalidInput(f"{what}: {text!r} is not a number")
-    return value
+    """Parse an exact decimal number within the general bounds (``values.parse_number``)."""
+    return values.parse_number(text, what=what)

@@ -33,14 +33,28 @@ def output_file(out: Path | None) -> Iterator[TextIO]:
     if out is None:
         yield sys.stdout
         return
-    fd, tmp = tempfile.mkstemp(prefix=".inami-", dir=str(out.parent or Path(".")))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".inami-", dir=str(out.parent or Path(".")))
+    except OSError as exc:
+        raise _out_error(out, exc) from None
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as sink:
             yield sink
-        os.replace(tmp, out)
+            try:
+                sink.flush()
+                os.replace(tmp, out)
+            except OSError as exc:  # disk full, a directory in the way, ...
+                raise _out_error(out, exc) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _out_error(out: Path, exc: OSError) -> Exception:
+    """An error writing ``--out``, naming the user's file (never the temporary one)."""
+    from inami_cli.domain.errors import InvalidInput
+
+    return InvalidInput(f"--out {out}: {exc.strerror or exc}")
 
 
 @contextlib.contextmanager

@@ -22,19 +22,22 @@ from inami_cli.domain.jsonfmt import dumps, plain
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting: the operator and the command line (passwords already masked)."""
+    """Who is acting: the OS user, the command line (passwords already masked) and the
+    operator declared in the configuration (``[audit] operator``, recorded beside)."""
 
     operator: str
     command: str
+    declared: str = ""
 
 
 _UNKNOWN = Actor("unknown", "")
 _ACTOR: ContextVar[Actor] = ContextVar("inami_actor", default=_UNKNOWN)
 
 
-def set_actor(operator: str, command: str) -> None:
-    """Set the author of the changes made from now on in this context."""
-    _ACTOR.set(Actor(operator, command))
+def set_actor(operator: str, command: str, declared: str = "") -> None:
+    """Set the author of the changes made from now on in this context: *operator* is the
+    OS user, *declared* the operator named in the configuration (may be empty)."""
+    _ACTOR.set(Actor(operator, command, declared))
 
 
 def current_actor() -> Actor:
@@ -69,6 +72,7 @@ def record_change(
         AuditEntry(
             at=now(),
             operator=actor.operator,
+            declared_operator=actor.declared,
             command=actor.command,
             action=action,
             entity=entity,
@@ -96,6 +100,7 @@ def record_changes(
         {
             "at": stamp,
             "operator": actor.operator,
+            "declared_operator": actor.declared,
             "command": actor.command,
             "action": action,
             "entity": entity,
@@ -122,6 +127,7 @@ def log_consultation(
         ConsultationLog(
             at=at or now(),
             operator=actor.operator,
+            declared_operator=actor.declared,
             command=actor.command,
             subject=subject,
             answer_json=dumps(plain(dict(answer))),
@@ -137,6 +143,7 @@ class AuditRow:
     at: datetime
     operator: str
     action: str
+    declared_operator: str
     entity: str
     key: str
     command: str
@@ -177,6 +184,7 @@ def list_entries(
             at=e.at,
             operator=e.operator,
             action=e.action,
+            declared_operator=e.declared_operator,
             entity=e.entity,
             key=e.key,
             command=e.command,

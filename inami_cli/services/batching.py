@@ -24,6 +24,7 @@ import collections
 import csv
 import gc
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any, TypeVar
@@ -101,6 +102,29 @@ def csv_chunks(lines: Iterable[str], size: int, delimiter: str = ",") -> Iterato
         yield chunk[:cut]
 
 
+def _worker_start() -> None:
+    """In each worker, first: Ctrl-C is the parent's to handle (it reaches the whole
+    process group; a worker would print a traceback and the pool would wait for it), and
+    the worker ends with its parent, even when the parent is killed (Linux)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool ends its workers with it
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _INTERRUPTS)  # blocked by the fork (below)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: no such call
+        pass
+    if os.getppid() != _PARENT:  # the parent died before the call above
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1  # prctl(2)
+_INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
+_PARENT = 0  # the batch's process, set before the workers are forked
+
+
 def _run(lines: list[str], first: int) -> Any:
     assert _WORK is not None
     return _WORK(lines, first)
@@ -171,14 +195,23 @@ def _parallel(
 ) -> None:
     import multiprocessing
 
-    global _WORK
+    global _WORK, _PARENT
     _WORK = work
+    _PARENT = os.getpid()
     # Objects that exist now live for the whole batch: moved out of the collector's
     # reach, the workers' collections do not touch (and so copy) their shared pages.
     gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers) as pool:
+        # Ctrl-C and SIGTERM held while the workers are forked: one landing in a child
+        # before its _worker_start would print a traceback there. Delivered to this
+        # process as soon as the pool stands (pending signals are not inherited).
+        signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS)
+        try:
+            pool = context.Pool(workers, initializer=_worker_start)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _INTERRUPTS)
+        with pool:
             queue: collections.deque[Any] = collections.deque()
             for chunk in _prepend(head, chunks):
                 queue.append(pool.apply_async(_run, (chunk, line)))

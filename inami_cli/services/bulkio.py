@@ -7,7 +7,9 @@ reads: the rows, constraints and the single transaction are the caller's.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -59,7 +61,11 @@ def sqlite_bulk_cache(session: Session) -> Iterator[None]:
     try:
         yield
     finally:
-        raw.execute(f"PRAGMA cache_size={previous}")
+        # After Ctrl-C inside a statement SQLAlchemy has invalidated (closed) the connection:
+        # there is no cache left to restore, and an error here would replace the interrupt
+        # (exit 70 instead of 130).
+        with contextlib.suppress(sqlite3.Error):
+            raw.execute(f"PRAGMA cache_size={previous}")
 
 
 # Inserts from which a bulk import drops a table's secondary indexes and builds them again

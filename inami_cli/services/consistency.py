@@ -28,7 +28,7 @@ def overlaps(
     for key, start, end, ident in rows:
         by_key[key].append((start, end, ident or 0))
     for key, periods in by_key.items():
-        periods.sort()
+        periods.sort(key=lambda p: (p[0], p[1] or OPEN_END, p[2]))  # two open ends compare
         for (s1, e1, i1), (s2, e2, i2) in pairwise(periods):
             if (e1 or OPEN_END) >= s2:
                 yield (

@@ -41,6 +41,12 @@ def initialise(engine: Engine) -> str:
             f"database schema {current} is newer than this inami knows ({SCHEMA_REVISION})",
             hint="upgrade inami-cli",
         )
+    if current is None:
+        from inami_cli.db.engine import unversioned
+
+        problem = unversioned(engine)  # Alembic would try to create existing tables
+        if problem is not None:
+            raise problem
     upgrade(engine)
     revision = schema_revision(engine)
     assert revision is not None
@@ -103,7 +109,14 @@ def checks() -> tuple[Check, ...]:
 
 def check(*, session: Session) -> list[str]:
     """Every problem found, one line each (empty when the database is consistent)."""
-    problems: list[str] = []
+    from inami_cli.services import integrity
+
+    # rows as stored first: the features' checks load rows through the models, and a
+    # missing column or a non-date would make them fail instead of report
+    problems = integrity.structure(session)
+    if problems:
+        return [*problems, "further checks skipped until these problems are fixed"]
+    problems.extend(integrity.values(session))
     for run in checks():
         problems.extend(run(session))
     return problems

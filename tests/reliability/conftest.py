@@ -250,21 +250,26 @@ def wait_for(condition: Callable[[], bool], proc: subprocess.Popen[str], what: s
         time.sleep(0.005)
 
 
-def kill_mid_write(proc: subprocess.Popen[str], db: Path) -> None:
-    """SIGKILL *proc* while it is inside its write transaction and has written pages.
+FAULT_PAUSE = "INAMI_FAULT_PAUSE_BEFORE_COMMIT"  # inami_cli.db.engine's fault point
 
-    Waits until the process holds the write lock and its WAL has grown past the size it
-    had when the lock was taken (SQLite spills the uncommitted pages of a big transaction
-    into the WAL), so the kill lands mid-transaction, after writing started.
+
+def spawn_paused_before_commit(*args: str, db: Path, marker: Path) -> subprocess.Popen[str]:
+    """Start ``inami`` with the fault point armed: once its write transaction has written
+    everything, it writes its pid into *marker* and waits there, before COMMIT."""
+    return spawn_inami(*args, env=proc_env(f"sqlite:///{db}", **{FAULT_PAUSE: str(marker)}))
+
+
+def kill_inside_transaction(proc: subprocess.Popen[str], db: Path, marker: Path) -> None:
+    """SIGKILL *proc* while it is provably inside its write transaction.
+
+    Deterministic (no race with the commit): the process stops at the armed fault point,
+    after its last write and before COMMIT. The proof that the kill landed inside the
+    transaction: the marker holds this process's id (the fault point was reached), and the
+    SQLite write lock is still held by it at the moment of the kill.
     """
-    wal = db.with_name(db.name + "-wal")
-    wait_for(lambda: write_lock_held(db), proc, "the write transaction began")
-    start = wal.stat().st_size if wal.exists() else 0
-    wait_for(
-        lambda: wal.exists() and wal.stat().st_size > start and write_lock_held(db),
-        proc,
-        "uncommitted pages were written to the WAL",
-    )
+    wait_for(lambda: marker.exists() and marker.read_text() != "", proc, "the fault point")
+    assert marker.read_text() == str(proc.pid)
+    assert write_lock_held(db), "the paused process does not hold the write transaction"
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=PROC_TIMEOUT)
     assert proc.returncode == -signal.SIGKILL, "the process ended before it was killed"

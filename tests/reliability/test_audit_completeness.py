@@ -23,6 +23,15 @@ from tests.reliability.conftest import copy_db, persons_csv, snapshot, tariff_cs
 pytestmark = pytest.mark.slow
 
 OPERATOR = "audit-test-operator"
+
+
+def _os_user() -> str:
+    import os
+    import pwd
+
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
 CASS_VOTES = (
     "doctors_dentists:9/0/0,institutions:2/0/1,paramedics:3/0/0,pharmacists:3/0/0,"
     "sickness_funds:17/0/1"
@@ -553,7 +562,9 @@ def test_each_write_command_leaves_complete_audit_rows(
     new = [dict(zip(_columns(db), r, strict=True)) for r in rows[len(before_rows) :]]
     assert new, f"{' '.join(path)} changed {sorted(changed)} without an audit row"
     for row in new:
-        assert row["operator"] == OPERATOR, row
+        # the OS user is the author; the configured operator is recorded beside it
+        assert row["operator"] == _os_user(), row
+        assert row["declared_operator"] == OPERATOR, row
         at = datetime.fromisoformat(str(row["at"]))
         at = at if at.tzinfo else at.replace(tzinfo=UTC)
         assert started <= at <= datetime.now(UTC) + timedelta(seconds=2), row

@@ -2,9 +2,12 @@
 before (row counts and a checksum of every table) and ``inami db check`` clean.
 
 The issue asks for a 200 000-row import; the guarantee does not depend on the size, only on
-the kill landing inside the transaction after pages were written. We use 8 000 rows (enough
-for SQLite to spill uncommitted pages into the WAL, which ``kill_mid_write`` waits for) to
-keep the suite fast on two cores.
+the kill landing inside the transaction after every row was written. Watching the WAL for
+that was a race (with the 128 MiB import cache no page reaches the WAL before COMMIT, so a
+growing WAL meant the commit was being written): the writer is now stopped at a
+fault-injection point armed by an environment variable only these tests set
+(``INAMI_FAULT_PAUSE_BEFORE_COMMIT``, after the last write, before COMMIT) and
+``kill_inside_transaction`` proves it was there when killed.
 """
 
 from __future__ import annotations
@@ -15,11 +18,11 @@ import pytest
 
 from tests.reliability.conftest import (
     copy_db,
-    kill_mid_write,
+    kill_inside_transaction,
     proc_env,
     run_inami,
     snapshot,
-    spawn_inami,
+    spawn_paused_before_commit,
     tariff_csv,
 )
 
@@ -87,8 +90,9 @@ def test_sigkill_during_a_big_import_changes_nothing(sqlite_template: Path, tmp_
     source = tmp_path / "big.csv"
     source.write_text(tariff_csv(range(10000, 10000 + ROWS)), encoding="utf-8")
     before = snapshot(db)
-    proc = spawn_inami("nomenclature", "import", str(source), env=proc_env(f"sqlite:///{db}"))
-    kill_mid_write(proc, db)
+    marker = tmp_path / "paused"
+    proc = spawn_paused_before_commit("nomenclature", "import", str(source), db=db, marker=marker)
+    kill_inside_transaction(proc, db, marker)
     _assert_untouched(db, before)
 
 
@@ -98,30 +102,27 @@ def test_sigkill_during_a_member_file_import_changes_nothing(demo_file: Path, tm
     source = tmp_path / "members.csv"
     source.write_text(persons_csv(range(ROWS)), encoding="utf-8")
     before = snapshot(demo_file)
-    proc = spawn_inami("person", "import", str(source), env=proc_env(f"sqlite:///{demo_file}"))
-    kill_mid_write(proc, demo_file)
+    marker = tmp_path / "paused"
+    proc = spawn_paused_before_commit("person", "import", str(source), db=demo_file, marker=marker)
+    kill_inside_transaction(proc, demo_file, marker)
     _assert_untouched(demo_file, before)
 
 
 def test_sigkill_during_an_indexation_changes_nothing(big_template: Path, tmp_path: Path):
     db = copy_db(big_template, tmp_path / "inami.db")
     before = snapshot(db)
-    proc = spawn_inami(
-        "nomenclature",
-        "index",
-        "--rate",
-        "2.5",
-        "--from",
-        "2026-07-01",
-        env=proc_env(f"sqlite:///{db}"),
+    marker = tmp_path / "paused"
+    proc = spawn_paused_before_commit(
+        "nomenclature", "index", "--rate", "2.5", "--from", "2026-07-01", db=db, marker=marker
     )
-    kill_mid_write(proc, db)
+    kill_inside_transaction(proc, db, marker)
     _assert_untouched(db, before)
 
 
 def test_sigkill_during_a_decision_apply_changes_nothing(big_template: Path, tmp_path: Path):
     db = copy_db(big_template, tmp_path / "inami.db")
     before = snapshot(db)
-    proc = spawn_inami("decision", "apply", "CASS 2026/003", env=proc_env(f"sqlite:///{db}"))
-    kill_mid_write(proc, db)
+    marker = tmp_path / "paused"
+    proc = spawn_paused_before_commit("decision", "apply", "CASS 2026/003", db=db, marker=marker)
+    kill_inside_transaction(proc, db, marker)
     _assert_untouched(db, before)

@@ -12,6 +12,7 @@ from inami_cli.cli.committee._rows import _attendees, _decision_doc, _meeting_ro
 from inami_cli.cli.context import state
 from inami_cli.domain.dates import parse_date
 from inami_cli.domain.errors import InvalidInput
+from inami_cli.domain.values import is_digits
 
 meeting_app = typer.Typer(help="Committee meetings, attendance and minutes.", no_args_is_help=True)
 
@@ -61,7 +62,7 @@ def _ids(values: list[str], flag: str) -> list[int]:
         for part in value.replace(" ", ",").split(","):
             if not part:
                 continue
-            if not part.isdigit():
+            if not is_digits(part):
                 raise InvalidInput(f"{flag}: {part!r} is not a member id")
             out.append(int(part))
     return out
@@ -93,7 +94,7 @@ def meeting_attend(
     pairs: dict[int, int] = {}
     for item in substitute or []:
         sub, _, eff = item.partition(":")
-        if not (sub.strip().isdigit() and eff.strip().isdigit()):
+        if not (is_digits(sub.strip()) and is_digits(eff.strip())):
             raise InvalidInput(f"--substitute {item!r}: expected SUB:EFF member ids (9:5)")
         pairs[int(sub)] = int(eff)
     with st.session(write=True) as session:

@@ -38,12 +38,12 @@ def key_letter_set(
 
     Example: inami nomenclature key-letter set N265 --from 2025-01-01 --value 3.372107
     """
-    from inami_cli.domain.money import parse_decimal
+    from inami_cli.domain.values import parse_key_value
     from inami_cli.services import nomenclature as svc
 
     st = state()
     day = parse_date(st.require(from_, "--from"), what="--from")
-    amount: Decimal = parse_decimal(st.require(value, "--value"), what="--value")
+    amount: Decimal = parse_key_value(st.require(value, "--value"), what="--value")
     with st.session(write=True) as session:
         line = svc.set_key_letter(
             session=session,

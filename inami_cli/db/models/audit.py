@@ -16,7 +16,9 @@ class AuditEntry(Table, table=True):
     __tablename__ = "audit_entry"
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(index=True)
-    operator: str
+    operator: str  # the OS user who ran the command
+    # ``[audit] operator`` as declared in the configuration, beside (never instead of) it
+    declared_operator: str = Field(default="", sa_column_kwargs={"server_default": ""})
     command: str = Field(sa_column=Column(Text, nullable=False))
     action: str  # insert | update | delete
     entity: str = Field(index=True)
@@ -46,7 +48,8 @@ class ConsultationLog(Table, table=True):
     __tablename__ = "consultation_log"
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(index=True)
-    operator: str
+    operator: str  # the OS user
+    declared_operator: str = Field(default="", sa_column_kwargs={"server_default": ""})
     command: str = Field(sa_column=Column(Text, nullable=False))
     subject: str = Field(index=True)  # e.g. the NISS asked about
     answer_json: str = Field(sa_column=Column(Text, nullable=False))

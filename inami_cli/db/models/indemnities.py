@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field
 
 from inami_cli.db.models._base import Table
@@ -53,5 +53,6 @@ class IncapacitySpell(Table, table=True):
     family_situation: str | None = None
     regular_worker: bool = True
     worker_category: str = "white-collar"
-    gross_daily_cents: int | None = None
+    # 64-bit: amounts up to 999 999 999.99 (values.AMOUNT_LIMIT; schema 0005)
+    gross_daily_cents: int | None = Field(default=None, sa_column=Column(BigInteger))
     source: str = "operator"

@@ -19,7 +19,7 @@ class MafParameter(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     year: int
     name: str
-    value: int
+    value: int = Field(sa_column=Column(BigInteger, nullable=False))  # 64-bit (schema 0005)
     reliability: str  # official | fund | secondary | derived
     source: str = ""
     note: str = ""
@@ -68,7 +68,8 @@ class MafCounter(Table, table=True):
     niss: str = Field(foreign_key="person.niss")
     care_date: date
     kind: str
-    unit_cents: int  # personal share per unit (per day for day counters)
+    # personal share per unit (per day for day counters); 64-bit (schema 0005)
+    unit_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
     quantity: int = 1
     day_number: int | None = None  # psychiatric stays: rank of the first day in the stay
     reference: str = ""  # the fund's or pharmacy's reference; tells equal entries apart

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field
 
 from inami_cli.db.models._base import Table
@@ -74,7 +74,9 @@ class Tariff(Table, table=True):
     code: str = Field(foreign_key="act.code")
     valid_from: date
     valid_to: date | None = None
-    fee_cents: int | None = None  # None: derived from the act's key-letter terms on the date
+    # None: derived from the act's key-letter terms on the date.
+    # 64-bit: amounts up to 999 999 999.99 (values.AMOUNT_LIMIT; schema 0005)
+    fee_cents: int | None = Field(default=None, sa_column=Column(BigInteger))
     source_kind: str = "operator"  # import | decision | operator | indexation | fixture
     source: str = ""  # human-readable provenance: file, "CASS 2026/014", "indexation ..."
     batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
@@ -95,7 +97,7 @@ class TariffProfile(Table, table=True):
     age_from: int | None = None  # inclusive
     age_to: int | None = None  # inclusive
     chronic: bool | None = None
-    reimbursement_cents: int
+    reimbursement_cents: int = Field(sa_column=Column(BigInteger, nullable=False))  # 64-bit
 
 
 class ActRule(Table, table=True):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index
+from sqlalchemy import BigInteger, Column, Index
 from sqlmodel import Field
 
 from inami_cli.db.models._base import Table
@@ -19,10 +19,11 @@ class CareRecord(Table, table=True):
     niss: str = Field(foreign_key="person.niss")
     code: str = Field(foreign_key="act.code")
     care_date: date
-    fee_cents: int
-    reimbursement_cents: int
-    personal_share_cents: int
-    supplement_cents: int = 0
+    # 64-bit: amounts up to 999 999 999.99 (values.AMOUNT_LIMIT; schema 0005)
+    fee_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    reimbursement_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    personal_share_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    supplement_cents: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     location: str | None = None  # tooth, limb, ...
     provider: str = "conventioned"
     recorded_at: datetime

@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from inami_cli.domain.errors import InvalidInput, NotFound
 from inami_cli.domain.money import from_cents
+from inami_cli.domain.values import is_digits
 
 RELIABILITIES = ("official", "fund", "secondary", "derived")
 """Reliability tags of a figure, as in the facts files: [OFF], [MUT], [SEC], [DERIVED]."""
@@ -88,7 +89,7 @@ def parse_value(name: str, text: str) -> int:
     from inami_cli.domain.money import parse_amount, to_cents
 
     if name.startswith("letter."):
-        if not text.strip().isdigit() or not 1 <= int(text) <= 9:
+        if not is_digits(text.strip()) or not 1 <= int(text) <= 9:
             raise InvalidInput(f"{name}: {text!r} is not a bracket number (1 … 9)")
         return int(text)
     return to_cents(parse_amount(text, what=name))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from inami_cli.domain import values
 from inami_cli.domain.errors import InvalidInput
 from inami_cli.domain.nomenclature._key_letters import KeyTermSpec
 
@@ -32,15 +33,12 @@ CATEGORIES = (
 )
 SETTINGS = ("ambulatory", "hospitalised", "any")
 
-_CODE = re.compile(r"^\d{6}$")
+_CODE = re.compile(r"^[0-9]{6}$")
 
 
 def validate_code(text: str, *, what: str = "code") -> str:
     """Return the code stripped, or raise ``InvalidInput`` unless it is exactly 6 digits."""
-    code = text.strip()
-    if not _CODE.match(code):
-        raise InvalidInput(f"{what} {text!r}: a nomenclature code has exactly 6 digits")
-    return code
+    return values.parse_code(text, what=what)
 
 
 _ARTICLE_PREFIX = re.compile(r"^(?:article|artikel|art\.?)\s*", re.IGNORECASE)

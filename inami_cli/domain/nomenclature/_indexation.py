@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from inami_cli.domain.errors import InvalidInput
-from inami_cli.domain.money import CENT, ROUNDING, ZERO, parse_decimal
+from inami_cli.domain import values
+from inami_cli.domain.money import CENT, ROUNDING, ZERO
 from inami_cli.domain.tariffs import Profile
 
 KEY_VALUE_QUANTUM = Decimal("0.000001")  # key-letter values are published with 6 decimals
@@ -18,10 +18,7 @@ INDEXATION_RULE = (
 
 def parse_rate(text: str) -> Decimal:
     """An indexation rate in percent (``2.72``, ``2,72``, ``2.72%``), above -100."""
-    rate = parse_decimal(text.strip().rstrip("%"), what="rate")
-    if rate <= -100:
-        raise InvalidInput(f"rate {text!r}: must be above -100 %")
-    return rate
+    return values.parse_rate(text, what="rate")
 
 
 def index_amount(amount: Decimal, rate: Decimal) -> Decimal:

@@ -17,7 +17,8 @@ from datetime import date
 from decimal import Decimal
 
 from inami_cli.domain.errors import InvalidInput, NotFound
-from inami_cli.domain.money import parse_decimal, round_cents
+from inami_cli.domain.money import round_cents
+from inami_cli.domain.values import parse_coefficient
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class KeyTermSpec:
 
 
 _INDEX = re.compile(r"^[A-Z][A-Z0-9]{0,11}$")
-_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
+_NUMBER = re.compile(r"^[0-9]+(?:[.,][0-9]+)?$")
 
 
 def validate_index_code(text: str) -> str:
@@ -68,9 +69,7 @@ def parse_key_terms(text: str) -> tuple[KeyTermSpec, ...]:
         if index in seen:
             raise InvalidInput(f"key terms {text!r}: index {index} appears twice")
         seen.add(index)
-        coefficient = parse_decimal(right, what="coefficient")
-        if coefficient <= 0:
-            raise InvalidInput(f"key terms {text!r}: coefficient {right!r} must be positive")
+        coefficient = parse_coefficient(right, what=f"key terms {text!r}: coefficient")
         terms.append(KeyTermSpec(index, coefficient))
     return tuple(terms)
 

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from inami_cli.domain.dates import parse_date
+from inami_cli.domain.dates import OPEN_END, parse_date
 from inami_cli.domain.errors import InvalidInput
 from inami_cli.domain.frequency import FREQUENCY_PERIODS
 from inami_cli.domain.money import parse_amount
@@ -29,6 +29,7 @@ from inami_cli.domain.nomenclature._acts import (
 )
 from inami_cli.domain.nomenclature._key_letters import parse_key_terms
 from inami_cli.domain.tariffs import Profile
+from inami_cli.domain.values import is_digits
 
 TARIFF_COLUMNS = (
     "code",
@@ -104,7 +105,7 @@ def parse_whole(text: str, *, what: str, low: int = 0, high: int = 150) -> int |
     value = text.strip()
     if not value:
         return None
-    if not value.isdigit() or not low <= int(value) <= high:
+    if not is_digits(value) or not low <= int(value) <= high:
         raise InvalidInput(f"{what} {text!r}: expected a whole number from {low} to {high}")
     return int(value)
 
@@ -304,7 +305,10 @@ class TariffRowParser:
         if found is not None:
             return found
         valid_from = parse_date(_required(from_text, "valid_from"), what="valid_from")
-        valid_to = parse_date(to_text.strip(), what="valid_to") if to_text else None
+        # NomenSoft writes an open period as 2999-12-31 (domain.dates.OPEN_END), a year
+        # beyond the accepted range (values.LAST_DAY): read as open.
+        open_end = not to_text or to_text.strip() == OPEN_END.isoformat()
+        valid_to = None if open_end else parse_date(to_text.strip(), what="valid_to")
         if valid_to is not None and valid_to < valid_from:
             raise InvalidInput(f"valid_to {valid_to} is before valid_from {valid_from}")
         # "today" moves: only periods of absolute dates are remembered

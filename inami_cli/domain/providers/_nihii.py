@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inami_cli.domain.errors import InvalidInput
+from inami_cli.domain.values import is_digits
 
 # Separators people write inside the number: dashes, spaces, dots, slashes.
 _SEPARATORS = str.maketrans("", "", "-. /\t")
@@ -88,8 +89,8 @@ def parse_nihii(text: str, *, allow_root: bool = False, what: str = "INAMI numbe
     digits = text.strip().translate(_SEPARATORS)
     if not digits:
         raise InvalidInput(f"{what}: empty (expected 11 digits, e.g. 1-23456-78-004)")
-    if not digits.isascii() or not digits.isdigit():
-        bad = next(c for c in digits if not (c.isascii() and c.isdigit()))
+    if not digits.isascii() or not is_digits(digits):
+        bad = next(c for c in digits if not (c.isascii() and is_digits(c)))
         raise InvalidInput(
             f"{what} {text.strip()!r}: {bad!r} is not a digit (write 11 digits, "
             "dashes, spaces or dots allowed: 1-23456-78-004)"
@@ -115,7 +116,7 @@ def make_nihii(profession_digit: int, sequence: int, qualification: str = "000")
     head = f"{profession_digit:d}{sequence:05d}"
     if len(head) != 6:
         raise ValueError("profession digit 0-9 and sequence 0-99999")
-    if len(qualification) != 3 or not qualification.isdigit():
+    if len(qualification) != 3 or not is_digits(qualification):
         raise ValueError("qualification: 3 digits")
     return head + nihii_check_digits(head) + qualification
 

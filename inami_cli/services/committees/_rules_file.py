@@ -68,6 +68,8 @@ def read_committees_file(path: Path) -> dict[str, CommitteeRules]:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # tomllib recurses per nested array or inline table
+        raise ConfigError(f"{path}: TOML nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         line, message = _toml_error(exc)
         raise ConfigError(f"{path}:{line}: {message}") from None

@@ -15,6 +15,7 @@ from sqlmodel import Session, col
 from inami_cli.db.models import Act
 from inami_cli.domain.errors import InvalidInput
 from inami_cli.domain.nomenclature import normalize_label
+from inami_cli.domain.values import is_digits
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def resolve_code(text: str, choices: Sequence[CodeChoice]) -> str:
     if len(found) == 1:
         return found[0].code
     if not found:
-        if first.isdigit() and len(first) == 6:
+        if is_digits(first) and len(first) == 6:
             raise InvalidInput(f"code {first} is not in the nomenclature for this date")
         raise InvalidInput(f"no code matches {typed!r}")
     return_list = ", ".join(c.code for c in found[:5]) + (" ..." if len(found) > 5 else "")

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from inami_cli.domain.errors import InvalidInput, NotFound
 from inami_cli.domain.nomenclature import normalize_label
+from inami_cli.domain.values import is_digits
 from inami_cli.services.desk._answer import DeskAnswer, Table
 
 # ------------------------------------------------------------------ 4. committee decisions
@@ -53,7 +54,7 @@ def decision_answer(*, session: Session, about: str) -> DeskAnswer:
         is_number = True
     if is_number:
         decisions = [committees.show_decision(session=session, number=subject)]
-    elif subject.isdigit() and len(subject) == 6:
+    elif is_digits(subject) and len(subject) == 6:
         decisions = committees.list_decisions(session=session, code=subject)
     else:
         words = _subject_words(subject)

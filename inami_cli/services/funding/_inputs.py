@@ -15,7 +15,8 @@ from sqlmodel import Session, col
 
 from inami_cli.db.models import FundingInput, FundingYear, Insurer
 from inami_cli.domain.errors import FileErrors, InvalidInput, NotFound
-from inami_cli.domain.money import from_cents, parse_amount, parse_decimal, to_cents
+from inami_cli.domain.money import from_cents, parse_decimal, to_cents
+from inami_cli.domain.values import parse_budget_amount
 from inami_cli.services.audit import now, record_change
 from inami_cli.services.imports import (
     AuditChange,
@@ -146,7 +147,7 @@ def year_or_fail(session: Session, year: int) -> YearView:
 def _cents(text: str, what: str) -> int | None:
     if not text.strip():
         return None
-    return to_cents(parse_amount(text, what=what))
+    return to_cents(parse_budget_amount(text, what=what))
 
 
 def _known_insurers(session: Session) -> set[str]:
@@ -258,7 +259,7 @@ def file_amounts(session: Session, file: str, *, encoding: str = "utf-8") -> dic
     normative, budgeted or expenditure)."""
 
     def parse(record: dict[str, str]) -> tuple[str, int]:
-        value = to_cents(parse_amount(record["amount"], what="amount"))
+        value = to_cents(parse_budget_amount(record["amount"], what="amount"))
         return record["insurer_code"].strip(), value
 
     parsed = parse_file(file, spec=AMOUNT_COLUMNS, parse=parse, encoding=encoding)

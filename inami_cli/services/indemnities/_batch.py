@@ -15,10 +15,11 @@ this process. A bad row is reported as ``FILE:LINE: reason`` and the batch goes 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from operator import itemgetter
 from typing import IO, Any, NamedTuple, TextIO
 
@@ -31,6 +32,7 @@ from inami_cli.domain.dates import parse_date
 from inami_cli.domain.errors import InamiError, InvalidInput, NotFound
 from inami_cli.domain.indemnities import DayAmount, DayPlan, IncapacityCase, ParamStore
 from inami_cli.domain.money import from_cents
+from inami_cli.domain.values import AMOUNT_LIMIT, parse_number
 from inami_cli.services.indemnities._store import load_store
 from inami_cli.tabular import Columns
 
@@ -53,6 +55,7 @@ PLAN_CACHE_LIMIT = 200_000
 _AMOUNT_COLUMNS = (
     "gross_daily", "gross_monthly", "unemployment_daily", "resumption_hours", "fulltime_hours",
 )  # fmt: skip
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?", re.ASCII)  # 123.45, at C speed
 _TRUE = {"yes", "y", "true", "1", "oui", "ja"}
 _FALSE = {"no", "n", "false", "0", "non", "nee", ""}
 
@@ -103,25 +106,14 @@ def _number(text: str, what: str) -> Decimal | None:
     value = text.strip()
     if not value:
         return None
-    try:
-        number = Decimal(value.replace(",", "."))
-    except InvalidOperation:
-        raise InvalidInput(f"{what}: {text!r} is not a number") from None
-    if not number.is_finite():
-        raise InvalidInput(f"{what}: {text!r} is not a number")
-    if number < 0:
-        raise InvalidInput(f"{what}: {text!r} is negative")
-    return number
+    return parse_number(value, what=what, low=Decimal(0), high=AMOUNT_LIMIT, low_open=False)
 
 
 def _fast_number(text: str, what: str) -> Decimal:
     """A plain non-negative amount (``123.45``) at C speed; anything else (a comma, a
     sign, words) through `_number`, which explains what is wrong."""
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite() or number < 0:
+    number = Decimal(text) if _PLAIN.fullmatch(text) else None
+    if number is None or number >= AMOUNT_LIMIT:
         value = _number(text, what)
         assert value is not None
         return value
@@ -211,10 +203,7 @@ class _BatchRun:
             return None
         found = self.dates.get(value)
         if found is None:
-            try:
-                found = date.fromisoformat(value)
-            except ValueError:
-                found = parse_date(value, what=what)
+            found = parse_date(value, what=what)
             if len(self.dates) < 100_000:
                 self.dates[value] = found
         return found

@@ -16,6 +16,7 @@ from inami_cli.domain import insurability as rules
 from inami_cli.domain.dates import parse_date
 from inami_cli.domain.errors import InvalidInput, NotFound
 from inami_cli.domain.niss import parse_niss
+from inami_cli.domain.values import check_date
 from inami_cli.services.bulkio import gc_paused
 
 _CHUNK = 20_000  # rows per executemany: bounded memory for the dicts handed to the driver
@@ -81,7 +82,10 @@ def _check_member(member_number: str) -> str:
 
 def _date_cell(text: str, what: str) -> date:
     """A stripped cell as a date: ISO at C speed, the other forms through ``parse_date``."""
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":  # not YYYY-MM-DD: fromisoformat
+        return parse_date(text, what=what)  # would also read 20260302 and 2026-W10-1
     try:
-        return date.fromisoformat(text)
+        found = date.fromisoformat(text)
     except ValueError:
         return parse_date(text, what=what)
+    return check_date(found, what=what)

@@ -65,7 +65,8 @@ class _Reader:
 
     The delimiter (``,`` ``;`` or tab) comes from the header line and the header names are
     mapped as every input's are (``inami_cli.tabular``: case, spaces, BOM, ``INSZ`` for
-    ``niss``); columns the import does not know are ignored.
+    ``niss``); a column the import does not know, or one given twice, is refused (issue 20:
+    never dropped silently).
     """
 
     def __init__(
@@ -78,7 +79,7 @@ class _Reader:
         self.filename = filename
         self.digest = hashlib.sha256()
         spec = tabular.Columns(
-            tuple(required), tuple(optional), aliases=tabular.NISS_ALIASES, extra="ignore"
+            tuple(required), tuple(optional), aliases=tabular.NISS_ALIASES, extra="error"
         )
         first, _number, source = tabular.first_line(lines)
         if first is None:
@@ -116,6 +117,11 @@ class _Reader:
                 continue
             if len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
+            elif len(cells) > width and "".join(cells[width:]).strip():
+                raise FileErrors(
+                    [f"{self.filename}:{reader.line_num}: {len(cells)} fields, the header has "
+                     f"{width} (the extra fields would be lost)"]
+                )  # fmt: skip
             yield reader.line_num, cells
 
 

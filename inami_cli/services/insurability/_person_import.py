@@ -16,6 +16,7 @@ from inami_cli.db.models import Affiliation, Person
 from inami_cli.domain import insurability as rules
 from inami_cli.domain.errors import FileErrors, InvalidInput
 from inami_cli.domain.niss import NissInfo, parse_niss
+from inami_cli.domain.values import is_digits
 from inami_cli.services.bulkio import indexes_built_after, sqlite_bulk_cache
 from inami_cli.services.insurability._common import _AFF, _PER, _check_member, _without_gc
 from inami_cli.services.insurability._imports import (
@@ -64,7 +65,7 @@ def import_persons(
     known key with other values is updated, the same values change nothing. Every problem
     is reported as ``FILE:LINE: reason`` (FileErrors, exit 2) and nothing is written.
     """
-    reader = _Reader(lines, filename, PERSON_COLUMNS, ("death_date",))
+    reader = _Reader(lines, filename, PERSON_COLUMNS, optional=("death_date",))
     ix = reader.index
     i_niss, i_last, i_first = ix["niss"], ix["last_name"], ix["first_name"]
     i_code, i_member, i_quality = ix["insurer_code"], ix["member_number"], ix["quality"]
@@ -109,7 +110,7 @@ def import_persons(
             # The checks below take a shortcut for the usual well-formed cell and call
             # the rule (which says why) otherwise: same values, same messages.
             member = cells[i_member]
-            if not member.isdigit():
+            if not is_digits(member):
                 member = _check_member(member)
             quality, titular_cell = cells[i_quality], cells[i_titular]
             titular: str | None = None

@@ -18,6 +18,7 @@ from inami_cli.domain.dates import parse_date
 from inami_cli.domain.errors import Conflict, FileErrors, InvalidInput, NotFound
 from inami_cli.domain.money import from_cents, parse_amount, to_cents
 from inami_cli.domain.niss import parse_niss
+from inami_cli.domain.values import is_digits
 from inami_cli.services.audit import record_change
 from inami_cli.services.imports import (
     AuditChange,
@@ -198,7 +199,7 @@ def _int(text: str, what: str) -> int | None:
     clean = text.strip()
     if not clean:
         return None
-    if not clean.isdigit():
+    if not is_digits(clean):
         raise InvalidInput(f"{what} {text!r} is not a whole number")
     return int(clean)
 

@@ -16,6 +16,7 @@ from inami_cli.db.models import MafParameter
 from inami_cli.domain import maf as rules
 from inami_cli.domain.errors import InvalidInput
 from inami_cli.domain.maf import Param, YearTable
+from inami_cli.domain.values import is_digits
 from inami_cli.services.audit import now, record_change
 from inami_cli.services.imports import (
     AuditChange,
@@ -57,7 +58,7 @@ def _param(row: MafParameter) -> Param:
 
 def _parse(record: dict[str, str]) -> Param:
     text = record["year"].strip()
-    if not text.isdigit():
+    if not is_digits(text):
         raise InvalidInput(f"year {text!r} is not a year")
     year = rules.check_year(int(text), what="year")
     name = rules.check_name(record["name"])

@@ -133,6 +133,8 @@ def _json_rows(text: str, filename: str) -> Iterator[tuple[int, dict[str, str]]]
     def fail(p: int, what: str) -> FileErrors:
         return FileErrors([f"{filename}:{text.count(chr(10), 0, p) + 1}: {what}"])
 
+    counted = 0  # line numbers counted forward from here (linear: not from 0 per row)
+
     pos = skip(pos)
     in_array = text[pos] == "["
     if in_array:
@@ -141,9 +143,12 @@ def _json_rows(text: str, filename: str) -> Iterator[tuple[int, dict[str, str]]]
     while pos < len(text):
         if in_array and text[pos] == "]":
             break
-        line = text.count("\n", 0, pos) + 1
+        line += text.count("\n", counted, pos)
+        counted = pos
         try:
             item, pos = decoder.raw_decode(text, pos)
+        except RecursionError:
+            raise fail(pos, "JSON nested too deeply") from None
         except json.JSONDecodeError as exc:
             raise fail(exc.pos, f"invalid JSON: {exc.msg}") from None
         if not isinstance(item, dict):

@@ -41,15 +41,15 @@ def _agreement(session: Session, key: str) -> Agreement:
 def _check_indexation(text: str | None) -> str:
     if text is None or not text.strip():
         return ""
-    from decimal import Decimal, InvalidOperation
+    from decimal import Decimal
+
+    from inami_cli.domain.values import parse_number
 
     value = text.strip().rstrip("%").strip().replace(",", ".")
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise InvalidInput(f"--indexation {text!r}: a percentage, e.g. 2.72") from None
-    if not number.is_finite() or abs(number) > 100:
-        raise InvalidInput(f"--indexation {text!r}: a percentage between -100 and 100")
+    bound = Decimal(100)
+    parse_number(
+        value, what="--indexation", low=-bound, high=bound, low_open=False, high_open=False
+    )
     return value
 
 

@@ -20,6 +20,7 @@ from inami_cli.domain.errors import InamiError, InvalidInput
 from inami_cli.domain.money import from_cents, parse_amount, to_cents
 from inami_cli.domain.niss import compact_niss
 from inami_cli.domain.reimbursement import Line, Patient
+from inami_cli.domain.values import is_digits
 from inami_cli.services.reimbursement._batch_context import CACHE_LIMIT, _BatchContext
 from inami_cli.services.reimbursement._batch_input import (
     _FLAGS,
@@ -214,7 +215,7 @@ class _BatchRun:
                 age: int | None = None
                 if age_text:
                     age_text = age_text.strip()
-                    if not age_text.isdigit():
+                    if not is_digits(age_text):
                         raise InvalidInput(f"age {age_text!r} is not a whole number")
                     age = int(age_text)
                 provider = (
