@@ -7,7 +7,7 @@ no longer 0006 (it would write a newer schema).
 
 Every main table gets rows through the real command: the demo data (``inami init --demo``,
 which includes the indemnity parameters and spells of schema 0004; schema 0006 widens the
-amount columns to 64-bit integers),
+amount columns to 64-bit integers; 0005 the act rules, medical houses, referral),
 a recorded reimbursement (care_record), a revised decision (decision_revision), a logged
 consultation (consultation_log).
 
@@ -58,6 +58,10 @@ def main() -> None:
              "--title", "Budget supplement for dental prevention (invented example, revised)"],
             ["insured", "check", "85061508234", "--date", "2026-03-02"],
             ["indemnity", "episode", "end", "79112120429", "--date", "2026-03-20"],
+            ["reimburse", "105755", "--date", "2025-06-10", "--niss", "60013021159",
+             "--referred", "--record"],
+            ["medical-house", "add", "72110313704", "--house", "WGC De Linde", "--disciplines",
+             "gp,physio", "--from", "2025-01-01"],
         ):  # fmt: skip
             subprocess.run([INAMI, *args], env=env, check=True, capture_output=True)
         conn = sqlite3.connect(db)
