@@ -568,6 +568,7 @@ def ensure_billing(data: DataSet) -> Path:
     path = data.path(BILLING_FILE)
     if not path.is_file():
         write_billing(data.directory, data.sizes.cases, data.seed)
+    return path
 
 
 REALISTIC_FILE = "realistic-cases.csv"
@@ -643,6 +644,7 @@ def ensure_realistic_cases(data: DataSet) -> Path:
     tmp = path.with_suffix(".partial")
     write_realistic_cases(tmp, data.sizes.cases, data.seed, fees, register)
     tmp.replace(path)
+    return path
 
 
 PROVIDERS_FILE = "bench-providers.csv"

@@ -107,13 +107,17 @@ def test_reimburse_batch_cp1252_needs_encoding(demo: Any, tmp_path: Path) -> Non
 # ------------------------------------------------------------------ imports
 
 
-def test_person_import_semicolons_bom_extra_columns_and_latin1(demo: Any, tmp_path: Path) -> None:
+def test_person_import_semicolons_bom_header_names_and_latin1(demo: Any, tmp_path: Path) -> None:
     cli = demo
     header = (
         "INSZ;Last_Name;First_Name;Insurer_Code;Member_Number;Quality;Titular_NISS;CT1;CT2;"
-        "Valid_From;Valid_To;Remark"
+        "Valid_From;Valid_To"
     )
-    row = f"{NEW_NISS};Dubois;Andr\xe9;300;555;titular;;110;110;2026-01-01;;new\n"
+    row = f"{NEW_NISS};Dubois;Andr\xe9;300;555;titular;;110;110;2026-01-01;\n"
+    extra = tmp_path / "extra.csv"  # a column the import does not know is refused (issue 20)
+    extra.write_text(header + ";Remark\n" + row.rstrip("\n") + ";new\n", encoding="utf-8")
+    refused = cli("person", "import", str(extra))
+    assert refused.exit_code == 2 and "unknown column(s) Remark" in refused.stderr
     f = tmp_path / "members.csv"
     f.write_bytes((header + "\n" + row).encode("latin-1"))
     bad = cli("person", "import", str(f))

@@ -160,7 +160,7 @@ def test_explicit_provider_wins_and_explain_says_so(demo_cli: Any) -> None:
         ("101076", "2026-03-02", GP_REFUSED, "910"),  # recognised GP, not accredited
         ("105755", "2025-03-05", GP_ACC, "910"),  # a specialist's code
         ("302153", "2022-09-01", GP_ACC, "910"),  # article 5: dentists only
-        ("302153", "2022-09-01", DENTIST, "008"),  # a dentist may; prerequisite unmet
+        ("302153", "2022-09-01", DENTIST, "ok"),  # a dentist may (continuity unmet: halved, R20)
     ],
 )
 def test_codes_allowed_by_qualification(

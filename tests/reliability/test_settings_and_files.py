@@ -70,7 +70,7 @@ def _members(header_extra: str = "", row_extra: str = "") -> str:
     [
         (_members(",niss"), "column 'niss' appears twice"),
         (_members(",insurer_code"), "column 'insurer_code' appears twice"),
-        (_members(",nickname", ",Bob"), "unknown column(s) 'nickname'"),
+        (_members(",nickname", ",Bob"), "unknown column(s) nickname"),
         (_members("", ",extra,fields"), "m.csv:2: 13 fields, the header has 11"),
     ],
 )
@@ -93,7 +93,7 @@ def test_member_files_keep_their_optional_death_date(demo_cli: Cli):
         ("niss,kind,valid_from,valid_to,detail,kind", "85061508234,bim,2026-01-01,,,dmg",
          "column 'kind' appears twice"),
         ("niss,kind,valid_from,valid_to,detail,note", "85061508234,bim,2026-01-01,,,x",
-         "unknown column(s) 'note'"),
+         "unknown column(s) note"),
         ("niss,kind,valid_from,valid_to,detail", "85061508234,bim,2026-01-01,,,lost",
          "e.csv:2: 6 fields, the header has 5"),
     ],

@@ -65,7 +65,7 @@ def import_persons(
     known key with other values is updated, the same values change nothing. Every problem
     is reported as ``FILE:LINE: reason`` (FileErrors, exit 2) and nothing is written.
     """
-    reader = _Reader(lines, filename, PERSON_COLUMNS, optional=("death_date",))
+    reader = _Reader(lines, filename, PERSON_COLUMNS, optional=("death_date", "mutuality"))
     ix = reader.index
     i_niss, i_last, i_first = ix["niss"], ix["last_name"], ix["first_name"]
     i_code, i_member, i_quality = ix["insurer_code"], ix["member_number"], ix["quality"]
