@@ -440,7 +440,13 @@ def main() -> NoReturn:
     # SIGTERM (a service manager, `kill`) ends the command as Ctrl-C does: transactions
     # rolled back, temporary files removed, workers ended; then the conventional 143.
     signal.signal(signal.SIGTERM, _terminated)
-    code = run()
+    try:
+        code = run()
+    except KeyboardInterrupt:  # landed in run's own clean-up, after its handlers
+        code = _interrupted()
+    # The answer is decided: a Ctrl-C from here on (flushing, the interpreter's exit) must
+    # not turn a finished command into "killed by SIGINT".
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(BrokenPipeError):
         sys.stdout.flush()
     sys.exit(code)
