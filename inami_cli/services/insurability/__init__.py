@@ -31,6 +31,7 @@ modules; outside it, only what ``__all__`` lists is used.
 
 from __future__ import annotations
 
+from inami_cli.services.imports import Change, ImportReport
 from inami_cli.services.insurability._affiliations import (
     affiliation_add,
     affiliation_end,
@@ -48,7 +49,6 @@ from inami_cli.services.insurability._entitlements import (
     entitlement_list,
     entitlement_set,
 )
-from inami_cli.services.insurability._imports import Change, ImportReport
 from inami_cli.services.insurability._medical_houses import (
     MEDICAL_HOUSE_COLUMNS,
     MedicalHouseView,

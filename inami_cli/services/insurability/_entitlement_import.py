@@ -17,10 +17,9 @@ from inami_cli.domain import insurability as rules
 from inami_cli.domain.errors import FileErrors, InvalidInput
 from inami_cli.domain.niss import parse_niss
 from inami_cli.services.bulkio import sqlite_bulk_cache
+from inami_cli.services.imports import Change, ImportReport
 from inami_cli.services.insurability._common import _ENT, _PER, _without_gc
 from inami_cli.services.insurability._imports import (
-    Change,
-    ImportReport,
     _bulk,
     _chunks,
     _DayCache,

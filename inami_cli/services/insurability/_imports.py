@@ -8,7 +8,6 @@ import csv
 import hashlib
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,43 +20,6 @@ from inami_cli.db.models import ImportBatch
 from inami_cli.domain.errors import FileErrors
 from inami_cli.services.audit import current_actor, now, record_changes
 from inami_cli.services.insurability._common import _CHUNK, _columns, _date_cell
-
-
-@dataclass(frozen=True)
-class Change:
-    """One change an import makes (or would make, with --dry-run)."""
-
-    action: str  # insert | update
-    entity: str
-    key: str
-    detail: str
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import did: counts, and with --dry-run the list of changes."""
-
-    filename: str
-    lines: int
-    inserted: int
-    updated: int
-    unchanged: int
-    dry_run: bool
-    batch_id: int | None
-    changes: tuple[Change, ...] = field(default=())
-
-    def counts(self) -> dict[str, Any]:
-        """The summary object (``--format json``)."""
-        return {
-            "file": self.filename,
-            "lines": self.lines,
-            "inserted": self.inserted,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "rejected": 0,
-            "dry_run": self.dry_run,
-            "batch_id": self.batch_id,
-        }
 
 
 class _Reader:

@@ -19,10 +19,9 @@ from inami_cli.domain import medical_houses as mh
 from inami_cli.domain.errors import FileErrors, InvalidInput, NotFound
 from inami_cli.domain.niss import parse_niss
 from inami_cli.services.audit import record_change
+from inami_cli.services.imports import Change, ImportReport
 from inami_cli.services.insurability._common import _PER, _columns, _person
 from inami_cli.services.insurability._imports import (
-    Change,
-    ImportReport,
     _DayCache,
     _finish_batch,
     _fmt_period,

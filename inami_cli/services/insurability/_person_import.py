@@ -18,10 +18,9 @@ from inami_cli.domain.errors import FileErrors, InvalidInput
 from inami_cli.domain.niss import NissInfo, parse_niss
 from inami_cli.domain.values import is_digits
 from inami_cli.services.bulkio import indexes_built_after, sqlite_bulk_cache
+from inami_cli.services.imports import Change, ImportReport
 from inami_cli.services.insurability._common import _AFF, _PER, _check_member, _without_gc
 from inami_cli.services.insurability._imports import (
-    Change,
-    ImportReport,
     _bulk,
     _chunks,
     _DayCache,
