@@ -21,11 +21,9 @@ def _walk(command, path=()):
 
 
 def _all_commands():
-    import typer.main
+    from inami_cli.cli.app import _root_command
 
-    from inami_cli.cli.app import app
-
-    return list(_walk(typer.main.get_command(app)))
+    return list(_walk(_root_command()))  # as `inami` converts them (cli/helptext.py applied)
 
 
 def test_every_command_has_help_with_an_example():
@@ -36,7 +34,7 @@ def test_every_command_has_help_with_an_example():
         text = (command.help or "").strip()
         if not text:
             missing.append(" ".join(path) + ": no help")
-        elif not getattr(command, "commands", None) and "Example:" not in text:
+        elif not getattr(command, "commands", None) and "\nExamples:\n" not in text:
             missing.append(" ".join(path) + ": no Example line")
     assert missing == []
 
@@ -100,7 +98,7 @@ def test_help_imports_no_area_module_and_lists_what_the_real_groups_would():
         "light = helptext()\n"
         "areas = sorted(m for m in sys.modules if m.startswith('inami_cli.') and m not in "
         "{'inami_cli.cli', 'inami_cli.cli.app', 'inami_cli.cli.context', 'inami_cli.cli.desk', "
-        "'inami_cli.cli.groups', "
+        "'inami_cli.cli.groups', 'inami_cli.cli.helptext', "
         "'inami_cli.cli.init_cmd', 'inami_cli.cli.db_cmd', 'inami_cli.cli.config_cmd', "
         "'inami_cli.cli.audit_cmd', 'inami_cli.domain', 'inami_cli.domain.errors'})\n"
         "_root_command().commands  # resolves every lazy group\n"
@@ -118,11 +116,9 @@ def test_help_imports_no_area_module_and_lists_what_the_real_groups_would():
 
 def test_lazy_group_summaries_are_the_groups_help():
     """The summaries `inami --help` shows for lazy groups are their real help, for any width."""
-    import typer.main
+    from inami_cli.cli.app import LAZY_GROUPS, _root_command, lazy_group_stand_in
 
-    from inami_cli.cli.app import LAZY_GROUPS, app, lazy_group_stand_in
-
-    root = typer.main.get_command(app)
+    root = _root_command()
     for name, (_module, _attribute, summary) in LAZY_GROUPS.items():
         real = root.get_command(None, name)  # type: ignore[attr-defined]
         # all of the help click can ever list: up to its first sentence end
@@ -216,9 +212,11 @@ def test_lazily_converted_groups_are_what_typer_builds():
     import typer.main
     from typer.models import TyperInfo
 
-    from inami_cli.cli.app import LAZY_GROUPS, LazyCommands, app, lazy_click_group
+    from inami_cli.cli.app import LAZY_GROUPS, LazyCommands, _polish_tree, app, lazy_click_group
+    from inami_cli.cli.helptext import polish
 
-    eager_root = typer.main.get_command(app)
+    eager_root = polish(typer.main.get_command(app), root=True)  # as lazy_click_group does
+    _polish_tree(eager_root)
     lazy_root = lazy_click_group(app, "inami", TyperInfo(app))
     assert isinstance(lazy_root._eager, LazyCommands)  # type: ignore[attr-defined]
     assert _shape(lazy_root) == _shape(eager_root)
@@ -230,6 +228,8 @@ def test_lazily_converted_groups_are_what_typer_builds():
             suggest_commands=True,
             rich_markup_mode=None,
         )
+        polish(eager)
+        _polish_tree(eager)
         lazy = lazy_click_group(sub, name)
         assert isinstance(lazy.commands, LazyCommands), name
         assert list(lazy.commands) == list(eager.commands), name

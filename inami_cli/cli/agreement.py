@@ -297,7 +297,7 @@ def adherence_import(
 
     Columns: agreement, nihii, status (optional effective_from, registered_on, blocks).
 
-    Example: inami agreement adherence import adherence.csv --dry-run
+    Example: inami agreement adherence import fixtures/adherence.csv --dry-run
     """
     from inami_cli.cli.provider import run_import
 

@@ -16,6 +16,7 @@ from inami_cli.cli import audit_cmd, config_cmd, db_cmd, init_cmd
 from inami_cli.cli import desk as desk_cmd
 from inami_cli.cli.context import AppState, changes_saved, forget_saved
 from inami_cli.cli.groups import LAZY_GROUPS
+from inami_cli.cli.helptext import polish
 from inami_cli.domain.errors import EXIT_CODE_HELP, ExitStatus, InamiError
 
 EXIT_CODES_EPILOG = (
@@ -107,8 +108,8 @@ class LazyCommands(MutableMapping[str, Any]):
             if kind == "command":
                 from typer.main import get_command_from_info
 
-                self._built[key] = get_command_from_info(
-                    info, pretty_exceptions_short=True, rich_markup_mode=None
+                self._built[key] = polish(
+                    get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=None)
                 )
             else:
                 self._built[key] = lazy_click_group(info.typer_instance, key, info)
@@ -163,14 +164,25 @@ def lazy_click_group(typer_app: Any, name: str, info: Any = None) -> Any:
     )
     if registered:
         group.commands = LazyCommands(typer_app)
-    return group
+    else:
+        _polish_tree(group)
+    return polish(group, root=info is not None and info.typer_instance is app)
+
+
+def _polish_tree(group: Any) -> None:
+    """``polish`` every command of a group typer converted whole."""
+    for sub in group.commands.values():
+        polish(sub)
+        if hasattr(sub, "commands"):
+            _polish_tree(sub)
 
 
 def lazy_group_stand_in(name: str) -> Any:
     """A command that only carries the summary of the lazy group *name* (for listings)."""
     from typer.core import TyperCommand
 
-    return TyperCommand(name=name, help=LAZY_GROUPS[name][2])
+    summary = LAZY_GROUPS[name][2]
+    return TyperCommand(name=name, help=summary, short_help=summary)
 
 
 app = typer.Typer(
@@ -196,7 +208,7 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     config: Annotated[
-        Path | None, typer.Option("--config", help="Configuration file (TOML).", metavar="PATH")
+        Path | None, typer.Option("--config", help="Configuration file (TOML).", metavar="FILE")
     ] = None,
     db: Annotated[
         str | None, typer.Option("--db", help="Database URL (overrides the configuration).")
@@ -341,6 +353,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     except (typer.Abort, KeyboardInterrupt):
         return _interrupted()
     except typer.TyperException as exc:  # click usage errors and friends
+        if type(exc).__name__ == "NoArgsIsHelpError":  # click's class, vendored by typer
+            # `inami`, `inami nomenclature`: the help, formatted, on stdout (issue 17)
+            typer.echo(exc.ctx.get_help())  # type: ignore[attr-defined]
+            return int(ExitStatus.OK)
         code = int(getattr(exc, "exit_code", 2))
         ctx = getattr(exc, "ctx", None)
         where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""

@@ -95,7 +95,7 @@ def db_backup(
 ) -> None:
     """Copy the SQLite database consistently, even while others write to it.
 
-    Example: inami db backup /backups/inami-$(date +%F).db
+    Example: inami db backup inami-backup.db
     """
     from inami_cli.services.dbadmin import backup
 

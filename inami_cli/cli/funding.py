@@ -131,7 +131,7 @@ def input_import(
 
     Columns: insurer_code, then any of budgeted, actual, normative (euros).
 
-    Example: inami funding input import oa-budget-2026.csv --year 2026 --dry-run
+    Example: inami funding input import fixtures/funding_2026.csv --year 2026 --dry-run
     """
     from inami_cli.domain.errors import FileErrors
     from inami_cli.services import funding

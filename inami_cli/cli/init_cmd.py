@@ -15,7 +15,11 @@ def init(
         bool, typer.Option("--demo", help="Also load the demo fixtures (idempotent).")
     ] = False,
     fixtures: Annotated[
-        Path | None, typer.Option(help="Fixtures directory (default: the project's fixtures/).")
+        Path | None,
+        typer.Option(
+            help="Fixtures directory (default: the demo data shipped in the package).",
+            metavar="DIR",
+        ),
     ] = None,
 ) -> None:
     """Set everything up: config file if missing, database schema, reference data.

@@ -180,7 +180,9 @@ def insured_batch(
 ) -> None:
     """Check a file of NISS numbers against the register (CSV, or NDJSON with --format json).
 
-    Example: inami insured batch members.txt --date 2026-03-02 --format ndjson
+    Examples:
+        inami insured batch fixtures/examples/insured_batch.csv
+        inami insured batch fixtures/examples/insured_batch.csv --format ndjson
     """
     from inami_cli.domain.jsonfmt import dumps
     from inami_cli.render import input_file, output_file

@@ -55,7 +55,9 @@ def medical_house_end(
 ) -> None:
     """End the enrolment in force on a date (that date is its last day; exit 3 if none).
 
-    Example: inami medical-house end 72110313704 --date 2026-06-30
+    Examples:
+        inami medical-house add 72110313704 --house Linde --disciplines gp --from 2025-01-01
+        inami medical-house end 72110313704 --date 2026-06-30
     """
     from inami_cli.domain.dates import parse_date
     from inami_cli.services import insurability as svc
@@ -97,7 +99,7 @@ def medical_house_import(
 ) -> None:
     """Import enrolments (niss, house, disciplines, valid_from, valid_to), all or nothing.
 
-    Example: inami medical-house import enrolments.csv --dry-run
+    Example: inami medical-house import fixtures/examples/enrolments.csv --dry-run
     """
     import contextlib
     import sys

@@ -240,7 +240,7 @@ def person_import(
     titular_niss, ct1, ct2, valid_from, valid_to (optional death_date); one row per
     affiliation period. `,` `;` or tab; other columns are ignored.
 
-    Example: inami person import members-300.csv --dry-run
+    Example: inami person import fixtures/persons.csv --dry-run
     """
     _run_import(file, dry_run, "persons", encoding)
 
@@ -272,7 +272,9 @@ def affiliation_add(
 ) -> None:
     """Affiliate a person to an insurer over a period (exit 4 if it overlaps another).
 
-    Example: inami affiliation add 85073003328 --insurer 300 --member 12 --ct1 110 --from 2026-01-01
+    Examples:
+        inami person add 85073003328 --last-name Dupont --first-name Jean
+        inami affiliation add 85073003328 --insurer 300 --member 12 --ct1 110 --from 2026-01-01
     """
     from inami_cli.services import insurability as svc
 
@@ -314,7 +316,9 @@ def affiliation_end(
 @affiliation_app.command("transfer")
 def affiliation_transfer(
     niss: NissArg,
-    to_insurer: Annotated[str, typer.Option("--to", help="The new insurer's code.")],
+    to_insurer: Annotated[
+        str, typer.Option("--to", help="The new insurer's code.", metavar="CODE")
+    ],
     member: Annotated[str, typer.Option("--member", help="Member number at the new insurer.")],
     on: Annotated[str, typer.Option("--date", help="First day at the new insurer.")],
     ct1: Annotated[str | None, typer.Option("--ct1", help="New CT1 (default: kept).")] = None,
@@ -322,7 +326,7 @@ def affiliation_transfer(
 ) -> None:
     """Move a person to another insurer: the old period ends the day before (no gap).
 
-    Example: inami affiliation transfer 90090906467 --to 500 --member 5017730 --date 2025-01-01
+    Example: inami affiliation transfer 85061508234 --to 500 --member 5012345 --date 2026-07-01
     """
     from inami_cli.services import insurability as svc
 
@@ -380,7 +384,7 @@ def entitlement_set(
 ) -> None:
     """Grant a dated right (exit 4 if it overlaps one of the same kind).
 
-    Example: inami entitlement set 85073003328 dmg --from 2026-01-01 --detail 19012345004
+    Example: inami entitlement set 72110313704 dmg --from 2026-01-01 --detail 19012345004
     """
     from inami_cli.services import insurability as svc
 
@@ -403,7 +407,7 @@ def entitlement_end(
 ) -> None:
     """End the right of that kind in force on a date (that date is its last day).
 
-    Example: inami entitlement end 85073003328 dmg --date 2026-12-31
+    Example: inami entitlement end 85061508234 dmg --date 2026-12-31
     """
     from inami_cli.services import insurability as svc
 
@@ -445,6 +449,6 @@ def entitlement_import(
 ) -> None:
     """Import rights (niss, kind, valid_from, valid_to, detail), all or nothing, idempotent.
 
-    Example: inami entitlement import entitlements.csv --dry-run
+    Example: inami entitlement import fixtures/entitlements.csv --dry-run
     """
     _run_import(file, dry_run, "entitlements", encoding)

@@ -372,7 +372,7 @@ def provider_import(
     Columns: nihii, profession, last_name (optional first_name, valid_from, valid_to,
     accredited_from, accredited_to, street, postcode, city, region); one row per period.
 
-    Example: inami provider import providers.csv --dry-run
+    Example: inami provider import fixtures/providers.csv --dry-run
     """
     run_import(file, dry_run, encoding, "providers")
 

@@ -352,7 +352,9 @@ def reimburse_batch(
     Columns are picked by their header names (`,` `;` or tab; `INSZ` is niss); optional
     third_party and referred columns.
 
-    Example: inami reimburse batch cases.csv --out results.csv --format csv
+    Examples:
+        inami reimburse batch fixtures/examples/reimburse_cases.csv
+        inami reimburse batch fixtures/examples/reimburse_cases.csv --out results.csv --format csv
     """
     from inami_cli.domain.jsonfmt import dumps
     from inami_cli.render import input_file, output_file

@@ -12,12 +12,19 @@ from sqlmodel import Session
 
 from inami_cli.domain.errors import ConfigError
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+def demo_data_dir() -> Path:
+    """The demo fixtures shipped inside the package (``inami_cli/data/demo``), so that a
+    plain ``pip install`` then ``inami init --demo`` works; ``fixtures/`` of the checkout
+    is a symbolic link to it (issue 17)."""
+    from importlib.resources import files
+
+    return Path(str(files("inami_cli") / "data" / "demo"))
 
 
 def fixtures_root(explicit: Path | None = None) -> Path:
-    """The fixtures directory: *explicit*, else ``fixtures/`` of the source checkout."""
-    path = explicit or PROJECT_ROOT / "fixtures"
+    """The fixtures directory: *explicit*, else the demo data of the package."""
+    path = explicit or demo_data_dir()
     if not path.is_dir():
         raise ConfigError(f"fixtures directory {path} not found (pass --fixtures DIR)")
     return path

@@ -233,4 +233,4 @@ def test_without_a_terminal_desk_points_to_the_scripted_commands(demo_cli) -> No
 def test_desk_has_help(cli_nodb) -> None:
     result = cli_nodb("desk", "--help")
     assert result.exit_code == 0
-    assert "Example: inami desk" in result.stdout
+    assert "Examples:\n    inami desk" in result.stdout

@@ -396,4 +396,4 @@ def test_every_command_has_help(cli_nodb: Any) -> None:
     ):
         result = cli_nodb("nomenclature", *args, "--help")
         assert result.exit_code == 0, args
-        assert "Example: inami nomenclature" in result.stdout, args
+        assert "Examples:\n    inami nomenclature" in result.stdout, args

@@ -166,4 +166,4 @@ def test_every_command_has_help_with_example(cli_nodb: Any) -> None:
         for verb in verbs:
             result = cli_nodb(group, verb, "--help")
             assert result.exit_code == 0, (group, verb)
-            assert "Example: inami" in result.stdout, (group, verb)
+            assert "Examples:\n    inami " in result.stdout, (group, verb)

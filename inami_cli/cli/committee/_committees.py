@@ -107,7 +107,8 @@ def committee_sync(
 ) -> None:
     """Load the committees' rules from committees.toml (validated; FILE:LINE errors exit 5).
 
-    Example: inami committee sync --file config/committees.toml
+    Examples:
+        inami committee sync
     """
     from inami_cli.services import committees as svc
 
@@ -141,8 +142,10 @@ def member_add(
 ) -> None:
     """Give a mandate in a committee (seats per group are never exceeded).
 
-    Example: inami member add CNMM --name "Dr A. Peeters" --group doctors --from 2026-01-01
-    """
+    Examples:
+        inami member add CTM --name "Dr Anna Peeters" --group practitioners --from 2026-01-01
+        inami member add CTM --name "Dr Bram Claes" --group fund_doctors --role substitute --from 2026-01-01
+    """  # noqa: E501
     from inami_cli.services import committees as svc
 
     st = state()

@@ -67,8 +67,8 @@ def decision_record(
 ) -> None:
     """Record a decision; its outcome is computed from the attendance and the vote.
 
-    Example: inami decision record CNMM --meeting 2 --title Fees --kind tariff --votes doctors:8/2/0
-    """
+    Example: inami decision record CNMM --meeting 2 --title Fees --kind tariff --votes doctors:3/1/0,sickness_funds:3/1/0
+    """  # noqa: E501
     from inami_cli.services import committees as svc
 
     st = state()

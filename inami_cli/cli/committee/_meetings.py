@@ -86,7 +86,8 @@ def meeting_attend(
 ) -> None:
     """Record who sat at a meeting (replaces any earlier record); the meeting is then held.
 
-    Example: inami meeting attend 1 --present 1,2,3,4 --substitute 9:5
+    Examples:
+        inami meeting attend 2 --present 46,47,48,49,50,58,59,60,61,62
     """
     from inami_cli.services import committees as svc
 

@@ -130,7 +130,7 @@ def episode_add(
 ) -> None:
     """Record a spell of incapacity (within 14 days of a primary one: a relapse, same episode).
 
-    Example: inami indemnity episode add 88041212236 --scheme employee --from 2026-04-01 --family-situation isolated --gross-daily 150
+    Example: inami indemnity episode add 85061508234 --scheme employee --from 2026-04-01 --family-situation isolated --gross-daily 150
     """  # noqa: E501
     from inami_cli.services import indemnities as svc
 
@@ -362,7 +362,9 @@ def indemnity_batch(
     unemployment_daily, incapacity_end, assimilation, kind, resumption_hours,
     fulltime_hours, round_percent.
 
-    Example: inami indemnity batch cases.csv --out amounts.csv
+    Examples:
+        inami indemnity batch fixtures/examples/indemnity_cases.csv
+        inami indemnity batch fixtures/examples/indemnity_cases.csv --out amounts.csv
     """
     from inami_cli.domain.jsonfmt import dumps
     from inami_cli.render import output_file

@@ -96,7 +96,7 @@ def params_import(
 
     Columns: name, valid_from, valid_to, value, unit, source, reliability (optional note).
 
-    Example: inami indemnity params import published-2026.csv --dry-run
+    Example: inami indemnity params import fixtures/examples/indemnity_params.csv --dry-run
     """
     from inami_cli.domain.errors import FileErrors
     from inami_cli.services import indemnities as svc

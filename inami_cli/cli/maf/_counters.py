@@ -128,7 +128,7 @@ def counter_import(
 
     Columns: niss, date, kind, tm (optional quantity, day_number, reference, note).
 
-    Example: inami maf counter import pharmacy-2024.csv --dry-run
+    Example: inami maf counter import fixtures/maf_counters.csv --dry-run
     """
     from inami_cli.services import maf
 

@@ -84,7 +84,7 @@ def params_import(
 
     Columns: year, name, value, reliability, source (optional note).
 
-    Example: inami maf params import maf-2025.csv --dry-run
+    Example: inami maf params import fixtures/examples/maf_params.csv --dry-run
     """
     from inami_cli.services import maf
 

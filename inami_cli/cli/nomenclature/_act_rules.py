@@ -41,7 +41,7 @@ def act_rules_set(
 ) -> None:
     """Record the rules of a code from a date (the open period before ends the day before).
 
-    Example: inami nomenclature act-rules set 301593 --from 2023-09-01 --min-age 18 --source "RD"
+    Example: inami nomenclature act-rules set 301593 --from 2026-09-01 --min-age 18 --source "RD"
     """
     from inami_cli.domain.dates import parse_date
     from inami_cli.services import nomenclature as svc
@@ -85,7 +85,7 @@ def act_rules_import(
 ) -> None:
     """Import dated act rules (the act columns and valid_from/valid_to), all or nothing.
 
-    Example: inami nomenclature act-rules import act_rules.csv --dry-run
+    Example: inami nomenclature act-rules import fixtures/act_rules.csv --dry-run
     """
     import sys
     from pathlib import Path

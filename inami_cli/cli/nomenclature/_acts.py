@@ -78,7 +78,7 @@ def nomenclature_add(
 ) -> None:
     """Add a nomenclature code with its labels and rules.
 
-    Example: inami nomenclature add 101076 --label-fr Consultation --label-nl Raadpleging
+    Example: inami nomenclature add 109991 --label-fr Consultation --label-nl Raadpleging
     """
     from inami_cli.domain.nomenclature import ActView as View
     from inami_cli.domain.nomenclature import validate_code

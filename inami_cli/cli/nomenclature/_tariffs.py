@@ -124,7 +124,7 @@ def nomenclature_import(
     """Import tariffs from CSV (`,` `;` or tab) or JSON, all or nothing (re-importing changes
     nothing).
 
-    Example: inami nomenclature import tariffs-2026.csv --dry-run
+    Example: inami nomenclature import fixtures/nomenclature.csv --dry-run
     """
     import hashlib
 
