@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from inami_cli import __version__
-from inami_cli.cli import audit_cmd, config_cmd, db_cmd, init_cmd
+from inami_cli.cli import audit_cmd, completion, config_cmd, db_cmd, init_cmd
 from inami_cli.cli import desk as desk_cmd
 from inami_cli.cli.context import AppState, changes_saved, forget_saved
 from inami_cli.cli.groups import LAZY_GROUPS
@@ -258,6 +258,7 @@ app.add_typer(config_cmd.app, name="config")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(audit_cmd.app, name="audit")
 app.command("desk")(desk_cmd.desk)
+app.command("completion")(completion.completion)
 
 _CURRENT_ARGV: Sequence[str] | None = None
 # Global options a user may also write after the subcommand (`inami insured X --format json`).
@@ -335,6 +336,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     _CURRENT_ARGV = args
     forget_saved()
+    instruction = completion.requested()
+    if instruction is not None:  # the shell asks for candidates (`inami completion SHELL`)
+        return completion.answer(_root_command(), instruction)
     verbose = "--verbose" in args or "-v" in args
     try:
         if any(a.startswith("-") for a in args) and args[:1] not in (["--help"], ["-h"]):

@@ -185,7 +185,10 @@ def polish(command: Any, *, root: bool = False) -> Any:
     """Apply this module's rules to one converted click command; return it."""
     import inspect
 
+    from inami_cli.cli.completion import attach_completers
+
     name_params(command)
+    attach_completers(command)
     if command.help:
         help_text = inspect.cleandoc(command.help)
         if not command.short_help:
