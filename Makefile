@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEMO_DB := .demo/inami.db
-DEMO := INAMI_CONFIG=.demo/inami.toml INAMI_DATABASE_URL=sqlite:///$(abspath $(DEMO_DB)) $(BIN)/inami
+DEMO_STAMP := $(VENV)/.installed-demo
+DEMO_DB := $(abspath .demo/inami.db)
+DEMO_CONFIG := $(abspath .demo/inami.toml)
+DEMO := INAMI_CONFIG=$(DEMO_CONFIG) $(BIN)/inami
 
 .PHONY: demo test test-sqlite fuzz lint format bench bench-quick clean
 
@@ -15,8 +17,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m compileall -q inami_cli  # as an installed wheel is (fast cold starts)
 	touch $(STAMP)
 
-demo: $(STAMP)
+# `make demo` needs the package only, not the test tools; a venv made by `make test` (a
+# superset) serves as it is.
+$(DEMO_STAMP): pyproject.toml
+	@if [ -f $(STAMP) ] && [ $(STAMP) -nt pyproject.toml ]; then touch $(DEMO_STAMP); else \
+		$(PYTHON) -m venv $(VENV) && \
+		$(BIN)/python -m pip install --quiet --upgrade pip && \
+		$(BIN)/python -m pip install --quiet -e . && \
+		$(BIN)/python -m compileall -q inami_cli && \
+		touch $(DEMO_STAMP); fi
+
+demo: $(DEMO_STAMP)
 	rm -rf .demo && mkdir -p .demo
+	printf '# written by `make demo`\n[database]\nurl = "sqlite:///%s"\n' '$(DEMO_DB)' > $(DEMO_CONFIG)
+	chmod 600 $(DEMO_CONFIG)
 	$(DEMO) init --demo
 	@echo; echo '$$ inami nomenclature show 101076 --date 2026-03-02'
 	@$(DEMO) nomenclature show 101076 --date 2026-03-02
@@ -44,6 +58,8 @@ demo: $(STAMP)
 	@$(DEMO) control audit fixtures/billing_demo.csv --format csv
 	@echo; echo '$$ inami control report fixtures/billing_demo.csv --format csv   # per provider, against peers'
 	@$(DEMO) control report fixtures/billing_demo.csv --format csv
+	@echo; echo 'To run the README examples on this database, paste:'
+	@echo 'export INAMI_CONFIG=$(DEMO_CONFIG)'
 
 test: $(STAMP)
 	$(BIN)/pytest -q -n 2 --dist loadfile
