@@ -93,7 +93,9 @@ def agreement_add(
 ) -> None:
     """Record an agreement of a profession (exit 4 if it overlaps another).
 
-    Example: inami agreement add doctors-2028 --profession doctor --from 2028-01-01 --to 2028-12-31
+    Examples:
+        inami agreement add doctors-2028 --profession doctor --from 2028-01-01 --to 2028-12-31
+        inami agreement show doctors-2028
     """
     from inami_cli.services import providers as svc
 
@@ -132,7 +134,9 @@ def agreement_update(
 ) -> None:
     """Correct an agreement or link it to its committee decision (audited).
 
-    Example: inami agreement update physio-m25 --to 2025-12-31
+    Examples:
+        inami agreement update physio-m25 --to 2025-12-31
+        inami agreement show physio-m25
     """
     from inami_cli.domain.errors import InvalidInput
     from inami_cli.services import providers as svc
@@ -168,7 +172,9 @@ def agreement_update(
 def agreement_show(key: KeyArg) -> None:
     """Show an agreement: period, who concluded it, decision, indexation, source.
 
-    Example: inami agreement show doctors-2026-2027
+    Examples:
+        inami agreement show doctors-2026-2027
+        inami agreement show doctors-2024-2025 --format json
     """
     from inami_cli.services import providers as svc
 
@@ -193,7 +199,10 @@ def agreement_list(
 ) -> None:
     """List agreements by profession (gaps are periods without one).
 
-    Example: inami agreement list --profession physiotherapist
+    Examples:
+        inami agreement list --profession physiotherapist
+        inami agreement list
+        inami agreement list --format json
     """
     from inami_cli.services import providers as svc
 
@@ -212,7 +221,9 @@ def agreement_stats(
 ) -> None:
     """Adherence rates: shares fully, partly conventioned and refused, by group.
 
-    Example: inami agreement stats doctors-2024-2025 --by region
+    Examples:
+        inami agreement stats doctors-2024-2025 --by region
+        inami agreement stats doctors-2026-2027 --by qualification
     """
     from dataclasses import asdict
 
@@ -250,7 +261,9 @@ def adherence_set(
 ) -> None:
     """Record a provider's adherence (partial blocks checked: exit 4 naming the rule).
 
-    Example: inami agreement adherence set doctors-2026-2027 1-90033-87-003 --status refused
+    Examples:
+        inami agreement adherence set doctors-2026-2027 1-90033-87-003 --status refused
+        inami agreement adherence list doctors-2026-2027
     """
     from inami_cli.services import providers as svc
 
@@ -273,7 +286,9 @@ def adherence_list(
 ) -> None:
     """List recorded answers (providers who recorded nothing are fully conventioned).
 
-    Example: inami agreement adherence list doctors-2026-2027 --status partial
+    Examples:
+        inami agreement adherence list doctors-2026-2027 --status partial
+        inami agreement adherence list doctors-2024-2025 --format json
     """
     from inami_cli.services import providers as svc
 
@@ -297,7 +312,9 @@ def adherence_import(
 
     Columns: agreement, nihii, status (optional effective_from, registered_on, blocks).
 
-    Example: inami agreement adherence import fixtures/adherence.csv --dry-run
+    Examples:
+        inami agreement adherence import fixtures/adherence.csv --dry-run
+        inami agreement adherence import fixtures/adherence.csv
     """
     from inami_cli.cli.provider import run_import
 

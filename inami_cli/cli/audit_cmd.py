@@ -28,7 +28,10 @@ def audit_log(
 ) -> None:
     """List audit entries, newest first.
 
-    Example: inami audit log --entity tariff --key 101076 --limit 5
+    Examples:
+        inami audit log --entity tariff --key 101076 --limit 5
+        inami audit log --entity decision --limit 3
+        inami audit log --since 2020-01-01 --format json --limit 2
     """
     from inami_cli.domain.dates import parse_date
     from inami_cli.services.audit import list_entries

@@ -25,7 +25,9 @@ def _target() -> Path:
 def config_path() -> None:
     """Print the configuration file in use (or the one `config set` would create).
 
-    Example: inami config path
+    Examples:
+        inami config path
+        inami config path --format json
     """
     st = state()
     settings = st.settings
@@ -37,7 +39,9 @@ def config_path() -> None:
 def config_show() -> None:
     """Show every key with its effective value and where it comes from (passwords masked).
 
-    Example: inami config show --format json
+    Examples:
+        inami config show --format json
+        inami config show
     """
     from inami_cli.config import SCHEMA, mask_url
 
@@ -65,7 +69,9 @@ def config_show() -> None:
 def config_get(key: Annotated[str, typer.Argument(help="section.key, e.g. output.format")]) -> None:
     """Print the effective value of one key.
 
-    Example: inami config get database.busy_timeout_ms
+    Examples:
+        inami config get database.busy_timeout_ms
+        inami config get output.format
     """
     from inami_cli.config import mask_url
     from inami_cli.render import cell
@@ -81,7 +87,9 @@ def config_set(
 ) -> None:
     """Set one key in the configuration file, keeping its comments and layout.
 
-    Example: inami config set output.format json
+    Examples:
+        inami config set output.format json
+        inami config set locale.language nl
     """
     from inami_cli.config import set_value
 
@@ -98,7 +106,9 @@ def config_init(
 ) -> None:
     """Write the documented default configuration file.
 
-    Example: inami config init --stdout > inami.toml
+    Examples:
+        inami config init --stdout > inami.toml
+        inami config init --stdout
     """
     from inami_cli.config import render_default_config, write_private
     from inami_cli.domain.errors import Conflict

@@ -16,7 +16,9 @@ app = typer.Typer(help="Create, upgrade, check and back up the database.", no_ar
 def db_init() -> None:
     """Create the database (or upgrade it) to the current schema.
 
-    Example: inami db init
+    Examples:
+        inami db init
+        inami db init --format json
     """
     from inami_cli.services.dbadmin import initialise
 
@@ -29,7 +31,9 @@ def db_init() -> None:
 def db_upgrade() -> None:
     """Upgrade an existing database to the current schema, keeping its data.
 
-    Example: inami db upgrade
+    Examples:
+        inami db upgrade
+        inami db upgrade --format json
     """
     from inami_cli.db.engine import schema_revision
     from inami_cli.db.schema import KNOWN_REVISIONS
@@ -49,7 +53,9 @@ def db_upgrade() -> None:
 def db_status() -> None:
     """Show the database URL (password masked), schema revision and row counts.
 
-    Example: inami db status --format json
+    Examples:
+        inami db status --format json
+        inami db status
     """
     from inami_cli.config import mask_url
     from inami_cli.services.dbadmin import status
@@ -76,7 +82,9 @@ def db_status() -> None:
 def db_check() -> None:
     """Check integrity and domain consistency; print nothing and exit 0 when clean.
 
-    Example: inami db check && echo clean
+    Examples:
+        inami db check && echo clean
+        inami db check --format json
     """
     from inami_cli.services.dbadmin import check
 
@@ -95,7 +103,9 @@ def db_backup(
 ) -> None:
     """Copy the SQLite database consistently, even while others write to it.
 
-    Example: inami db backup inami-backup.db
+    Examples:
+        inami db backup inami-backup.db
+        inami db backup inami-backup-2.db --format json
     """
     from inami_cli.services.dbadmin import backup
 

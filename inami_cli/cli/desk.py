@@ -19,7 +19,9 @@ SCRIPTED = (
 def desk() -> None:
     """Answer callers' questions one after another (insured? how much back? code? decision?).
 
-    Example: inami desk
+    Examples:
+        inami desk
+        inami --config /srv/inami/desk.toml desk
     """
     from inami_cli.domain.errors import InvalidInput
 

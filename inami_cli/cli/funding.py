@@ -86,7 +86,9 @@ def budget_set(
 ) -> None:
     """Record the global budget objective of a year (and the mali cap; audited).
 
-    Example: inami funding budget set --year 2026 --objective 40986000000 --source https://www.riziv.fgov.be/
+    Examples:
+        inami funding budget set --year 2026 --objective 40986000000 --source https://www.riziv.fgov.be/
+        inami funding budget list
     """
     from inami_cli.services import funding
 
@@ -107,7 +109,9 @@ def budget_set(
 def budget_list(year: YearOpt = None) -> None:
     """List the recorded budget objectives with their source.
 
-    Example: inami funding budget list
+    Examples:
+        inami funding budget list
+        inami funding budget list --format json
     """
     from inami_cli.services import funding
 
@@ -131,7 +135,9 @@ def input_import(
 
     Columns: insurer_code, then any of budgeted, actual, normative (euros).
 
-    Example: inami funding input import fixtures/funding_2026.csv --year 2026 --dry-run
+    Examples:
+        inami funding input import fixtures/funding_2026.csv --year 2026 --dry-run
+        inami funding input import fixtures/funding_2026.csv --year 2026
     """
     from inami_cli.domain.errors import FileErrors
     from inami_cli.services import funding
@@ -168,7 +174,10 @@ def funding_advance(
 ) -> None:
     """Plan the monthly advances: 1/12 of each insurer's budgeted expenditure, and the dates.
 
-    Example: inami funding advance --year 2026 --insurer 300
+    Examples:
+        inami funding advance --year 2026 --insurer 300
+        inami funding advance --year 2026
+        inami funding advance --year 2026 --insurer 100 --format json
     """
     from inami_cli.services import funding
 
@@ -203,7 +212,9 @@ def funding_share(
 ) -> None:
     """Split the objective by budget share: 70 % actual, 30 % normative expenditure.
 
-    Example: inami funding share --year 2026
+    Examples:
+        inami funding share --year 2026
+        inami funding share --year 2026 --format json
     """
     from inami_cli.domain.funding import SHARE_SOURCE
     from inami_cli.domain.money import from_cents
@@ -254,7 +265,9 @@ def funding_responsibility(
 ) -> None:
     """Compute the part of its boni an insurer keeps, or of its mali it bears.
 
-    Example: inami funding responsibility --year 2026
+    Examples:
+        inami funding responsibility --year 2026
+        inami funding responsibility --year 2026 --format json
     """
     from inami_cli.services import funding
 

@@ -24,7 +24,9 @@ def init(
 ) -> None:
     """Set everything up: config file if missing, database schema, reference data.
 
-    Example: inami init --demo
+    Examples:
+        inami init --demo
+        inami init
     """
     import os
 

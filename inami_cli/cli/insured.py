@@ -92,7 +92,10 @@ def insured_check(
 ) -> None:
     """Say whether a person is insured on a date (exit 0 yes, 1 no, 2 invalid NISS).
 
-    Example: inami insured 85061508234 --date 2026-03-02
+    Examples:
+        inami insured 85061508234 --date 2026-03-02
+        inami insured 90090906467 --from 2024-01-01 --to 2025-06-30
+        inami insured --insurer 300 --member 1234567 --date 2026-03-02 --format json
     """
     from inami_cli.domain.errors import InvalidInput, MissingValue
     from inami_cli.domain.niss import parse_niss
@@ -195,6 +198,7 @@ def insured_batch(
     Examples:
         inami insured batch fixtures/examples/insured_batch.csv
         inami insured batch fixtures/examples/insured_batch.csv --format ndjson
+        inami insured batch fixtures/examples/insured_batch.csv --date 2026-03-02
     """
     from inami_cli.domain.jsonfmt import dumps
     from inami_cli.render import input_file, output_file

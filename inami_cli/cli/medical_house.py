@@ -32,7 +32,9 @@ def medical_house_add(
 ) -> None:
     """Enrol a person in a medical house (exit 4 if it overlaps another enrolment).
 
-    Example: inami medical-house add 72110313704 --house Linde --disciplines gp --from 2025-01-01
+    Examples:
+        inami medical-house add 72110313704 --house Linde --disciplines gp --from 2025-01-01
+        inami medical-house list 72110313704 --date 2025-06-30
     """
     from inami_cli.domain.dates import parse_date
     from inami_cli.services import insurability as svc
@@ -58,6 +60,7 @@ def medical_house_end(
     Examples:
         inami medical-house add 72110313704 --house Linde --disciplines gp --from 2025-01-01
         inami medical-house end 72110313704 --date 2026-06-30
+        inami medical-house list 72110313704
     """
     from inami_cli.domain.dates import parse_date
     from inami_cli.services import insurability as svc
@@ -78,7 +81,9 @@ def medical_house_list(
 ) -> None:
     """List a person's medical-house enrolments.
 
-    Example: inami medical-house list 72110313704 --date 2026-03-02
+    Examples:
+        inami medical-house list 72110313704 --date 2026-03-02
+        inami medical-house list 85061508234 --format json
     """
     from inami_cli.domain.dates import parse_date
     from inami_cli.services import insurability as svc
@@ -99,7 +104,9 @@ def medical_house_import(
 ) -> None:
     """Import enrolments (niss, house, disciplines, valid_from, valid_to), all or nothing.
 
-    Example: inami medical-house import fixtures/examples/enrolments.csv --dry-run
+    Examples:
+        inami medical-house import fixtures/examples/enrolments.csv --dry-run
+        inami medical-house import fixtures/examples/enrolments.csv
     """
     import contextlib
     import sys

@@ -165,7 +165,9 @@ def person_add(
 ) -> None:
     """Register a person; birth date and sex are read from the number.
 
-    Example: inami person add 85073003328 --last-name Dupont --first-name Jean
+    Examples:
+        inami person add 85073003328 --last-name Dupont --first-name Jean
+        inami person show 85073003328
     """
     from inami_cli.domain.niss import parse_niss
     from inami_cli.services import insurability as svc
@@ -185,7 +187,9 @@ def person_add(
 def person_show(niss: NissArg) -> None:
     """Show a person with their affiliations and entitlements.
 
-    Example: inami person show 85061508234 --format json
+    Examples:
+        inami person show 85061508234 --format json
+        inami person show 90090906467
     """
     from inami_cli.services import insurability as svc
 
@@ -212,7 +216,9 @@ def person_update(
 ) -> None:
     """Change a person's names or date of death (audited).
 
-    Example: inami person update 38070101229 --death-date 2025-11-20
+    Examples:
+        inami person update 38070101229 --death-date 2025-11-20
+        inami person show 38070101229 --format json
     """
     from inami_cli.services import insurability as svc
 
@@ -240,7 +246,9 @@ def person_import(
     titular_niss, ct1, ct2, valid_from, valid_to (optional death_date); one row per
     affiliation period. `,` `;` or tab; other columns are ignored.
 
-    Example: inami person import fixtures/persons.csv --dry-run
+    Examples:
+        inami person import fixtures/persons.csv --dry-run
+        inami person import fixtures/persons.csv
     """
     _run_import(file, dry_run, "persons", encoding)
 
@@ -275,6 +283,7 @@ def affiliation_add(
     Examples:
         inami person add 85073003328 --last-name Dupont --first-name Jean
         inami affiliation add 85073003328 --insurer 300 --member 12 --ct1 110 --from 2026-01-01
+        inami affiliation list 85073003328
     """
     from inami_cli.services import insurability as svc
 
@@ -301,7 +310,9 @@ def affiliation_end(
 ) -> None:
     """End the affiliation in force on a date (that date is its last day).
 
-    Example: inami affiliation end 68031230508 --date 2023-06-30
+    Examples:
+        inami affiliation end 68031230508 --date 2023-06-30
+        inami affiliation list 68031230508
     """
     from inami_cli.services import insurability as svc
 
@@ -326,7 +337,9 @@ def affiliation_transfer(
 ) -> None:
     """Move a person to another insurer: the old period ends the day before (no gap).
 
-    Example: inami affiliation transfer 85061508234 --to 500 --member 5012345 --date 2026-07-01
+    Examples:
+        inami affiliation transfer 85061508234 --to 500 --member 5012345 --date 2026-07-01
+        inami affiliation list 85061508234 --format json
     """
     from inami_cli.services import insurability as svc
 
@@ -351,7 +364,10 @@ def affiliation_list(
 ) -> None:
     """List affiliations by person, insurer, member number or date.
 
-    Example: inami affiliation list --insurer 300 --date 2026-03-02
+    Examples:
+        inami affiliation list --insurer 300 --date 2026-03-02
+        inami affiliation list 90090906467
+        inami affiliation list --insurer 500 --date 2025-06-30 --format csv
     """
     from inami_cli.services import insurability as svc
 
@@ -384,7 +400,9 @@ def entitlement_set(
 ) -> None:
     """Grant a dated right (exit 4 if it overlaps one of the same kind).
 
-    Example: inami entitlement set 72110313704 dmg --from 2026-01-01 --detail 19012345004
+    Examples:
+        inami entitlement set 72110313704 dmg --from 2026-01-01 --detail 19012345004
+        inami entitlement list 72110313704 --date 2026-03-02
     """
     from inami_cli.services import insurability as svc
 
@@ -407,7 +425,9 @@ def entitlement_end(
 ) -> None:
     """End the right of that kind in force on a date (that date is its last day).
 
-    Example: inami entitlement end 85061508234 dmg --date 2026-12-31
+    Examples:
+        inami entitlement end 85061508234 dmg --date 2026-12-31
+        inami entitlement list 85061508234 --format json
     """
     from inami_cli.services import insurability as svc
 
@@ -427,7 +447,9 @@ def entitlement_list(
 ) -> None:
     """List a person's rights.
 
-    Example: inami entitlement list 85061508234 --date 2026-03-02
+    Examples:
+        inami entitlement list 85061508234 --date 2026-03-02
+        inami entitlement list 72110313704
     """
     from inami_cli.services import insurability as svc
 
@@ -449,6 +471,8 @@ def entitlement_import(
 ) -> None:
     """Import rights (niss, kind, valid_from, valid_to, detail), all or nothing, idempotent.
 
-    Example: inami entitlement import fixtures/entitlements.csv --dry-run
+    Examples:
+        inami entitlement import fixtures/entitlements.csv --dry-run
+        inami entitlement import fixtures/entitlements.csv
     """
     _run_import(file, dry_run, "entitlements", encoding)

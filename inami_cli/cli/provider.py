@@ -165,7 +165,9 @@ def provider_validate(
 ) -> None:
     """Check an INAMI number: parts, check digits (a warning only), qualification label.
 
-    Example: inami provider validate 1-90017-06-004
+    Examples:
+        inami provider validate 1-90017-06-004
+        inami provider validate 19002595100 --format json
     """
     from dataclasses import asdict
 
@@ -209,7 +211,9 @@ def provider_add(
 ) -> None:
     """Register a provider; the number's last 3 digits start a qualification period.
 
-    Example: inami provider add 19006654004 --profession doctor --last-name Maes --from 2020-01-01
+    Examples:
+        inami provider add 19006654004 --profession doctor --last-name Maes --from 2020-01-01
+        inami provider show 1-90066-54-004
     """
     from inami_cli.domain.providers import parse_nihii
     from inami_cli.services import providers as svc
@@ -238,7 +242,9 @@ def provider_show(
 ) -> None:
     """Show a provider with every qualification, accreditation, address and adherence.
 
-    Example: inami provider show 1-90025-95-100 --format json
+    Examples:
+        inami provider show 1-90025-95-100 --format json
+        inami provider show 1-90017-06-004
     """
     from inami_cli.services import providers as svc
 
@@ -257,7 +263,9 @@ def provider_status(
 ) -> None:
     """What the register says on a date: qualification, accreditation, convention status.
 
-    Example: inami provider status 1-90025-95-100 --date 2026-03-05 --time 15:00
+    Examples:
+        inami provider status 1-90025-95-100 --date 2026-03-05 --time 15:00
+        inami provider status 1-90025-95-100 --date 2026-03-05 --time 09:00 --format json
     """
     from dataclasses import asdict
 
@@ -292,7 +300,10 @@ def provider_list(
 ) -> None:
     """List providers by profession, qualification, region or adherence.
 
-    Example: inami provider list --agreement doctors-2026-2027 --status partial
+    Examples:
+        inami provider list --agreement doctors-2026-2027 --status partial
+        inami provider list --profession doctor
+        inami provider list --format csv
     """
     from inami_cli.services import providers as svc
 
@@ -339,7 +350,9 @@ def provider_update(
 ) -> None:
     """Change names; add a qualification period, an accreditation or an address.
 
-    Example: inami provider update 1-90017-06-004 --end-accreditation 2026-12-31
+    Examples:
+        inami provider update 1-90017-06-004 --end-accreditation 2026-12-31
+        inami provider show 1-90017-06-004 --format json
     """
     from inami_cli.services import providers as svc
 
@@ -372,7 +385,9 @@ def provider_import(
     Columns: nihii, profession, last_name (optional first_name, valid_from, valid_to,
     accredited_from, accredited_to, street, postcode, city, region); one row per period.
 
-    Example: inami provider import fixtures/providers.csv --dry-run
+    Examples:
+        inami provider import fixtures/providers.csv --dry-run
+        inami provider import fixtures/providers.csv --format json
     """
     run_import(file, dry_run, encoding, "providers")
 
@@ -383,7 +398,9 @@ def provider_export(
 ) -> None:
     """Export the register in the import columns (CSV; JSON with --format json).
 
-    Example: inami provider export > providers.csv
+    Examples:
+        inami provider export > providers.csv
+        inami provider export --format json
     """
     from inami_cli.domain.jsonfmt import dumps
     from inami_cli.render import StreamWriter

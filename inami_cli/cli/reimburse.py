@@ -355,6 +355,7 @@ def reimburse_batch(
     Examples:
         inami reimburse batch fixtures/examples/reimburse_cases.csv
         inami reimburse batch fixtures/examples/reimburse_cases.csv --out results.csv --format csv
+        inami reimburse batch fixtures/examples/reimburse_cases.csv --format json
     """
     from inami_cli.domain.jsonfmt import dumps
     from inami_cli.render import input_file, output_file

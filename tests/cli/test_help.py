@@ -93,10 +93,11 @@ def test_subcommand_help_names_the_global_options(cli_nodb):
 
 
 def test_every_command_has_examples(cli_nodb):
+    """Two or three real examples a command (issue 17)."""
     lacking = [
         " ".join(path)
         for path, text in _every_help(cli_nodb).items()
-        if "\nCommands:\n" not in text and not _examples(text)
+        if "\nCommands:\n" not in text and len(_examples(text)) < 2
     ]
     assert lacking == []
 

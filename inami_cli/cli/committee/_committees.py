@@ -22,7 +22,9 @@ def committee_list(
 ) -> None:
     """List the committees with their quorum and majority rules.
 
-    Example: inami committee list --format json
+    Examples:
+        inami committee list --format json
+        inami committee list
     """
     from inami_cli.services import committees as svc
 
@@ -42,7 +44,9 @@ def committee_show(
 ) -> None:
     """Show a committee: groups, seats, who votes, quorum and majority.
 
-    Example: inami committee show CNMM
+    Examples:
+        inami committee show CNMM
+        inami committee show CASS --format json
     """
     from inami_cli.services import committees as svc
 
@@ -88,7 +92,10 @@ def committee_members(
 ) -> None:
     """List the members of a committee (on a date).
 
-    Example: inami committee members CASS --date 2026-01-19
+    Examples:
+        inami committee members CASS --date 2026-01-19
+        inami committee members CTM
+        inami committee members CNMM --date 2026-02-10 --format csv
     """
     from inami_cli.services import committees as svc
 
@@ -109,6 +116,7 @@ def committee_sync(
 
     Examples:
         inami committee sync
+        inami committee sync --format json
     """
     from inami_cli.services import committees as svc
 
@@ -171,7 +179,9 @@ def member_end(
 ) -> None:
     """End a mandate on a date.
 
-    Example: inami member end 12 --date 2026-06-30
+    Examples:
+        inami member end 12 --date 2026-06-30
+        inami committee members CASS --date 2026-07-01
     """
     from inami_cli.services import committees as svc
 

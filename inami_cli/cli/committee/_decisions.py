@@ -67,7 +67,9 @@ def decision_record(
 ) -> None:
     """Record a decision; its outcome is computed from the attendance and the vote.
 
-    Example: inami decision record CNMM --meeting 2 --title Fees --kind tariff --votes doctors:3/1/0,sickness_funds:3/1/0
+    Examples:
+        inami decision record CNMM --meeting 2 --title Fees --kind tariff --votes doctors:3/1/0,sickness_funds:3/1/0
+        inami decision record CNMM --meeting 2 --title "Budget 2027" --kind budget --draft
     """  # noqa: E501
     from inami_cli.services import committees as svc
 
@@ -132,7 +134,9 @@ def decision_apply(
 ) -> None:
     """Put an adopted decision's tariff changes into the nomenclature (idempotent).
 
-    Example: inami decision apply "CASS 2026/001"
+    Examples:
+        inami decision apply "CASS 2026/001"
+        inami nomenclature show 560011 --history
     """
     from inami_cli.services import committees as svc
 
@@ -173,7 +177,10 @@ def decision_list(
 ) -> None:
     """List decisions with their outcome.
 
-    Example: inami decision list --committee CASS --since 2026-01-01 --code 560011
+    Examples:
+        inami decision list --committee CASS --since 2026-01-01 --code 560011
+        inami decision list
+        inami decision list --committee CNMM --format json
     """
     from inami_cli.services import committees as svc
 
@@ -196,7 +203,10 @@ def decision_show(
 ) -> None:
     """Show a decision: vote, outcome, tariff changes and revisions.
 
-    Example: inami decision show "CASS 2026/001" --format json
+    Examples:
+        inami decision show "CASS 2026/001" --format json
+        inami decision show CASS-2026/002
+        inami decision show "CNMM 2026/001"
     """
     from inami_cli.services import committees as svc
 
@@ -241,7 +251,9 @@ def decision_revise(
 ) -> None:
     """Revise a decision (the previous version is kept; the outcome is recomputed).
 
-    Example: inami decision revise "CASS 2026/002" --reason "typo" --title "Dental budget"
+    Examples:
+        inami decision revise "CASS 2026/002" --reason "typo" --title "Dental budget"
+        inami decision show "CASS 2026/002"
     """
     from inami_cli.services import committees as svc
 
@@ -283,7 +295,9 @@ def decision_chain(
 ) -> None:
     """Show the journey of a change through the bodies, with dates.
 
-    Example: inami decision chain --code 560011
+    Examples:
+        inami decision chain --code 560011
+        inami decision chain --dossier RD-2019-02-03-BIOLOGY
     """
     from inami_cli.services import committees as svc
 
@@ -329,7 +343,9 @@ def step_add(
 ) -> None:
     """Record one act of a dossier (proposal, advice, decision, opinion, publication).
 
-    Example: inami decision step add --dossier RD-2019 --body CTM --kind proposal --date 2018-06-12
+    Examples:
+        inami decision step add --dossier RD-2019 --body CTM --kind proposal --date 2018-06-12
+        inami decision chain --dossier RD-2019
     """
     from inami_cli.services import committees as svc
 

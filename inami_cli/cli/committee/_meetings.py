@@ -25,7 +25,9 @@ def meeting_add(
 ) -> None:
     """Plan a meeting of a committee.
 
-    Example: inami meeting add CASS --date 2026-01-19
+    Examples:
+        inami meeting add CASS --date 2026-01-19
+        inami meeting list --committee CASS
     """
     from inami_cli.services import committees as svc
 
@@ -43,7 +45,10 @@ def meeting_list(
 ) -> None:
     """List meetings, newest first.
 
-    Example: inami meeting list --committee CASS
+    Examples:
+        inami meeting list --committee CASS
+        inami meeting list
+        inami meeting list --format json
     """
     from inami_cli.services import committees as svc
 
@@ -88,6 +93,7 @@ def meeting_attend(
 
     Examples:
         inami meeting attend 2 --present 46,47,48,49,50,58,59,60,61,62
+        inami meeting minutes 2
     """
     from inami_cli.services import committees as svc
 
@@ -116,7 +122,9 @@ def meeting_attend(
 def meeting_close(meeting_id: Annotated[int, typer.Argument(help="Meeting id.")]) -> None:
     """Close a held meeting (refused while one of its decisions is a draft).
 
-    Example: inami meeting close 1
+    Examples:
+        inami meeting close 1
+        inami meeting list --committee CASS --format json
     """
     from inami_cli.services import committees as svc
 
@@ -133,7 +141,10 @@ def meeting_minutes(
 ) -> None:
     """Print the minutes: attendance, decisions, votes and outcomes.
 
-    Example: inami meeting minutes 1 --format markdown > minutes.md
+    Examples:
+        inami meeting minutes 1 --format markdown > minutes.md
+        inami meeting minutes 2
+        inami meeting minutes 1 --format json
     """
     from inami_cli.domain.jsonfmt import dumps
     from inami_cli.services import committees as svc

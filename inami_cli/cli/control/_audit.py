@@ -111,7 +111,10 @@ def control_audit(
 ) -> None:
     """Audit a billing file line by line: one finding per line and rule, with the indu.
 
-    Example: inami control audit fixtures/billing_demo.csv --billed-on 2025-03-03 --format csv
+    Examples:
+        inami control audit fixtures/billing_demo.csv --billed-on 2025-03-03 --format csv
+        inami control audit fixtures/billing_demo.csv --billed-on 2025-03-03
+        inami control audit fixtures/billing_demo.csv --billed-on 2025-03-03 --format json
     """
     from inami_cli.domain.jsonfmt import dumps
     from inami_cli.render import output_file

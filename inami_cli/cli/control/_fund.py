@@ -24,7 +24,9 @@ def control_fund(
 ) -> None:
     """Recompute a reproducible sample of a fund's recorded reimbursements; the differences.
 
-    Example: inami control fund 100 --sample 50 --seed 2026
+    Examples:
+        inami control fund 100 --sample 50 --seed 2026
+        inami control fund 300 --sample 10 --seed 1 --format json
     """
     from inami_cli.domain.jsonfmt import dumps
     from inami_cli.services import control

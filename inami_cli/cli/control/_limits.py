@@ -39,7 +39,9 @@ def control_fine(
 ) -> None:
     """Compute an art. 142 fine: the rate checked against the band, fine, suspended, effective.
 
-    Example: inami control fine --article 73bis-1 --indu 78228.14 --rate 175 --suspended 25
+    Examples:
+        inami control fine --article 73bis-1 --indu 78228.14 --rate 175 --suspended 25
+        inami control fine --article 73bis-1 --indu 1200 --rate 100 --format json
     """
     from inami_cli.domain.money import parse_amount, parse_decimal
     from inami_cli.services import control
@@ -87,8 +89,10 @@ def control_prescription(
 ) -> None:
     """Give the last valid date of a payment or a recovery (art. 174; exit 1 if --on is late).
 
-    Example: inami control prescription --service-date 2023-11-14 --action payment
-    """
+    Examples:
+        inami control prescription --service-date 2023-11-14 --action payment
+        inami control prescription --service-date 2023-11-14 --action recovery --reimbursed-on 2024-01-10
+    """  # noqa: E501
     from inami_cli.domain.dates import parse_date
     from inami_cli.domain.errors import InvalidInput, Negative
     from inami_cli.services import control

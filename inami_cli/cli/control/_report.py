@@ -50,7 +50,9 @@ def control_report(
 ) -> None:
     """Sum a billing file's findings per provider and compare each with its peers' median.
 
-    Example: inami control report fixtures/billing_demo.csv --outlier 1.5
+    Examples:
+        inami control report fixtures/billing_demo.csv --outlier 1.5
+        inami control report fixtures/billing_demo.csv --format csv
     """
     from inami_cli.cli.control._audit import billed_on_option
     from inami_cli.domain import control as rules

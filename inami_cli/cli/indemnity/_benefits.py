@@ -66,8 +66,11 @@ def maternity_plan(
 ) -> None:
     """Plan a maternity rest: mandatory weeks, moved weeks, extensions, lost days.
 
-    Example: inami maternity plan --expected 2026-04-20 --birth 2026-04-14 --multiple --hospital-days 12
-    """  # noqa: E501
+    Examples:
+        inami maternity plan --expected 2026-04-20 --birth 2026-04-14 --multiple --hospital-days 12
+        inami maternity plan --expected 2026-04-20
+        inami maternity plan --expected 2026-04-20 --birth 2026-04-25 --format json
+    """
     from inami_cli.services import indemnities as svc
 
     st = state()
@@ -116,7 +119,9 @@ def maternity_compute(
 ) -> None:
     """Compute the maternity benefit: 82 % then 75 % capped, or weekly flat amounts.
 
-    Example: inami maternity compute --scheme employee --gross-daily 115.3846 --start 2025-08-04
+    Examples:
+        inami maternity compute --scheme employee --gross-daily 115.3846 --start 2025-08-04
+        inami maternity compute --scheme employee --gross-daily 150 --start 2026-03-02 --format json
     """
     from inami_cli.services import indemnities as svc
 
@@ -146,7 +151,9 @@ def birth_leave_compute(
 ) -> None:
     """Compute the birth leave: days by birth date, the employer's 3 days, 82 % capped after.
 
-    Example: inami birth-leave compute --birth 2025-03-01 --gross-daily 150 --days 20
+    Examples:
+        inami birth-leave compute --birth 2025-03-01 --gross-daily 150 --days 20
+        inami birth-leave compute --birth 2026-03-02 --gross-daily 100 --format json
     """
     from inami_cli.services import indemnities as svc
 
@@ -186,7 +193,10 @@ def adoption_leave_plan(
 ) -> None:
     """Plan adoption leave: 6 weeks per parent plus the shared weeks of the start date.
 
-    Example: inami adoption-leave plan --registration 2025-05-02 --parents 2 --split 2:2
+    Examples:
+        inami adoption-leave plan --registration 2025-05-02 --parents 2 --split 2:2
+        inami adoption-leave plan --registration 2026-03-02 --parents 1
+        inami adoption-leave plan --registration 2026-03-02 --children 2 --format json
     """
     from inami_cli.domain.errors import InvalidInput
     from inami_cli.services import indemnities as svc
@@ -232,8 +242,10 @@ def funeral_check(
 ) -> None:
     """Say whether a funeral allowance was due (exit 0) or not (exit 1), how much and why.
 
-    Example: inami funeral check --death-date 2012-12-31 --deceased-status employee-entitled
-    """
+    Examples:
+        inami funeral check --death-date 2012-12-31 --deceased-status employee-entitled
+        inami funeral check --death-date 2013-01-01 --deceased-status employee-entitled --format json
+    """  # noqa: E501
     from inami_cli.domain.niss import validate_niss
     from inami_cli.services import indemnities as svc
 
@@ -276,7 +288,9 @@ def miners_pension(
 ) -> None:
     """Compute a miner's invalidity pension: monthly, heating, holiday pay, end.
 
-    Example: inami miners pension --on 2024-06-01 --work underground --status married --birth-date 1962-05-10
+    Examples:
+        inami miners pension --on 2024-06-01 --work underground --status married --birth-date 1962-05-10
+        inami miners pension --on 2024-06-01 --work surface --status single --birth-date 1960-01-10 --format json
     """  # noqa: E501
     from inami_cli.services import indemnities as svc
     from inami_cli.services.indemnities import warnings_for

@@ -130,7 +130,9 @@ def episode_add(
 ) -> None:
     """Record a spell of incapacity (within 14 days of a primary one: a relapse, same episode).
 
-    Example: inami indemnity episode add 85061508234 --scheme employee --from 2026-04-01 --family-situation isolated --gross-daily 150
+    Examples:
+        inami indemnity episode add 85061508234 --scheme employee --from 2026-04-01 --family-situation isolated --gross-daily 150
+        inami indemnity episode list 85061508234
     """  # noqa: E501
     from inami_cli.services import indemnities as svc
 
@@ -152,7 +154,9 @@ def episode_add(
 def episode_list(niss: NissOpt = None) -> None:
     """List recorded spells of incapacity (one person, or everybody).
 
-    Example: inami indemnity episode list 88041212236
+    Examples:
+        inami indemnity episode list 88041212236
+        inami indemnity episode list 65090307106 --format json
     """
     from inami_cli.services import indemnities as svc
 
@@ -169,7 +173,9 @@ def episode_end(
 ) -> None:
     """End the spell in force on a date (that date is its last day).
 
-    Example: inami indemnity episode end 79112120429 --date 2026-03-20
+    Examples:
+        inami indemnity episode end 79112120429 --date 2026-03-20
+        inami indemnity episode list 79112120429
     """
     from inami_cli.services import indemnities as svc
 
@@ -207,7 +213,10 @@ def indemnity_compute(
 ) -> None:
     """Compute the gross daily amount on a date: phase, rate, ceiling, minimum, maximum.
 
-    Example: inami indemnity compute --scheme employee --incapacity-start 2025-02-10 --on 2025-06-12 --gross-daily 115.3846 --family-situation family
+    Examples:
+        inami indemnity compute --scheme employee --incapacity-start 2025-02-10 --on 2025-06-12 --gross-daily 115.3846 --family-situation family
+        inami indemnity compute 65090307106 --on 2026-03-02 --explain
+        inami indemnity compute 88041212236 --on 2026-03-02 --format json
     """  # noqa: E501
     from inami_cli.services import indemnities as svc
 
@@ -262,7 +271,9 @@ def indemnity_period(
 ) -> None:
     """Compute the amount over a period (Monday to Saturday), one line per phase and amount.
 
-    Example: inami indemnity period 88041212236 --from 2026-01-01 --to 2026-03-31 --net
+    Examples:
+        inami indemnity period 88041212236 --from 2026-01-01 --to 2026-03-31 --net
+        inami indemnity period 88041212236 --from 2026-01-01 --to 2026-01-31 --format json
     """
     from inami_cli.services import indemnities as svc
 
@@ -318,7 +329,9 @@ def indemnity_stage(
 ) -> None:
     """Check the qualifying period (exit 0 met, 1 not met) by the rules of the start date.
 
-    Example: inami indemnity stage --start 2026-01-12 --days-worked 170 --assimilated-days 15
+    Examples:
+        inami indemnity stage --start 2026-01-12 --days-worked 170 --assimilated-days 15
+        inami indemnity stage --start 2026-01-12 --days-worked 180 --format json
     """
     from inami_cli.services import indemnities as svc
 

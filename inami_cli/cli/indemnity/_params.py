@@ -25,7 +25,9 @@ def params_list(
 ) -> None:
     """List the dated parameters with their reliability (JSON adds source and note).
 
-    Example: inami indemnity params list --on 2026-03-02 --name "employee.minimum.*"
+    Examples:
+        inami indemnity params list --on 2026-03-02 --name "employee.minimum.*"
+        inami indemnity params list --on 2026-03-02 --format json
     """
     from inami_cli.services import indemnities as svc
 
@@ -60,7 +62,9 @@ def params_set(
 ) -> None:
     """Record a parameter value for a period (same name and start: replaced), audited.
 
-    Example: inami indemnity params set employee.minimum.month3 --from 2026-03-01 --value 65.00 --unit EUR/day --source https://www.inami.fgov.be/... --reliability official
+    Examples:
+        inami indemnity params set employee.minimum.month3 --from 2026-03-01 --value 65.00 --unit EUR/day --source https://www.inami.fgov.be/... --reliability official
+        inami indemnity params list --on 2026-03-02 --name "employee.minimum.month3"
     """  # noqa: E501
     from inami_cli.services import indemnities as svc
 
@@ -96,7 +100,9 @@ def params_import(
 
     Columns: name, valid_from, valid_to, value, unit, source, reliability (optional note).
 
-    Example: inami indemnity params import fixtures/examples/indemnity_params.csv --dry-run
+    Examples:
+        inami indemnity params import fixtures/examples/indemnity_params.csv --dry-run
+        inami indemnity params import fixtures/examples/indemnity_params.csv
     """
     from inami_cli.domain.errors import FileErrors
     from inami_cli.services import indemnities as svc

@@ -30,7 +30,10 @@ def maf_compute(
 ) -> None:
     """Compute a household's MAF: the ceilings that apply and why, the refund per member.
 
-    Example: inami maf compute H1 --year 2024 --explain
+    Examples:
+        inami maf compute H1 --year 2024 --explain
+        inami maf compute H2 --year 2024
+        inami maf compute --niss 72110313704 --year 2024 --format json
     """
     from inami_cli.services import maf
 
@@ -90,7 +93,9 @@ def maf_status(
 ) -> None:
     """Say where a person stands against their MAF ceiling (for the desk).
 
-    Example: inami maf status 72110313704 --year 2024 --on 2024-09-30
+    Examples:
+        inami maf status 72110313704 --year 2024 --on 2024-09-30
+        inami maf status 72110313704 --year 2024 --format json
     """
     from datetime import date as _date
 

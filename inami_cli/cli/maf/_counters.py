@@ -55,7 +55,9 @@ def counter_add(
 ) -> None:
     """Record a personal share the project does not compute (audited).
 
-    Example: inami maf counter add --niss 85061508234 --date 2024-10-02 --kind drug-B --tm 14.20
+    Examples:
+        inami maf counter add --niss 85061508234 --date 2024-10-02 --kind drug-B --tm 14.20
+        inami maf counter list --household H1 --year 2024
     """
     from inami_cli.services import maf
 
@@ -84,7 +86,9 @@ def counter_list(
 ) -> None:
     """List counters by date (of a person, a household or a year).
 
-    Example: inami maf counter list --household H1 --year 2024
+    Examples:
+        inami maf counter list --household H1 --year 2024
+        inami maf counter list --household H2 --year 2024 --format csv
     """
     from inami_cli.domain.niss import parse_niss
     from inami_cli.services import maf
@@ -108,7 +112,9 @@ def counter_remove(
 ) -> None:
     """Delete a counter recorded in error (audited).
 
-    Example: inami maf counter remove 14
+    Examples:
+        inami maf counter remove 14
+        inami maf counter list --household H1 --year 2024
     """
     from inami_cli.services import maf
 
@@ -128,7 +134,9 @@ def counter_import(
 
     Columns: niss, date, kind, tm (optional quantity, day_number, reference, note).
 
-    Example: inami maf counter import fixtures/maf_counters.csv --dry-run
+    Examples:
+        inami maf counter import fixtures/maf_counters.csv --dry-run
+        inami maf counter import fixtures/maf_counters.csv
     """
     from inami_cli.services import maf
 

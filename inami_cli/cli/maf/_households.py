@@ -52,7 +52,9 @@ def household_add(
 ) -> None:
     """Record a household as it was on 1 January (everyone at the address; audited).
 
-    Example: inami maf household add H3 --year 2024 --member 60013021159
+    Examples:
+        inami maf household add H3 --year 2024 --member 60013021159
+        inami maf household show H3 --year 2024
     """
     from inami_cli.services import maf
 
@@ -85,7 +87,9 @@ def household_set_income(
 ) -> None:
     """Record the household's income: an amount, or the category letter (audited).
 
-    Example: inami maf household set-income H1 --year 2024 --net-taxable 30000
+    Examples:
+        inami maf household set-income H1 --year 2024 --net-taxable 30000
+        inami maf household show H1 --year 2024 --format json
     """
     from inami_cli.services import maf
 
@@ -106,7 +110,9 @@ def household_show(
 ) -> None:
     """Show a household: members, flags, income.
 
-    Example: inami maf household show H1 --year 2024
+    Examples:
+        inami maf household show H1 --year 2024
+        inami maf household show H2 --year 2024
     """
     from inami_cli.services import maf
 
@@ -120,7 +126,9 @@ def household_show(
 def household_list(year: YearOpt = None) -> None:
     """List the households (of one year) with their members.
 
-    Example: inami maf household list --year 2024
+    Examples:
+        inami maf household list --year 2024
+        inami maf household list --year 2024 --format json
     """
     from inami_cli.services import maf
 
@@ -145,7 +153,9 @@ def household_remove(
 ) -> None:
     """Delete a household recorded in error (audited; its counters stay with the persons).
 
-    Example: inami maf household remove H2 --year 2024
+    Examples:
+        inami maf household remove H2 --year 2024
+        inami maf household list --year 2024
     """
     from inami_cli.services import maf
 

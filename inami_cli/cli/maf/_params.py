@@ -28,7 +28,9 @@ def params_list(
 ) -> None:
     """List the MAF parameters with their reliability (official, fund, secondary, derived).
 
-    Example: inami maf params list --year 2024
+    Examples:
+        inami maf params list --year 2024
+        inami maf params list --year 2022 --format json
     """
     from inami_cli.services import maf
 
@@ -57,7 +59,9 @@ def params_set(
 ) -> None:
     """Record one MAF figure, e.g. a published value replacing a derived one (audited).
 
-    Example: inami maf params set --year 2022 --name ceiling.1 --value 250 --source inami.fgov.be
+    Examples:
+        inami maf params set --year 2022 --name ceiling.1 --value 250 --source inami.fgov.be
+        inami maf params list --year 2022
     """
     from inami_cli.services import maf
 
@@ -84,7 +88,9 @@ def params_import(
 
     Columns: year, name, value, reliability, source (optional note).
 
-    Example: inami maf params import fixtures/examples/maf_params.csv --dry-run
+    Examples:
+        inami maf params import fixtures/examples/maf_params.csv --dry-run
+        inami maf params import fixtures/examples/maf_params.csv
     """
     from inami_cli.services import maf
 

@@ -41,7 +41,9 @@ def act_rules_set(
 ) -> None:
     """Record the rules of a code from a date (the open period before ends the day before).
 
-    Example: inami nomenclature act-rules set 301593 --from 2026-09-01 --min-age 18 --source "RD"
+    Examples:
+        inami nomenclature act-rules set 301593 --from 2026-09-01 --min-age 18 --source "RD"
+        inami nomenclature act-rules list 301593
     """
     from inami_cli.domain.dates import parse_date
     from inami_cli.services import nomenclature as svc
@@ -67,7 +69,9 @@ def act_rules_list(
 ) -> None:
     """List the dated rule periods of a code (outside them, the act's own columns apply).
 
-    Example: inami nomenclature act-rules list 301593
+    Examples:
+        inami nomenclature act-rules list 301593
+        inami nomenclature act-rules list 301593 --format json
     """
     from inami_cli.services import nomenclature as svc
 
@@ -85,7 +89,9 @@ def act_rules_import(
 ) -> None:
     """Import dated act rules (the act columns and valid_from/valid_to), all or nothing.
 
-    Example: inami nomenclature act-rules import fixtures/act_rules.csv --dry-run
+    Examples:
+        inami nomenclature act-rules import fixtures/act_rules.csv --dry-run
+        inami nomenclature act-rules import fixtures/act_rules.csv
     """
     import sys
     from pathlib import Path

@@ -78,8 +78,10 @@ def nomenclature_add(
 ) -> None:
     """Add a nomenclature code with its labels and rules.
 
-    Example: inami nomenclature add 109991 --label-fr Consultation --label-nl Raadpleging
-    """
+    Examples:
+        inami nomenclature add 109991 --label-fr Consultation --label-nl Raadpleging
+        inami nomenclature add 109992 --label-fr Visite --label-nl Bezoek --article 2 --setting ambulatory
+    """  # noqa: E501
     from inami_cli.domain.nomenclature import ActView as View
     from inami_cli.domain.nomenclature import validate_code
     from inami_cli.services import nomenclature as svc
@@ -138,7 +140,9 @@ def nomenclature_update(
 ) -> None:
     """Change the labels or rules of a code.
 
-    Example: inami nomenclature update 301593 --max-age 66
+    Examples:
+        inami nomenclature update 301593 --max-age 66
+        inami nomenclature update 301593 --label-nl "Preventief mondonderzoek"
     """
     from inami_cli.services import nomenclature as svc
 
@@ -176,7 +180,9 @@ def nomenclature_retire(
 ) -> None:
     """Retire a code from a date (it and its open tariff end the day before).
 
-    Example: inami nomenclature retire 101010 --from 2027-01-01
+    Examples:
+        inami nomenclature retire 101010 --from 2027-01-01
+        inami nomenclature show 101010 --history
     """
     from inami_cli.services import nomenclature as svc
 

@@ -22,7 +22,9 @@ def nomenclature_check(
     supplement, patient_total, status or refusal_code with their source. Every difference is
     printed as FILE:LINE: expected X, computed Y (exit 1); a bad line is exit 2.
 
-    Example: inami nomenclature check fixtures/published_amounts.csv
+    Examples:
+        inami nomenclature check fixtures/published_amounts.csv
+        inami nomenclature check fixtures/published_amounts.csv --format json
     """
     from inami_cli.services import reimbursement as svc
 

@@ -36,7 +36,9 @@ def key_letter_set(
 ) -> None:
     """Give a key-letter index a value from a date (fees using it are re-derived).
 
-    Example: inami nomenclature key-letter set N265 --from 2025-01-01 --value 3.372107
+    Examples:
+        inami nomenclature key-letter set N265 --from 2025-01-01 --value 3.372107
+        inami nomenclature key-letter list --date 2025-06-01
     """
     from inami_cli.domain.values import parse_key_value
     from inami_cli.services import nomenclature as svc
@@ -61,7 +63,9 @@ def key_letter_set(
 def key_letter_list(on: DateOpt = None) -> None:
     """List key-letter values (those in force on --date when given).
 
-    Example: inami nomenclature key-letter list --date 2025-06-01
+    Examples:
+        inami nomenclature key-letter list --date 2025-06-01
+        inami nomenclature key-letter list --format json
     """
     from inami_cli.services import nomenclature as svc
 

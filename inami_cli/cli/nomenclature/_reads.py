@@ -31,7 +31,10 @@ def nomenclature_show(
 ) -> None:
     """Show a code, its tariff on a date with each profile's reimbursement and share.
 
-    Example: inami nomenclature show 101076 --date 2026-03-02
+    Examples:
+        inami nomenclature show 101076 --date 2026-03-02
+        inami nomenclature show 560011 --history
+        inami nomenclature show 101076 --date 2026-03-02 --format json
     """
     from inami_cli.services import nomenclature as svc
 
@@ -139,7 +142,10 @@ def nomenclature_search(
 ) -> None:
     """Find codes by words of their labels, accents and case ignored, best first.
 
-    Example: inami nomenclature search "consultation medecin" --active
+    Examples:
+        inami nomenclature search "consultation medecin" --active
+        inami nomenclature search kinesitherapie
+        inami nomenclature search tandarts --format json
     """
     from inami_cli.services import nomenclature as svc
 
@@ -172,7 +178,9 @@ def nomenclature_search(
 def nomenclature_list(article: ArticleOpt = None, on: DateOpt = None) -> None:
     """List codes (of an article) with their fee on a date.
 
-    Example: inami nomenclature list --article 2 --date 2026-01-01
+    Examples:
+        inami nomenclature list --article 2 --date 2026-01-01
+        inami nomenclature list --date 2026-03-02 --format csv
     """
     from inami_cli.services import nomenclature as svc
 

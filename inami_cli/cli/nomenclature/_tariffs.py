@@ -64,8 +64,10 @@ def nomenclature_set_tariff(
 ) -> None:
     """Record the tariff of a code from a date (the open previous period is closed).
 
-    Example: inami nomenclature set-tariff 101076 --from 2027-01-01 --fee 35 --reimbursement any=29
-    """
+    Examples:
+        inami nomenclature set-tariff 101076 --from 2027-01-01 --fee 35 --reimbursement any=29
+        inami nomenclature set-tariff 101076 --from 2027-06-01 --fee 36 --reimbursement ordinary=30 --reimbursement preferential=35
+    """  # noqa: E501
     from inami_cli.domain.money import parse_amount
     from inami_cli.services import nomenclature as svc
 
@@ -124,7 +126,9 @@ def nomenclature_import(
     """Import tariffs from CSV (`,` `;` or tab) or JSON, all or nothing (re-importing changes
     nothing).
 
-    Example: inami nomenclature import fixtures/nomenclature.csv --dry-run
+    Examples:
+        inami nomenclature import fixtures/nomenclature.csv --dry-run
+        inami nomenclature import fixtures/nomenclature.csv --dry-run --format json
     """
     import hashlib
 
@@ -180,7 +184,9 @@ def nomenclature_export(
 ) -> None:
     """Export tariffs in the import columns (CSV; JSON with --format json).
 
-    Example: inami nomenclature export --date 2026-01-01 > tariffs.csv
+    Examples:
+        inami nomenclature export --date 2026-01-01 > tariffs.csv
+        inami nomenclature export --date 2026-03-02 --format json
     """
     from inami_cli.domain.jsonfmt import dumps
     from inami_cli.domain.nomenclature import ALL_COLUMNS
@@ -216,7 +222,9 @@ def nomenclature_index(
 ) -> None:
     """Index every tariff in force on a date by a rate (new periods from that date).
 
-    Example: inami nomenclature index --rate 2.72 --from 2027-01-01 --dry-run
+    Examples:
+        inami nomenclature index --rate 2.72 --from 2027-01-01 --dry-run
+        inami nomenclature index --rate 2.72 --from 2027-01-01 --article 2 --dry-run
     """
     from inami_cli.domain.nomenclature import parse_rate
     from inami_cli.services import nomenclature as svc
@@ -258,7 +266,9 @@ def nomenclature_diff(
 ) -> None:
     """List codes whose tariff differs between two dates, old and new amounts.
 
-    Example: inami nomenclature diff --from 2025-06-01 --to 2026-06-01
+    Examples:
+        inami nomenclature diff --from 2025-06-01 --to 2026-06-01
+        inami nomenclature diff --from 2026-01-01 --to 2026-03-02 --format json
     """
     from inami_cli.services import nomenclature as svc
 
