@@ -70,18 +70,27 @@ def answer(root: Any, instruction: str) -> int:
     completion_init()
     # While the shell asks for candidates no command runs: values stay as typed, which
     # spares typer's conversion of each one (it imports pydantic: ~0.12 s a key press).
+    # The help shown beside zsh and fish candidates is plain text here (no rich markup):
+    # typer would import rich to render it (~0.1 s).
+    import typer._completion_classes as classes
     from typer.core import _TyperParameter
 
-    converting = _TyperParameter.process_value
+    converting, rendering = _TyperParameter.process_value, classes._sanitize_help_text
     _TyperParameter.process_value = _as_typed  # type: ignore[assignment,method-assign]
+    classes._sanitize_help_text = _plain
     try:
         return int(shell_complete(root, {}, "inami", COMPLETE_VAR, instruction))
     finally:
         _TyperParameter.process_value = converting  # type: ignore[method-assign]
+        classes._sanitize_help_text = rendering
 
 
 def _as_typed(_self: Any, _ctx: Any, value: Any) -> Any:
     return value
+
+
+def _plain(text: str) -> str:
+    return text
 
 
 def _database_url(ctx: Any) -> str:

@@ -94,3 +94,28 @@ def test_the_bash_script_completes_in_bash(sqlite_demo_template):
     proc = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["101010", "101032", "101076"]
+
+
+@pytest.mark.parametrize(
+    ("shell", "extra", "expected"),
+    [
+        ("zsh", {}, '"101076"'),
+        ("fish", {"_TYPER_COMPLETE_FISH_ACTION": "get-args"}, "101076"),
+    ],
+)
+def test_zsh_and_fish_are_answered(sqlite_demo_template, shell, extra, expected):
+    env = {
+        **os.environ,
+        **extra,
+        "INAMI_DATABASE_URL": f"sqlite:///{sqlite_demo_template}",
+        "_INAMI_COMPLETE": f"complete_{shell}",  # as the scripts of `inami completion` ask
+        "_TYPER_COMPLETE_ARGS": "inami nomenclature show 1010",
+    }
+    proc = subprocess.run([INAMI], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert expected in proc.stdout and "101032" in proc.stdout
+    listing = subprocess.run(
+        [INAMI], env={**env, "_TYPER_COMPLETE_ARGS": "inami nomenclature sh"},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert "Show a code, its tariff on a date" in listing.stdout  # the help beside it
