@@ -33,6 +33,7 @@ def gp(demo_cli: Any, day: str, *extra: str) -> Any:
     [
         ("2024-06-03", ("--time", "21:30"), 0, D("8.19")),  # Monday after 21:00
         ("2024-06-03", ("--time", "19:30"), 1, D("8.19")),  # Monday evening: refused 905
+        ("2024-06-04", ("--time", "02:00"), 0, D("8.19")),  # Tuesday night
         ("2024-06-01", (), 0, D("8.19")),  # Saturday: any time, no --time needed
         ("2024-05-20", ("--time", "10:00"), 0, D("8.19")),  # Whit Monday, a legal holiday
     ],
@@ -49,7 +50,7 @@ def test_late_consultation_at_the_moment_of_care(
     else:
         assert row["refusal_code"] == "905"
         assert (
-            "holds only after 21:00 or on Saturday, Sunday or a legal holiday"
+            "holds only between 21:00 and 08:00 or on Saturday, Sunday or a legal holiday"
             in (row["refusal_reason"])
         )
 
@@ -57,7 +58,10 @@ def test_late_consultation_at_the_moment_of_care(
 def test_late_consultation_on_a_weekday_needs_the_time(demo_cli: Any) -> None:
     result = gp(demo_cli, "2024-06-03")
     assert result.exit_code == 2
-    assert "special requirement 'late_consultation' holds only after 21:00" in result.stderr
+    assert (
+        "special requirement 'late_consultation' holds only between 21:00 and 08:00"
+        in result.stderr
+    )
     assert "pass --time HH:MM" in result.stderr
     assert result.stdout == ""
 
@@ -67,7 +71,9 @@ def test_explain_says_when_the_requirement_holds(demo_cli: Any) -> None:
     assert result.exit_code == 0, result.stderr
     steps = result.json()[0]["explanation"]
     step = next(s for s in steps if s["what"] == "supplement allowed")
-    assert "holds after 21:00 or on Saturday, Sunday or a legal holiday" in step["source"]
+    assert (
+        "holds between 21:00 and 08:00 or on Saturday, Sunday or a legal holiday" in step["source"]
+    )
 
 
 def test_batch_checks_the_moment_of_each_row(demo_cli: Any) -> None:
@@ -124,3 +130,20 @@ def test_the_register_refuses_a_partial_adherence_of_a_physiotherapist(demo_cli:
     assert "partial adherence is refused: it exists in the doctors' agreement only" in (
         result.stderr
     )
+
+
+def test_the_shipped_table_states_the_moments() -> None:
+    from datetime import date, time
+
+    from inami_cli.services.reimbursement import special_requirements
+
+    rows = {(r.kind, r.role): r for r in special_requirements()}
+    off = rows[("off_duty_call", "gp")]
+    assert off.moment == "between 21:00 and 08:00 or on Saturday, Sunday or a legal holiday"
+    assert off.holds_at(date(2024, 6, 4), time(23)) is True
+    assert off.holds_at(date(2024, 6, 4), time(12)) is False
+    assert off.holds_at(date(2024, 12, 25), time(12)) is True
+    assert rows[("late_consultation", "specialist")].holds_at(date(2024, 12, 25), time(12)) is (
+        False
+    )
+    assert rows[("single_room", "specialist")].moment == ""

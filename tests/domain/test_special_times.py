@@ -36,11 +36,11 @@ PHYSIO_2024 = TariffView(
 # the shipped rows (inami_cli/data/special_requirements.csv) as the domain reads them
 LATE_GP = SpecialRequirement(
     "late_consultation", "gp", "after 21:00", "[MUT]", "CM",
-    days=("sat", "sun", "holiday"), from_time=time(21),
+    days=("sat", "sun", "holiday"), from_time=time(21), to_time=time(8),
 )  # fmt: skip
 LATE_SPEC = SpecialRequirement(
     "late_consultation", "specialist", "after 21:00", "[MUT]", "CM",
-    days=("sat", "sun"), from_time=time(21),
+    days=("sat", "sun"), from_time=time(21), to_time=time(8),
 )  # fmt: skip
 VISIT = SpecialRequirement("visit_on_request", "gp", "visit", "[MUT]", "CM")
 ORDINARY = Patient("ordinary", dmg=False, age=40)
@@ -79,6 +79,8 @@ def test_the_ten_legal_holidays() -> None:
         (date(2024, 6, 3), "21:30", ("ok", "", "8.19")),  # Monday after 21:00
         (date(2024, 6, 3), "21:00", ("ok", "", "8.19")),
         (date(2024, 6, 3), "19:30", ("refused", "905", "8.19")),  # Monday evening
+        (date(2024, 6, 4), "02:00", ("ok", "", "8.19")),  # the night, 21:00 to 08:00
+        (date(2024, 6, 4), "08:00", ("refused", "905", "8.19")),  # the night is over
         (date(2024, 6, 1), None, ("ok", "", "8.19")),  # Saturday: any time
         (date(2024, 6, 2), "10:00", ("ok", "", "8.19")),  # Sunday
         (date(2024, 5, 20), "10:00", ("ok", "", "8.19")),  # Whit Monday, a legal holiday
@@ -94,7 +96,10 @@ def test_late_consultation_holds_after_21_or_on_weekends_and_holidays(
 
 def test_a_refusal_says_when_the_requirement_holds() -> None:
     reason = charge(at(date(2024, 6, 3), "19:30"))[3]
-    assert "'late_consultation' holds only after 21:00 or on Saturday, Sunday or a legal " in reason
+    assert (
+        "'late_consultation' holds only between 21:00 and 08:00 or on Saturday, Sunday or a "
+        in (reason)
+    )
     assert "not on Mon 2024-06-03 at 19:30" in reason
 
 

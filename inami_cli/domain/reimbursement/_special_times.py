@@ -12,8 +12,12 @@ A row states its moment in three columns: ``days`` (``sat``, ``sun``, ``holiday`
 time of those days), ``from_time`` and ``to_time`` (a window on the other days; an empty
 ``to_time`` runs to midnight, a ``to_time`` before ``from_time`` runs over midnight). A row
 with none of them holds at any moment (the source gives no hour: a non-urgent visit outside
-the round, a long journey, a single room, a home call; the "night" of an off-duty call is
-not defined by the source and stays unchecked).
+the round, a long journey, a single room, a home call).
+
+The night is the nomenclature's: the GP visit codes define it as 21:00 to 08:00 (NomenSoft
+106735, "tussen 21 en 8 uur", https://webappsa.riziv-inami.fgov.be/Nomen/nl/106735/authority/1
+[OFF]); the shipped table reads the off-duty call's night and "after 21:00" that way (the
+latter [DERIVED]: the CM page says only "after 21:00").
 
 Holidays are the ten legal holidays of the royal decree of 18 April 1974 executing the law
 of 4 January 1974 (FPS Employment, regulation public holidays:
@@ -74,7 +78,7 @@ def describe_moment(days: tuple[str, ...], start: time | None, end: time | None)
     if start is not None:
         hours = f"after {start.strftime('%H:%M')}"
         if end is not None:
-            hours = f"from {start.strftime('%H:%M')} to {end.strftime('%H:%M')}"
+            hours = f"between {start.strftime('%H:%M')} and {end.strftime('%H:%M')}"
         parts.append(hours)
     if days:
         words = [_DAY_WORDS[d] for d in days]
