@@ -147,3 +147,42 @@ def test_the_shipped_table_states_the_moments() -> None:
         False
     )
     assert rows[("single_room", "specialist")].moment == ""
+
+
+SPECIALIST = "1-90025-95-100"  # partially conventioned under both doctors' agreements
+GP_REFUSED = "1-90033-87-003"  # refused the 2024-2025 agreement from 2025
+
+
+def test_a_partially_conventioned_doctor_cannot_become_a_physiotherapist(demo_cli: Any) -> None:
+    result = demo_cli("provider", "update", SPECIALIST, "--profession", "physiotherapist")
+    assert result.exit_code == 4
+    assert "answered doctors' agreements (doctors-2024-2025: partial, doctors-2026-2027: " in (
+        result.stderr
+    )
+    assert "a physiotherapist cannot be partially conventioned" in result.stderr
+    shown = demo_cli("provider", "show", SPECIALIST, "--format", "json")
+    assert shown.json()["profession"] == "doctor"  # nothing written
+    # any answer to another profession's agreement blocks the change (no "partial" words)
+    refused = demo_cli("provider", "update", GP_REFUSED, "--profession", "physiotherapist")
+    assert refused.exit_code == 4
+    assert "(doctors-2024-2025: refused): its profession cannot become physiotherapist" in (
+        refused.stderr
+    )
+    # other changes of the same provider still go through
+    renamed = demo_cli("provider", "update", SPECIALIST, "--first-name", "Pieter-Jan")
+    assert renamed.exit_code == 0, renamed.stderr
+
+
+def test_provider_import_refuses_the_change_with_its_line(demo_cli: Any, tmp_path: Any) -> None:
+    path = tmp_path / "providers.csv"
+    path.write_text(
+        "nihii,profession,last_name,first_name\n"
+        "1-90017-06-004,doctor,Lambotte,Claire\n"
+        f"{SPECIALIST},physiotherapist,Vermeersch,Pieter\n",
+        encoding="utf-8",
+    )
+    result = demo_cli("provider", "import", str(path))
+    assert result.exit_code == 4
+    assert f"{path}:3: provider 1-90025-95 answered doctors' agreements" in result.stderr
+    shown = demo_cli("provider", "show", SPECIALIST, "--format", "json")
+    assert shown.json()["profession"] == "doctor"
