@@ -34,7 +34,7 @@ def test_callers_words_find_the_codes(
     assert not found & never
 
 
-@pytest.mark.parametrize("provider", ["partially", "conventioned"])
+@pytest.mark.parametrize("provider", ["non-conventioned", "conventioned"])
 def test_a_refused_answer_never_says_the_fund_pays_back(demo_session: Any, provider: str) -> None:
     """Issue 17: "Not reimbursed" and "pays back 28.30 €" were said of one case."""
     from datetime import date
@@ -53,3 +53,20 @@ def test_a_refused_answer_never_says_the_fund_pays_back(demo_session: Any, provi
     assert answer.sentence.startswith("Not reimbursed")
     assert not [line for line in answer.why if "pays back" in line]
     assert any("published tariff for this patient (BIM) is 28.30 €" in w for w in answer.why)
+
+
+def test_the_desk_says_a_physiotherapist_cannot_be_partially_conventioned(
+    demo_session: Any,
+) -> None:
+    """Issue 14: "partially" on a physiotherapy code is an input error, not an amount."""
+    from datetime import date
+    from decimal import Decimal
+
+    from inami_cli.domain.errors import InvalidInput
+    from inami_cli.services.desk import reimbursement_answer
+
+    with pytest.raises(InvalidInput, match="physiotherapists cannot be partially conventioned"):
+        reimbursement_answer(
+            session=demo_session, code="560011", on=date(2026, 3, 2), niss="85061508234",
+            provider="partially", charged=Decimal("40"),
+        )  # fmt: skip

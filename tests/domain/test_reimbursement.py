@@ -208,9 +208,10 @@ def test_non_conventioned_physio_reimburses_25_percent_less_except_bim() -> None
     assert amounts(result) == ("30.00", "17.81", "12.19")
     bim = one(PHYSIO, PHYSIO_2024, date(2024, 3, 1), BIM, provider="non-conventioned")
     assert amounts(bim) == ("30.00", "27.50", "2.50")
-    # partially conventioned is not "non-conventioned": no cut
-    part = one(PHYSIO, PHYSIO_2024, date(2024, 3, 1), ORDINARY, provider="partially")
-    assert part.reimbursement == D("23.75")
+    # a physiotherapist cannot be partially conventioned (issue 14): an input error, no
+    # amount (this test computed the case without the cut before the rule existed)
+    with pytest.raises(InvalidInput, match="physiotherapists cannot be partially"):
+        one(PHYSIO, PHYSIO_2024, date(2024, 3, 1), ORDINARY, provider="partially")
 
 
 def test_bim_up_to_24_with_dmg_pays_no_share_from_2023_10_01() -> None:
@@ -508,6 +509,8 @@ def cases(draw: st.DrawFn) -> tuple[Line, Patient, str, date, str | None]:
     )
     on = draw(st.dates(min_value=date(2010, 1, 1), max_value=date(2030, 12, 31)))
     provider = draw(st.sampled_from(r.PROVIDERS))
+    if category in r.PHYSIO_CATEGORIES and provider == "partially":
+        provider = "conventioned"  # no partially conventioned physiotherapist (issue 14)
     setting = draw(st.sampled_from([None, *r.SETTINGS]))
     return Line(Act("101076", "x", category), t, charged), patient, provider, on, setting
 

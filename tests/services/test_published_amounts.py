@@ -62,7 +62,7 @@ def test_bad_lines_are_file_errors_and_nothing_is_computed(demo: Any) -> None:
 def test_demo_amounts_are_published_or_marked_derived() -> None:
     """Issue 15: the demo data holds published amounts, or amounts derived by a named rule
     and marked ``derived`` in their source; fee-only rows say that nothing was derived."""
-    published = ("VNZ 2024", "CM 20", "DOMUS 20", "OPH", "INAMI tariff circular")
+    published = ("VNZ 2024", "CM 20", "MC 20", "DOMUS 20", "OPH", "INAMI tariff circular")
     with (FIXTURES / "nomenclature.csv").open(encoding="utf-8") as handle:
         for line, row in enumerate(csv.DictReader(handle), 2):
             source = row["source"]

@@ -115,6 +115,7 @@ from inami_cli.domain.reimbursement._rules import (
     Rule,
     fixed_share_rule,
 )
+from inami_cli.domain.reimbursement._special_times import legal_holidays, parse_days
 from inami_cli.domain.reimbursement._supplements import (
     SUPPLEMENT_CATEGORY,
     SUPPLEMENT_SHARES,
@@ -207,7 +208,9 @@ __all__ = [
     "find_special_requirement",
     "fixed_share_rule",
     "is_doctor_act",
+    "legal_holidays",
     "parse_assertion",
+    "parse_days",
     "parse_time_of_day",
     "referral_rule",
     "rule_epoch",

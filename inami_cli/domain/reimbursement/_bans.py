@@ -77,8 +77,14 @@ DENTAL_BAN_2025: tuple[BannedAct, ...] = (
     BannedAct("302190", "traitements préventifs", "[MUT] [DERIVED]", _CMD22),
     BannedAct("302212", "traitements préventifs", "[MUT] [DERIVED]", _CMD22),
     BannedAct("302234", "traitements préventifs", "[MUT] [DERIVED]", _CMD22),
-    # ⚠ the art. 5 acts "revalued since 2022" are not listed in any source we hold: the
-    # conservative care of the demo (3738xx, 3743xx) waits for the 2026-07-01 step.
+    # ⚠ the art. 5 acts "revalued since 2022" are listed by INAMI ("Voici les prestations
+    # auxquelles s'applique cette interdiction à partir du 1er janvier 2025",
+    # https://inami.fgov.be/fr/professionnels/professionnels-de-la-sante/dentistes/exercice-du-metier/interdiction-de-facturer-des-supplements-en-ambulatoire-aux-beneficiaires-de-l-intervention-majoree
+    # [OFF]) and in the annex of AR 17/3/2024 (amended for the removable prostheses until the
+    # 19th birthday introduced by AR 24/1/2025, news.belgium.be/fr/node/42388), but the list
+    # itself could not be read: the conservative care of the demo (3738xx, 3743xx) waits for
+    # the 2026-07-01 step. Press reports name revaluations since 2022 (extractions 45 -> 65,
+    # subgingival scaling doubled from 2024-01-01, metrotime.be 2023-12 [SEC]) without codes.
 )
 _DENTAL_2025_CODES = frozenset(a.code for a in DENTAL_BAN_2025)
 

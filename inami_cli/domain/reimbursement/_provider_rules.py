@@ -31,7 +31,8 @@ from datetime import date, time
 
 from inami_cli.domain.errors import InvalidInput
 from inami_cli.domain.providers import Attester, AttestRule
-from inami_cli.domain.reimbursement._model import SETTINGS, ActRules
+from inami_cli.domain.reimbursement._model import PHYSIO_CATEGORIES, SETTINGS, ActRules
+from inami_cli.domain.reimbursement._special_times import describe_moment, timing_verdict
 
 # The roles of the special-requirements table and the act categories that imply them
 # when the provider is given by flag only (no qualification known).
@@ -53,6 +54,20 @@ class SpecialRequirement:
     label: str
     reliability: str
     source: str
+    # the moment it holds (``_special_times``): days (sat, sun, holiday) or an hour window;
+    # none of them: any moment
+    days: tuple[str, ...] = ()
+    from_time: time | None = None
+    to_time: time | None = None
+
+    @property
+    def moment(self) -> str:
+        """When it holds, in words ("" at any moment)."""
+        return describe_moment(self.days, self.from_time, self.to_time)
+
+    def holds_at(self, on: date, at: time | None) -> bool | None:
+        """Whether it holds on *on* at *at* (None: it depends on the hour, none given)."""
+        return timing_verdict(self.days, self.from_time, self.to_time, on, at)
 
 
 def find_special_requirement(
@@ -110,6 +125,10 @@ class ProviderTerms:
     physio_convention: bool | None = None
     special_requirement: tuple[SpecialRequirement, ...] = ()
     attest_rules: tuple[AttestRule, ...] = field(default=(), compare=False, hash=False)
+    # the moment of care, against which a special requirement is checked (None: not
+    # checked, terms built by hand; ``ProviderSource`` fills it when a requirement is given)
+    care_on: date | None = None
+    care_at: time | None = None
 
     @property
     def attester(self) -> Attester | None:
@@ -119,10 +138,39 @@ class ProviderTerms:
         return Attester(self.profession, self.qualification, self.accredited)
 
 
+def refuse_partial_physio(act: ActRules, terms: ProviderTerms) -> None:
+    """InvalidInput (exit 2) for a physiotherapy code attested by a "partially conventioned"
+    physiotherapist: that status does not exist for physiotherapists.
+
+    Partial adherence with declared blocks belongs to the doctors' agreement (GP and
+    specialist, CM "voorwaarden gedeeltelijke conventionering" [MUT], providers.md §7.1
+    rows 4-5); a physiotherapist adheres to the convention or declares not to (INAMI,
+    circulaire aux kinésithérapeutes 2017, adhesion form M/17 [OFF]:
+    https://studylibfr.com/doc/237329/circulaire-aux-kin%C3%A9sith%C3%A9rapeutes-2017-1 ;
+    INAMI figures M/18: 84.81 % adhered, 15.19 % did not, no third group [SEC]:
+    http://www.lavenir.net/cnt/DMF20180322_01143742). The register refuses such an
+    adherence already (``agreement adherence set``: exit 4); this is the same rule for the
+    status typed with ``--provider`` (or a register answer, should one ever say so)."""
+    if terms.status != "partially" or act.category not in PHYSIO_CATEGORIES:
+        return
+    if not terms.given and terms.profession not in (None, "physiotherapist"):
+        return  # another profession attesting a physio code: the attest rules answer
+    who = f"provider {terms.nihii}" if terms.nihii else "--provider partially"
+    raise InvalidInput(
+        f"{who}: physiotherapists cannot be partially conventioned (partial adherence "
+        f"exists in the doctors' agreement only); code {act.code} is physiotherapy: use "
+        "--provider conventioned or non-conventioned"
+    )
+
+
 def attest_check(act: ActRules, terms: ProviderTerms, on: date) -> tuple[bool, str] | None:
     """(allowed, what the rule says) by the codes-by-qualification table, or None when the
     provider is not known from the register or no rule speaks about the code (the most
-    specific rule in force wins, as ``domain.providers.attest_rule_for``)."""
+    specific rule in force wins, as ``domain.providers.attest_rule_for``).
+
+    First refuses a status the provider's profession cannot have
+    (``refuse_partial_physio``, exit 2)."""
+    refuse_partial_physio(act, terms)
     table = terms.attest_rules
     if terms.profession is None or not table:
         return None
@@ -223,13 +271,40 @@ def supplement_permission(
         role = _role(act, terms)
         fits = [r for r in terms.special_requirement if role is None or r.role == role]
         if fits:
-            req = fits[0]
-            return True, f"special requirement of the patient: {req.label} ({req.source})"
+            return _special_at_moment(fits, terms, reason)
         roles = " or ".join(sorted({r.role for r in terms.special_requirement}))
         kind = terms.special_requirement[0].kind
         said = f"special requirement {kind!r} is a {roles}'s, not a {role}'s"
         return False, f"{reason}; {said}" if reason else said
     return False, reason
+
+
+def _special_at_moment(
+    fits: list[SpecialRequirement], terms: ProviderTerms, reason: str
+) -> tuple[bool, str]:
+    """The verdict of the patient's special requirement(s) at the moment of care."""
+    if terms.care_on is None:
+        req = fits[0]
+        return True, f"special requirement of the patient: {req.label} ({req.source})"
+    verdicts = [(r, r.holds_at(terms.care_on, terms.care_at)) for r in fits]
+    for req, holds in verdicts:
+        if holds:
+            when = f"; holds {req.moment}" if req.moment else ""
+            return True, f"special requirement of the patient: {req.label}{when} ({req.source})"
+    unknown = [r for r, holds in verdicts if holds is None]
+    if unknown:
+        raise InvalidInput(
+            f"special requirement {unknown[0].kind!r} holds only {unknown[0].moment}: pass "
+            "--time HH:MM (batch column time) to tell when the care was given"
+        )
+    req = fits[0]
+    moment = terms.care_on.strftime("%a %Y-%m-%d")
+    if terms.care_at is not None:
+        moment += f" at {terms.care_at.strftime('%H:%M')}"
+    said = (
+        f"special requirement {req.kind!r} holds only {req.moment}, not on {moment} ({req.source})"
+    )
+    return False, f"{reason}; {said}" if reason else said
 
 
 def physio_cut_applies(terms: ProviderTerms | None, default: bool) -> tuple[bool, str]:

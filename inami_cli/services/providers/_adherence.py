@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inami_cli.db.models import Adherence, Agreement, Provider, ProviderQualification
 from inami_cli.domain import providers as rules
@@ -111,6 +111,39 @@ def check_adherence(
     if problems:
         raise Conflict("partial adherence refused: " + "; ".join(problems))
     return _Checked(value, start, rules.format_blocks(parsed))
+
+
+def foreign_adherences(session: Session, nihii: str, profession: str) -> list[str]:
+    """The provider's answers to agreements of another profession than *profession*
+    (``agreement: status``), the ones a change of profession would orphan."""
+    rows = session.execute(
+        select(col(Adherence.agreement_key), col(Adherence.status), col(Agreement.profession))
+        .join(Agreement, col(Agreement.key) == col(Adherence.agreement_key))
+        .where(col(Adherence.nihii) == nihii)
+        .order_by(col(Adherence.agreement_key))
+    ).all()
+    return [f"{key}: {status}" for key, status, job in rows if job != profession]
+
+
+def profession_change_conflict(session: Session, nihii: str, old: str, new: str) -> str | None:
+    """Why *nihii* cannot change from *old* to *new* profession, or None.
+
+    An adherence belongs to an agreement of the provider's profession (``check_adherence``);
+    a change of profession would leave the provider with the other profession's answers,
+    e.g. a "partially conventioned" physiotherapist, a status physiotherapists cannot have
+    (partial adherence is the doctors' agreement's: CM, voorwaarden gedeeltelijke
+    conventionering [MUT], providers.md §7.1 rows 4-5; issue 14)."""
+    if new == old:
+        return None
+    found = foreign_adherences(session, nihii, new)
+    if not found:
+        return None
+    partial = any(text.endswith(": partial") for text in found)
+    why = f"; a {new} cannot be partially conventioned" if partial and new != "doctor" else ""
+    return (
+        f"provider {rules.format_nihii(nihii)} answered {old}s' agreements "
+        f"({', '.join(found)}): its profession cannot become {new}{why}"
+    )
 
 
 def _agreement(session: Session, key: str) -> Agreement:

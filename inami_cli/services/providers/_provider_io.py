@@ -30,6 +30,7 @@ from inami_cli.domain import providers as rules
 from inami_cli.domain.dates import format_period, parse_date
 from inami_cli.domain.errors import FileErrors, InvalidInput
 from inami_cli.services.audit import record_changes
+from inami_cli.services.providers._adherence import profession_change_conflict
 from inami_cli.services.providers._common import (
     _ACC,
     _ADDR,
@@ -161,6 +162,12 @@ def import_providers(
         for a in session.execute(select(ProviderAddress)).scalars()
     }
     conflicts: list[str] = []
+    for root, person in people.items():
+        old = stored_people.get(root)
+        if old is not None:
+            said = profession_change_conflict(session, root, old.profession, person["profession"])
+            if said is not None:
+                conflicts.append(f"{filename}:{person['line']}: {said}")
     mine_q = {k: (v[1], v[2]) for k, v in quals.items()}
     checks: tuple[tuple[str, dict[tuple[str, date], tuple[date | None, int]], dict[Any, Any]], ...]
     checks = (("qualification", mine_q, stored_quals), ("accreditation", accs, stored_accs))

@@ -21,6 +21,7 @@ from inami_cli.domain import providers as rules
 from inami_cli.domain.dates import format_period
 from inami_cli.domain.errors import Conflict, InvalidInput
 from inami_cli.services.audit import record_change
+from inami_cli.services.providers._adherence import profession_change_conflict
 from inami_cli.services.providers._common import (
     _ACC,
     _ADDR,
@@ -342,7 +343,11 @@ def provider_update(
     if first_name is not None:
         provider.first_name = first_name.strip()
     if profession is not None:
-        provider.profession = rules.check_profession(profession)
+        job = rules.check_profession(profession)
+        conflict = profession_change_conflict(session, root, provider.profession, job)
+        if conflict is not None:
+            raise Conflict(conflict)
+        provider.profession = job
     after = _snapshot(provider, _PRO_FIELDS)
     if after != before:
         session.add(provider)

@@ -22,26 +22,36 @@ from sqlmodel import Session
 
 from inami_cli.domain import reimbursement as rules
 from inami_cli.domain.providers import ProviderFacts, format_nihii
-from inami_cli.domain.reimbursement import ProviderTerms, SpecialRequirement
+from inami_cli.domain.reimbursement import ProviderTerms, SpecialRequirement, parse_days
 from inami_cli.tabular import Columns, open_binary, read_table
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 _DAY = timedelta(days=1)
-_SPECIAL_COLUMNS = Columns(required=("kind", "role", "label", "reliability", "source"))
+_SPECIAL_COLUMNS = Columns(
+    required=("kind", "role", "label", "reliability", "source"),
+    optional=("days", "from_time", "to_time", "timing_note"),
+)
 
 
 @functools.cache
 def special_requirements() -> tuple[SpecialRequirement, ...]:
-    """The patients' special requirements (``inami_cli/data/special_requirements.csv``)."""
+    """The patients' special requirements (``inami_cli/data/special_requirements.csv``),
+    with the moment each holds (``domain.reimbursement._special_times``)."""
     name = "special_requirements.csv"
+    rows: list[SpecialRequirement] = []
     with open_binary(DATA_DIR / name) as handle:
         table = read_table(handle, filename=f"inami_cli/data/{name}", spec=_SPECIAL_COLUMNS)
-        return tuple(
-            SpecialRequirement(
-                rec["kind"], rec["role"], rec["label"], rec["reliability"], rec["source"]
-            )
-            for _line, rec in table.records()
-        )
+        for line, rec in table.records():
+            where = f"inami_cli/data/{name}:{line}"
+            start, end = (rec.get(c, "").strip() for c in ("from_time", "to_time"))
+            req = SpecialRequirement(
+                rec["kind"], rec["role"], rec["label"], rec["reliability"], rec["source"],
+                days=parse_days(rec.get("days", ""), where=where),
+                from_time=rules.parse_time_of_day(start, what=where) if start else None,
+                to_time=rules.parse_time_of_day(end, what=where) if end else None,
+            )  # fmt: skip
+            rows.append(req)
+    return tuple(rows)
 
 
 def _hhmm(at: time | None) -> str:
@@ -144,6 +154,8 @@ class ProviderSource:
         then are the agreements read for a single case).
         """
         reqs = rules.find_special_requirement(special_requirements(), special) if special else ()
+        # a special requirement is checked against the moment of care (issue 14)
+        care_on, care_at = (on, at) if reqs else (None, None)
         convention = self.physio_convention(on) if physio else None
         if provider_id is None:
             why = "given (--provider)" if explicit else "default (no --provider, no --provider-id)"
@@ -155,6 +167,8 @@ class ProviderSource:
                 why=why if self.explain else "",
                 physio_convention=convention,
                 special_requirement=reqs,
+                care_on=care_on,
+                care_at=care_at,
             )
         facts = self.facts(provider_id, on, at)
         attest = self.attest_rules()
@@ -178,6 +192,8 @@ class ProviderSource:
             physio_convention=convention,
             special_requirement=reqs,
             attest_rules=attest,
+            care_on=care_on,
+            care_at=care_at,
         )
 
     def _register_status(
@@ -281,7 +297,9 @@ class BatchProviders:
         """(answer-cache key part, terms) of one row (errors as ``ProviderSource.terms``)."""
         stretch = bisect_right(self._cuts(provider_id), on)
         weekday = on.weekday() if at and provider_id else -1
-        key = (provider, explicit, provider_id, at, special, stretch, weekday)
+        # a special requirement depends on the day itself (weekend, holiday): keyed by date
+        day = on if special else None
+        key = (provider, explicit, provider_id, at, special, stretch, weekday, day)
         found = self._memo.get(key)
         if found is not None:
             return found
@@ -299,7 +317,7 @@ class BatchProviders:
         same = (
             terms.status, terms.in_block, terms.ambulatory_only, terms.profession,
             terms.qualification, terms.role, terms.accredited, terms.physio_convention,
-            terms.special_requirement, attest,
+            terms.special_requirement, attest, terms.care_on, terms.care_at,
         )  # fmt: skip
         ident = self._ids.setdefault(same, len(self._ids))
         found = (ident, terms)
