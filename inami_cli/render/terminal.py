@@ -25,7 +25,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Mapping
-from typing import IO, Any
+from typing import IO, Any, cast
 
 __all__ = [
     "DEFAULT_PAGER",
@@ -104,6 +104,10 @@ class _PagerSink(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
+    def isatty(self) -> bool:
+        # the output still ends on the terminal: tables fit it, status words coloured
+        return _isatty(self.real)
+
     def write(self, data: Any) -> int:
         chunk = bytes(data)
         if self.process is not None and self.process.stdin is not None:
@@ -164,7 +168,7 @@ class PagedOutput:
         self.saved.flush()
         self.sink = _PagerSink(self.saved.buffer, command, max(height - 1, 1))
         self.stream = io.TextIOWrapper(
-            self.sink,  # type: ignore[arg-type]
+            cast(Any, self.sink),  # raw bytes written through: no buffer in between
             encoding=self.saved.encoding,
             errors=self.saved.errors,
             write_through=True,
