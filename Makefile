@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB := .demo/inami.db
-DEMO := INAMI_CONFIG=.demo/inami.toml INAMI_DATABASE_URL=sqlite:///$(abspath $(DEMO_DB)) $(BIN)/inami
+DEMO := INAMI_CONFIG=.demo/inami.toml INAMI_PAGER= INAMI_DATABASE_URL=sqlite:///$(abspath $(DEMO_DB)) $(BIN)/inami
 
 .PHONY: demo test test-sqlite fuzz lint format bench bench-quick clean
 

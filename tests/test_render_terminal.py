@@ -153,3 +153,13 @@ def test_pager_decision() -> None:
     assert pager_command(tty, fmt="table", env={"TERM": "dumb"}) is None
     assert pager_command(tty, fmt="table", env={**env, "PAGER": "cat"}) is None
     assert pager_command(tty, fmt="table", env={**env, "PAGER": "no-such-pager-x"}) is None
+
+
+def test_an_empty_column_goes_first_when_the_table_is_too_wide() -> None:
+    headers = ["code", "valid_to", "label"]
+    rows = [["101076", "", LONG], ["101032", "", "short"]]
+    text = table_text(headers, rows, style="simple", width=50, colour=False)
+    assert "valid_to" not in text and "101076" in text and _widest(text) <= 50
+    narrow = [["101076", "", "short"]]
+    assert "valid_to" in table_text(headers, narrow, style="simple", width=50, colour=False)
+    assert "valid_to" in table_text(headers, rows, style="simple", width=None, colour=False)

@@ -8,6 +8,7 @@ longest cell, for ``--wide``, pipes and files):
 - the other (text) columns share what is left: in a list each cell is cut to one line ending
   with ``…``; in a key/value view (one record) the value wraps over several lines, nothing
   is lost;
+- a column with no value at all is left out of a table too wide for the width;
 - a list whose code columns alone do not fit is shown record by record (key/value), as
   ``psql``'s expanded display does.
 
@@ -247,6 +248,12 @@ def table_text(
     body = [list(r) for r in rows]
     if width is not None:
         fitted = fit_rows(names, body, width, style, wrap=wrap)
+        empty = [i for i in range(len(names)) if not any(r[i] for r in body)]
+        if fitted != (names, body) and empty and len(empty) < len(names):
+            # too wide: a column with nothing in it goes first (``--wide`` shows it)
+            names = [n for i, n in enumerate(names) if i not in empty]
+            body = [[c for i, c in enumerate(r) if i not in empty] for r in body]
+            fitted = fit_rows(names, body, width, style, wrap=wrap)
         if fitted is None:  # too many code columns: one key/value view per record
             return "\n\n".join(
                 table_text(None, list(zip(names, r, strict=True)), style=style, width=width,
