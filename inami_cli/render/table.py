@@ -18,6 +18,7 @@ tabulate measures widths without the escape codes.
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 from collections.abc import Sequence
@@ -73,6 +74,8 @@ _STATUS_COLUMNS = frozenset({"status", "state", "outcome", "result", "verdict", 
 
 def text_width(text: str) -> int:
     """Columns *text* takes on a terminal (wide characters count two, colour codes none)."""
+    if text.isascii() and text.isprintable():
+        return len(text)
     plain = _ANSI.sub("", text)
     width = wcswidth(plain)
     return len(plain) if width < 0 else width
@@ -124,6 +127,7 @@ def _is_code(header: str, cells: Sequence[str]) -> bool:
     return all(not any(ch.isspace() for ch in c) and text_width(c) <= _CODE_MAX for c in cells if c)
 
 
+@functools.lru_cache(maxsize=64)
 def _overhead(columns: int, style: str) -> int:
     """Columns a table of *columns* columns spends on borders and separators."""
     sample = tabulate([["x"] * columns], tablefmt=style)
