@@ -37,7 +37,9 @@ _TEXT_MIN_WRAPPED = 10
 _ELLIPSIS = "…"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # Columns of codes even when a cell has a space: identifiers, numbers, keys, dates.
-_CODE_HEADER = re.compile(r"id|\w+_id|number|\w+_number|code|\w+_code|key|niss|date|\w+_date|at")
+_CODE_HEADER = re.compile(
+    r"id|\w+_id|number|\w+_number|code|\w+_code|key|niss|date|\w+_date|at|decision"
+)
 # Columns of words even when a cell is one word (a name, a region): these may be shortened.
 _TEXT_HEADER = re.compile(
     r"name|label|source|reason|note|title|what|description|address|comment|command|before"
