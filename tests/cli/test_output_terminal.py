@@ -40,7 +40,9 @@ COMMON = [
     ("committee", "list"),
     ("meeting", "list"),
     ("maf", "status", "72110313704", "--year", "2024", "--on", "2024-09-30"),
+    ("maf", "compute", "H1", "--year", "2024"),
     ("maf", "compute", "H1", "--year", "2024", "--explain"),
+    ("indemnity", "compute", "65090307106", "--on", "2026-03-02"),
     ("indemnity", "compute", "65090307106", "--on", "2026-03-02", "--explain"),
     ("control", "audit", BILLING, "--billed-on", "2025-04-01"),
     ("control", "report", BILLING),
@@ -162,3 +164,14 @@ def test_colour_for_status_words_on_a_terminal_only(
         assert "refused" in screen and "\x1b[" not in screen, off
     as_json = _screen([*args, "--format", "json"], terminal, tmp_path)
     assert "\x1b[" not in as_json and '"refused"' in as_json
+
+
+def test_a_table_written_to_a_file_is_whole(demo_cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "audit.txt"
+    args = ("control", "audit", BILLING, "--billed-on", "2025-04-01", "--out", str(out))
+    done = demo_cli(*args, env={"COLUMNS": "60"})
+    assert done.exit_code in (0, 1), done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "…" not in text and max(text_width(line) for line in text.splitlines()) > 60
+    on_stdout = demo_cli(*args[:-2], env={"COLUMNS": "60"})
+    assert max(text_width(line) for line in on_stdout.stdout.splitlines()) <= 60

@@ -41,7 +41,8 @@ def _writer(fmt: str, columns: tuple[str, ...], out: TextIO) -> tuple[
     def finish_table() -> None:
         if rows:
             st = state()
-            width = table_width(out, wide=st.wide)
+            # fitted on stdout only: a table written to --out FILE is whole
+            width = table_width(out, wide=st.wide) if out is sys.stdout else None
             render(rows, fmt="table", columns=columns, table_style=st.style, out=out, width=width)
 
     return rows.append, finish_table
