@@ -210,12 +210,13 @@ class AppState:
     def say(self, text: str, *, indent: str = "", hanging: str = "") -> None:
         """A line of prose on stdout (the answer itself) after *indent*, wrapped to the
         terminal's width like a table (``render.terminal``), its next lines after *hanging*."""
+        from inami_cli.render.table import text_width
         from inami_cli.render.terminal import table_width
 
         self._start_pager()
         self._emitted = True
         width = None if self.output_format != "table" else table_width(sys.stdout, wide=self.wide)
-        if width is not None and len(indent + text) > width:
+        if width is not None and text_width(indent + text) > width:
             import textwrap
 
             lines = textwrap.wrap(
