@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.installed-demo
 DEMO_DB := $(abspath .demo/inami.db)
 DEMO_CONFIG := $(abspath .demo/inami.toml)
-DEMO := INAMI_CONFIG=$(DEMO_CONFIG) $(BIN)/inami
+DEMO := INAMI_CONFIG=$(DEMO_CONFIG) INAMI_PAGER= $(BIN)/inami
 
 .PHONY: demo test test-sqlite fuzz lint format bench bench-quick clean
 

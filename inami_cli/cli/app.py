@@ -227,6 +227,13 @@ def root(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="More detail; tracebacks on internal errors.")
     ] = False,
+    wide: Annotated[
+        bool,
+        typer.Option("--wide", help="Tables as wide as their text (no wrapping, no …)."),
+    ] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Never page long output on a terminal.")
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
@@ -249,6 +256,8 @@ def root(
         no_input=no_input,
         quiet=quiet,
         verbose=verbose,
+        wide=wide,
+        no_pager=no_pager,
         argv=list(sys.argv[1:]) if _CURRENT_ARGV is None else list(_CURRENT_ARGV),
     )
 
@@ -263,7 +272,7 @@ app.command("completion")(completion.completion)
 _CURRENT_ARGV: Sequence[str] | None = None
 # Global options a user may also write after the subcommand (`inami insured X --format json`).
 _GLOBAL_WITH_VALUE = {"--config", "--db", "--format", "--table-style"}
-_GLOBAL_FLAGS = {"--no-input", "--quiet", "-q", "--verbose", "-v"}
+_GLOBAL_FLAGS = {"--no-input", "--quiet", "-q", "--verbose", "-v", "--wide", "--no-pager"}
 
 
 _ROOT: Any = None
@@ -381,6 +390,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 70
     finally:
         _CURRENT_ARGV = None
+        if "inami_cli.render.terminal" in sys.modules:
+            from inami_cli.cli.context import finish_output
+
+            finish_output()
         if "sqlalchemy" in sys.modules:
             import contextlib
 
@@ -445,6 +458,10 @@ def _error(message: str, hint: str | None = None) -> None:
     from inami_cli.domain.cells import neutralise  # and no terminal escape sequence
 
     text = neutralise(text)
+    if "inami_cli.render.terminal" in sys.modules:  # the output held for the pager first
+        from inami_cli.cli.context import finish_output
+
+        finish_output()
     try:
         sys.stderr.write(text + "\n")
         sys.stderr.flush()

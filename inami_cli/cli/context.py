@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from inami_cli.config import Settings
     from inami_cli.render.progress import Progress
+    from inami_cli.render.terminal import PagedOutput
 
 T = TypeVar("T")
 
@@ -41,12 +42,16 @@ class AppState:
     no_input: bool = False
     quiet: bool = False
     verbose: bool = False
+    wide: bool = False
+    no_pager: bool = False
     argv: Sequence[str] = field(default_factory=list)
     _settings: Settings | None = None
     _engine: Engine | None = None
     _progress: Progress | None = None
     _warned: int = 0
     _hidden: dict[str, int] = field(default_factory=dict)
+    _pager: PagedOutput | None = None
+    _emitted: bool = False
 
     # ------------------------------------------------------------------ settings
     @property
@@ -166,11 +171,79 @@ class AppState:
         data: Sequence[Mapping[str, Any]] | Mapping[str, Any],
         *,
         columns: Sequence[str] | None = None,
+        wrap: bool = False,
     ) -> None:
-        """Print data on stdout in the chosen format."""
+        """Print data on stdout in the chosen format (a table fitted to the terminal, its
+        status words coloured there, long output through the pager: ``render.terminal``).
+
+        *wrap*: a table's long text wraps over several lines instead of being cut with ``…``
+        (an explanation, where every word counts)."""
         from inami_cli.render import render
 
-        render(data, fmt=self.output_format, columns=columns, table_style=self.style)
+        fmt = self.output_format
+        if fmt != "table":
+            render(data, fmt=fmt, columns=columns, table_style=self.style)
+            return
+        from inami_cli.render.terminal import colour_enabled, table_width
+
+        self._start_pager()
+        self._emitted = True
+        render(
+            data,
+            fmt=fmt,
+            columns=columns,
+            table_style=self.style,
+            width=table_width(sys.stdout, wide=self.wide),
+            colour=colour_enabled(sys.stdout),
+            wrap=wrap,
+        )
+
+    def heading(self, title: str) -> None:
+        """The title of the next table of a view with several (tables only), after a blank
+        line when something was printed before it."""
+        if self.output_format != "table":
+            return
+        self._start_pager()
+        sys.stdout.write(f"\n{title}:\n" if self._emitted else f"{title}:\n")
+        self._emitted = True
+
+    def say(self, text: str, *, indent: str = "", hanging: str = "") -> None:
+        """A line of prose on stdout (the answer itself) after *indent*, wrapped to the
+        terminal's width like a table (``render.terminal``), its next lines after *hanging*."""
+        from inami_cli.render.table import text_width
+        from inami_cli.render.terminal import table_width
+
+        self._start_pager()
+        self._emitted = True
+        width = None if self.output_format != "table" else table_width(sys.stdout, wide=self.wide)
+        if width is not None and text_width(indent + text) > width:
+            import textwrap
+
+            lines = textwrap.wrap(
+                text, width=width, initial_indent=indent, subsequent_indent=indent + hanging
+            )
+            text = "\n".join(lines)
+        else:
+            text = indent + text
+        typer.echo(text)
+
+    def _start_pager(self) -> None:
+        """Route stdout through the pager on the first table (``render.terminal``)."""
+        if self._pager is not None or self._emitted:
+            return
+        from inami_cli.render.terminal import PagedOutput, pager_command
+
+        command = pager_command(sys.stdout, fmt=self.output_format, no_pager=self.no_pager)
+        if command is not None:
+            import shutil
+
+            self._pager = PagedOutput(command, shutil.get_terminal_size().lines)
+            _PAGERS.append(self._pager)
+
+    def _before_stderr(self) -> None:
+        # a message on stderr while stdout is held for the pager: stdout first, no pager
+        if self._pager is not None:
+            self._pager.show_held()
 
     def summary(self, counts: Mapping[str, Any], text: str) -> None:
         """End of a long job: a JSON object on stdout with ``--format json``, else one line
@@ -186,6 +259,7 @@ class AppState:
     def info(self, message: str) -> None:
         """A message for the person (stderr), silenced by ``--quiet``."""
         if not self.quiet:
+            self._before_stderr()
             typer.echo(message, err=True)
 
     def warn(self, message: str) -> None:
@@ -224,6 +298,7 @@ class AppState:
             self._say(f"inami: warning:   ... and {len(kinds) - 5} other kind(s)")
 
     def _say(self, text: str) -> None:
+        self._before_stderr()
         if self._progress is not None and self._progress.active:
             self._progress.print(text)  # above the bar
         else:
@@ -280,6 +355,14 @@ def _at_close(callback: Callable[[], None]) -> None:
 _FALLBACK = AppState()
 _OPEN_ENGINES: list[Engine] = []
 _SAVED: list[str] = []  # one entry per write transaction committed by this command
+_PAGERS: list[PagedOutput] = []  # the pager of this command, if it started one
+
+
+def finish_output() -> None:
+    """The command's end (``run``): the output held for the pager printed, or the pager
+    waited for, and ``sys.stdout`` restored."""
+    while _PAGERS:
+        _PAGERS.pop().stop()
 
 
 def changes_saved() -> bool:

@@ -85,8 +85,10 @@ def _emit_person(view: PersonView) -> None:
         return
     st.emit({k: v for k, v in record.items() if not isinstance(v, list)})
     if view.affiliations:
+        st.heading("Affiliations")
         st.emit(record["affiliations"], columns=_AFF_COLUMNS)
     if view.entitlements:
+        st.heading("Entitlements")
         st.emit(record["entitlements"], columns=_ENT_COLUMNS)
 
 

@@ -111,6 +111,7 @@ def _emit_provider(view: ProviderView) -> None:
         ("adherences", _ADH_COLUMNS),
     ):
         if nested[name]:
+            st.heading(name.capitalize())
             st.emit(nested[name], columns=columns)
 
 

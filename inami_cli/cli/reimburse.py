@@ -228,10 +228,11 @@ def reimburse(
             st.emit(records, columns=SUMMARY_COLUMNS)
         if explain:
             for rec in records:
-                typer.echo(f"\n{rec['code']}:")
+                st.heading(rec["code"])
                 st.emit(
                     rec["explanation"],
                     columns=["rule", "what", "value", "valid_from", "valid_to", "source"],
+                    wrap=True,
                 )
     else:
         st.emit(records, columns=list(records[0].keys()) if records else None)

@@ -351,7 +351,10 @@ class Desk:
         """Why and the detail tables, then the answer's sentence last: right above the menu
         that comes back, it stays on screen however long the detail."""
         from inami_cli.render import render
+        from inami_cli.render.terminal import colour_enabled, table_width
 
+        # fitted to the operator's terminal, status words coloured there (render.terminal)
+        width, colour = table_width(self.out), colour_enabled(self.out)
         self.say("")
         if result.why:
             self.say("Why:")  # with the answer's sentences (services.desk), in their language
@@ -366,9 +369,18 @@ class Desk:
                     columns=list(table.columns),
                     table_style=self.table_style,
                     out=self.out,
+                    width=width,
+                    colour=colour,
                 )
             elif table.rows:
-                render(table.rows[0], fmt="table", table_style=self.table_style, out=self.out)
+                render(
+                    table.rows[0],
+                    fmt="table",
+                    table_style=self.table_style,
+                    out=self.out,
+                    width=width,
+                    colour=colour,
+                )
         self.say("")
         self.say(f"» {result.sentence}")
         self.say("")

@@ -83,11 +83,16 @@ def render(
     columns: Sequence[str] | None = None,
     table_style: str = "simple",
     out: TextIO | None = None,
+    width: int | None = None,
+    colour: bool = False,
+    wrap: bool = False,
 ) -> None:
     """Print records (a list) or one record (a mapping) in *fmt*.
 
     JSON prints a list as an array and a mapping as one object; ndjson one object per line;
-    table prints a mapping as a two-column key/value table.
+    table prints a mapping as a two-column key/value table, fitted to *width* columns when
+    given (long text cut with ``…``, or wrapped with *wrap*) and with its status words in
+    colour when *colour* (``render.table``).
     """
     stream = out or sys.stdout
     single = isinstance(data, Mapping)
@@ -105,17 +110,18 @@ def render(
         for row in rows:
             writer.writerow([cell(row.get(c)) for c in columns])
     else:
-        from tabulate import tabulate
+        from inami_cli.render.table import table_text
 
         if single:
             body = [[k, cell(v)] for k, v in rows[0].items() if not isinstance(v, (list, dict))]
-            stream.write(tabulate(body, tablefmt=table_style, disable_numparse=True) + "\n")
+            text = table_text(None, body, style=table_style, width=width, colour=colour)
+            stream.write(text + "\n")
         elif rows:
             body = [[cell(row.get(c)) for c in columns] for row in rows]
-            stream.write(
-                tabulate(body, headers=list(columns), tablefmt=table_style, disable_numparse=True)
-                + "\n"
+            text = table_text(
+                columns, body, style=table_style, width=width, colour=colour, wrap=wrap
             )
+            stream.write(text + "\n")
 
 
 class StreamWriter:

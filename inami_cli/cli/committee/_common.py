@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from typing import Any
 
@@ -32,5 +31,5 @@ def _emit_sections(st: AppState, record: dict[str, Any], sections: dict[str, lis
     st.emit(record)
     for title, rows in sections.items():
         if rows:
-            sys.stdout.write(f"\n{title}:\n")
+            st.heading(title)
             st.emit(rows)

@@ -19,6 +19,7 @@ def _writer(fmt: str, columns: tuple[str, ...], out: TextIO) -> tuple[
     a table is rendered at the end (use csv or ndjson for big files)."""
     from inami_cli.domain.jsonfmt import dumps
     from inami_cli.render import StreamWriter, render
+    from inami_cli.render.terminal import table_width
 
     if fmt in ("csv", "ndjson"):
         stream = StreamWriter(fmt, columns, out)
@@ -39,7 +40,10 @@ def _writer(fmt: str, columns: tuple[str, ...], out: TextIO) -> tuple[
 
     def finish_table() -> None:
         if rows:
-            render(rows, fmt="table", columns=columns, table_style=state().style, out=out)
+            st = state()
+            # fitted on stdout only: a table written to --out FILE is whole
+            width = table_width(out, wide=st.wide) if out is sys.stdout else None
+            render(rows, fmt="table", columns=columns, table_style=st.style, out=out, width=width)
 
     return rows.append, finish_table
 

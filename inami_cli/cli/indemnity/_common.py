@@ -3,7 +3,6 @@ exact numbers, the derived-figure warnings, and sections of output."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -102,8 +101,7 @@ def emit_sections(
     st.emit(dict(record))
     for key, rows in sections.items():
         if rows:
-            sys.stdout.write(f"\n{key.replace('_', ' ').capitalize()}:\n")
-            sys.stdout.flush()
+            st.heading(key.replace("_", " ").capitalize())
             cols = (columns or {}).get(key)
             st.emit([dict(r) for r in rows], columns=list(cols) if cols else None)
 
@@ -118,18 +116,20 @@ def print_steps(steps: Iterable[Mapping[str, Any]]) -> None:
     read (name, period, reliability) indented below; the source URL is in the JSON output."""
     from inami_cli.domain.cells import cell
 
-    out = ["", "Explanation:"]
+    st = state()
+    st.heading("Explanation")
     for step in steps:
         value = cell(step.get("value"))
         rule = step.get("rule") or ""
-        out.append(f"- {step['step']}: {value or '-'}" + (f" ({rule})" if rule else ""))
+        st.say(f"- {step['step']}: {value or '-'}" + (f" ({rule})" if rule else ""), hanging="  ")
         if step.get("parameter"):
             end = cell(step.get("valid_to"))
-            out.append(
-                f"    {step['parameter']} {cell(step.get('valid_from'))}..{end} "
-                f"[{step.get('reliability')}]"
+            st.say(
+                f"{step['parameter']} {cell(step.get('valid_from'))}..{end} "
+                f"[{step.get('reliability')}]",
+                indent="    ",
+                hanging="  ",
             )
-    sys.stdout.write("\n".join(out) + "\n")
 
 
 __all__ = ["state"]

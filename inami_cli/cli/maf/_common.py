@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -49,7 +48,7 @@ def emit_sections(st: AppState, record: dict[str, Any], sections: dict[str, list
     st.emit({k: v for k, v in record.items() if not isinstance(v, (list, dict))})
     for title, rows in sections.items():
         if rows:
-            sys.stdout.write(f"\n{title}:\n")
+            st.heading(title)
             st.emit(rows)
 
 

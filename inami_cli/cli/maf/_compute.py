@@ -74,12 +74,12 @@ def maf_compute(
     emit_sections(st, record, sections)
     if steps:
         # one step a line, its source under it: a table of URLs is unreadable at 80 columns
-        typer.echo("\nexplanation:")
+        st.heading("explanation")
         for step in steps:
             tag = f" [{step['reliability']}]" if step["reliability"] else ""
-            typer.echo(f"  {step['step']}: {step['value']}{tag}")
+            st.say(f"{step['step']}: {step['value']}{tag}", indent="  ", hanging="  ")
             if step["source"]:
-                typer.echo(f"      {step['source']}")
+                st.say(str(step["source"]), indent="      ")
 
 
 def maf_status(
@@ -108,6 +108,6 @@ def maf_status(
         status = maf.maf_status(session=session, niss=niss, year=the_year, as_of=as_of)
     warn_derived(st, list(status.derived))
     if st.output_format == "table":
-        typer.echo(status.sentence())
+        st.say(status.sentence())
         return
     st.emit(status.record())

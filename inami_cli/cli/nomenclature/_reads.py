@@ -97,10 +97,12 @@ def nomenclature_show(
         )
     st.emit(flat)
     if result.tariff is not None:
+        st.heading("Reimbursement by profile")
         st.emit(
             record["tariff"]["profiles"], columns=["profile", "reimbursement", "personal_share"]
         )
     if history:
+        st.heading("Tariff history")
         st.emit(
             [
                 {
@@ -117,6 +119,7 @@ def nomenclature_show(
             columns=["valid_from", "valid_to", "fee", "profiles", "source"],
         )
         if rule_periods:
+            st.heading("Act rules history")
             st.emit(
                 [
                     {
