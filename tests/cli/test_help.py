@@ -92,6 +92,16 @@ def test_subcommand_help_names_the_global_options(cli_nodb):
     assert "Global options, also after" not in root  # the root lists them as its options
 
 
+def test_the_global_options_line_names_every_global_option():
+    """The line on subcommand help is written by hand: it must follow the root's options."""
+    from inami_cli.cli import app as app_module
+    from inami_cli.cli.helptext import GLOBAL_OPTIONS_LINE
+
+    for option in app_module._GLOBAL_WITH_VALUE | app_module._GLOBAL_FLAGS:
+        if option.startswith("--"):
+            assert option in GLOBAL_OPTIONS_LINE, option
+
+
 def test_every_command_has_examples(cli_nodb):
     """Two or three real examples a command (issue 17)."""
     lacking = [
