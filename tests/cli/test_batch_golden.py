@@ -2,9 +2,10 @@
 
 ``tests/data/make_batch_golden.py`` made the mixed inputs (every demo code around each
 boundary, persons by NISS and profiles given, every provider, amounts, bad rows) and froze
-what ``reimburse batch``, ``insured batch`` and ``indemnity batch`` wrote for them: data, warnings, summary and
-exit code. Any speed-up (caches, pre-rendered fragments, worker processes) must keep them.
-The variants with a small ``chunk`` run the parallel path on these small inputs.
+what ``reimburse batch``, ``insured batch`` and ``indemnity batch`` wrote for them: data,
+warnings, summary and exit code. Any speed-up (caches, pre-rendered fragments, worker
+processes) must keep them. The variants with a small ``chunk`` run the parallel path on
+these small inputs.
 """
 
 from __future__ import annotations

@@ -253,9 +253,7 @@ def write_inputs() -> None:
     REIMBURSE_INPUT.write_text("\n".join(reimburse_rows(demo_codes(), rng)) + "\n", "utf-8")
     INSURED_INPUT.write_text("\n".join(insured_lines(rng)) + "\n", "utf-8")
     # its own generator: the two inputs above stay as they were frozen
-    INDEMNITY_INPUT.write_text(
-        "\n".join(indemnity_rows(random.Random(20260301))) + "\n", "utf-8"
-    )
+    INDEMNITY_INPUT.write_text("\n".join(indemnity_rows(random.Random(20260301))) + "\n", "utf-8")
 
 
 def freeze(names: list[str]) -> None:

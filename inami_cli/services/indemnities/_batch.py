@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from operator import itemgetter
+from sys import intern
 from typing import IO, Any, NamedTuple, TextIO
 
 from sqlalchemy import select
@@ -30,7 +31,13 @@ from inami_cli.db.models import IncapacitySpell
 from inami_cli.domain import indemnities as rules
 from inami_cli.domain.dates import parse_date
 from inami_cli.domain.errors import InamiError, InvalidInput, NotFound
-from inami_cli.domain.indemnities import DayAmount, DayPlan, IncapacityCase, ParamStore
+from inami_cli.domain.indemnities import (
+    CentsPlan,
+    DayAmount,
+    DayPlan,
+    IncapacityCase,
+    ParamStore,
+)
 from inami_cli.domain.money import from_cents
 from inami_cli.domain.values import AMOUNT_LIMIT, parse_number
 from inami_cli.services.indemnities._store import load_store
@@ -56,6 +63,9 @@ _AMOUNT_COLUMNS = (
     "gross_daily", "gross_monthly", "unemployment_daily", "resumption_hours", "fulltime_hours",
 )  # fmt: skip
 _PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?", re.ASCII)  # 123.45, at C speed
+_CENTS = re.compile(r"([0-9]{1,10})(?:\.([0-9]{1,2}))?", re.ASCII).fullmatch  # 123.4, 123.45
+_CENTS_LIMIT = int(AMOUNT_LIMIT * 100)
+_CENT = Decimal("0.01")
 _TRUE = {"yes", "y", "true", "1", "oui", "ja"}
 _FALSE = {"no", "n", "false", "0", "non", "nee", ""}
 
@@ -120,6 +130,17 @@ def _fast_number(text: str, what: str) -> Decimal:
     return number
 
 
+def _cents(text: str) -> int | None:
+    """A plain amount with at most 2 decimals in cents, else None (the Decimal path then
+    parses it, or says what is wrong with it)."""
+    found = _CENTS(text)
+    if found is None:
+        return None
+    whole, fraction = found.groups()
+    cents = int(whole) * 100 + (0 if fraction is None else int(fraction.ljust(2, "0")))
+    return cents if cents < _CENTS_LIMIT else None
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -128,36 +149,43 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Prepared:
     """A row's plan and the pre-rendered pieces of its output, shared by every row with the
     same cells but its wages."""
 
     plan: DayPlan
+    fast: CentsPlan | None  # the plan in integers (`rules.compile_plan`), when it has one
     gross: Decimal | None  # the recorded spell's wage, for rows that give none
     round_percent: bool
     head: str  # niss, scheme, on, incapacity_start
     middle: str  # day, month, rate
     ceiling: str
+    minimum: str  # the plan's minimum, as the fast path shows it
     maximum: str
     tail: str  # reliability, derived
     json: bool
 
-    def render(self, line: int, amount: DayAmount) -> str:
-        """One output row (CSV or NDJSON)."""
+    def render(self, line: int, phase: str, wage: str, minimum: str, daily: str) -> str:
+        """One output row (CSV or NDJSON) from its rendered amounts."""
         if self.json:
             return (
-                f'{{"line": {line}, {self.head}, "phase": "{amount.phase}", {self.middle}, '
-                f'"wage": {_json_number(amount.wage)}, "ceiling": {self.ceiling}, '
-                f'"minimum": {_json_number(amount.minimum)}, "maximum": {self.maximum}, '
-                f'"daily_amount": {amount.daily}, {self.tail}}}\n'
+                f'{{"line": {line}, {self.head}, "phase": "{phase}", {self.middle}, '
+                f'"wage": {wage}, "ceiling": {self.ceiling}, '
+                f'"minimum": {minimum}, "maximum": {self.maximum}, '
+                f'"daily_amount": {daily}, {self.tail}}}\n'
             )
-        wage = "" if amount.wage is None else format(amount.wage, "f")
-        minimum = "" if amount.minimum is None else format(amount.minimum, "f")
         return (
-            f"{line},{self.head},{amount.phase},{self.middle},{wage},{self.ceiling},"
-            f"{minimum},{self.maximum},{amount.daily},{self.tail}\n"
+            f"{line},{self.head},{phase},{self.middle},{wage},{self.ceiling},"
+            f"{minimum},{self.maximum},{daily},{self.tail}\n"
         )
+
+    def render_amount(self, line: int, amount: DayAmount) -> str:
+        """One output row from a `DayAmount` (the Decimal path)."""
+        empty = "null" if self.json else ""
+        wage = empty if amount.wage is None else format(amount.wage, "f")
+        minimum = empty if amount.minimum is None else format(amount.minimum, "f")
+        return self.render(line, amount.phase, wage, minimum, str(amount.daily))
 
 
 def _json_number(value: Decimal | None) -> str:
@@ -276,6 +304,7 @@ class _BatchRun:
         if self.strict and plan.derived:
             raise InvalidInput(f"--strict: needs derived parameter(s) {', '.join(plan.derived)}")
         text = _text
+        fast = rules.compile_plan(plan)
         if self.json:
             from inami_cli.domain.jsonfmt import dumps
 
@@ -291,28 +320,76 @@ class _BatchRun:
             middle = f'"day": {day}, "month": {month}, "rate": {cell(plan.rate)}'
             tail = f'"reliability": "{plan.reliability}", "derived": {cell(bool(plan.derived))}'
             return _Prepared(
-                plan, spell[7] if spell else None, rounded, head, middle, cell(plan.ceiling),
-                cell(plan.maximum), tail, True,
+                plan, fast, spell[7] if spell else None, rounded, head, middle,
+                cell(plan.ceiling), cell(plan.minimum), cell(plan.maximum), tail, True,
             )  # fmt: skip
         return _Prepared(
-            plan, spell[7] if spell else None, rounded,
+            plan, fast, spell[7] if spell else None, rounded,
             f"{niss},{scheme},{on.isoformat()},{start.isoformat()}",
-            f"{day},{month},{text(plan.rate)}", text(plan.ceiling),
+            f"{day},{month},{text(plan.rate)}", text(plan.ceiling), text(plan.minimum),
             text(plan.maximum), f"{plan.reliability},{'yes' if plan.derived else 'no'}", False,
         )  # fmt: skip
 
+    def entry(self, cells: list[str], key: tuple[Any, ...]) -> _Prepared:
+        """The prepared entry of a row's *key*: cached, or made from its cells (a cells'
+        error is cached too, and raised for every row with the same cells)."""
+        entry = self.prepared.get(key)
+        if entry is None:
+            try:
+                entry = self.prepare(self.pick(cells))
+            except InamiError as exc:
+                entry = exc
+            if len(self.prepared) >= PLAN_CACHE_LIMIT:
+                self.prepared.clear()
+            # the key's own strings, not the row's: the row's copies are freed with it
+            self.prepared[tuple(intern(k) if isinstance(k, str) else k for k in key)] = entry
+        if isinstance(entry, InamiError):
+            raise entry
+        return entry
+
+    def decimal_row(
+        self,
+        entry: _Prepared,
+        line: int,
+        amounts: tuple[str, str, str, str, str],
+    ) -> tuple[str, int]:
+        """(output row, daily amount in cents) through `apply_plan`: every case, every
+        error message (a row the integer path leaves)."""
+        daily_t, monthly_t, unemployment_t, hours_t, fulltime_t = amounts
+        plan = entry.plan
+        gross: Decimal | None
+        if daily_t:
+            if monthly_t:
+                raise InvalidInput("give gross_daily or gross_monthly, not both")
+            gross = _fast_number(daily_t, "gross_daily")
+        else:
+            gross = entry.gross
+        amount = rules.apply_plan(
+            plan, gross_daily=gross,
+            gross_monthly=_number(monthly_t, "gross_monthly") if monthly_t else None,
+            unemployment_daily=(
+                _fast_number(unemployment_t, "unemployment_daily") if unemployment_t else None
+            ),
+            resumption_hours=(
+                None if plan.exemption is None else _number(hours_t, "resumption_hours")
+            ),
+            fulltime_hours=_number(fulltime_t, "fulltime_hours") if fulltime_t else None,
+            round_percent=entry.round_percent,
+        )  # fmt: skip
+        return entry.render_amount(line, amount), int(amount.daily.quantize(_CENT) * 100)
+
     def rows(self, source: Iterable[tuple[int, list[str]]]) -> _Done:
         """The rows of a chunk: output text, warnings, counts. The hot loop: a row whose
-        cells (other than its wages and hours) were seen before costs a dict look-up, its
-        wage arithmetic (``apply_plan``) and a string."""
+        cells (other than its wages and hours) were seen before costs a dict look-up and,
+        for a daily wage in cents on a plan with an integer form, integer arithmetic
+        (``rules.apply_cents``) and a string; any other row goes through ``apply_plan``."""
         out: list[str] = []
         warnings: list[str] = []
         rows = ok = errors = derived = total = 0
         width = self.width
-        pick, key_of, amounts_of = self.pick, self.key_of, self.amounts_of
+        key_of, amounts_of = self.key_of, self.amounts_of
         prepared = self.prepared
-        apply_plan = rules.apply_plan
-        quantum = Decimal("0.01")
+        apply_cents = rules.apply_cents
         write = out.append
         for line, cells in source:
             rows += 1
@@ -320,49 +397,36 @@ class _BatchRun:
                 if len(cells) != width:
                     raise InvalidInput(f"{len(cells)} fields, the header has {width}")
                 cells.append("")
-                daily_t, monthly_t, unemployment_t, hours_t, fulltime_t = amounts_of(cells)
+                amounts = amounts_of(cells)
+                daily_t, monthly_t, unemployment_t, hours_t, fulltime_t = amounts
                 key = (*key_of(cells), monthly_t != "", hours_t != "")
                 entry = prepared.get(key)
-                if entry is None:
-                    try:
-                        entry = self.prepare(pick(cells))
-                    except InamiError as exc:
-                        entry = exc
-                    if len(prepared) >= PLAN_CACHE_LIMIT:
-                        prepared.clear()
-                    prepared[key] = entry
-                if isinstance(entry, InamiError):
-                    raise entry
-                plan = entry.plan
-                gross: Decimal | None
-                if daily_t:
-                    if monthly_t:
-                        raise InvalidInput("give gross_daily or gross_monthly, not both")
-                    gross = _fast_number(daily_t, "gross_daily")
+                if type(entry) is not _Prepared:  # not seen yet, or a cached error
+                    entry = self.entry(cells, key)
+                fast = entry.fast
+                answer = None
+                if fast is not None and daily_t and not (monthly_t or hours_t or fulltime_t):
+                    gross = _cents(daily_t)
+                    unemployment = _cents(unemployment_t) if unemployment_t else None
+                    if gross is not None and (unemployment is not None or not unemployment_t):
+                        answer = apply_cents(fast, gross, unemployment)
+                if answer is None:
+                    text, cents = self.decimal_row(entry, line, amounts)
                 else:
-                    gross = entry.gross
-                amount = apply_plan(
-                    plan, gross_daily=gross,
-                    gross_monthly=_number(monthly_t, "gross_monthly") if monthly_t else None,
-                    unemployment_daily=(
-                        _fast_number(unemployment_t, "unemployment_daily")
-                        if unemployment_t else None
-                    ),
-                    resumption_hours=(
-                        None if plan.exemption is None else _number(hours_t, "resumption_hours")
-                    ),
-                    fulltime_hours=_number(fulltime_t, "fulltime_hours") if fulltime_t else None,
-                    round_percent=entry.round_percent,
-                )  # fmt: skip
+                    phase, wage, cents = answer
+                    text = entry.render(
+                        line, phase, f"{wage // 100}.{wage % 100:02d}", entry.minimum,
+                        f"{cents // 100}.{cents % 100:02d}",
+                    )  # fmt: skip
             except InamiError as exc:
                 errors += 1
                 warnings.append(f"{self.filename}:{line}: {exc.message}")
                 continue
             ok += 1
-            if plan.derived:
+            if entry.plan.derived:
                 derived += 1
-            total += int(amount.daily.quantize(quantum) * 100)
-            write(entry.render(line, amount))
+            total += cents
+            write(text)
         return _Done("".join(out), warnings, rows, ok, errors, derived, total)
 
     def csv_chunk(self, delimiter: str) -> Callable[[list[str], int], _Done]:
