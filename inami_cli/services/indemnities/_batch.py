@@ -149,35 +149,44 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    """A row's plan and the pre-rendered pieces of its output, shared by every row with the
-    same cells but its wages."""
+class _Shared(NamedTuple):
+    """A plan shared by many rows (by `rules.plan_key`), its integer form and its pieces of
+    output, rendered once."""
 
     plan: DayPlan
     fast: CentsPlan | None  # the plan in integers (`rules.compile_plan`), when it has one
+    rate: str
+    ceiling: str
+    minimum: str  # the plan's minimum, as the integer path shows it
+    maximum: str
+    tail: str  # reliability, derived
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A row's plan and the pre-rendered pieces of its output, shared by every row with the
+    same cells but its wages (the plan's own pieces are shared by all its rows)."""
+
+    shared: _Shared
     gross: Decimal | None  # the recorded spell's wage, for rows that give none
     round_percent: bool
     head: str  # niss, scheme, on, incapacity_start
     middle: str  # day, month, rate
-    ceiling: str
-    minimum: str  # the plan's minimum, as the fast path shows it
-    maximum: str
-    tail: str  # reliability, derived
     json: bool
 
     def render(self, line: int, phase: str, wage: str, minimum: str, daily: str) -> str:
         """One output row (CSV or NDJSON) from its rendered amounts."""
+        shared = self.shared
         if self.json:
             return (
                 f'{{"line": {line}, {self.head}, "phase": "{phase}", {self.middle}, '
-                f'"wage": {wage}, "ceiling": {self.ceiling}, '
-                f'"minimum": {minimum}, "maximum": {self.maximum}, '
-                f'"daily_amount": {daily}, {self.tail}}}\n'
+                f'"wage": {wage}, "ceiling": {shared.ceiling}, '
+                f'"minimum": {minimum}, "maximum": {shared.maximum}, '
+                f'"daily_amount": {daily}, {shared.tail}}}\n'
             )
         return (
-            f"{line},{self.head},{phase},{self.middle},{wage},{self.ceiling},"
-            f"{minimum},{self.maximum},{daily},{self.tail}\n"
+            f"{line},{self.head},{phase},{self.middle},{wage},{shared.ceiling},"
+            f"{minimum},{shared.maximum},{daily},{shared.tail}\n"
         )
 
     def render_amount(self, line: int, amount: DayAmount) -> str:
@@ -211,7 +220,7 @@ class _BatchRun:
         self.filename = filename
         self.strict = strict
         self.prepared: dict[tuple[Any, ...], _Prepared | InamiError] = {}  # by the cells
-        self.shared: dict[tuple[Any, ...], DayPlan] = {}  # by domain.plan_key
+        self.shared: dict[tuple[Any, ...], _Shared] = {}  # by domain.plan_key
         self.dates: dict[str, date] = {}
         index = {name: i for i, name in enumerate(columns)}
         width = len(columns)
@@ -236,7 +245,7 @@ class _BatchRun:
                 self.dates[value] = found
         return found
 
-    def plan(self, case: IncapacityCase) -> DayPlan:
+    def plan(self, case: IncapacityCase) -> _Shared:
         """The plan of a case, shared by every start date with the same `plan_key`.
 
         The amounts depend only on what the key holds (a test in tests/domain checks it
@@ -244,13 +253,23 @@ class _BatchRun:
         `prepare`, and the batch shows no other start-dependent field, so no `rebase`.
         """
         shared_key = rules.plan_key(self.store, case)
-        base = self.shared.get(shared_key)
-        if base is None:
-            base = rules.plan_day(self.store, case)
+        found = self.shared.get(shared_key)
+        if found is None:
+            plan = rules.plan_day(self.store, case)
+            if self.json:
+                from inami_cli.domain.jsonfmt import dumps as text
+            else:
+                text = _text
+            found = _Shared(
+                plan, rules.compile_plan(plan), text(plan.rate), text(plan.ceiling),
+                text(plan.minimum), text(plan.maximum),
+                f'"reliability": "{plan.reliability}", "derived": {text(bool(plan.derived))}'
+                if self.json else f"{plan.reliability},{'yes' if plan.derived else 'no'}",
+            )  # fmt: skip
             if len(self.shared) >= PLAN_CACHE_LIMIT:
                 self.shared.clear()
-            self.shared[shared_key] = base
-        return base
+            self.shared[shared_key] = found
+        return found
 
     def spell_of(self, niss: str, on: date) -> Any:
         for start, end, spell in self.spells.get(niss, ()):
@@ -297,38 +316,27 @@ class _BatchRun:
             resumption_hours=_number(hours_t, "resumption_hours"),
             fulltime_hours=_number(fulltime_t, "fulltime_hours"),
         )  # fmt: skip
-        plan = self.plan(case)
+        shared = self.plan(case)
+        plan = shared.plan
         rounded = bool(_flag(round_t, "round_percent"))
         day = (on - start).days + 1
         month = rules.month_number(start, on)
         if self.strict and plan.derived:
             raise InvalidInput(f"--strict: needs derived parameter(s) {', '.join(plan.derived)}")
-        text = _text
-        fast = rules.compile_plan(plan)
+        gross = spell[7] if spell else None
         if self.json:
             from inami_cli.domain.jsonfmt import dumps
 
-            def cell(value: Any) -> str:
-                return dumps(value)
-
             head = ", ".join(
-                f'"{k}": {cell(v)}' for k, v in (
+                f'"{k}": {dumps(v)}' for k, v in (
                     ("niss", niss or None), ("scheme", scheme), ("on", on),
                     ("incapacity_start", start),
                 )
             )  # fmt: skip
-            middle = f'"day": {day}, "month": {month}, "rate": {cell(plan.rate)}'
-            tail = f'"reliability": "{plan.reliability}", "derived": {cell(bool(plan.derived))}'
-            return _Prepared(
-                plan, fast, spell[7] if spell else None, rounded, head, middle,
-                cell(plan.ceiling), cell(plan.minimum), cell(plan.maximum), tail, True,
-            )  # fmt: skip
-        return _Prepared(
-            plan, fast, spell[7] if spell else None, rounded,
-            f"{niss},{scheme},{on.isoformat()},{start.isoformat()}",
-            f"{day},{month},{text(plan.rate)}", text(plan.ceiling), text(plan.minimum),
-            text(plan.maximum), f"{plan.reliability},{'yes' if plan.derived else 'no'}", False,
-        )  # fmt: skip
+            middle = f'"day": {day}, "month": {month}, "rate": {shared.rate}'
+            return _Prepared(shared, gross, rounded, head, middle, True)
+        head = f"{niss},{scheme},{on.isoformat()},{start.isoformat()}"
+        return _Prepared(shared, gross, rounded, head, f"{day},{month},{shared.rate}", False)
 
     def entry(self, cells: list[str], key: tuple[Any, ...]) -> _Prepared:
         """The prepared entry of a row's *key*: cached, or made from its cells (a cells'
@@ -342,7 +350,7 @@ class _BatchRun:
             if len(self.prepared) >= PLAN_CACHE_LIMIT:
                 self.prepared.clear()
             # the key's own strings, not the row's: the row's copies are freed with it
-            self.prepared[tuple(intern(k) if isinstance(k, str) else k for k in key)] = entry
+            self.prepared[(*map(intern, key[:-2]), *key[-2:])] = entry
         if isinstance(entry, InamiError):
             raise entry
         return entry
@@ -356,7 +364,7 @@ class _BatchRun:
         """(output row, daily amount in cents) through `apply_plan`: every case, every
         error message (a row the integer path leaves)."""
         daily_t, monthly_t, unemployment_t, hours_t, fulltime_t = amounts
-        plan = entry.plan
+        plan = entry.shared.plan
         gross: Decimal | None
         if daily_t:
             if monthly_t:
@@ -403,7 +411,7 @@ class _BatchRun:
                 entry = prepared.get(key)
                 if type(entry) is not _Prepared:  # not seen yet, or a cached error
                     entry = self.entry(cells, key)
-                fast = entry.fast
+                fast = entry.shared.fast
                 answer = None
                 if fast is not None and daily_t and not (monthly_t or hours_t or fulltime_t):
                     gross = _cents(daily_t)
@@ -415,7 +423,7 @@ class _BatchRun:
                 else:
                     phase, wage, cents = answer
                     text = entry.render(
-                        line, phase, f"{wage // 100}.{wage % 100:02d}", entry.minimum,
+                        line, phase, f"{wage // 100}.{wage % 100:02d}", entry.shared.minimum,
                         f"{cents // 100}.{cents % 100:02d}",
                     )  # fmt: skip
             except InamiError as exc:
@@ -423,7 +431,7 @@ class _BatchRun:
                 warnings.append(f"{self.filename}:{line}: {exc.message}")
                 continue
             ok += 1
-            if entry.plan.derived:
+            if entry.shared.plan.derived:
                 derived += 1
             total += cents
             write(text)
