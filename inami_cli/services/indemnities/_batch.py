@@ -15,7 +15,6 @@ this process. A bad row is reported as ``FILE:LINE: reason`` and the batch goes 
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -32,14 +31,19 @@ from inami_cli.domain import indemnities as rules
 from inami_cli.domain.dates import parse_date
 from inami_cli.domain.errors import InamiError, InvalidInput, NotFound
 from inami_cli.domain.indemnities import (
-    CentsPlan,
-    DayAmount,
-    DayPlan,
     IncapacityCase,
     ParamStore,
 )
 from inami_cli.domain.money import from_cents
-from inami_cli.domain.values import AMOUNT_LIMIT, parse_number
+from inami_cli.services.indemnities._batch_cells import (
+    PreparedRow,
+    SharedPlan,
+    cell_text,
+    fast_number,
+    parse_cents,
+    parse_flag,
+    parse_number,
+)
 from inami_cli.services.indemnities._store import load_store
 from inami_cli.tabular import Columns
 
@@ -65,15 +69,10 @@ PLAN_CACHE_LIMIT = 200_000
 # generated cases: 150 000 here gave 106 MB peak against 91 MB at 100 000 rows, 20 000 gave
 # 98 MB against 89 MB, for the same CPU time.
 MIN_ROWS_HERE = 20_000
+_CENT = Decimal("0.01")
 _AMOUNT_COLUMNS = (
     "gross_daily", "gross_monthly", "unemployment_daily", "resumption_hours", "fulltime_hours",
 )  # fmt: skip
-_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?", re.ASCII)  # 123.45, at C speed
-_CENTS = re.compile(r"([0-9]{1,10})(?:\.([0-9]{1,2}))?", re.ASCII).fullmatch  # 123.4, 123.45
-_CENTS_LIMIT = int(AMOUNT_LIMIT * 100)
-_CENT = Decimal("0.01")
-_TRUE = {"yes", "y", "true", "1", "oui", "ja"}
-_FALSE = {"no", "n", "false", "0", "non", "nee", ""}
 
 
 @dataclass(frozen=True)
@@ -107,106 +106,6 @@ class _Done(NamedTuple):
     total_c: int
 
 
-def _flag(text: str, what: str) -> bool | None:
-    value = text.strip().lower()
-    if not value:
-        return None
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise InvalidInput(f"{what}: {text!r} is not yes or no")
-
-
-def _number(text: str, what: str) -> Decimal | None:
-    value = text.strip()
-    if not value:
-        return None
-    return parse_number(value, what=what, low=Decimal(0), high=AMOUNT_LIMIT, low_open=False)
-
-
-def _fast_number(text: str, what: str) -> Decimal:
-    """A plain non-negative amount (``123.45``) at C speed; anything else (a comma, a
-    sign, words) through `_number`, which explains what is wrong."""
-    number = Decimal(text) if _PLAIN.fullmatch(text) else None
-    if number is None or number >= AMOUNT_LIMIT:
-        value = _number(text, what)
-        assert value is not None
-        return value
-    return number
-
-
-def _cents(text: str) -> int | None:
-    """A plain amount with at most 2 decimals in cents, else None (the Decimal path then
-    parses it, or says what is wrong with it)."""
-    found = _CENTS(text)
-    if found is None:
-        return None
-    whole, fraction = found.groups()
-    cents = int(whole) * 100 + (0 if fraction is None else int(fraction.ljust(2, "0")))
-    return cents if cents < _CENTS_LIMIT else None
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
-
-
-class _Shared(NamedTuple):
-    """A plan shared by many rows (by `rules.plan_key`), its integer form and its pieces of
-    output, rendered once."""
-
-    plan: DayPlan
-    fast: CentsPlan | None  # the plan in integers (`rules.compile_plan`), when it has one
-    rate: str
-    ceiling: str
-    minimum: str  # the plan's minimum, as the integer path shows it
-    maximum: str
-    tail: str  # reliability, derived
-
-
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    """A row's plan and the pre-rendered pieces of its output, shared by every row with the
-    same cells but its wages (the plan's own pieces are shared by all its rows)."""
-
-    shared: _Shared
-    gross: Decimal | None  # the recorded spell's wage, for rows that give none
-    round_percent: bool
-    head: str  # niss, scheme, on, incapacity_start
-    middle: str  # day, month, rate
-    json: bool
-
-    def render(self, line: int, phase: str, wage: str, minimum: str, daily: str) -> str:
-        """One output row (CSV or NDJSON) from its rendered amounts."""
-        shared = self.shared
-        if self.json:
-            return (
-                f'{{"line": {line}, {self.head}, "phase": "{phase}", {self.middle}, '
-                f'"wage": {wage}, "ceiling": {shared.ceiling}, '
-                f'"minimum": {minimum}, "maximum": {shared.maximum}, '
-                f'"daily_amount": {daily}, {shared.tail}}}\n'
-            )
-        return (
-            f"{line},{self.head},{phase},{self.middle},{wage},{shared.ceiling},"
-            f"{minimum},{shared.maximum},{daily},{shared.tail}\n"
-        )
-
-    def render_amount(self, line: int, amount: DayAmount) -> str:
-        """One output row from a `DayAmount` (the Decimal path)."""
-        empty = "null" if self.json else ""
-        wage = empty if amount.wage is None else format(amount.wage, "f")
-        minimum = empty if amount.minimum is None else format(amount.minimum, "f")
-        return self.render(line, amount.phase, wage, minimum, str(amount.daily))
-
-
-def _json_number(value: Decimal | None) -> str:
-    return "null" if value is None else format(value, "f")
-
-
 class _BatchRun:
     """The per-row work over chunks of rows (here or in forked workers)."""
 
@@ -225,8 +124,8 @@ class _BatchRun:
         self.json = fmt in ("json", "ndjson")
         self.filename = filename
         self.strict = strict
-        self.prepared: dict[tuple[Any, ...], _Prepared | InamiError] = {}  # by the cells
-        self.shared: dict[tuple[Any, ...], _Shared] = {}  # by domain.plan_key
+        self.prepared: dict[tuple[Any, ...], PreparedRow | InamiError] = {}  # by the cells
+        self.shared: dict[tuple[Any, ...], SharedPlan] = {}  # by domain.plan_key
         self.dates: dict[str, date] = {}
         index = {name: i for i, name in enumerate(columns)}
         width = len(columns)
@@ -251,7 +150,7 @@ class _BatchRun:
                 self.dates[value] = found
         return found
 
-    def plan(self, case: IncapacityCase) -> _Shared:
+    def plan(self, case: IncapacityCase) -> SharedPlan:
         """The plan of a case, shared by every start date with the same `plan_key`.
 
         The amounts depend only on what the key holds (a test in tests/domain checks it
@@ -265,8 +164,8 @@ class _BatchRun:
             if self.json:
                 from inami_cli.domain.jsonfmt import dumps as text
             else:
-                text = _text
-            found = _Shared(
+                text = cell_text
+            found = SharedPlan(
                 plan, rules.compile_plan(plan), text(plan.rate), text(plan.ceiling),
                 text(plan.minimum), text(plan.maximum),
                 f'"reliability": "{plan.reliability}", "derived": {text(bool(plan.derived))}'
@@ -283,7 +182,7 @@ class _BatchRun:
                 return spell
         raise NotFound(f"{niss} has no incapacity recorded on {on.isoformat()}")
 
-    def prepare(self, cells: tuple[str, ...]) -> _Prepared:
+    def prepare(self, cells: tuple[str, ...]) -> PreparedRow:
         """Everything about a row but its amounts, from its cells (cached by the caller)."""
         (
             on_t, niss, scheme_t, start_t, end_t, _daily_t, monthly_t, family_t, regular_t,
@@ -304,7 +203,7 @@ class _BatchRun:
                 "family_situation"
             )
         end = self.day(end_t, "incapacity_end") or (spell[3] if spell else None)
-        regular = _flag(regular_t, "regular_worker")
+        regular = parse_flag(regular_t, "regular_worker")
         if regular is None:
             regular = spell[4] if spell else True
         category = category_t.strip().lower() or (spell[5] if spell else "white-collar")
@@ -318,13 +217,13 @@ class _BatchRun:
             gross_daily=None if monthly else Decimal(0),
             gross_monthly=Decimal(0) if monthly else None, regular_worker=regular,
             work_schedule=int(schedule_text), worker_category=category, end=end,
-            assimilation=bool(_flag(assimilation_t, "assimilation")), kind=kind,
-            resumption_hours=_number(hours_t, "resumption_hours"),
-            fulltime_hours=_number(fulltime_t, "fulltime_hours"),
+            assimilation=bool(parse_flag(assimilation_t, "assimilation")), kind=kind,
+            resumption_hours=parse_number(hours_t, "resumption_hours"),
+            fulltime_hours=parse_number(fulltime_t, "fulltime_hours"),
         )  # fmt: skip
         shared = self.plan(case)
         plan = shared.plan
-        rounded = bool(_flag(round_t, "round_percent"))
+        rounded = bool(parse_flag(round_t, "round_percent"))
         day = (on - start).days + 1
         month = rules.month_number(start, on)
         if self.strict and plan.derived:
@@ -340,11 +239,11 @@ class _BatchRun:
                 )
             )  # fmt: skip
             middle = f'"day": {day}, "month": {month}, "rate": {shared.rate}'
-            return _Prepared(shared, gross, rounded, head, middle, True)
+            return PreparedRow(shared, gross, rounded, head, middle, True)
         head = f"{niss},{scheme},{on.isoformat()},{start.isoformat()}"
-        return _Prepared(shared, gross, rounded, head, f"{day},{month},{shared.rate}", False)
+        return PreparedRow(shared, gross, rounded, head, f"{day},{month},{shared.rate}", False)
 
-    def entry(self, cells: list[str], key: tuple[Any, ...]) -> _Prepared:
+    def entry(self, cells: list[str], key: tuple[Any, ...]) -> PreparedRow:
         """The prepared entry of a row's *key*: cached, or made from its cells (a cells'
         error is cached too, and raised for every row with the same cells)."""
         entry = self.prepared.get(key)
@@ -363,7 +262,7 @@ class _BatchRun:
 
     def decimal_row(
         self,
-        entry: _Prepared,
+        entry: PreparedRow,
         line: int,
         amounts: tuple[str, str, str, str, str],
     ) -> tuple[str, int]:
@@ -375,19 +274,19 @@ class _BatchRun:
         if daily_t:
             if monthly_t:
                 raise InvalidInput("give gross_daily or gross_monthly, not both")
-            gross = _fast_number(daily_t, "gross_daily")
+            gross = fast_number(daily_t, "gross_daily")
         else:
             gross = entry.gross
         amount = rules.apply_plan(
             plan, gross_daily=gross,
-            gross_monthly=_number(monthly_t, "gross_monthly") if monthly_t else None,
+            gross_monthly=parse_number(monthly_t, "gross_monthly") if monthly_t else None,
             unemployment_daily=(
-                _fast_number(unemployment_t, "unemployment_daily") if unemployment_t else None
+                fast_number(unemployment_t, "unemployment_daily") if unemployment_t else None
             ),
             resumption_hours=(
-                None if plan.exemption is None else _number(hours_t, "resumption_hours")
+                None if plan.exemption is None else parse_number(hours_t, "resumption_hours")
             ),
-            fulltime_hours=_number(fulltime_t, "fulltime_hours") if fulltime_t else None,
+            fulltime_hours=parse_number(fulltime_t, "fulltime_hours") if fulltime_t else None,
             round_percent=entry.round_percent,
         )  # fmt: skip
         return entry.render_amount(line, amount), int(amount.daily.quantize(_CENT) * 100)
@@ -415,13 +314,13 @@ class _BatchRun:
                 daily_t, monthly_t, unemployment_t, hours_t, fulltime_t = amounts
                 key = (*key_of(cells), monthly_t != "", hours_t != "")
                 entry = prepared.get(key)
-                if type(entry) is not _Prepared:  # not seen yet, or a cached error
+                if type(entry) is not PreparedRow:  # not seen yet, or a cached error
                     entry = self.entry(cells, key)
                 fast = entry.shared.fast
                 answer = None
                 if fast is not None and daily_t and not (monthly_t or hours_t or fulltime_t):
-                    gross = _cents(daily_t)
-                    unemployment = _cents(unemployment_t) if unemployment_t else None
+                    gross = parse_cents(daily_t)
+                    unemployment = parse_cents(unemployment_t) if unemployment_t else None
                     if gross is not None and (unemployment is not None or not unemployment_t):
                         answer = apply_cents(fast, gross, unemployment)
                 if answer is None:
