@@ -143,6 +143,28 @@ class AppState:
             record = answer if isinstance(answer, Mapping) else {"rows": list(answer)}
             log_consultation(session=session, subject=subject, answer=record)
 
+    def log_read_after(self, subject: str, answer: Any) -> None:
+        """Once the answer is shown: log a read of a person's data when ``[audit]
+        log_consultations`` is on (issue 20), through the desk's journal: the answer was read
+        in a read-only transaction, and the log line is written in a write transaction of
+        its own; a database too busy to take it never held the answer, the line waits in the
+        spool file and is written by the next command that logs (or desk session)."""
+        if not self.logs_consultations:
+            return
+        from inami_cli.desk.journal import ConsultationJournal, default_spool
+
+        record = dict(answer) if isinstance(answer, Mapping) else {"rows": list(answer)}
+        journal = ConsultationJournal(
+            lambda write: self.session(write=write), spool=default_spool()
+        )
+        journal.add(subject, record)
+        spooled = journal.close()
+        if spooled:
+            self.warn(
+                f"{spooled} consultation log line(s) could not be written (database busy): "
+                f"kept in {default_spool()}, written by the next command that logs"
+            )
+
     def command_line(self) -> str:
         """The command line, for the audit log, with passwords masked."""
         from inami_cli.config import mask_url

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -64,5 +63,6 @@ def desk() -> None:
 
 def _spool_path() -> Path:
     """Where consultation log lines wait when the database stays busy (per user)."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "inami-cli" / "desk-consultations.ndjson"
+    from inami_cli.desk.journal import default_spool
+
+    return default_spool()

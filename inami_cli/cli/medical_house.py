@@ -92,7 +92,11 @@ def medical_house_list(
     day = parse_date(on, what="--date") if on is not None else None
     with st.session() as session:
         views = svc.medical_house_list(session=session, niss=niss, on=day)
-    st.emit([v.as_record() for v in views], columns=COLUMNS)
+    records = [v.as_record() for v in views]
+    st.emit(records, columns=COLUMNS)
+    from inami_cli.domain.niss import parse_niss
+
+    st.log_read_after(parse_niss(niss).niss, records)
 
 
 @app.command("import")

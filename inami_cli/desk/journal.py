@@ -12,6 +12,7 @@ session on the same machine.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -24,6 +25,13 @@ if TYPE_CHECKING:
 
 OpenSession = Callable[[bool], AbstractContextManager["Session"]]
 Entry = tuple[datetime, str, dict[str, Any]]  # when answered, subject, answer record
+
+
+def default_spool() -> Path:
+    """Where consultation log lines wait when the database stays busy (per user): the desk
+    and the single read commands share it, and each writes what it finds there."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "inami-cli" / "desk-consultations.ndjson"
 
 
 class ConsultationJournal:
@@ -127,4 +135,4 @@ class ConsultationJournal:
                 handle.write(dumps(record) + "\n")
 
 
-__all__ = ["ConsultationJournal"]
+__all__ = ["ConsultationJournal", "default_spool"]

@@ -1,7 +1,8 @@
 """Text of one value in a table or CSV cell (the CSV and table output contract).
 
 Pure so that the services (batch renderers) and ``inami_cli.render`` share one rule: booleans
-are ``yes``/``no``, money keeps its exact digits, dates are ISO, ``None`` is empty.
+are ``yes``/``no``, money keeps its exact digits, dates are ISO, ``None`` is empty. And the
+other way, a yes/no cell of a batch input (`yes_no`).
 """
 
 from __future__ import annotations
@@ -39,3 +40,22 @@ def cell(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return " ".join(cell(v) for v in value)
     return neutralise(str(value))
+
+
+_YES = frozenset(("yes", "y", "true", "1", "oui", "ja"))
+_NO = frozenset(("no", "n", "false", "0", "non", "nee"))
+
+
+def yes_no(text: str, what: str) -> bool | None:
+    """A yes/no cell of a batch input (English, French or Dutch words, 1/0, any case): True,
+    False, None when empty, InvalidInput naming *what* otherwise."""
+    from inami_cli.domain.errors import InvalidInput
+
+    value = text.strip().lower()
+    if not value:
+        return None
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise InvalidInput(f"{what}: {text!r} is not yes or no")

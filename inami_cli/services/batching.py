@@ -138,12 +138,14 @@ def run_chunks(
     *,
     parallel: bool = True,
     before_fork: Callable[[], None] | None = None,
+    min_rows: int = DEFAULT_MIN_ROWS,
 ) -> None:
     """``emit(work(chunk, line number of its first line))`` for every chunk, in order.
 
-    With *parallel*, once ``INAMI_BATCH_MIN_ROWS`` lines are done here, the remaining
-    chunks go to forked workers; ``emit`` always runs here, in the chunks' order.
-    *before_fork* loads what the workers should share rather than each load.
+    With *parallel*, once *min_rows* lines (``INAMI_BATCH_MIN_ROWS`` when set) are done
+    here, the remaining chunks go to forked workers; ``emit`` always runs here, in the
+    chunks' order. *before_fork* loads what the workers should share rather than each load;
+    a batch whose reference data is small forks sooner (a lower *min_rows*).
     """
     # The per-row work makes no reference cycles, but millions of short-lived objects
     # next to a big heap of reference data: the cyclic collector would rescan that heap
@@ -151,7 +153,10 @@ def run_chunks(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        _run_chunks(chunks, first_line, work, emit, parallel=parallel, before_fork=before_fork)
+        _run_chunks(
+            chunks, first_line, work, emit,
+            parallel=parallel, before_fork=before_fork, min_rows=min_rows,
+        )  # fmt: skip
     finally:
         if enabled:
             gc.enable()
@@ -165,8 +170,9 @@ def _run_chunks(
     *,
     parallel: bool,
     before_fork: Callable[[], None] | None,
+    min_rows: int,
 ) -> None:
-    min_rows = _env_int("INAMI_BATCH_MIN_ROWS", DEFAULT_MIN_ROWS, 0)
+    min_rows = _env_int("INAMI_BATCH_MIN_ROWS", min_rows, 0)
     line = first_line
     done = 0
     workers = _workers() if parallel else 1

@@ -2,9 +2,10 @@
 
 ``tests/data/make_batch_golden.py`` made the mixed inputs (every demo code around each
 boundary, persons by NISS and profiles given, every provider, amounts, bad rows) and froze
-what ``reimburse batch`` and ``insured batch`` wrote for them: data, warnings, summary and
-exit code. Any speed-up (caches, pre-rendered fragments, worker processes) must keep them.
-The variants with a small ``chunk`` run the parallel path on these small inputs.
+what ``reimburse batch``, ``insured batch`` and ``indemnity batch`` wrote for them: data,
+warnings, summary and exit code. Any speed-up (caches, pre-rendered fragments, worker
+processes) must keep them. The variants with a small ``chunk`` run the parallel path on
+these small inputs.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Variant:
 
 REIMBURSE = "batch_reimburse_mixed.csv"
 INSURED = "batch_insured_mixed.txt"
+INDEMNITY = "batch_indemnity_mixed.csv"
 VARIANTS = (
     Variant("reimburse-csv", ("reimburse", "batch", "-", "--format", "csv"), REIMBURSE),
     Variant("reimburse-ndjson", ("reimburse", "batch", "-", "--format", "json"), REIMBURSE),
@@ -50,6 +52,14 @@ VARIANTS = (
         "insured-ndjson",
         ("insured", "batch", "<input>", "--date", "2026-03-02", "--format", "ndjson"),
         INSURED,
+        out_file=True,
+        stdin=False,
+    ),
+    Variant("indemnity-csv", ("indemnity", "batch", "-", "--format", "csv"), INDEMNITY),
+    Variant(
+        "indemnity-ndjson",
+        ("indemnity", "batch", "<input>", "--format", "ndjson"),
+        INDEMNITY,
         out_file=True,
         stdin=False,
     ),
@@ -135,3 +145,8 @@ def test_the_golden_inputs_cover_the_cases() -> None:
     insured = _frozen(VARIANTS[4])
     assert ",yes,300," in insured and "unknown" in insured and "bad check digits" in insured
     assert os.path.getsize(DATA / REIMBURSE) > 50_000
+    indemnity = _frozen(VARIANTS[6])
+    for phase in ("guaranteed-wage", "not-paid", "primary-minimum", "invalidity-minimum"):
+        assert f",{phase}," in indemnity, phase
+    for needle in ("has no incapacity recorded", "is not one of", "no value on"):
+        assert needle in indemnity, needle

@@ -395,3 +395,26 @@ def test_miners_pension(demo_cli: Any) -> None:
     assert ended.exit_code == 1
     bad = demo_cli("miners", "pension", "--on", "2024-06-01", "--work", "roof", "--status", "x")
     assert bad.exit_code == 2 and "--work" in bad.stderr
+
+
+def test_batch_semicolon_file_with_a_quoted_line_break_cut_in_chunks(
+    demo_cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``;`` file whose quoted cell holds a line break: cut into 1-line chunks for the
+    workers, it gives what it gives in one piece (the chunks are cut with its delimiter)."""
+    cases = tmp_path / "cases.csv"
+    cases.write_text(
+        "on;scheme;incapacity_start;family_situation;gross_daily\n"
+        '2026-03-02;employee;2025-01-06;"isolated\n";120.50\n'
+        "2026-03-02;employee;2025-01-06;isolated;120.50\n"
+        '2026-03-02;"employee";2025-11-03;family;"98.10"\n',
+        encoding="utf-8",
+    )
+    whole = demo_cli("--format", "ndjson", "indemnity", "batch", str(cases))
+    monkeypatch.setenv("INAMI_BATCH_CHUNK", "1")
+    monkeypatch.setenv("INAMI_BATCH_MIN_ROWS", "0")
+    monkeypatch.setenv("INAMI_BATCH_WORKERS", "2")
+    cut = demo_cli("--format", "ndjson", "indemnity", "batch", str(cases))
+    assert (cut.exit_code, cut.stdout, cut.stderr) == (whole.exit_code, whole.stdout, whole.stderr)
+    # a record is numbered by its last line (as csv.reader counts); the cell is stripped
+    assert [r["line"] for r in whole.ndjson()] == [3, 4, 5] and whole.exit_code == 0

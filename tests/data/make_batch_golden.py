@@ -8,8 +8,14 @@ flag, unknown code, wrong number of fields ...). The expected files are what the
 wrote for them when they were frozen; the test holds every later version of the batch
 commands (their caches, their worker processes) to the same bytes.
 
-Usage: python tests/data/make_batch_golden.py [--inputs-only]
-(``--inputs-only`` rewrites the inputs without freezing new expected outputs.)
+The indemnity input (``indemnity batch``) mixes every scheme, family situation, worker
+category, kind and schedule, wages given daily or monthly (and none, for the demo persons'
+recorded spells), unemployment allowances, partial resumptions, dates around the parameter
+changes and the phase boundaries, and rows that are rejected.
+
+Usage: python tests/data/make_batch_golden.py [--inputs-only] [VARIANT ...]
+(``--inputs-only`` rewrites the inputs without freezing new expected outputs; VARIANT names
+freeze only those variants, e.g. ``indemnity-csv``.)
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 REIMBURSE_INPUT = HERE / "batch_reimburse_mixed.csv"
 INSURED_INPUT = HERE / "batch_insured_mixed.txt"
+INDEMNITY_INPUT = HERE / "batch_indemnity_mixed.csv"
 
 DEMO_PERSONS = (
     "85061508234", "72110313704", "16042205863", "03022817561", "60013021159", "90090906467",
@@ -132,6 +139,107 @@ def insured_lines(rng: random.Random) -> list[str]:
     return lines
 
 
+# Demo persons of fixtures/indemnities: three with recorded spells, one without.
+INDEMNITY_PERSONS = ("88041212236", "65090307106", "79112120429", "92063031679")
+INDEMNITY_COLUMNS = (
+    "on", "niss", "scheme", "incapacity_start", "incapacity_end", "gross_daily",
+    "gross_monthly", "family_situation", "regular_worker", "work_schedule", "worker_category",
+    "unemployment_daily", "assimilation", "kind", "resumption_hours", "fulltime_hours",
+    "round_percent",
+)  # fmt: skip
+INDEMNITY_DATES = (
+    "2014-06-01", "2017-05-01", "2019-06-30", "2019-07-01", "2021-07-01", "2022-01-01",
+    "2022-12-31", "2023-01-01", "2023-05-08", "2024-01-01", "2024-03-04", "2024-06-30",
+    "2024-07-01", "2025-01-01", "2025-03-01", "2025-09-01", "2025-12-01", "2026-01-12",
+    "2026-02-09", "2026-03-02", "2026-06-01", "2026-07-01",
+)  # fmt: skip
+INDEMNITY_ODD_ROWS = (
+    "2026-02-30,,employee,2025-01-01,,100,,isolated,,,,,,,,,",
+    "2026-03-02,,employee,2026-04-01,,100,,isolated,,,,,,,,,",
+    "2026-03-02,,employee,2025-01-01,2024-12-01,100,,isolated,,,,,,,,,",
+    "2026-03-02,,miner,2025-01-01,,100,,isolated,,,,,,,,,",
+    "2026-03-02,,employee,2025-01-01,,100,,alone,,,,,,,,,",
+    "2026-03-02,,employee,2025-01-01,,100,,isolated,maybe,,,,,,,,",
+    "2026-03-02,,employee,2025-01-01,,100,,isolated,,7,,,,,,,",
+    "2026-03-02,,employee,2025-01-01,,100,,isolated,,,pilot,,,,,,",
+    "2026-03-02,,employee,2025-01-01,,-3,,isolated,,,,,,,,,",
+    "2026-03-02,,employee,2025-01-01,,1e400,,isolated,,,,,,,,,",
+    "2026-03-02,,employee,2025-01-01,,12_5,,isolated,,,,,,,,,",
+    "2026-03-02,,employee,2025-01-01,,100,2600,isolated,,,,,,,,,",
+    "2026-03-02,,employee,2025-01-01,,,,isolated,,,,,,,,,",
+    "2026-03-02,,unemployed,2026-01-05,,100,,isolated,,,,,,,,,",
+    "2026-03-02,,employee,2025-01-01,,100,,isolated,,,,,,,20,,",
+    "2026-03-02,85073003328,,,,,,,,,,,,,,,",
+    "2026-03-02,12345,,,,,,,,,,,,,,,",
+    "2026-03-02,,,,,100,,,,,,,,,,,",
+    ",,employee,2025-01-01,,100,,isolated,,,,,,,,,",
+    "2026-03-02,,employee,2025-01-01",
+    "2026-03-02,,employee,2025-01-01,,100,,isolated,,,,,,,,,,extra",
+    "",
+    ",,,,,,,,,,,,,,,,",
+    "1900-01-01,,employee,1900-01-01,,100,,isolated,,,,,,,,,",
+    " 2026-03-02 ,,Employee, 2025-01-01 ,, 100.5 ,,Isolated,Oui,,Blue-Collar,,,,,,",
+    '2026-03-02,,employee,2025-01-01,,"100,50",,isolated,,,,,,,,,',
+    "2026-03-02,,self-employed,2026-02-25,2026-03-03,,,family,,,,,,,,,",
+    "2026-03-02,,self-employed,2025-01-01,,,,cohabitant,,,,,yes,,,,",
+    "2026-03-02,,employee,2025-01-01,,100,,isolated,,,,,,invalidity,19,38,yes",
+)
+
+
+def _amount(rng: random.Random, low: int, high: int) -> str:
+    cents = rng.randint(low, high)
+    return f"{cents // 100}.{cents % 100:02d}" if rng.random() < 0.8 else str(cents // 100)
+
+
+def indemnity_rows(rng: random.Random) -> list[str]:
+    """The mixed ``indemnity batch`` input (header, then rows)."""
+    lines = [",".join(INDEMNITY_COLUMNS)]
+    choice, rand = rng.choice, rng.random
+    recent = [d for d in INDEMNITY_DATES if d >= "2024-05-01"]  # the published parameters
+    for _ in range(1800):
+        on = choice(INDEMNITY_DATES) if rand() < 0.1 else choice(recent)
+        cells = dict.fromkeys(INDEMNITY_COLUMNS, "")
+        if rand() < 0.2:
+            on = choice(("2025-12-15", "2026-01-12", "2026-02-09", "2026-03-02", "2026-07-01"))
+            cells["niss"] = choice(INDEMNITY_PERSONS)
+            if rand() < 0.3:
+                cells["gross_daily"] = _amount(rng, 5_000, 30_000)
+        else:
+            scheme = choice(("employee", "employee", "employee", "unemployed", "self-employed"))
+            cells["scheme"] = scheme
+            start = choice([d for d in INDEMNITY_DATES if d <= on] or [on])
+            if rand() < 0.3:  # days around the guaranteed wage and the first months
+                day = int(start[-2:]) - 1 + rng.choice((0, 6, 7, 13, 14, 29, 30, 31, 60, 92))
+                start = f"{start[:8]}01" if day > 27 else f"{start[:8]}{day + 1:02d}"
+            cells["incapacity_start"] = start
+            cells["family_situation"] = choice(("family", "isolated", "cohabitant"))
+            cells["regular_worker"] = choice(("", "yes", "no"))
+            cells["worker_category"] = choice(("", "white-collar", "blue-collar", "short-contract"))
+            cells["kind"] = choice(("", "", "primary", "invalidity"))
+            cells["work_schedule"] = choice(("", "", "6", "5"))
+            if scheme != "self-employed":
+                if rand() < 0.15:
+                    cells["gross_monthly"] = _amount(rng, 150_000, 700_000)
+                else:
+                    cells["gross_daily"] = _amount(rng, 4_000, 30_000)
+                if scheme == "unemployed":
+                    cells["unemployment_daily"] = _amount(rng, 4_000, 8_000)
+            else:
+                cells["assimilation"] = choice(("", "", "yes", "no"))
+                if rand() < 0.3:
+                    cells["incapacity_end"] = on
+        if rand() < 0.1:
+            cells["resumption_hours"] = str(rng.randint(4, 30))
+            cells["fulltime_hours"] = choice(("38", "40", "36.5"))
+            cells["round_percent"] = choice(("", "yes", "no"))
+        cells["on"] = on
+        lines.append(",".join(cells.values()))
+        if rand() < 0.01:
+            lines.append(choice(INDEMNITY_ODD_ROWS))
+    lines.extend(INDEMNITY_ODD_ROWS)
+    return lines
+
+
 def demo_codes() -> list[str]:
     """The codes of the demo nomenclature, plus an unknown one."""
     with (ROOT / "fixtures" / "nomenclature.csv").open(encoding="utf-8") as handle:
@@ -144,10 +252,13 @@ def write_inputs() -> None:
     rng = random.Random(20260302)
     REIMBURSE_INPUT.write_text("\n".join(reimburse_rows(demo_codes(), rng)) + "\n", "utf-8")
     INSURED_INPUT.write_text("\n".join(insured_lines(rng)) + "\n", "utf-8")
+    # its own generator: the two inputs above stay as they were frozen
+    INDEMNITY_INPUT.write_text("\n".join(indemnity_rows(random.Random(20260301))) + "\n", "utf-8")
 
 
-def freeze() -> None:
-    """Run the batch commands on a demo database and keep what they write."""
+def freeze(names: list[str]) -> None:
+    """Run the batch commands on a demo database and keep what they write (only the
+    variants in *names* when it is not empty)."""
     sys.path.insert(0, str(ROOT))
     from tests.cli.test_batch_golden import VARIANTS, expected_path, run_variant
 
@@ -158,6 +269,8 @@ def freeze() -> None:
         code = run(["--db", f"sqlite:///{db}", "init", "--demo"])
         assert code == 0, code
         for variant in VARIANTS:
+            if names and variant.name not in names:
+                continue
             stdout, stderr, code = run_variant(variant, f"sqlite:///{db}", Path(tmp))
             buffer = io.StringIO()
             buffer.write(f"exit {code}\n--- stderr\n{stderr}--- stdout\n{stdout}")
@@ -167,4 +280,4 @@ def freeze() -> None:
 if __name__ == "__main__":
     write_inputs()
     if "--inputs-only" not in sys.argv:
-        freeze()
+        freeze([a for a in sys.argv[1:] if not a.startswith("--")])

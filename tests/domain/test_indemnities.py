@@ -813,3 +813,71 @@ def test_plans_shared_by_key_equal_the_plans_computed_per_case() -> None:
         assert replace(got, steps=(), warnings=()) == replace(expected, steps=(), warnings=()), kw
         compared += 1
     assert compared > 1000 and len(shared) < compared / 3
+
+
+def test_the_integer_form_of_a_plan_gives_what_apply_plan_gives() -> None:
+    """``compile_plan``/``apply_cents`` (the batch's common case in integer cents) against
+    ``apply_plan`` on random plans and wages, around the ceiling and the minimum: same
+    phase, wage and daily amount whenever the integer form answers."""
+    import random
+    from datetime import timedelta
+
+    rng = random.Random(19)
+    # months 3-6 have minimums reduced to the wage once an administrator adds them (facts
+    # file 1.2): invented values here, to cover that branch too
+    extra = [
+        ind.check_param(
+            name=name,
+            valid_from=d("2024-01-01"),
+            valid_to=None,
+            value=value,
+            unit="EUR/day",
+            reliability="derived",
+            source="test",
+        )
+        for name, value in (
+            ("employee.minimum.month3", "60.15"),
+            ("employee.minimum.month4_6.family", "81.10"),
+            ("employee.minimum.month4_6.without", "64.27"),
+        )
+    ]
+    store = ind.ParamStore([*ROWS, *extra])
+    compared = left = 0
+    for _ in range(1500):
+        on = d(rng.choice(("2024-06-03", "2025-06-02", "2026-03-02")))
+        scheme = rng.choice(ind.SCHEMES)
+        one = ind.IncapacityCase(
+            scheme=scheme, start=on - timedelta(days=rng.randint(0, 900)), on=on,
+            family_situation=rng.choice(ind.FAMILY_SITUATIONS),
+            regular_worker=rng.random() < 0.8, work_schedule=rng.choice((5, 6, 6)),
+            worker_category=rng.choice(("white-collar", "blue-collar")), gross_daily=D(0),
+            kind=rng.choice(("primary", "primary", "invalidity")),
+        )  # fmt: skip
+        try:
+            plan = ind.plan_day(store, one)
+        except NotFound:
+            continue
+        fast = ind.compile_plan(plan)
+        if fast is None:
+            assert plan.flat is not None or plan.five_day or plan.phase in (
+                "guaranteed-wage", "not-paid",
+            )  # fmt: skip
+            continue
+        for _ in range(8):
+            gross = rng.choice((rng.randint(0, 40_000), 17_954, 17_955, 6_427, 6_426, 5_511))
+            unemployment = rng.randint(3_000, 12_000) if plan.allowance_months else None
+            answer = ind.apply_cents(fast, gross, unemployment)
+            applied = ind.apply_plan(
+                plan, gross_daily=D(gross) / 100,
+                unemployment_daily=None if unemployment is None else D(unemployment) / 100,
+            )  # fmt: skip
+            if answer is None:  # a minimum reduced to a lower wage: apply_plan's case
+                assert plan.minimum_capped and applied.minimum == D(gross) / 100
+                left += 1
+                continue
+            phase, wage, daily = answer
+            assert (phase, D(wage) / 100, D(daily) / 100) == (
+                applied.phase, applied.wage, applied.daily,
+            ), (plan, gross)  # fmt: skip
+            compared += 1
+    assert compared > 3000 and left > 0

@@ -82,6 +82,13 @@ RoundOpt = Annotated[
 ]
 
 
+def _subject(niss: str) -> str:
+    """The person a consultation log line is about (the NISS as the register keeps it)."""
+    from inami_cli.domain.niss import parse_niss
+
+    return parse_niss(niss).niss
+
+
 def _case(**kw: Any) -> CaseInput:
     from inami_cli.domain import indemnities as rules
     from inami_cli.services.indemnities import CaseInput
@@ -163,7 +170,10 @@ def episode_list(niss: NissOpt = None) -> None:
     st = state()
     with st.session() as session:
         views = svc.episode_list(session=session, niss=niss)
-    st.emit([v.as_record() for v in views], columns=_EPISODE_COLUMNS)
+    records = [v.as_record() for v in views]
+    st.emit(records, columns=_EPISODE_COLUMNS)
+    if niss is not None:
+        st.log_read_after(_subject(niss), records)
 
 
 @episode_app.command("end")
@@ -244,6 +254,8 @@ def indemnity_compute(
         st.emit(steps_for_table(steps))
     else:
         st.emit({**record, "explanation": steps})
+    if niss is not None:  # a person's recorded spell was read
+        st.log_read_after(_subject(niss), record)
 
 
 @app.command("period")
@@ -304,6 +316,8 @@ def indemnity_period(
     }
     columns = _LINE_COLUMNS if net else [c for c in _LINE_COLUMNS if c != "net"]
     emit_sections(st, record, {"lines": lines}, {"lines": columns})
+    if niss is not None:
+        st.log_read_after(_subject(niss), {**record, "lines": lines})
 
 
 # ------------------------------------------------------------------ stage
@@ -349,7 +363,10 @@ def indemnity_stage(
             session=session, start=first, worked_days=worked, assimilated_days=assimilated,
             hours=hours, maternity=maternity, reduced_schedule=reduced,
         )  # fmt: skip
-    st.emit({"niss": niss, **result.as_record()})
+    shown = {"niss": niss, **result.as_record()}
+    st.emit(shown)
+    if niss is not None:
+        st.log_read_after(_subject(niss), shown)
     if not result.met:
         raise typer.Exit(1)
 

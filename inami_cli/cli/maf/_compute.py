@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from inami_cli.cli.context import state
+from inami_cli.cli.context import AppState, state
 from inami_cli.cli.maf._common import day, emit_sections, warn_derived, year_required
 
 
@@ -45,6 +45,14 @@ def maf_compute(
             as_of=day(on, "--on"), strict=strict,
         )  # fmt: skip
     record: dict[str, Any] = answer.record(explain=explain)
+    logged = answer.record(explain=False)  # the household's members and their shares
+    _show_compute(st, record, explain)
+    from inami_cli.domain.niss import parse_niss
+
+    st.log_read_after(parse_niss(niss).niss if niss else household or "", logged)
+
+
+def _show_compute(st: AppState, record: dict[str, Any], explain: bool) -> None:
     warn_derived(st, record["derived_parameters"])
     sections: dict[str, list[Any]] = {
         "ceilings": [
@@ -107,7 +115,11 @@ def maf_status(
     with st.session() as session:
         status = maf.maf_status(session=session, niss=niss, year=the_year, as_of=as_of)
     warn_derived(st, list(status.derived))
+    record = status.record()
     if st.output_format == "table":
         st.say(status.sentence())
-        return
-    st.emit(status.record())
+    else:
+        st.emit(record)
+    from inami_cli.domain.niss import parse_niss
+
+    st.log_read_after(parse_niss(niss).niss, record)

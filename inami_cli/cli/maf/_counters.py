@@ -103,7 +103,10 @@ def counter_list(
             shown = maf.household_show(session=session, year=the_year, code=household)
             nisses = (nisses or []) + [m.niss for m in shown.members]
         rows = maf.counter_list(session=session, nisses=nisses, year=year)
-    st.emit([_row(v) for v in rows], columns=_COLUMNS)
+    records = [_row(v) for v in rows]
+    st.emit(records, columns=_COLUMNS)
+    if nisses is not None:  # one person's or one household's counters
+        st.log_read_after(nisses[0] if niss is not None else household or "", records)
 
 
 @counter_app.command("remove")

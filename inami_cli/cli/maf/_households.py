@@ -116,10 +116,13 @@ def household_show(
     """
     from inami_cli.services import maf
 
+    st = state()
     the_year = year_required(year)
-    with state().session() as session:
+    with st.session() as session:
         view = maf.household_show(session=session, year=the_year, code=code)
     emit_household(view)
+    members = [m.niss for m in view.members]  # the persons whose data was shown
+    st.log_read_after(code, {"household": code, "year": the_year, "members": members})
 
 
 @household_app.command("list")

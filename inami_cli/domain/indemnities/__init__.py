@@ -10,6 +10,7 @@ This package is the public face; by sub-topic: ``_params`` (parameters, reliabil
 rounding rules), ``_model`` (the trace), ``_calendar`` (months of incapacity, the 6-day
 week), ``_resumption`` (partial resumption), ``_case`` (the case and the day's plan),
 ``_plan`` (the plan from the parameters), ``_apply`` (the plan applied to a wage),
+``_cents`` (the common case of ``_apply`` in integer cents, for batches),
 ``_incapacity`` (the daily amount, plans shared by key),
 ``_period`` (over a period, gross and net), ``_stage`` (qualifying period, relapses),
 ``_maternity``, ``_leave`` (birth and adoption), ``_funeral``, ``_miners``.
@@ -28,6 +29,7 @@ from inami_cli.domain.indemnities._case import (
     IncapacityCase,
     check_choice,
 )
+from inami_cli.domain.indemnities._cents import CentsPlan, apply_cents, compile_plan
 from inami_cli.domain.indemnities._funeral import DECEASED_STATUSES, FuneralAnswer, funeral_check
 from inami_cli.domain.indemnities._incapacity import (
     IncapacityResult,
@@ -86,6 +88,7 @@ __all__ = [
     "AdoptionPlan",
     "BenefitLine",
     "BenefitResult",
+    "CentsPlan",
     "DayAmount",
     "DayPlan",
     "FuneralAnswer",
@@ -103,12 +106,14 @@ __all__ = [
     "Trace",
     "add_months",
     "adoption_plan",
+    "apply_cents",
     "apply_plan",
     "birth_leave",
     "check_choice",
     "check_param",
     "check_stage",
     "cohort_of",
+    "compile_plan",
     "compute_incapacity",
     "continues_episode",
     "derived_warning",

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from functools import lru_cache
+
+# Batches ask about a few thousand (start, day) pairs millions of times: both functions are
+# pure, so their answers are kept (a bounded cache: memory stays flat).
+_CALENDAR_CACHE = 1 << 15
 
 
+@lru_cache(maxsize=_CALENDAR_CACHE)
 def add_months(day: date, months: int) -> date:
     """*day* moved by whole months, the day of month kept when it exists (31 Jan + 1 = 28/29
     Feb). An incapacity from 10 April is in its 4th month from 10 July (facts file 1.1
@@ -16,6 +22,7 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, last))
 
 
+@lru_cache(maxsize=_CALENDAR_CACHE)
 def month_number(start: date, on: date) -> int:
     """The month of incapacity *on* falls in (1 = the first month from *start*)."""
     months = (on.year - start.year) * 12 + on.month - start.month

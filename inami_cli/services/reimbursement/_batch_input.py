@@ -8,6 +8,7 @@ from operator import itemgetter
 
 from inami_cli import tabular
 from inami_cli.domain import reimbursement as rules
+from inami_cli.domain.cells import yes_no
 from inami_cli.domain.errors import InvalidInput
 
 BATCH_INPUT_COLUMNS = (
@@ -36,8 +37,6 @@ BATCH_INPUT = tabular.Columns(
     required=("code",), optional=BATCH_INPUT_COLUMNS[1:], aliases=tabular.NISS_ALIASES
 )
 
-_TRUE = {"yes", "y", "true", "1", "oui", "ja"}
-_FALSE = {"no", "n", "false", "0", "non", "nee"}
 _FLAGS: dict[str, bool | None] = {
     "": None,
     "yes": True,
@@ -56,15 +55,7 @@ _REGIMES = {
 }
 
 
-def _flag(text: str, what: str) -> bool | None:
-    value = text.strip().lower()
-    if not value:
-        return None
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise InvalidInput(f"{what}: {text!r} is not yes or no")
+_flag = yes_no  # a yes/no cell (domain.cells)
 
 
 def parse_header(

@@ -1,0 +1,104 @@
+"""The cells and the output pieces of ``indemnity batch`` (``_batch``): amounts, flags and
+texts read from the cells, a plan's pieces shared by its rows, a row's pre-rendered pieces."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from inami_cli.domain.cells import yes_no
+from inami_cli.domain.indemnities import CentsPlan, DayAmount, DayPlan
+from inami_cli.domain.values import AMOUNT_LIMIT
+from inami_cli.domain.values import parse_number as parse_value
+
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?", re.ASCII)  # 123.45, at C speed
+_CENTS = re.compile(r"([0-9]{1,10})(?:\.([0-9]{1,2}))?", re.ASCII).fullmatch  # 123.4, 123.45
+_CENTS_LIMIT = int(AMOUNT_LIMIT * 100)
+parse_flag = yes_no  # a yes/no cell (domain.cells)
+
+
+def parse_number(text: str, what: str) -> Decimal | None:
+    value = text.strip()
+    if not value:
+        return None
+    return parse_value(value, what=what, low=Decimal(0), high=AMOUNT_LIMIT, low_open=False)
+
+
+def fast_number(text: str, what: str) -> Decimal:
+    """A plain non-negative amount (``123.45``) at C speed; anything else (a comma, a
+    sign, words) through `parse_number`, which explains what is wrong."""
+    number = Decimal(text) if _PLAIN.fullmatch(text) else None
+    if number is None or number >= AMOUNT_LIMIT:
+        value = parse_number(text, what)
+        assert value is not None
+        return value
+    return number
+
+
+def parse_cents(text: str) -> int | None:
+    """A plain amount with at most 2 decimals in cents, else None (the Decimal path then
+    parses it, or says what is wrong with it)."""
+    found = _CENTS(text)
+    if found is None:
+        return None
+    whole, fraction = found.groups()
+    cents = int(whole) * 100 + (0 if fraction is None else int(fraction.ljust(2, "0")))
+    return cents if cents < _CENTS_LIMIT else None
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+class SharedPlan(NamedTuple):
+    """A plan shared by many rows (by `rules.plan_key`), its integer form and its pieces of
+    output, rendered once."""
+
+    plan: DayPlan
+    fast: CentsPlan | None  # the plan in integers (`rules.compile_plan`), when it has one
+    rate: str
+    ceiling: str
+    minimum: str  # the plan's minimum, as the integer path shows it
+    maximum: str
+    tail: str  # reliability, derived
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedRow:
+    """A row's plan and the pre-rendered pieces of its output, shared by every row with the
+    same cells but its wages (the plan's own pieces are shared by all its rows)."""
+
+    shared: SharedPlan
+    gross: Decimal | None  # the recorded spell's wage, for rows that give none
+    round_percent: bool
+    head: str  # niss, scheme, on, incapacity_start
+    middle: str  # day, month, rate
+    json: bool
+
+    def render(self, line: int, phase: str, wage: str, minimum: str, daily: str) -> str:
+        """One output row (CSV or NDJSON) from its rendered amounts."""
+        shared = self.shared
+        if self.json:
+            return (
+                f'{{"line": {line}, {self.head}, "phase": "{phase}", {self.middle}, '
+                f'"wage": {wage}, "ceiling": {shared.ceiling}, '
+                f'"minimum": {minimum}, "maximum": {shared.maximum}, '
+                f'"daily_amount": {daily}, {shared.tail}}}\n'
+            )
+        return (
+            f"{line},{self.head},{phase},{self.middle},{wage},{shared.ceiling},"
+            f"{minimum},{shared.maximum},{daily},{shared.tail}\n"
+        )
+
+    def render_amount(self, line: int, amount: DayAmount) -> str:
+        """One output row from a `DayAmount` (the Decimal path)."""
+        empty = "null" if self.json else ""
+        wage = empty if amount.wage is None else format(amount.wage, "f")
+        minimum = empty if amount.minimum is None else format(amount.minimum, "f")
+        return self.render(line, amount.phase, wage, minimum, str(amount.daily))
