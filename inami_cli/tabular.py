@@ -340,60 +340,7 @@ class JsonTable:
         return self._columns
 
     def _objects(self) -> Iterator[tuple[int, Any]]:
-        decoder = json.JSONDecoder(parse_float=str, parse_int=str)
-        buffer, pos, line, done = "", 0, 1, False
-        in_array: bool | None = None
-
-        def more() -> bool:
-            nonlocal buffer, pos, done
-            chunk = list(_take(self._lines, 4096))
-            if not chunk:
-                done = True
-                return False
-            buffer = buffer[pos:] + "".join(chunk)
-            pos = 0
-            return True
-
-        while True:
-            # skip white space, counting lines, then an optional "[" or ","
-            while True:
-                while pos < len(buffer) and buffer[pos] in " \t\r\n":
-                    if buffer[pos] == "\n":
-                        line += 1
-                    pos += 1
-                if pos < len(buffer) or not more():
-                    break
-            if pos >= len(buffer):
-                if in_array:
-                    raise _fail(self.filename, line, "invalid JSON: the array is not closed")
-                return
-            ch = buffer[pos]
-            if in_array is None:
-                in_array = ch == "["
-                if in_array:
-                    pos += 1
-                    continue
-            if in_array and ch == "]":
-                return
-            if in_array and ch == ",":
-                pos += 1
-                continue
-            start_line = line
-            while True:
-                try:
-                    item, end = decoder.raw_decode(buffer, pos)
-                except RecursionError:
-                    raise _fail(self.filename, start_line, "JSON nested too deeply") from None
-                except json.JSONDecodeError as exc:
-                    # an object cut by the end of the block: read on (bounded) and retry
-                    if len(buffer) - pos < _MAX_JSON_OBJECT and not done and more():
-                        continue
-                    bad = start_line + buffer.count("\n", pos, exc.pos)
-                    raise _fail(self.filename, bad, f"invalid JSON: {exc.msg}") from None
-                break
-            line += buffer.count("\n", pos, end)
-            pos = end
-            yield start_line, item
+        return json_objects(self._lines, filename=self.filename)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """``(line, cells)`` per object, cells in the order of ``columns``."""
@@ -432,6 +379,66 @@ class JsonTable:
         """``(line, {column: text})`` per object."""
         for line, cells in self.rows():
             yield line, dict(zip(self._columns, cells, strict=True))
+
+
+def json_objects(lines: Iterator[str], *, filename: str) -> Iterator[tuple[int, Any]]:
+    """The values of a JSON array (or of NDJSON / concatenated JSON) in *lines*, streamed:
+    ``(line, value)`` with the line where each value starts. Bad JSON is ``FILE:LINE``;
+    a value is read whole, up to ``_MAX_JSON_OBJECT`` characters."""
+    decoder = json.JSONDecoder(parse_float=str, parse_int=str)
+    buffer, pos, line, done = "", 0, 1, False
+    in_array: bool | None = None
+
+    def more() -> bool:
+        nonlocal buffer, pos, done
+        chunk = list(_take(lines, 4096))
+        if not chunk:
+            done = True
+            return False
+        buffer = buffer[pos:] + "".join(chunk)
+        pos = 0
+        return True
+
+    while True:
+        # skip white space, counting lines, then an optional "[" or ","
+        while True:
+            while pos < len(buffer) and buffer[pos] in " \t\r\n":
+                if buffer[pos] == "\n":
+                    line += 1
+                pos += 1
+            if pos < len(buffer) or not more():
+                break
+        if pos >= len(buffer):
+            if in_array:
+                raise _fail(filename, line, "invalid JSON: the array is not closed")
+            return
+        ch = buffer[pos]
+        if in_array is None:
+            in_array = ch == "["
+            if in_array:
+                pos += 1
+                continue
+        if in_array and ch == "]":
+            return
+        if in_array and ch == ",":
+            pos += 1
+            continue
+        start_line = line
+        while True:
+            try:
+                item, end = decoder.raw_decode(buffer, pos)
+            except RecursionError:
+                raise _fail(filename, start_line, "JSON nested too deeply") from None
+            except json.JSONDecodeError as exc:
+                # an object cut by the end of the block: read on (bounded) and retry
+                if len(buffer) - pos < _MAX_JSON_OBJECT and not done and more():
+                    continue
+                bad = start_line + buffer.count("\n", pos, exc.pos)
+                raise _fail(filename, bad, f"invalid JSON: {exc.msg}") from None
+            break
+        line += buffer.count("\n", pos, end)
+        pos = end
+        yield start_line, item
 
 
 def _take(source: Iterator[str], n: int) -> Iterator[str]:
