@@ -85,10 +85,13 @@ def text_lines(
     line_no = 0
     read = 0
     while True:
-        block = binary.readlines(_BLOCK)
-        if not block:
+        # a block of whole lines: no bytes object per line (issue 20: they cost as much
+        # as decoding); a line is cut on b"\n" only, as ``readlines`` would
+        data = binary.read(_BLOCK)
+        if not data:
             break
-        data = b"".join(block)
+        if not data.endswith(b"\n"):
+            data += binary.readline()
         if digest is not None:
             digest.update(data)
         if first:
@@ -105,7 +108,7 @@ def text_lines(
                 f"not {encoding} text (byte 0x{data[exc.start]:02x}); "
                 f"give the file's encoding with --encoding ({ENCODINGS_HINT})",
             ) from None
-        line_no += len(block)
+        line_no += data.count(b"\n") + (not data.endswith(b"\n"))  # (the last line)
         if progress is not None:
             read += len(data)
             progress(read, line_no)

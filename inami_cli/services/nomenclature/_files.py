@@ -82,19 +82,24 @@ class ImportTable:
         """
         digest = hashlib.sha256()
         last: dict[str, int] = {}
-        at: dict[tuple[str, ...], int] = {}  # header -> position of its code cell
         with self._binary() as binary:
-            lines = tabular.text_lines(
-                binary, filename=self.filename, encoding=self.encoding, digest=digest
+            counted = _Counted(
+                tabular.text_lines(
+                    binary, filename=self.filename, encoding=self.encoding, digest=digest
+                )
             )
-            counted = _Counted(lines)
-            for line, header, cells in self._cells(counted):
-                position = at.get(header)
-                if position is None:  # the last "code" wins, as in the parser's Columns
-                    position = at[header] = max(
-                        (i for i, name in enumerate(header) if name == "code"), default=-1
-                    )
-                last[cells[position].strip()] = line
+            first, number, rest = self._first_line(counted)
+            if tabular.is_json(self.filename, first):
+                for line, header, cells in self._json_cells(rest, number):
+                    last[cells[header.index("code")].strip() if "code" in header else ""] = line
+            else:
+                # only the code cell: a bad row is refused with its reason by the second pass
+                reader, header = self._csv_reader(first, rest, number)
+                position = header.index("code")  # (check_columns refuses a second one)
+                skipped = number - 1
+                for values in reader:
+                    if len(values) > position:
+                        last[values[position].strip()] = reader.line_num + skipped
             while block := binary.read(1 << 20):  # bytes after a JSON array's end
                 digest.update(block)
         self.sha256 = digest.hexdigest()
@@ -108,33 +113,12 @@ class ImportTable:
             yield from self._cells(lines)
 
     def _cells(self, lines: Iterable[str]) -> Iterator[tuple[int, tuple[str, ...], list[str]]]:
-        filename = self.filename
-        first, number, rest = tabular.first_line(lines)
-        if first is None:
-            raise FileErrors(
-                [f"{filename}:1: empty file (expected a header: {','.join(ALL_COLUMNS[:10])},...)"]
-            )
-        if tabular.is_json(filename, first):
-            items = 0
-            for line, item in tabular.json_objects(rest, filename=filename):
-                line += number - 1
-                if not isinstance(item, dict):
-                    raise FileErrors([f"{filename}:{line}: expected an object per row"])
-                problems = check_columns(list(item))
-                if problems:
-                    raise FileErrors([f"{filename}:{line}: {p}" for p in problems])
-                items += 1
-                row = {str(k): _cell_text(v) for k, v in item.items()}
-                yield line, tuple(row), [*row.values(), ""]
-            if items == 0:
-                raise FileErrors([f"{filename}:1: no rows to import"])
+        first, number, rest = self._first_line(lines)
+        if tabular.is_json(self.filename, first):
+            yield from self._json_cells(rest, number)
             return
-        header_line = first.lstrip().split("\n", 1)[0]
-        reader = csv.reader(rest, delimiter=tabular.sniff_delimiter(header_line, _SPEC))
-        header = tuple(tabular.normalise_name(h) for h in next(reader))
-        problems = check_columns(header)
-        if problems:
-            raise FileErrors([f"{filename}:{number}: {p}" for p in problems])
+        filename = self.filename
+        reader, header = self._csv_reader(first, rest, number)
         width = len(header)
         skipped = number - 1  # blank lines before the header
         for values in reader:
@@ -152,6 +136,49 @@ class ImportTable:
                 continue
             values.append("")
             yield reader.line_num + skipped, header, values
+
+    def _first_line(self, lines: Iterable[str]) -> tuple[str, int, Iterator[str]]:
+        """The first non-blank line, its number and the lines from it on; an empty file is
+        an error."""
+        first, number, rest = tabular.first_line(lines)
+        if first is None:
+            raise FileErrors(
+                [
+                    f"{self.filename}:1: empty file (expected a header: "
+                    f"{','.join(ALL_COLUMNS[:10])},...)"
+                ]
+            )
+        return first, number, rest
+
+    def _csv_reader(
+        self, first: str, rest: Iterator[str], number: int
+    ) -> tuple[Any, tuple[str, ...]]:
+        """A ``csv`` reader on the lines from the header (line *number*) on, and the header
+        checked."""
+        reader = csv.reader(rest, delimiter=tabular.sniff_delimiter(first.lstrip(), _SPEC))
+        header = tuple(tabular.normalise_name(h) for h in next(reader))
+        problems = check_columns(header)
+        if problems:
+            raise FileErrors([f"{self.filename}:{number}: {p}" for p in problems])
+        return reader, header
+
+    def _json_cells(
+        self, lines: Iterator[str], number: int
+    ) -> Iterator[tuple[int, tuple[str, ...], list[str]]]:
+        filename = self.filename
+        items = 0
+        for line, item in tabular.json_objects(lines, filename=filename):
+            line += number - 1
+            if not isinstance(item, dict):
+                raise FileErrors([f"{filename}:{line}: expected an object per row"])
+            problems = check_columns(list(item))
+            if problems:
+                raise FileErrors([f"{filename}:{line}: {p}" for p in problems])
+            items += 1
+            row = {str(k): _cell_text(v) for k, v in item.items()}
+            yield line, tuple(row), [*row.values(), ""]
+        if items == 0:
+            raise FileErrors([f"{filename}:1: no rows to import"])
 
 
 class _Counted:
