@@ -79,7 +79,7 @@ def test_a_bad_row_in_a_late_batch_leaves_nothing_written(
 
     with engine.connect() as conn:
         for table in ("tariff", "import_batch"):
-            assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 0  # noqa: S608
+            assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 0
         assert (
             conn.execute(
                 text("SELECT count(*) FROM audit_entry WHERE entity = 'tariff'")
