@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Table, insert, update
+from sqlalchemy import Table, insert, select, update
 from sqlmodel import Session
 
 from inami_cli.db.models import ImportBatch
@@ -137,7 +137,6 @@ def _import(
     run = _Run(
         session,
         filename=filename,
-        acts=load_acts(session),
         source_kind=source_kind,
         default_source=source or filename,
         decision_id=decision_id,
@@ -226,8 +225,10 @@ def _parse_rows(
     )
     for line, header, cells in _cells_of(rows):
         count += 1
-        if progress is not None and not count & 1023:
-            progress(count, total)
+        if not count & 1023:
+            parser.trim()
+            if progress is not None:
+                progress(count, total)
         if digest is not None:
             digest(repr(sorted(dict(zip(header, cells[:-1], strict=True)).items())).encode())
         try:
@@ -345,12 +346,12 @@ def _plan_acts(
 class _Run:
     """One import, planned and written a batch of whole codes at a time.
 
-    Every batch is planned against the stored rows of its codes (no batch changes another's
-    codes) and written at once; after the first problem nothing more is written, and the
-    caller's transaction is rolled back when the problems are raised: all or nothing, as
-    when the whole file was planned at once. Kept across batches: the acts (the stored ones,
-    then as the import leaves them: the settings of the pair warnings), the problems, the
-    counts, the dry run's diff, the import batch row once something is written.
+    Every batch is planned against the stored acts and tariffs of its codes (no batch
+    changes another's codes) and written at once; after the first problem nothing more is
+    written, and the caller's transaction is rolled back when the problems are raised: all
+    or nothing, as when the whole file was planned at once. Kept across batches: the
+    problems, the counts, the diff, the warnings of new codes, the import batch row once
+    something is written (and in a dry run the settings of the acts it would write).
     """
 
     def __init__(
@@ -358,7 +359,6 @@ class _Run:
         session: Session,
         *,
         filename: str,
-        acts: dict[str, ActView],
         source_kind: str,
         default_source: str,
         decision_id: int | None,
@@ -367,7 +367,6 @@ class _Run:
     ) -> None:
         self.session = session
         self.filename = filename
-        self.acts = acts
         self.source_kind = source_kind
         self.default_source = default_source
         self.decision_id = decision_id
@@ -375,7 +374,9 @@ class _Run:
         self.dry_run = dry_run
         self.problems: list[tuple[int, str]] = []
         self.counts = {"inserted": 0, "updated": 0, "unchanged": 0}
-        self.new_codes: list[str] = []
+        self.code_warnings: list[tuple[str, str]] = []  # (code, warning) of new codes
+        self.pairs: list[tuple[str, str]] = []  # new (code, setting) of a possible pair
+        self.settings: dict[str, str] = {}  # a dry run's new and changed acts (not written)
         self.added: list[tuple[str, str]] = []  # (code, diff line) of the acts added
         self.changed: list[tuple[str, str]] = []  # ... and of the acts changed
         self.diff: list[str] = []  # the tariffs' diff lines, in the order of the file
@@ -388,7 +389,7 @@ class _Run:
         problems = self.problems
         problems.extend(grouped.problems)
         codes = {spec.code for spec in grouped.tariffs} | set(grouped.acts)
-        acts = _plan_acts(grouped, codes, self.acts, problems)
+        acts = _plan_acts(grouped, codes, load_acts(self.session, codes), problems)
         current = load_tariffs(self.session, codes=codes)
         later = {code: [s.valid_from for s in stored] for code, stored in current.items()}
         specs = close_open_periods(grouped.tariffs, later)
@@ -404,7 +405,10 @@ class _Run:
             want_diff=self.dry_run,
         )
         problems.extend((line, reason) for line, reason, _ in plan.problems)
-        self.new_codes.extend(a.code for a in acts.new)
+        for act in acts.new:
+            self.code_warnings.extend((act.code, w) for w in code_warnings(act.code))
+            if act.setting in ("ambulatory", "hospitalised"):
+                self.pairs.append((act.code, act.setting))
         counts = self.counts
         for spec in specs:
             status = plan.status.get((spec.code, spec.valid_from))
@@ -414,18 +418,24 @@ class _Run:
                 status = "updated"
             counts[status] += len(spec.lines)
         added, changed = acts.diff()
-        self.added.extend(added)
         self.changed.extend(changed)
         self.diff.extend(plan.diff)  # (a plain insert has a line in a dry run only)
+        if self.dry_run:  # new acts, as new periods, are listed by a dry run only
+            self.added.extend(added)
+            self.settings.update((a.code, a.setting) for _, a in acts.updates)
+            self.settings.update((a.code, a.setting) for a in acts.new)
         if not self.dry_run and not problems and (plan.inserts or acts.new or acts.updates):
             self._write(acts, plan)
 
     def finish(self, *, sha256: str) -> ImportSummary:
         """The summary; the import batch's counts, digest and audit row when it wrote."""
-        settings = {c: a.setting for c, a in self.acts.items()}
-        new = sorted(self.new_codes)
-        warnings = [w for code in new for w in code_warnings(code)]
-        warnings += [w for code in new for w in pair_warnings(code, settings[code], settings)]
+        warnings = [w for _, w in sorted(self.code_warnings)]
+        if self.pairs:  # the neighbours' settings as the import leaves them
+            query = select(ACT.c.code, ACT.c.setting)
+            settings = {code: setting for code, setting in self.session.execute(query)}
+            settings.update(self.settings)
+            for code, setting in sorted(self.pairs):
+                warnings.extend(pair_warnings(code, setting, settings))
         counts = self.counts
         summary = ImportSummary(
             counts["inserted"],
