@@ -117,3 +117,22 @@ def test_batches_hold_whole_codes_not_the_file() -> None:
     last = {row.code: row.line for row in mixed}
     out = [r.code for b in _code_batches(iter(mixed), last) for r in b]
     assert out == ["A", "A", "B", "B", "C"]
+
+
+def test_blank_lines_before_the_header_are_skipped_and_counted(cli: Any, tmp_path: Path) -> None:
+    path = tmp_path / "tariffs.csv"
+    rows = [_row("101010", "2024-01-01", "30.00", "ordinary", "20.00")]
+    rows.append(_row("101010", "2024-01-01", "30.00", "preferential", "40.00"))
+    path.write_bytes(("\r\n\r\n" + "\r\n".join([HEADER, *rows]) + "\r\n").encode())
+    result = cli("nomenclature", "import", str(path))
+    assert result.exit_code == 2
+    assert f"{path}:5: reimbursement 40.00 is above the fee 30.00" in result.stderr
+
+
+def test_a_bad_byte_after_a_byte_order_mark_is_named(cli: Any, tmp_path: Path) -> None:
+    path = tmp_path / "tariffs.csv"
+    row = _row("101010", "2024-01-01", "30.00", "ordinary", "20.00").replace("Acte", "Acte\xe9")
+    path.write_bytes(b"\xef\xbb\xbf" + f"{HEADER}\n{row}\n".encode("latin-1"))
+    result = cli("nomenclature", "import", str(path))
+    assert result.exit_code == 2
+    assert f"{path}:2: not utf-8 text (byte 0xe9)" in result.stderr
