@@ -46,7 +46,13 @@ from inami_cli.services.nomenclature._acts import (
     write_terms,
 )
 from inami_cli.services.nomenclature._files import ImportTable
-from inami_cli.services.nomenclature._store import ACT, TERM, load_acts, load_tariffs
+from inami_cli.services.nomenclature._store import (
+    ACT,
+    TARIFF,
+    TERM,
+    load_acts,
+    load_tariffs,
+)
 from inami_cli.services.nomenclature._tariffs import AuditChange, Plan, plan_versions
 
 IMPORT_BATCH: Table = ImportBatch.__table__  # type: ignore[attr-defined]
@@ -161,7 +167,7 @@ IMPORT_CACHE_KIB = 32 * 1024
 
 # Rows planned (and written) at once: whole codes, about this many rows (issue 20: the
 # import holds this many rows, not the file).
-BATCH_ROWS = 5_000
+BATCH_ROWS = 10_000
 
 
 def _code_batches(
@@ -348,6 +354,10 @@ def _plan_acts(
 # ---------------------------------------------------------------- planning and writing
 
 
+def _any_row(session: Session, table: Table) -> bool:
+    return session.execute(select(1).select_from(table).limit(1)).first() is not None
+
+
 class _Run:
     """One import, planned and written a batch of whole codes at a time.
 
@@ -387,6 +397,10 @@ class _Run:
         self.diff: list[str] = []  # the tariffs' diff lines, in the order of the file
         self.stamp = now()
         self.batch_id: int | None = None
+        # Stored acts and tariffs, read per batch for its codes; none to read when the table
+        # was empty (a first import: no batch touches another's codes), 40 queries fewer
+        self.stored_acts = _any_row(session, ACT)
+        self.stored_tariffs = _any_row(session, TARIFF)
 
     def plan(self, rows: list[TariffRow]) -> None:
         """Plan the rows of whole codes and, while there is no problem, write them."""
@@ -394,8 +408,9 @@ class _Run:
         problems = self.problems
         problems.extend(grouped.problems)
         codes = {spec.code for spec in grouped.tariffs} | set(grouped.acts)
-        acts = _plan_acts(grouped, codes, load_acts(self.session, codes), problems)
-        current = load_tariffs(self.session, codes=codes)
+        stored = load_acts(self.session, codes) if self.stored_acts else {}
+        acts = _plan_acts(grouped, codes, stored, problems)
+        current = load_tariffs(self.session, codes=codes) if self.stored_tariffs else {}
         later = {code: [s.valid_from for s in stored] for code, stored in current.items()}
         specs = close_open_periods(grouped.tariffs, later)
         plan = plan_versions(
