@@ -85,9 +85,7 @@ def text_lines(
     line_no = 0
     read = 0
     while True:
-        # a block of whole lines: no bytes object per line (issue 20: they cost as much
-        # as decoding); a line is cut on b"\n" only, as ``readlines`` would
-        data = binary.read(_BLOCK)
+        data = binary.read(_BLOCK)  # whole lines, no bytes object per line (issue 20)
         if not data:
             break
         if not data.endswith(b"\n"):
@@ -342,15 +340,12 @@ class JsonTable:
         """Every column the command knows (absent keys give empty cells)."""
         return self._columns
 
-    def _objects(self) -> Iterator[tuple[int, Any]]:
-        return json_objects(self._lines, filename=self.filename)
-
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """``(line, cells)`` per object, cells in the order of ``columns``."""
         spec, filename = self.spec, self.filename
         known = set(spec.known)
         count = 0
-        for line, item in self._objects():
+        for line, item in json_objects(self._lines, filename=self.filename):
             if not isinstance(item, dict):
                 raise _fail(filename, line, "expected an object per row")
             row: dict[str, str] = {}
@@ -385,9 +380,8 @@ class JsonTable:
 
 
 def json_objects(lines: Iterator[str], *, filename: str) -> Iterator[tuple[int, Any]]:
-    """The values of a JSON array (or of NDJSON / concatenated JSON) in *lines*, streamed:
-    ``(line, value)`` with the line where each value starts. Bad JSON is ``FILE:LINE``;
-    a value is read whole, up to ``_MAX_JSON_OBJECT`` characters."""
+    """``(line, value)`` for each value of a JSON array or of NDJSON in *lines*, streamed
+    (each value up to ``_MAX_JSON_OBJECT`` characters); bad JSON is ``FILE:LINE``."""
     decoder = json.JSONDecoder(parse_float=str, parse_int=str)
     buffer, pos, line, done = "", 0, 1, False
     in_array: bool | None = None
