@@ -85,10 +85,11 @@ def text_lines(
     line_no = 0
     read = 0
     while True:
-        block = binary.readlines(_BLOCK)
-        if not block:
+        data = binary.read(_BLOCK)  # whole lines, no bytes object per line (issue 20)
+        if not data:
             break
-        data = b"".join(block)
+        if not data.endswith(b"\n"):
+            data += binary.readline()
         if digest is not None:
             digest.update(data)
         if first:
@@ -105,7 +106,7 @@ def text_lines(
                 f"not {encoding} text (byte 0x{data[exc.start]:02x}); "
                 f"give the file's encoding with --encoding ({ENCODINGS_HINT})",
             ) from None
-        line_no += len(block)
+        line_no += data.count(b"\n") + (not data.endswith(b"\n"))  # (the last line)
         if progress is not None:
             read += len(data)
             progress(read, line_no)
@@ -339,68 +340,12 @@ class JsonTable:
         """Every column the command knows (absent keys give empty cells)."""
         return self._columns
 
-    def _objects(self) -> Iterator[tuple[int, Any]]:
-        decoder = json.JSONDecoder(parse_float=str, parse_int=str)
-        buffer, pos, line, done = "", 0, 1, False
-        in_array: bool | None = None
-
-        def more() -> bool:
-            nonlocal buffer, pos, done
-            chunk = list(_take(self._lines, 4096))
-            if not chunk:
-                done = True
-                return False
-            buffer = buffer[pos:] + "".join(chunk)
-            pos = 0
-            return True
-
-        while True:
-            # skip white space, counting lines, then an optional "[" or ","
-            while True:
-                while pos < len(buffer) and buffer[pos] in " \t\r\n":
-                    if buffer[pos] == "\n":
-                        line += 1
-                    pos += 1
-                if pos < len(buffer) or not more():
-                    break
-            if pos >= len(buffer):
-                if in_array:
-                    raise _fail(self.filename, line, "invalid JSON: the array is not closed")
-                return
-            ch = buffer[pos]
-            if in_array is None:
-                in_array = ch == "["
-                if in_array:
-                    pos += 1
-                    continue
-            if in_array and ch == "]":
-                return
-            if in_array and ch == ",":
-                pos += 1
-                continue
-            start_line = line
-            while True:
-                try:
-                    item, end = decoder.raw_decode(buffer, pos)
-                except RecursionError:
-                    raise _fail(self.filename, start_line, "JSON nested too deeply") from None
-                except json.JSONDecodeError as exc:
-                    # an object cut by the end of the block: read on (bounded) and retry
-                    if len(buffer) - pos < _MAX_JSON_OBJECT and not done and more():
-                        continue
-                    bad = start_line + buffer.count("\n", pos, exc.pos)
-                    raise _fail(self.filename, bad, f"invalid JSON: {exc.msg}") from None
-                break
-            line += buffer.count("\n", pos, end)
-            pos = end
-            yield start_line, item
-
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """``(line, cells)`` per object, cells in the order of ``columns``."""
         spec, filename = self.spec, self.filename
         known = set(spec.known)
         count = 0
-        for line, item in self._objects():
+        for line, item in json_objects(self._lines, filename=self.filename):
             if not isinstance(item, dict):
                 raise _fail(filename, line, "expected an object per row")
             row: dict[str, str] = {}
@@ -432,6 +377,65 @@ class JsonTable:
         """``(line, {column: text})`` per object."""
         for line, cells in self.rows():
             yield line, dict(zip(self._columns, cells, strict=True))
+
+
+def json_objects(lines: Iterator[str], *, filename: str) -> Iterator[tuple[int, Any]]:
+    """``(line, value)`` for each value of a JSON array or of NDJSON in *lines*, streamed
+    (each value up to ``_MAX_JSON_OBJECT`` characters); bad JSON is ``FILE:LINE``."""
+    decoder = json.JSONDecoder(parse_float=str, parse_int=str)
+    buffer, pos, line, done = "", 0, 1, False
+    in_array: bool | None = None
+
+    def more() -> bool:
+        nonlocal buffer, pos, done
+        chunk = list(_take(lines, 4096))
+        if not chunk:
+            done = True
+            return False
+        buffer = buffer[pos:] + "".join(chunk)
+        pos = 0
+        return True
+
+    while True:
+        # skip white space, counting lines, then an optional "[" or ","
+        while True:
+            while pos < len(buffer) and buffer[pos] in " \t\r\n":
+                if buffer[pos] == "\n":
+                    line += 1
+                pos += 1
+            if pos < len(buffer) or not more():
+                break
+        if pos >= len(buffer):
+            if in_array:
+                raise _fail(filename, line, "invalid JSON: the array is not closed")
+            return
+        ch = buffer[pos]
+        if in_array is None:
+            in_array = ch == "["
+            if in_array:
+                pos += 1
+                continue
+        if in_array and ch == "]":
+            return
+        if in_array and ch == ",":
+            pos += 1
+            continue
+        start_line = line
+        while True:
+            try:
+                item, end = decoder.raw_decode(buffer, pos)
+            except RecursionError:
+                raise _fail(filename, start_line, "JSON nested too deeply") from None
+            except json.JSONDecodeError as exc:
+                # an object cut by the end of the block: read on (bounded) and retry
+                if len(buffer) - pos < _MAX_JSON_OBJECT and not done and more():
+                    continue
+                bad = start_line + buffer.count("\n", pos, exc.pos)
+                raise _fail(filename, bad, f"invalid JSON: {exc.msg}") from None
+            break
+        line += buffer.count("\n", pos, end)
+        pos = end
+        yield start_line, item
 
 
 def _take(source: Iterator[str], n: int) -> Iterator[str]:

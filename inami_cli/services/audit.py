@@ -111,7 +111,9 @@ def record_changes(
         for entity, key, action, before, after in changes
     ]
     if rows:
-        session.execute(insert(AuditEntry), rows)
+        # a Core insert (one executemany): the ORM's bulk insert of the same dicts costs
+        # ~30 µs a row more (issue 20: 100 000 audit rows on a 200 000-row tariff import)
+        session.execute(insert(AuditEntry.__table__), rows)  # type: ignore[attr-defined]
     return len(rows)
 
 

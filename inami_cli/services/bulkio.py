@@ -43,8 +43,8 @@ def gc_paused() -> Iterator[None]:
 
 
 @contextmanager
-def sqlite_bulk_cache(session: Session) -> Iterator[None]:
-    """A large page cache on this session's SQLite connection while the block runs.
+def sqlite_bulk_cache(session: Session, kib: int = BULK_CACHE_KIB) -> Iterator[None]:
+    """A large page cache (*kib*) on this session's SQLite connection while the block runs.
 
     Set on the driver's connection, outside SQLAlchemy's bookkeeping, so that the
     previous size is restored even when the block fails (the connection goes back to the
@@ -57,7 +57,7 @@ def sqlite_bulk_cache(session: Session) -> Iterator[None]:
     raw = connection.connection.dbapi_connection
     assert raw is not None
     previous = int(raw.execute("PRAGMA cache_size").fetchone()[0])
-    raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+    raw.execute(f"PRAGMA cache_size=-{int(kib)}")
     try:
         yield
     finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
@@ -130,36 +130,40 @@ def nomenclature_import(
         inami nomenclature import fixtures/nomenclature.csv --dry-run
         inami nomenclature import fixtures/nomenclature.csv --dry-run --format json
     """
-    import hashlib
+    import shutil
+    import tempfile
 
     from inami_cli.services import nomenclature as svc
 
     st = state()
-    if file == "-":
-        data, name = sys.stdin.buffer.read(), "<stdin>"
-    else:
-        path = Path(file)
-        if not path.is_file():
-            raise NotFound(f"file {file} not found")
-        data, name = path.read_bytes(), file
-    try:
-        with (
-            st.progress("nomenclature import") as bar,
-            st.session(write=not dry_run) as session,
-        ):
-            summary = svc.import_rows(
-                session=session,
-                rows=svc.read_table(data, name, encoding),
-                filename=name,
-                dry_run=dry_run,
-                correct=correct,
-                sha256=hashlib.sha256(data).hexdigest(),
-                progress=bar.rows,
-            )
-    except FileErrors as errors:
-        for problem in errors.problems:
-            typer.echo(problem, err=True)
-        raise
+    with tempfile.TemporaryFile() as spool:
+        # The import reads its file twice (its codes, then its rows) and never whole:
+        # standard input is copied to a temporary file first (issue 20).
+        source: Path | IO[bytes]
+        if file == "-":
+            shutil.copyfileobj(sys.stdin.buffer, spool, 1 << 20)
+            source, name = spool, "<stdin>"
+        else:
+            source, name = Path(file), file
+            if not source.is_file():
+                raise NotFound(f"file {file} not found")
+        try:
+            with (
+                st.progress("nomenclature import") as bar,
+                st.session(write=not dry_run) as session,
+            ):
+                summary = svc.import_rows(
+                    session=session,
+                    rows=svc.read_table(source, name, encoding),
+                    filename=name,
+                    dry_run=dry_run,
+                    correct=correct,
+                    progress=bar.rows,
+                )
+        except FileErrors as errors:
+            for problem in errors.problems:
+                typer.echo(problem, err=True)
+            raise
     warn_all(summary.warnings)
     if dry_run:
         for line in summary.diff:

@@ -293,6 +293,16 @@ class TariffRowParser:
         source = (cells[columns.source] or "").strip()
         return TariffRow(line, code, valid_from, valid_to, fee, profile, source, act)
 
+    def trim(self, limit: int = 4096) -> None:
+        """Forget the codes and act columns read when more than *limit* are remembered.
+
+        They are the values that grow with the file (a code and its act columns come in a
+        few consecutive rows); forgetting them only costs a parse again, and keeps a
+        streamed import's memory bounded (issue 20)."""
+        if len(self._acts) > limit or len(self._codes) > limit:
+            self._acts.clear()
+            self._codes.clear()
+
     def _code(self, text: str) -> str:
         code = self._codes.get(text)
         if code is None:

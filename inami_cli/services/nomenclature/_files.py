@@ -3,12 +3,14 @@ the stored tariffs back as rows of the same columns (``export``)."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
 import io
-import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
@@ -29,78 +31,177 @@ _SPEC = tabular.Columns(required=(), optional=ALL_COLUMNS)
 
 
 class ImportTable:
-    """The rows of a CSV or JSON import file, read lazily (errors surface on iteration).
+    """The rows of a CSV or JSON import file, streamed (errors surface on iteration).
 
-    Iterating gives ``(line, {column: text})``; ``cells()`` gives each row as its header
-    and its cells plus a trailing ``""`` (see ``TariffRowParser``), which spares a dict per
-    row on a 200 000-row import.
+    *source* is the file's bytes, its path, or a seekable binary file: every iteration reads
+    it again from the start, block by block, so an import can read a file twice (first the
+    codes, ``scan``, then the rows) without ever holding it whole (issue 20: a 200 MB file
+    took 1.2 GB). Iterating gives ``(line, {column: text})``; ``cells()`` gives each row as
+    its header and its cells plus a trailing ``""`` (see ``TariffRowParser``), which spares a
+    dict per row on a 200 000-row import.
     """
 
-    def __init__(self, data: bytes, filename: str, encoding: str = "utf-8") -> None:
-        self.data = data
+    def __init__(
+        self, source: bytes | Path | IO[bytes], filename: str, encoding: str = "utf-8"
+    ) -> None:
+        self.source = source
         self.filename = filename
         self.encoding = tabular.check_encoding(encoding)
+        self.sha256: str | None = None  # of the file's bytes, once ``scan`` has read them
+        self._lines: int | None = None
 
     @property
-    def rows_at_most(self) -> int:
-        """The file's line count: an upper bound of its rows (for a progress bar)."""
-        return max(self.data.count(b"\n"), 1)
+    def rows_at_most(self) -> int | None:
+        """The file's line count once scanned (an upper bound of its rows, for a progress
+        bar), else None."""
+        return self._lines
+
+    @contextlib.contextmanager
+    def _binary(self) -> Iterator[IO[bytes]]:
+        source = self.source
+        if isinstance(source, bytes):
+            yield io.BytesIO(source)
+        elif isinstance(source, Path):
+            with source.open("rb") as handle:
+                yield handle
+        else:
+            source.seek(0)
+            yield source
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
         for line, header, cells in self.cells():
             yield line, dict(zip(header, cells[:-1], strict=True))
 
+    def scan(self) -> dict[str, int]:
+        """Read the whole file once: the line of the last row of each code (the code cell as
+        the parser reads it: stripped); sets ``sha256`` and ``rows_at_most``.
+
+        An import plans a code when its last row has been read, so that it holds the rows
+        of a few codes at a time, not the file (for a file grouped by code, as exports
+        are). Raises ``FileErrors`` as iterating does.
+        """
+        digest = hashlib.sha256()
+        last: dict[str, int] = {}
+        with self._binary() as binary:
+            counted = _Counted(
+                tabular.text_lines(
+                    binary, filename=self.filename, encoding=self.encoding, digest=digest
+                )
+            )
+            first, number, rest = self._first_line(counted)
+            if tabular.is_json(self.filename, first):
+                for line, header, cells in self._json_cells(rest, number):
+                    last[cells[header.index("code")].strip() if "code" in header else ""] = line
+            else:
+                # only the code cell: a bad row is refused with its reason by the second pass
+                reader, header = self._csv_reader(first, rest, number)
+                position = header.index("code")  # (check_columns refuses a second one)
+                skipped = number - 1
+                for values in reader:
+                    if len(values) > position:
+                        last[values[position].strip()] = reader.line_num + skipped
+            while block := binary.read(1 << 20):  # bytes after a JSON array's end
+                digest.update(block)
+        self.sha256 = digest.hexdigest()
+        self._lines = max(counted.count, 1)
+        return last
+
     def cells(self) -> Iterator[tuple[int, tuple[str, ...], list[str]]]:
         """``(line, header, cells + [""])`` per row; raises ``FileErrors`` like ``read_table``."""
-        filename = self.filename
-        data = self.data
-        encoding = self.encoding
-        try:
-            text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            raise FileErrors(
-                [
-                    f"{filename}:{line}: not {encoding} text (byte 0x{data[exc.start]:02x}); "
-                    f"give the file's encoding with --encoding ({tabular.ENCODINGS_HINT})"
-                ]
-            ) from None
-        stripped = text.lstrip()
-        if not stripped:
-            raise FileErrors(
-                [f"{filename}:1: empty file (expected a header: {','.join(ALL_COLUMNS[:10])},...)"]
-            )
-        lower = filename.lower()
-        if lower.endswith((".json", ".ndjson", ".jsonl")) or stripped[0] in "[{":
-            for line, row in _json_rows(text, filename):
-                yield line, tuple(row), [*row.values(), ""]
+        with self._binary() as binary:
+            lines = tabular.text_lines(binary, filename=self.filename, encoding=self.encoding)
+            yield from self._cells(lines)
+
+    def _cells(self, lines: Iterable[str]) -> Iterator[tuple[int, tuple[str, ...], list[str]]]:
+        first, number, rest = self._first_line(lines)
+        if tabular.is_json(self.filename, first):
+            yield from self._json_cells(rest, number)
             return
-        header_line = stripped.split("\n", 1)[0]
-        reader = csv.reader(
-            io.StringIO(text, newline=""),
-            delimiter=tabular.sniff_delimiter(header_line, _SPEC),
-        )
-        header = tuple(tabular.normalise_name(h) for h in next(reader))
-        problems = check_columns(header)
-        if problems:
-            raise FileErrors([f"{filename}:1: {p}" for p in problems])
+        filename = self.filename
+        reader, header = self._csv_reader(first, rest, number)
         width = len(header)
+        skipped = number - 1  # blank lines before the header
         for values in reader:
             if len(values) != width:
                 if not values or not "".join(values).strip():
                     continue
                 raise FileErrors(
-                    [f"{filename}:{reader.line_num}: {len(values)} fields, the header has {width}"]
+                    [
+                        f"{filename}:{reader.line_num + skipped}: {len(values)} fields, "
+                        f"the header has {width}"
+                    ]
                 )
             # blank rows (",,,") are skipped; the first cell settles it for almost every row
             if not values[0].strip() and not "".join(values).strip():
                 continue
             values.append("")
-            yield reader.line_num, header, values
+            yield reader.line_num + skipped, header, values
+
+    def _first_line(self, lines: Iterable[str]) -> tuple[str, int, Iterator[str]]:
+        """The first non-blank line, its number and the lines from it on; an empty file is
+        an error."""
+        first, number, rest = tabular.first_line(lines)
+        if first is None:
+            raise FileErrors(
+                [
+                    f"{self.filename}:1: empty file (expected a header: "
+                    f"{','.join(ALL_COLUMNS[:10])},...)"
+                ]
+            )
+        return first, number, rest
+
+    def _csv_reader(
+        self, first: str, rest: Iterator[str], number: int
+    ) -> tuple[Any, tuple[str, ...]]:
+        """A ``csv`` reader on the lines from the header (line *number*) on, and the header
+        checked."""
+        reader = csv.reader(rest, delimiter=tabular.sniff_delimiter(first.lstrip(), _SPEC))
+        header = tuple(tabular.normalise_name(h) for h in next(reader))
+        problems = check_columns(header)
+        if problems:
+            raise FileErrors([f"{self.filename}:{number}: {p}" for p in problems])
+        return reader, header
+
+    def _json_cells(
+        self, lines: Iterator[str], number: int
+    ) -> Iterator[tuple[int, tuple[str, ...], list[str]]]:
+        filename = self.filename
+        items = 0
+        for line, item in tabular.json_objects(lines, filename=filename):
+            line += number - 1
+            if not isinstance(item, dict):
+                raise FileErrors([f"{filename}:{line}: expected an object per row"])
+            problems = check_columns(list(item))
+            if problems:
+                raise FileErrors([f"{filename}:{line}: {p}" for p in problems])
+            items += 1
+            row = {str(k): _cell_text(v) for k, v in item.items()}
+            yield line, tuple(row), [*row.values(), ""]
+        if items == 0:
+            raise FileErrors([f"{filename}:1: no rows to import"])
 
 
-def read_table(data: bytes, filename: str, encoding: str = "utf-8") -> ImportTable:
-    """Rows of a CSV or JSON (array of objects, or NDJSON) import file, with line numbers.
+class _Counted:
+    """The lines of an iterator, counted as they pass."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self.count = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.count += 1
+        return line
+
+
+def read_table(
+    data: bytes | Path | IO[bytes], filename: str, encoding: str = "utf-8"
+) -> ImportTable:
+    """Rows of a CSV or JSON (array of objects, or NDJSON) import file, with line numbers:
+    its bytes, its path or a seekable binary file (read again on each iteration).
 
     Raises ``FileErrors`` (when iterated) for an empty file, text that is not UTF-8, bad
     JSON, or a header with unknown or missing columns.
@@ -118,51 +219,6 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, list):
         return " ".join(_cell_text(v) for v in value)
     return str(value)
-
-
-def _json_rows(text: str, filename: str) -> Iterator[tuple[int, dict[str, str]]]:
-    decoder = json.JSONDecoder(parse_float=str, parse_int=str)
-    pos = 0
-    line = 1
-
-    def skip(p: int) -> int:
-        while p < len(text) and text[p] in " \t\r\n":
-            p += 1
-        return p
-
-    def fail(p: int, what: str) -> FileErrors:
-        return FileErrors([f"{filename}:{text.count(chr(10), 0, p) + 1}: {what}"])
-
-    counted = 0  # line numbers counted forward from here (linear: not from 0 per row)
-
-    pos = skip(pos)
-    in_array = text[pos] == "["
-    if in_array:
-        pos = skip(pos + 1)
-    items = 0
-    while pos < len(text):
-        if in_array and text[pos] == "]":
-            break
-        line += text.count("\n", counted, pos)
-        counted = pos
-        try:
-            item, pos = decoder.raw_decode(text, pos)
-        except RecursionError:
-            raise fail(pos, "JSON nested too deeply") from None
-        except json.JSONDecodeError as exc:
-            raise fail(exc.pos, f"invalid JSON: {exc.msg}") from None
-        if not isinstance(item, dict):
-            raise fail(pos, "expected an object per row")
-        problems = check_columns(list(item))
-        if problems:
-            raise FileErrors([f"{filename}:{line}: {p}" for p in problems])
-        items += 1
-        yield line, {str(k): _cell_text(v) for k, v in item.items()}
-        pos = skip(pos)
-        if in_array and pos < len(text) and text[pos] == ",":
-            pos = skip(pos + 1)
-    if items == 0:
-        raise FileErrors([f"{filename}:1: no rows to import"])
 
 
 # ---------------------------------------------------------------- export

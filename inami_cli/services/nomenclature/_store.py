@@ -88,13 +88,17 @@ ACT_COLUMNS = (
 )
 
 
-def load_terms(session: Session, code: str | None = None) -> dict[str, tuple[KeyTermSpec, ...]]:
-    """The key-letter terms of every act (or of *code*), in their order."""
+def load_terms(
+    session: Session, code: str | None = None, *, codes: Sequence[str] | None = None
+) -> dict[str, tuple[KeyTermSpec, ...]]:
+    """The key-letter terms of every act (or of *code*, or of *codes*), in their order."""
     query = select(TERM.c.code, TERM.c.index_code, TERM.c.coefficient).order_by(
         TERM.c.code, TERM.c.position
     )
     if code is not None:
         query = query.where(TERM.c.code == code)
+    if codes is not None:
+        query = query.where(TERM.c.code.in_(codes))
     terms: dict[str, list[KeyTermSpec]] = {}
     for c, index_code, coefficient in session.execute(query):
         terms.setdefault(c, []).append(KeyTermSpec(index_code, Decimal(coefficient)))
@@ -109,13 +113,23 @@ def load_act(session: Session, code: str) -> ActView | None:
     return _act_view(row, load_terms(session, code).get(code, ()))
 
 
-def load_acts(session: Session) -> dict[str, ActView]:
-    """Every act, by code."""
-    terms = load_terms(session)
-    return {
-        row.code: _act_view(row, terms.get(row.code, ()))
-        for row in session.execute(select(*ACT_COLUMNS))
-    }
+def load_acts(session: Session, codes: Iterable[str] | None = None) -> dict[str, ActView]:
+    """Every act (or those of *codes*), by code."""
+    if codes is None:
+        terms = load_terms(session)
+        return {
+            row.code: _act_view(row, terms.get(row.code, ()))
+            for row in session.execute(select(*ACT_COLUMNS))
+        }
+    wanted = sorted(set(codes))
+    acts: dict[str, ActView] = {}
+    for i in range(0, len(wanted), CHUNK):
+        chunk = wanted[i : i + CHUNK]
+        found = list(session.execute(select(*ACT_COLUMNS).where(ACT.c.code.in_(chunk))))
+        if found:
+            terms = load_terms(session, codes=chunk)
+            acts.update((row.code, _act_view(row, terms.get(row.code, ()))) for row in found)
+    return acts
 
 
 def _article_order(article: str) -> tuple[int, str]:
