@@ -215,6 +215,29 @@ def root(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="More detail; tracebacks on internal errors.")
     ] = False,
+    fields: Annotated[
+        str | None,
+        typer.Option(
+            "--fields",
+            metavar="A,B,C",
+            help="Output only these columns (table, csv, json, ndjson); unknown: exit 2.",
+        ),
+    ] = None,
+    summary_json: Annotated[
+        bool,
+        typer.Option(
+            "--summary-json",
+            help="Long jobs: the summary as one JSON line on stdout, after the data.",
+        ),
+    ] = False,
+    wait: Annotated[
+        float | None,
+        typer.Option(
+            "--wait",
+            metavar="SECONDS",
+            help="Wait this long for another writer (a long import) before exit 6.",
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
@@ -229,6 +252,18 @@ def root(
         raise InvalidInput(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
     if table_style is not None and table_style not in TABLE_STYLES:
         raise InvalidInput(f"--table-style: {table_style!r} is not a tabulate style")
+    wait_ms = None
+    if wait is not None:
+        from inami_cli.config import MAX_BUSY_TIMEOUT_MS
+
+        if not 0 <= wait * 1000 <= MAX_BUSY_TIMEOUT_MS:  # NaN fails both comparisons too
+            raise InvalidInput(f"--wait: {wait} is not from 0 to {MAX_BUSY_TIMEOUT_MS // 1000}")
+        wait_ms = int(wait * 1000)
+    selected = None
+    if fields is not None:
+        selected = tuple(f.strip() for f in fields.split(",") if f.strip())
+        if not selected:
+            raise InvalidInput("--fields: give column names separated by commas")
     ctx.obj = AppState(
         config_path=config,
         db_url=db,
@@ -237,6 +272,9 @@ def root(
         no_input=no_input,
         quiet=quiet,
         verbose=verbose,
+        fields=selected,
+        summary_json=summary_json,
+        wait_ms=wait_ms,
         argv=list(sys.argv[1:]) if _CURRENT_ARGV is None else list(_CURRENT_ARGV),
     )
 
@@ -249,8 +287,8 @@ app.command("desk")(desk_cmd.desk)
 
 _CURRENT_ARGV: Sequence[str] | None = None
 # Global options a user may also write after the subcommand (`inami insured X --format json`).
-_GLOBAL_WITH_VALUE = {"--config", "--db", "--format", "--table-style"}
-_GLOBAL_FLAGS = {"--no-input", "--quiet", "-q", "--verbose", "-v"}
+_GLOBAL_WITH_VALUE = {"--config", "--db", "--format", "--table-style", "--fields", "--wait"}
+_GLOBAL_FLAGS = {"--no-input", "--quiet", "-q", "--verbose", "-v", "--summary-json"}
 
 
 _ROOT: Any = None

@@ -10,6 +10,7 @@ import os
 import re
 import shlex
 import sys
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,11 +42,16 @@ class AppState:
     no_input: bool = False
     quiet: bool = False
     verbose: bool = False
+    fields: tuple[str, ...] | None = None  # --fields a,b,c: the output columns
+    summary_json: bool = False  # --summary-json: a long job's summary as JSON on stdout
+    wait_ms: int | None = None  # --wait SECONDS (or $INAMI_BUSY_TIMEOUT_MS), in ms
     argv: Sequence[str] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)  # a long job's "seconds"
     _settings: Settings | None = None
     _engine: Engine | None = None
     _progress: Progress | None = None
     _warned: int = 0
+    warnings: int = 0  # every warning of the command, shown or not (a job's summary)
     _hidden: dict[str, int] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ settings
@@ -71,6 +77,12 @@ class AppState:
         return self.table_style or str(self.settings.get("output.table_style"))
 
     @property
+    def busy_timeout_ms(self) -> int:
+        """How long to wait for another writer: ``--wait``, else ``$INAMI_BUSY_TIMEOUT_MS``
+        (read by the configuration), else ``database.busy_timeout_ms``."""
+        return self.wait_ms if self.wait_ms is not None else self.settings.busy_timeout_ms
+
+    @property
     def database_url(self) -> str:
         return self.db_url or self.settings.database_url
 
@@ -87,7 +99,7 @@ class AppState:
 
             check_database_url(self.database_url)  # --db and $INAMI_DATABASE_URL too
             self._engine = make_engine(
-                self.database_url, busy_timeout_ms=self.settings.busy_timeout_ms, create=create
+                self.database_url, busy_timeout_ms=self.busy_timeout_ms, create=create
             )
             _OPEN_ENGINES.append(self._engine)
         return self._engine
@@ -122,7 +134,7 @@ class AppState:
                 _SAVED.append(self.command_line())
                 fault_point_after_commit()
         except DBAPIError as exc:
-            raise describe_db_error(exc, self.database_url, self.settings.busy_timeout_ms) from None
+            raise describe_db_error(exc, self.database_url, self.busy_timeout_ms) from None
 
     @property
     def logs_consultations(self) -> bool:
@@ -170,7 +182,13 @@ class AppState:
         """Print data on stdout in the chosen format."""
         from inami_cli.render import render
 
-        render(data, fmt=self.output_format, columns=columns, table_style=self.style)
+        render(
+            data,
+            fmt=self.output_format,
+            columns=columns,
+            table_style=self.style,
+            fields=self.fields,
+        )
 
     def summary(self, counts: Mapping[str, Any], text: str) -> None:
         """End of a long job: a JSON object on stdout with ``--format json``, else one line
@@ -195,6 +213,7 @@ class AppState:
         kind) and summed up once at the end of the command (``--verbose`` prints them all):
         an import with 17 000 identical warnings prints ten and a count, not 17 000 lines.
         """
+        self.warnings += 1
         if self.quiet:
             return
         self._warned += 1
