@@ -190,6 +190,14 @@ class AppState:
             fields=self.fields,
         )
 
+    def one_table(self, what: str) -> None:
+        """Refuse ``--format csv`` for a view made of several tables, before any work: one
+        CSV is one table (issue 17); the message names ``--format json`` (exit 2)."""
+        if self.output_format == "csv":
+            from inami_cli.render import refuse_csv
+
+            refuse_csv(what)
+
     def summary(self, counts: Mapping[str, Any], text: str) -> None:
         """End of a long job: a JSON object on stdout with ``--format json``, else one line
         on stderr."""

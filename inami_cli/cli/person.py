@@ -190,6 +190,7 @@ def person_show(niss: NissArg) -> None:
     from inami_cli.services import insurability as svc
 
     st = state()
+    st.one_table("a person's record")  # csv: refused up front (issue 17)
     with st.session(write=st.logs_consultations) as session:
         view = svc.person_show(session=session, niss=niss)
         st.log_read(session, view.niss, {"niss": view.niss, "shown": "person"})
@@ -217,6 +218,7 @@ def person_update(
     from inami_cli.services import insurability as svc
 
     st = state()
+    st.one_table("a person's record")  # csv: refused up front (issue 17)
     died = _day(death_date, "--death-date")
     with st.session(write=True) as session:
         view = svc.person_update(

@@ -12,7 +12,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from inami_cli.domain.cells import cell
 from inami_cli.domain.jsonfmt import dumps
@@ -25,6 +25,7 @@ __all__ = [
     "cell",
     "input_file",
     "output_file",
+    "refuse_csv",
     "render",
     "select_fields",
 ]
@@ -62,7 +63,7 @@ def _sections(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     return found
 
 
-def refuse_csv(what: str) -> None:
+def refuse_csv(what: str) -> NoReturn:
     """CSV is one table per command: a view made of several sections refuses it (exit 2)."""
     from inami_cli.domain.errors import InvalidInput
 
