@@ -62,9 +62,7 @@ SCHEMA: tuple[Key, ...] = (
         "busy_timeout_ms",
         int,
         5000,
-        "How long a command waits for another writer before giving up with exit 6\n"
-        "# (SQLite busy timeout; PostgreSQL lock_timeout). Overridden by\n"
-        "# $INAMI_BUSY_TIMEOUT_MS and by --wait SECONDS.",
+        "How long a writer waits for another writer before giving up with exit 6 (SQLite).",
     ),
     Key(
         "output",

@@ -378,6 +378,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         return int(exc.status)
     except (typer.Abort, KeyboardInterrupt):
         return _interrupted()
+    except Terminated:
+        return _terminated_exit()
     except typer.TyperException as exc:  # click usage errors and friends
         code = int(getattr(exc, "exit_code", 2))
         ctx = getattr(exc, "ctx", None)
@@ -439,8 +441,28 @@ def _map_foreign(exc: Exception) -> InamiError | None:
     return None
 
 
+class Terminated(SystemExit):
+    """SIGTERM (a service manager, ``kill``, a cron timeout): raised where the command is,
+    it unwinds as Ctrl-C does (transactions rolled back, ``--out`` temporary files removed,
+    batch workers ended), then ``run`` says so on stderr and returns 143 (128 + 15).
+
+    A ``SystemExit`` (not a ``KeyboardInterrupt``): no prompt or desk loop takes it for a
+    Ctrl-C that goes back to the menu.
+    """
+
+
 def _terminated(signum: int, _frame: object) -> NoReturn:
-    raise SystemExit(128 + signum)
+    raise Terminated(128 + signum)
+
+
+def _terminated_exit() -> int:
+    """SIGTERM: exit 143 with one line, unless it came after the changes were committed
+    (then they are kept, and the command says so: as Ctrl-C, ``_interrupted``)."""
+    if changes_saved():
+        sys.stderr.write("inami: terminated after the changes were saved (they are kept)\n")
+        return int(ExitStatus.OK)
+    _error("terminated (SIGTERM); nothing was saved")
+    return int(ExitStatus.TERMINATED)
 
 
 def _interrupted() -> int:
@@ -482,6 +504,8 @@ def main() -> NoReturn:
         code = run()
     except KeyboardInterrupt:  # landed in run's own clean-up, after its handlers
         code = _interrupted()
+    except Terminated:
+        code = _terminated_exit()
     # The answer is decided: a Ctrl-C from here on (flushing, the interpreter's exit) must
     # not turn a finished command into "killed by SIGINT".
     signal.signal(signal.SIGINT, signal.SIG_IGN)

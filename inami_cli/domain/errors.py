@@ -20,6 +20,7 @@ class ExitStatus(IntEnum):
     CONFIG = 5
     DATABASE = 6  # locked, unreachable, schema too old or too new
     INTERRUPTED = 130
+    TERMINATED = 143  # SIGTERM (128 + 15): rolled back, nothing half-written
 
 
 EXIT_CODE_HELP: dict[ExitStatus, str] = {
@@ -31,6 +32,7 @@ EXIT_CODE_HELP: dict[ExitStatus, str] = {
     ExitStatus.CONFIG: "configuration error",
     ExitStatus.DATABASE: "database error (locked, unreachable, schema too old)",
     ExitStatus.INTERRUPTED: "interrupted",
+    ExitStatus.TERMINATED: "terminated by SIGTERM (nothing saved)",
 }
 
 
