@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from inami_cli.cli.context import state
-from inami_cli.domain.errors import FileErrors, NotFound
+from inami_cli.domain.errors import FileErrors, InvalidInput
 
 if TYPE_CHECKING:
     from inami_cli.services.insurability import (
@@ -107,7 +107,7 @@ def _input(
         yield text_lines(stdin, filename="<stdin>", encoding=encoding, progress=progress), "<stdin>"
         return
     if not Path(file).is_file():
-        raise NotFound(f"file {file} not found")
+        raise InvalidInput(f"{file}: no such file")  # exit 2, as every command (issue 17)
     with open(file, "rb") as handle:
         yield text_lines(handle, filename=file, encoding=encoding, progress=progress), file
 

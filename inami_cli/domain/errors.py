@@ -95,3 +95,19 @@ class FileErrors(InvalidInput):
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         super().__init__(first + more)
         self.problems = problems
+
+
+class FileConflicts(FileErrors):
+    """``FILE:LINE`` problems that break a rule (periods overlapping stored ones or each
+    other, invalid blocks): exit 4, as the same change made by a command (README, exit
+    codes: an overlap with stored periods is exit 4 for every command)."""
+
+    status = ExitStatus.CONFLICT
+
+
+def file_problems(problems: list[str], conflicts: int) -> FileErrors:
+    """The error for an import's *problems*, of which *conflicts* are overlaps: exit 4 when
+    every problem is one, else exit 2 (a malformed line comes first)."""
+    if problems and conflicts == len(problems):
+        return FileConflicts(problems)
+    return FileErrors(problems)

@@ -274,3 +274,53 @@ def test_every_batch_summary_has_the_same_keys(demo_cli: Any, args: Any, text: s
     assert list(counts)[:6] == ["rows", "ok", "refused", "rejected", "warnings", "seconds"]
     text_summary = demo_cli(*args, "--format", "csv", input=text)
     assert "1 rows: 1 ok, 0 refused, 0 rejected, 0 warnings, " in text_summary.stderr
+
+
+# ---------------------------------------------------------------- exit codes for cron
+
+FILE_COMMANDS = (
+    ("nomenclature", "import"), ("nomenclature", "act-rules", "import"),
+    ("nomenclature", "check"), ("reimburse", "batch"), ("insured", "batch"),
+    ("person", "import"), ("entitlement", "import"), ("medical-house", "import"),
+    ("provider", "import"), ("agreement", "adherence", "import"), ("maf", "counter", "import"),
+    ("maf", "params", "import"), ("funding", "input", "import"), ("control", "audit"),
+    ("control", "report"), ("indemnity", "batch"), ("indemnity", "params", "import"),
+)  # fmt: skip
+
+
+def test_a_missing_input_file_is_exit_2_for_every_command(demo_cli: Any, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.csv"
+    for command in FILE_COMMANDS:
+        extra = ("--year", "2026") if command[0] == "funding" else ()
+        result = demo_cli(*command, str(missing), *extra)
+        assert result.exit_code == 2, (command, result.stderr)
+        assert str(missing) in result.stderr and result.stdout == "", command
+
+
+def test_an_overlap_with_stored_periods_is_exit_4_for_every_import(
+    demo_cli: Any, tmp_path: Path
+) -> None:
+    """As set-tariff and entitlement set (README, exit codes): an import that would overlap
+    a stored period is a conflict (4), not a malformed file (2); nothing is written."""
+    tariffs = tmp_path / "tariffs.csv"
+    tariffs.write_text(
+        "code,valid_from,valid_to,fee,regime,reimbursement\n"
+        "101076,2024-07-01,2025-06-30,32.00,ordinary,26.00\n",
+        encoding="utf-8",
+    )
+    shown = demo_cli("nomenclature", "show", "101076", "--history", "--format", "json")
+    result = demo_cli("nomenclature", "import", str(tariffs))
+    assert result.exit_code == 4, result.stderr
+    assert f"{tariffs}:2: " in result.stderr and "overlaps the recorded period" in result.stderr
+    assert demo_cli("nomenclature", "show", "101076", "--history", "--format", "json").stdout == (
+        shown.stdout
+    )
+    rights = tmp_path / "rights.csv"
+    rights.write_text(
+        "niss,kind,valid_from,valid_to,detail\n85061508234,dmg,2026-02-01,,x\n", encoding="utf-8"
+    )
+    clash = demo_cli("entitlement", "import", str(rights))
+    assert clash.exit_code == 4 and f"{rights}:2: dmg of 85061508234" in clash.stderr
+    both = tmp_path / "both.csv"  # a malformed line too: exit 2 (the file is broken)
+    both.write_text(rights.read_text() + "85061508234,dmg,someday,,x\n", encoding="utf-8")
+    assert demo_cli("entitlement", "import", str(both)).exit_code == 2

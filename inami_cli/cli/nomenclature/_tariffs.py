@@ -17,7 +17,7 @@ from inami_cli.cli.nomenclature._common import (
     warn_all,
 )
 from inami_cli.domain.dates import parse_date
-from inami_cli.domain.errors import FileErrors, InvalidInput, NotFound
+from inami_cli.domain.errors import FileErrors, InvalidInput
 
 if TYPE_CHECKING:
     from inami_cli.domain.tariffs import Profile
@@ -137,7 +137,7 @@ def nomenclature_import(
     else:
         path = Path(file)
         if not path.is_file():
-            raise NotFound(f"file {file} not found")
+            raise InvalidInput(f"{file}: no such file")  # exit 2, as every command (issue 17)
         data, name = path.read_bytes(), file
     try:
         with (

@@ -18,7 +18,7 @@ from sqlalchemy import insert, update
 from sqlmodel import Session
 
 from inami_cli.db.models import ImportBatch
-from inami_cli.domain.errors import FileErrors, InvalidInput
+from inami_cli.domain.errors import FileErrors, InvalidInput, file_problems
 from inami_cli.domain.nomenclature import (
     ActFields,
     ActView,
@@ -146,7 +146,11 @@ def _import(
     problems.extend((line, reason) for line, reason, _ in plan.problems)
     if problems:
         problems.sort(key=lambda p: p[0])
-        raise FileErrors([f"{filename}:{line}: {reason}" for line, reason in problems])
+        # only overlaps with recorded periods: exit 4, as set-tariff (README, exit codes)
+        raise file_problems(
+            [f"{filename}:{line}: {reason}" for line, reason in problems],
+            sum(1 for *_, conflict in plan.problems if conflict),
+        )
 
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
     for spec in specs:
