@@ -199,15 +199,32 @@ class AppState:
             refuse_csv(what)
 
     def summary(self, counts: Mapping[str, Any], text: str) -> None:
-        """End of a long job: a JSON object on stdout with ``--format json``, else one line
-        on stderr."""
+        """End of an import (its report is its data): a JSON object on stdout with
+        ``--format json`` or ``--summary-json``, else one line on stderr."""
         self.flush_warnings()
-        if self.output_format in ("json", "ndjson"):
+        if self.output_format in ("json", "ndjson") or self.summary_json:
             from inami_cli.domain.jsonfmt import dumps
 
-            sys.stdout.write(dumps(dict(counts)) + "\n")
+            sys.stdout.write(dumps(self.job_counts(counts)) + "\n")
         else:
             self.info(text)
+
+    def job_counts(self, counts: Mapping[str, Any]) -> dict[str, Any]:
+        """*counts* after the keys every long job's summary starts with (issue 17): rows,
+        ok (inserted + updated + unchanged for an import), refused, rejected, warnings,
+        seconds."""
+        done = sum(int(counts.get(k) or 0) for k in ("inserted", "updated", "unchanged"))
+        rejected = int(counts.get("rejected") or 0)
+        job: dict[str, Any] = {
+            "rows": counts.get("rows", done + rejected),
+            "ok": counts.get("ok", done),
+            "refused": counts.get("refused", 0),
+            "rejected": rejected,
+            "warnings": self.warnings,
+            "seconds": round(time.monotonic() - self.started, 3),
+        }
+        job.update((k, v) for k, v in counts.items() if k not in job)
+        return job
 
     def info(self, message: str) -> None:
         """A message for the person (stderr), silenced by ``--quiet``."""

@@ -65,7 +65,12 @@ def _examples() -> list[tuple[tuple[str, ...], list[str]]]:
     return found
 
 
-EXAMPLES = _examples()
+# Views the examples do not reach: explanations hold the yes/no of each step.
+EXTRA = (
+    ("reimburse", "101076", "--date", "2026-03-02", "--niss", "85061508234", "--explain"),
+    ("nomenclature", "export", "--all-periods"),
+)
+EXAMPLES = [*_examples(), *((cmd[:1], list(cmd)) for cmd in EXTRA)]
 
 
 def _absolute(args: list[str]) -> list[str]:

@@ -62,7 +62,7 @@ def test_person_by_niss_and_explanation(demo: Any) -> None:
     assert (first["regime"], first["dmg"], first["age"]) == ("preferential", True, 40)
     assert (second["code"], second["fee"], second["refusal_code"]) == ("103132", D("48.57"), "904")
     steps = {s["what"]: s for s in first["explanation"]}
-    assert steps["insured"]["value"] == "yes"
+    assert steps["insured"]["value"] is True  # a boolean, not "yes" (issue 17)
     assert steps["fee"]["valid_from"] == "2026-01-01"
     assert "DOMUS 2026" in steps["fee"]["source"]
     # issue 15: each step names the rule it applied (rules-audit id), data steps none
