@@ -73,7 +73,7 @@ def test_referral_reduction_once_a_year_with_record(demo: Any) -> None:
     again = demo(*args[:3], "2025-09-01", *args[4:], "--explain", "--format", "json")
     [row] = again.json()
     assert (row["personal_share"], row["referral_reduced"]) == (D("12.00"), False)
-    assert any("already granted for 105755" in s["value"] for s in row["explanation"])
+    assert any("already granted for 105755" in str(s["value"]) for s in row["explanation"])
     next_year = demo(*args[:3], "2026-01-05", *args[4:], "--format", "json")
     assert next_year.exit_code == 1  # 105755 has no tariff in 2026: refused 009
     # under third-party payment there is no reduction
