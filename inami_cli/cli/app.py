@@ -264,7 +264,7 @@ def root(
         selected = tuple(f.strip() for f in fields.split(",") if f.strip())
         if not selected:
             raise InvalidInput("--fields: give column names separated by commas")
-    ctx.obj = AppState(
+    ctx.obj = _STATE[0] = AppState(
         config_path=config,
         db_url=db,
         fmt=fmt,
@@ -272,7 +272,7 @@ def root(
         no_input=no_input,
         quiet=quiet,
         verbose=verbose,
-        fields=selected,
+        fields_given=selected,
         summary_json=summary_json,
         wait_ms=wait_ms,
         argv=list(sys.argv[1:]) if _CURRENT_ARGV is None else list(_CURRENT_ARGV),
@@ -286,6 +286,7 @@ app.add_typer(audit_cmd.app, name="audit")
 app.command("desk")(desk_cmd.desk)
 
 _CURRENT_ARGV: Sequence[str] | None = None
+_STATE: list[AppState | None] = [None]  # the running command's state (for run's last word)
 # Global options a user may also write after the subcommand (`inami insured X --format json`).
 _GLOBAL_WITH_VALUE = {"--config", "--db", "--format", "--table-style", "--fields", "--wait"}
 _GLOBAL_FLAGS = {"--no-input", "--quiet", "-q", "--verbose", "-v", "--summary-json"}
@@ -370,8 +371,11 @@ def run(argv: Sequence[str] | None = None) -> int:
         code = result if isinstance(result, int) and not isinstance(result, bool) else 0
         if code == ExitStatus.INTERRUPTED:  # typer turns Ctrl-C into a silent Exit(130)
             return _interrupted()
+        _fields_check()
         return code
     except typer.Exit as exc:
+        if exc.exit_code in (ExitStatus.OK, ExitStatus.NEGATIVE):
+            _fields_check()
         return int(exc.exit_code)
     except InamiError as exc:
         _error(exc.message, exc.hint)
@@ -401,6 +405,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 70
     finally:
         _CURRENT_ARGV = None
+        _STATE[0] = None
         if "sqlalchemy" in sys.modules:
             import contextlib
 
@@ -410,6 +415,14 @@ def run(argv: Sequence[str] | None = None) -> int:
             # commit is in the WAL, checkpointed by the next connection
             with contextlib.suppress(KeyboardInterrupt):
                 dispose_engines()
+
+
+def _fields_check() -> None:
+    """A command whose output has fixed columns (a report, minutes) never applied
+    ``--fields``: say so rather than let a script believe its columns were chosen."""
+    st = _STATE[0]
+    if st is not None and st.fields_ignored():
+        sys.stderr.write("inami: warning: --fields: this command's output has fixed columns\n")
 
 
 def _map_foreign(exc: Exception) -> InamiError | None:

@@ -42,17 +42,29 @@ class AppState:
     no_input: bool = False
     quiet: bool = False
     verbose: bool = False
-    fields: tuple[str, ...] | None = None  # --fields a,b,c: the output columns
+    fields_given: tuple[str, ...] | None = None  # --fields a,b,c: the output columns
     summary_json: bool = False  # --summary-json: a long job's summary as JSON on stdout
     wait_ms: int | None = None  # --wait SECONDS (or $INAMI_BUSY_TIMEOUT_MS), in ms
     argv: Sequence[str] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)  # a long job's "seconds"
+    _fields_read: bool = False
     _settings: Settings | None = None
     _engine: Engine | None = None
     _progress: Progress | None = None
     _warned: int = 0
     warnings: int = 0  # every warning of the command, shown or not (a job's summary)
     _hidden: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def fields(self) -> tuple[str, ...] | None:
+        """``--fields``, for the output writers (reading it marks it as applied: a command
+        whose output has fixed columns never reads it, and ``run`` then says so)."""
+        self._fields_read = True
+        return self.fields_given
+
+    def fields_ignored(self) -> bool:
+        """``--fields`` was given and no output writer read it."""
+        return self.fields_given is not None and not self._fields_read
 
     # ------------------------------------------------------------------ settings
     @property

@@ -329,3 +329,11 @@ def test_an_overlap_with_stored_periods_is_exit_4_for_every_import(
     both = tmp_path / "both.csv"  # a malformed line too: exit 2 (the file is broken)
     both.write_text(rights.read_text() + "85061508234,dmg,someday,,x\n", encoding="utf-8")
     assert demo_cli("entitlement", "import", str(both)).exit_code == 2
+
+
+def test_fields_on_a_fixed_layout_is_said_not_silently_ignored(demo_cli: Any) -> None:
+    fixed = demo_cli("meeting", "minutes", "1", "--fields", "code")
+    assert fixed.exit_code == 0, fixed.stderr
+    assert "inami: warning: --fields: this command's output has fixed columns" in fixed.stderr
+    chosen = demo_cli("nomenclature", "list", "--fields", "code", "--format", "csv")
+    assert chosen.exit_code == 0 and "--fields" not in chosen.stderr
