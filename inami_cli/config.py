@@ -325,6 +325,13 @@ def load_settings(explicit: Path | None = None, env: Mapping[str, str] | None = 
         except ConfigError as exc:
             raise ConfigError(f"$INAMI_FORMAT: {exc.message}") from None
         overridden.append("output.format")
+    if environ.get("INAMI_BUSY_TIMEOUT_MS"):  # as --wait, for every command of a job
+        key = KEYS["database.busy_timeout_ms"]
+        try:
+            values[key.dotted] = check_value(key, coerce(key, environ["INAMI_BUSY_TIMEOUT_MS"]))
+        except ConfigError as exc:
+            raise ConfigError(f"$INAMI_BUSY_TIMEOUT_MS: {exc.message}") from None
+        overridden.append(key.dotted)
     return Settings(values=values, path=path, overridden=tuple(overridden))
 
 

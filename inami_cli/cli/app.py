@@ -234,6 +234,29 @@ def root(
     no_pager: Annotated[
         bool, typer.Option("--no-pager", help="Never page long output on a terminal.")
     ] = False,
+    fields: Annotated[
+        str | None,
+        typer.Option(
+            "--fields",
+            metavar="A,B,C",
+            help="Output only these columns (table, csv, json, ndjson); unknown: exit 2.",
+        ),
+    ] = None,
+    summary_json: Annotated[
+        bool,
+        typer.Option(
+            "--summary-json",
+            help="Long jobs: the summary as one JSON line on stdout, after the data.",
+        ),
+    ] = False,
+    wait: Annotated[
+        float | None,
+        typer.Option(
+            "--wait",
+            metavar="SECONDS",
+            help="Wait this long for another writer (a long import) before exit 6.",
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
@@ -248,7 +271,19 @@ def root(
         raise InvalidInput(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
     if table_style is not None and table_style not in TABLE_STYLES:
         raise InvalidInput(f"--table-style: {table_style!r} is not a tabulate style")
-    ctx.obj = AppState(
+    wait_ms = None
+    if wait is not None:
+        from inami_cli.config import MAX_BUSY_TIMEOUT_MS
+
+        if not 0 <= wait * 1000 <= MAX_BUSY_TIMEOUT_MS:  # NaN fails both comparisons too
+            raise InvalidInput(f"--wait: {wait} is not from 0 to {MAX_BUSY_TIMEOUT_MS // 1000}")
+        wait_ms = int(wait * 1000)
+    selected = None
+    if fields is not None:
+        selected = tuple(f.strip() for f in fields.split(",") if f.strip())
+        if not selected:
+            raise InvalidInput("--fields: give column names separated by commas")
+    ctx.obj = _STATE[0] = AppState(
         config_path=config,
         db_url=db,
         fmt=fmt,
@@ -258,6 +293,9 @@ def root(
         verbose=verbose,
         wide=wide,
         no_pager=no_pager,
+        fields_given=selected,
+        summary_json=summary_json,
+        wait_ms=wait_ms,
         argv=list(sys.argv[1:]) if _CURRENT_ARGV is None else list(_CURRENT_ARGV),
     )
 
@@ -270,9 +308,19 @@ app.command("desk")(desk_cmd.desk)
 app.command("completion")(completion.completion)
 
 _CURRENT_ARGV: Sequence[str] | None = None
+_STATE: list[AppState | None] = [None]  # the running command's state (for run's last word)
 # Global options a user may also write after the subcommand (`inami insured X --format json`).
-_GLOBAL_WITH_VALUE = {"--config", "--db", "--format", "--table-style"}
-_GLOBAL_FLAGS = {"--no-input", "--quiet", "-q", "--verbose", "-v", "--wide", "--no-pager"}
+_GLOBAL_WITH_VALUE = {"--config", "--db", "--format", "--table-style", "--fields", "--wait"}
+_GLOBAL_FLAGS = {
+    "--no-input",
+    "--quiet",
+    "-q",
+    "--verbose",
+    "-v",
+    "--wide",
+    "--no-pager",
+    "--summary-json",
+}
 
 
 _ROOT: Any = None
@@ -357,14 +405,19 @@ def run(argv: Sequence[str] | None = None) -> int:
         code = result if isinstance(result, int) and not isinstance(result, bool) else 0
         if code == ExitStatus.INTERRUPTED:  # typer turns Ctrl-C into a silent Exit(130)
             return _interrupted()
+        _fields_check()
         return code
     except typer.Exit as exc:
+        if exc.exit_code in (ExitStatus.OK, ExitStatus.NEGATIVE):
+            _fields_check()
         return int(exc.exit_code)
     except InamiError as exc:
         _error(exc.message, exc.hint)
         return int(exc.status)
     except (typer.Abort, KeyboardInterrupt):
         return _interrupted()
+    except Terminated:
+        return _terminated_exit()
     except typer.TyperException as exc:  # click usage errors and friends
         if type(exc).__name__ == "NoArgsIsHelpError":  # click's class, vendored by typer
             # `inami`, `inami nomenclature`: the help, formatted, on stdout (issue 17)
@@ -394,6 +447,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             from inami_cli.cli.context import finish_output
 
             finish_output()
+        _STATE[0] = None
         if "sqlalchemy" in sys.modules:
             import contextlib
 
@@ -403,6 +457,14 @@ def run(argv: Sequence[str] | None = None) -> int:
             # commit is in the WAL, checkpointed by the next connection
             with contextlib.suppress(KeyboardInterrupt):
                 dispose_engines()
+
+
+def _fields_check() -> None:
+    """A command whose output has fixed columns (a report, minutes) never applied
+    ``--fields``: say so rather than let a script believe its columns were chosen."""
+    st = _STATE[0]
+    if st is not None and st.fields_ignored():
+        sys.stderr.write("inami: warning: --fields: this command's output has fixed columns\n")
 
 
 def _map_foreign(exc: Exception) -> InamiError | None:
@@ -434,8 +496,28 @@ def _map_foreign(exc: Exception) -> InamiError | None:
     return None
 
 
+class Terminated(SystemExit):
+    """SIGTERM (a service manager, ``kill``, a cron timeout): raised where the command is,
+    it unwinds as Ctrl-C does (transactions rolled back, ``--out`` temporary files removed,
+    batch workers ended), then ``run`` says so on stderr and returns 143 (128 + 15).
+
+    A ``SystemExit`` (not a ``KeyboardInterrupt``): no prompt or desk loop takes it for a
+    Ctrl-C that goes back to the menu.
+    """
+
+
 def _terminated(signum: int, _frame: object) -> NoReturn:
-    raise SystemExit(128 + signum)
+    raise Terminated(128 + signum)
+
+
+def _terminated_exit() -> int:
+    """SIGTERM: exit 143 with one line, unless it came after the changes were committed
+    (then they are kept, and the command says so: as Ctrl-C, ``_interrupted``)."""
+    if changes_saved():
+        sys.stderr.write("inami: terminated after the changes were saved (they are kept)\n")
+        return int(ExitStatus.OK)
+    _error("terminated (SIGTERM); nothing was saved")
+    return int(ExitStatus.TERMINATED)
 
 
 def _interrupted() -> int:
@@ -481,6 +563,8 @@ def main() -> NoReturn:
         code = run()
     except KeyboardInterrupt:  # landed in run's own clean-up, after its handlers
         code = _interrupted()
+    except Terminated:
+        code = _terminated_exit()
     # The answer is decided: a Ctrl-C from here on (flushing, the interpreter's exit) must
     # not turn a finished command into "killed by SIGINT".
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -10,6 +10,7 @@ import os
 import re
 import shlex
 import sys
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,14 +45,31 @@ class AppState:
     verbose: bool = False
     wide: bool = False
     no_pager: bool = False
+    fields_given: tuple[str, ...] | None = None  # --fields a,b,c: the output columns
+    summary_json: bool = False  # --summary-json: a long job's summary as JSON on stdout
+    wait_ms: int | None = None  # --wait SECONDS (or $INAMI_BUSY_TIMEOUT_MS), in ms
     argv: Sequence[str] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)  # a long job's "seconds"
+    _fields_read: bool = False
     _settings: Settings | None = None
     _engine: Engine | None = None
     _progress: Progress | None = None
     _warned: int = 0
+    warnings: int = 0  # every warning of the command, shown or not (a job's summary)
     _hidden: dict[str, int] = field(default_factory=dict)
     _pager: PagedOutput | None = None
     _emitted: bool = False
+
+    @property
+    def fields(self) -> tuple[str, ...] | None:
+        """``--fields``, for the output writers (reading it marks it as applied: a command
+        whose output has fixed columns never reads it, and ``run`` then says so)."""
+        self._fields_read = True
+        return self.fields_given
+
+    def fields_ignored(self) -> bool:
+        """``--fields`` was given and no output writer read it."""
+        return self.fields_given is not None and not self._fields_read
 
     # ------------------------------------------------------------------ settings
     @property
@@ -76,6 +94,12 @@ class AppState:
         return self.table_style or str(self.settings.get("output.table_style"))
 
     @property
+    def busy_timeout_ms(self) -> int:
+        """How long to wait for another writer: ``--wait``, else ``$INAMI_BUSY_TIMEOUT_MS``
+        (read by the configuration), else ``database.busy_timeout_ms``."""
+        return self.wait_ms if self.wait_ms is not None else self.settings.busy_timeout_ms
+
+    @property
     def database_url(self) -> str:
         return self.db_url or self.settings.database_url
 
@@ -92,7 +116,7 @@ class AppState:
 
             check_database_url(self.database_url)  # --db and $INAMI_DATABASE_URL too
             self._engine = make_engine(
-                self.database_url, busy_timeout_ms=self.settings.busy_timeout_ms, create=create
+                self.database_url, busy_timeout_ms=self.busy_timeout_ms, create=create
             )
             _OPEN_ENGINES.append(self._engine)
         return self._engine
@@ -127,7 +151,7 @@ class AppState:
                 _SAVED.append(self.command_line())
                 fault_point_after_commit()
         except DBAPIError as exc:
-            raise describe_db_error(exc, self.database_url, self.settings.busy_timeout_ms) from None
+            raise describe_db_error(exc, self.database_url, self.busy_timeout_ms) from None
 
     @property
     def logs_consultations(self) -> bool:
@@ -204,7 +228,7 @@ class AppState:
 
         fmt = self.output_format
         if fmt != "table":
-            render(data, fmt=fmt, columns=columns, table_style=self.style)
+            render(data, fmt=fmt, columns=columns, table_style=self.style, fields=self.fields)
             return
         from inami_cli.render.terminal import colour_enabled, table_width
 
@@ -218,6 +242,7 @@ class AppState:
             width=table_width(sys.stdout, wide=self.wide),
             colour=colour_enabled(sys.stdout),
             wrap=wrap,
+            fields=self.fields,
         )
 
     def heading(self, title: str) -> None:
@@ -267,16 +292,41 @@ class AppState:
         if self._pager is not None:
             self._pager.show_held()
 
+    def one_table(self, what: str) -> None:
+        """Refuse ``--format csv`` for a view made of several tables, before any work: one
+        CSV is one table (issue 17); the message names ``--format json`` (exit 2)."""
+        if self.output_format == "csv":
+            from inami_cli.render import refuse_csv
+
+            refuse_csv(what)
+
     def summary(self, counts: Mapping[str, Any], text: str) -> None:
-        """End of a long job: a JSON object on stdout with ``--format json``, else one line
-        on stderr."""
+        """End of an import (its report is its data): a JSON object on stdout with
+        ``--format json`` or ``--summary-json``, else one line on stderr."""
         self.flush_warnings()
-        if self.output_format in ("json", "ndjson"):
+        if self.output_format in ("json", "ndjson") or self.summary_json:
             from inami_cli.domain.jsonfmt import dumps
 
-            sys.stdout.write(dumps(dict(counts)) + "\n")
+            sys.stdout.write(dumps(self.job_counts(counts)) + "\n")
         else:
             self.info(text)
+
+    def job_counts(self, counts: Mapping[str, Any]) -> dict[str, Any]:
+        """*counts* after the keys every long job's summary starts with (issue 17): rows,
+        ok (inserted + updated + unchanged for an import), refused, rejected, warnings,
+        seconds."""
+        done = sum(int(counts.get(k) or 0) for k in ("inserted", "updated", "unchanged"))
+        rejected = int(counts.get("rejected") or 0)
+        job: dict[str, Any] = {
+            "rows": counts.get("rows", done + rejected),
+            "ok": counts.get("ok", done),
+            "refused": counts.get("refused", 0),
+            "rejected": rejected,
+            "warnings": self.warnings,
+            "seconds": round(time.monotonic() - self.started, 3),
+        }
+        job.update((k, v) for k, v in counts.items() if k not in job)
+        return job
 
     def info(self, message: str) -> None:
         """A message for the person (stderr), silenced by ``--quiet``."""
@@ -291,6 +341,7 @@ class AppState:
         kind) and summed up once at the end of the command (``--verbose`` prints them all):
         an import with 17 000 identical warnings prints ten and a count, not 17 000 lines.
         """
+        self.warnings += 1
         if self.quiet:
             return
         self._warned += 1

@@ -92,8 +92,8 @@ METAVARS: dict[str, str] = {
 
 GLOBAL_OPTIONS_LINE = (
     "Global options, also after the command: --config FILE, --db URL, --format FORMAT, "
-    "--table-style STYLE, --wide, --no-pager, --no-input, -q/--quiet, -v/--verbose "
-    "(see `inami --help`)."
+    "--fields A,B,C, --summary-json, --wait SECONDS, --table-style STYLE, --wide, --no-pager, "
+    "--no-input, -q/--quiet, -v/--verbose (see `inami --help`)."
 )
 
 _EXAMPLE = re.compile(r"^\s*Examples?:\s*(.*)$")

@@ -14,6 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from inami_cli.cli.context import state
+from inami_cli.cli.jobs import FailOnRefusedOpt
 
 
 class _InsuredGroup(TyperGroup):
@@ -192,15 +193,20 @@ def insured_batch(
         str,
         typer.Option("--encoding", help="utf-8 (default, with or without BOM), latin-1, cp1252."),
     ] = "utf-8",
+    fail_on_refused: FailOnRefusedOpt = False,
 ) -> None:
     """Check a file of NISS numbers against the register (CSV, or NDJSON with --format json).
+
+    Exit 0 when every line was checked (a person not insured is an answer, counted as
+    refused), 2 when a line was malformed (the others still checked), 1 when someone is
+    not insured with --fail-on-refused.
 
     Examples:
         inami insured batch fixtures/examples/insured_batch.csv
         inami insured batch fixtures/examples/insured_batch.csv --format ndjson
         inami insured batch fixtures/examples/insured_batch.csv --date 2026-03-02
     """
-    from inami_cli.domain.jsonfmt import dumps
+    from inami_cli.cli.jobs import batch_stream, finish_batch, job_summary
     from inami_cli.render import input_file, output_file
     from inami_cli.services import insurability as svc
 
@@ -213,12 +219,13 @@ def insured_batch(
         input_file(name, encoding, bar.read) as source,
         st.session() as session,
         output_file(out) as sink,
+        batch_stream(sink, fmt, svc.BATCH_COLUMNS, st.fields) as (stream, stream_fmt),
     ):
         summary = svc.insured_batch(
             session=session,
             source=source,
-            out=sink,
-            fmt=fmt,
+            out=stream,
+            fmt=stream_fmt,
             on=day,
             filename=name,
             on_error=st.warn,
@@ -230,15 +237,16 @@ def insured_batch(
         # One entry per batch: the answers themselves are in the output file.
         with st.session(write=True) as session:
             log_consultation(session=session, subject=f"batch {name}", answer=counts)
-    text = (
-        f"{summary.lines} lines: {summary.checked} checked, {summary.insured} insured, "
-        f"{summary.not_insured} not insured ({summary.unknown} unknown), "
-        f"{summary.invalid} invalid"
+    counts = job_summary(
+        st,
+        rows=summary.checked + summary.invalid,
+        ok=summary.insured,
+        refused=summary.not_insured,
+        rejected=summary.invalid,
+        extra=counts,
     )
-    if fmt in ("json", "ndjson") and out is None:
-        # the data is on stdout: the JSON summary goes to stderr so the stream stays clean
-        typer.echo(dumps(counts), err=True)
-    else:
-        st.summary(counts, text)
-    if summary.insured != summary.checked or summary.invalid:
-        raise typer.Exit(1)
+    detail = (
+        f"{summary.lines} lines: {summary.checked} checked, {summary.insured} insured, "
+        f"{summary.not_insured} not insured ({summary.unknown} unknown)"
+    )
+    finish_batch(st, counts, detail, fail_on_refused=fail_on_refused)

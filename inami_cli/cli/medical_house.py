@@ -117,7 +117,7 @@ def medical_house_import(
     from pathlib import Path
     from typing import TextIO
 
-    from inami_cli.domain.errors import FileErrors, NotFound
+    from inami_cli.domain.errors import FileErrors
     from inami_cli.services import insurability as svc
 
     st = state()
@@ -127,7 +127,9 @@ def medical_house_import(
     elif Path(file).is_file():
         handle, name = open(file, newline="", encoding="utf-8"), file  # noqa: SIM115
     else:
-        raise NotFound(f"file {file} not found")
+        from inami_cli.domain.errors import InvalidInput
+
+        raise InvalidInput(f"{file}: no such file")  # exit 2, as every command (issue 17)
     try:
         with handle as lines, st.session(write=not dry_run) as session:
             report = svc.import_medical_houses(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from inami_cli.cli.context import state
-from inami_cli.domain.errors import FileErrors, NotFound
+from inami_cli.domain.errors import FileErrors, InvalidInput
 
 if TYPE_CHECKING:
     from inami_cli.services.insurability import (
@@ -109,7 +109,7 @@ def _input(
         yield text_lines(stdin, filename="<stdin>", encoding=encoding, progress=progress), "<stdin>"
         return
     if not Path(file).is_file():
-        raise NotFound(f"file {file} not found")
+        raise InvalidInput(f"{file}: no such file")  # exit 2, as every command (issue 17)
     with open(file, "rb") as handle:
         yield text_lines(handle, filename=file, encoding=encoding, progress=progress), file
 
@@ -196,6 +196,7 @@ def person_show(niss: NissArg) -> None:
     from inami_cli.services import insurability as svc
 
     st = state()
+    st.one_table("a person's record")  # csv: refused up front (issue 17)
     with st.session(write=st.logs_consultations) as session:
         view = svc.person_show(session=session, niss=niss)
         st.log_read(session, view.niss, {"niss": view.niss, "shown": "person"})
@@ -225,6 +226,7 @@ def person_update(
     from inami_cli.services import insurability as svc
 
     st = state()
+    st.one_table("a person's record")  # csv: refused up front (issue 17)
     died = _day(death_date, "--death-date")
     with st.session(write=True) as session:
         view = svc.person_update(

@@ -220,6 +220,7 @@ def provider_add(
     from inami_cli.services import providers as svc
 
     st = state()
+    st.one_table("a provider's record")  # csv: refused up front (issue 17)
     parse_nihii(nihii)  # a malformed number fails before any prompt
     job = st.require(profession, "--profession", ask=_ask("Profession (doctor, dentist, ...):"))
     last = st.require(last_name, "--last-name", ask=_ask("Last name:"))
@@ -249,6 +250,7 @@ def provider_show(
     """
     from inami_cli.services import providers as svc
 
+    state().one_table("a provider's record")  # csv: refused up front (issue 17)
     with state().session() as session:
         view = svc.provider_show(session=session, nihii=nihii, on=_day(on, "--date"))
     _emit_provider(view)
@@ -358,6 +360,7 @@ def provider_update(
     from inami_cli.services import providers as svc
 
     st = state()
+    st.one_table("a provider's record")  # csv: refused up front (issue 17)
     with st.session(write=True) as session:
         view = svc.provider_update(
             session=session, nihii=nihii, last_name=last_name, first_name=first_name,
@@ -403,18 +406,12 @@ def provider_export(
         inami provider export > providers.csv
         inami provider export --format json
     """
-    from inami_cli.domain.jsonfmt import dumps
     from inami_cli.render import StreamWriter
     from inami_cli.services import providers as svc
 
     st = state()
     with st.session() as session:
         rows = svc.export_providers(session=session, profession=profession)
-        if st.output_format == "json":
-            sys.stdout.write("[\n")
-            for i, row in enumerate(rows):
-                sys.stdout.write(("," if i else "") + dumps(row) + "\n")
-            sys.stdout.write("]\n")
-        else:
-            writer = StreamWriter(st.output_format, svc.EXPORT_COLUMNS, sys.stdout)
-            writer.write_many(rows)
+        writer = StreamWriter(st.output_format, svc.EXPORT_COLUMNS, sys.stdout, st.fields)
+        writer.write_many(rows)
+        writer.close()

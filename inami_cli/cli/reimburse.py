@@ -9,6 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from inami_cli.cli.context import state
+from inami_cli.cli.jobs import FailOnRefusedOpt
 
 
 class _ReimburseGroup(TyperGroup):
@@ -347,18 +348,22 @@ def reimburse_batch(
         str,
         typer.Option("--encoding", help="utf-8 (default, with or without BOM), latin-1, cp1252."),
     ] = "utf-8",
+    fail_on_refused: FailOnRefusedOpt = False,
 ) -> None:
     """Compute one case per CSV row (code,date,niss,regime,...,provider,charged,provider_id).
 
     Columns are picked by their header names (`,` `;` or tab; `INSZ` is niss); optional
     third_party and referred columns.
 
+    Exit 0 when every row was processed (refusals are results), 2 when a row was malformed
+    (the others still processed), 1 for refusals with --fail-on-refused.
+
     Examples:
         inami reimburse batch fixtures/examples/reimburse_cases.csv
         inami reimburse batch fixtures/examples/reimburse_cases.csv --out results.csv --format csv
         inami reimburse batch fixtures/examples/reimburse_cases.csv --format json
     """
-    from inami_cli.domain.jsonfmt import dumps
+    from inami_cli.cli.jobs import batch_stream, finish_batch, job_summary
     from inami_cli.render import input_file, output_file
     from inami_cli.services import reimbursement as svc
 
@@ -369,29 +374,30 @@ def reimburse_batch(
         st.progress("reimburse batch", path=name) as bar,
         input_file(name, encoding, bar.read) as source,
         output_file(out) as sink,
+        batch_stream(sink, fmt, svc.BATCH_COLUMNS, st.fields) as (stream, stream_fmt),
         st.session(write=record) as session,
     ):
         summary = svc.reimburse_batch(
             session=session,
             source=source,
-            out=sink,
-            fmt=fmt,
+            out=stream,
+            fmt=stream_fmt,
             filename=name,
             record=record,
             language=st.language,
             on_error=st.warn,
         )
-    counts = summary.as_dict()
-    text = (
-        f"{summary.rows} rows: {summary.ok} ok, {summary.refused} refused, "
-        f"{summary.errors} errors; fee {summary.fee}, reimbursement {summary.reimbursement}, "
+    counts = job_summary(
+        st,
+        rows=summary.rows,
+        ok=summary.ok,
+        refused=summary.refused,
+        rejected=summary.errors,
+        extra=summary.as_dict(),
+    )
+    detail = (
+        f"fee {summary.fee}, reimbursement {summary.reimbursement}, "
         f"personal share {summary.personal_share}"
         + (f"; {summary.recorded} recorded" if record else "")
     )
-    if fmt in ("json", "ndjson") and out is None:
-        # the data is on stdout: the JSON summary goes to stderr so the stream stays clean
-        typer.echo(dumps(counts), err=True)
-    else:
-        st.summary(counts, text)
-    if summary.ok != summary.rows:
-        raise typer.Exit(1)
+    finish_batch(st, counts, detail, fail_on_refused=fail_on_refused)

@@ -132,7 +132,7 @@ class ConsultationJournal:
         with self.spool.open("a", encoding="utf-8") as handle:
             for at, subject, answer in entries:
                 record = {"at": at.isoformat(), "subject": subject, "answer": plain(answer)}
-                handle.write(dumps(record) + "\n")
+                handle.write(dumps(record, keep_empty=True) + "\n")
 
 
 __all__ = ["ConsultationJournal", "default_spool"]

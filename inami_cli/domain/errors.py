@@ -20,6 +20,7 @@ class ExitStatus(IntEnum):
     CONFIG = 5
     DATABASE = 6  # locked, unreachable, schema too old or too new
     INTERRUPTED = 130
+    TERMINATED = 143  # SIGTERM (128 + 15): rolled back, nothing half-written
 
 
 EXIT_CODE_HELP: dict[ExitStatus, str] = {
@@ -31,6 +32,7 @@ EXIT_CODE_HELP: dict[ExitStatus, str] = {
     ExitStatus.CONFIG: "configuration error",
     ExitStatus.DATABASE: "database error (locked, unreachable, schema too old)",
     ExitStatus.INTERRUPTED: "interrupted",
+    ExitStatus.TERMINATED: "terminated by SIGTERM (nothing saved)",
 }
 
 
@@ -93,3 +95,19 @@ class FileErrors(InvalidInput):
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         super().__init__(first + more)
         self.problems = problems
+
+
+class FileConflicts(FileErrors):
+    """``FILE:LINE`` problems that break a rule (periods overlapping stored ones or each
+    other, invalid blocks): exit 4, as the same change made by a command (README, exit
+    codes: an overlap with stored periods is exit 4 for every command)."""
+
+    status = ExitStatus.CONFLICT
+
+
+def file_problems(problems: list[str], conflicts: int) -> FileErrors:
+    """The error for an import's *problems*, of which *conflicts* are overlaps: exit 4 when
+    every problem is one, else exit 2 (a malformed line comes first)."""
+    if problems and conflicts == len(problems):
+        return FileConflicts(problems)
+    return FileErrors(problems)

@@ -54,7 +54,7 @@ def _snapshot(data: Mapping[str, Any] | str | None) -> str | None:
     """The JSON text of *data*; text already written as JSON is kept (bulk writers)."""
     if data is None or isinstance(data, str):
         return data
-    return dumps(plain(dict(data)))
+    return dumps(plain(dict(data)), keep_empty=True)
 
 
 def record_change(
@@ -132,7 +132,7 @@ def log_consultation(
             declared_operator=actor.declared,
             command=actor.command,
             subject=subject,
-            answer_json=dumps(plain(dict(answer))),
+            answer_json=dumps(plain(dict(answer)), keep_empty=True),
         )
     )
 

@@ -70,7 +70,8 @@ def test_the_engine_applies_the_rules_in_force_on_the_date(demo: Any) -> None:
         f"301593,{d},ordinary,{a}\n"
         for d, a in (("2022-07-01", "70"), ("2024-03-01", "80"), ("2025-03-01", "80"))
     )
-    rows = demo("reimburse", "batch", "-", "--format", "json", input=cases).ndjson()
+    # --format json: one array (issue 17)
+    rows = demo("reimburse", "batch", "-", "--format", "json", input=cases).json()
     assert [r["refusal_code"] for r in rows] == ["902", None, "902"]
 
 

@@ -30,7 +30,8 @@ def test_audit_fail_on_findings_and_csv(demo_cli: Any) -> None:
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0].startswith("file,line,provider_id") and len(lines) == 15
-    assert "14 with findings" in result.stderr and "undue 354.24" in result.stderr
+    assert "21 rows: 7 ok, 14 refused, 0 rejected" in result.stderr  # issue 17's keys
+    assert "undue 354.24" in result.stderr
 
 
 def test_audit_clean_file_exits_0(demo_cli: Any, tmp_path: Path) -> None:
@@ -53,9 +54,9 @@ def test_audit_malformed_lines_exit_2_with_file_line(demo_cli: Any, tmp_path: Pa
     )
     result = demo_cli("control", "audit", str(path), "--billed-on", "2025-04-01")
     assert result.exit_code == 2
-    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("inami: warning:")]
     assert len(warnings) == 1 and f"{path}:3: " in warnings[0]
-    assert "3 lines" not in result.stderr and "2 lines" in result.stderr
+    assert "3 rows: 2 ok, 0 refused, 1 rejected" in result.stderr
 
 
 def test_audit_bad_file_and_header(demo_cli: Any, tmp_path: Path) -> None:

@@ -281,7 +281,7 @@ def test_list_show_and_filters(demo: Any) -> None:
     assert [(d["number"], d["state"]) for d in since] == [("CNMM 2026/001", "rejected")]
     shown = demo("decision", "show", "CASS 2026/001", "--format", "json").json()
     assert shown["tariff_changes"][0]["code"] == "560011"
-    assert shown["tariff_changes"][0]["fee"] == "30.80"
+    assert shown["tariff_changes"][0]["fee"] == Decimal("30.80")  # money as a number (issue 17)
     assert shown["dossier"] == "KINE-2026-INDEX"
     assert demo("decision", "list", "--kind", "party").exit_code == 2
 

@@ -250,7 +250,7 @@ def test_batch_rows_and_errors(demo_cli: Any, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     result = demo_cli("--format", "ndjson", "indemnity", "batch", str(cases))
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # issue 17: a malformed row is exit 2, the rest computed
     (row,) = result.ndjson()
     assert row["line"] == 2 and row["daily_amount"] == Decimal("90.00") and row["derived"] is True
     assert f"{cases}:3: gross_daily: '-3' is negative" in result.stderr

@@ -137,7 +137,7 @@ def test_range_sub_periods_json(demo: Any) -> None:
 def test_batch_csv_with_invalid_lines(demo: Any) -> None:
     text = f"niss,date\n{BIM_DMG}\n{ENDED},2020-01-01\n123\n{UNKNOWN}\n\n{DECEASED}\n"
     result = demo("insured", "batch", "-", "--date", "2026-03-02", input=text)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # issue 17: a malformed line is exit 2, the rest checked
     lines = result.stdout.splitlines()
     assert lines[0].startswith("line,niss,date,insured,insurer_code,insurer_name,member_number")
     assert lines[1].startswith(f"2,{BIM_DMG},2026-03-02,yes,300,")
@@ -145,7 +145,13 @@ def test_batch_csv_with_invalid_lines(demo: Any) -> None:
     assert lines[3].startswith(f"5,{UNKNOWN},2026-03-02,no,")
     assert lines[4].endswith("deceased on 2025-11-20")
     assert "-:4: NISS '123': has 3 digits, expected 11" in result.stderr
-    assert "7 lines: 4 checked, 2 insured, 2 not insured (1 unknown), 1 invalid" in result.stderr
+    assert "5 rows: 2 ok, 2 refused, 1 rejected, 1 warnings, " in result.stderr
+    assert "7 lines: 4 checked, 2 insured, 2 not insured (1 unknown)" in result.stderr
+    valid = "\n".join(line for line in text.splitlines() if line != "123") + "\n"
+    answers = demo("insured", "batch", "-", "--date", "2026-03-02", input=valid)
+    assert answers.exit_code == 0, answers.stderr  # "not insured" is an answer, not a failure
+    strict = demo("insured", "batch", "-", "--fail-on-refused", "--date", "2026-03-02", input=valid)
+    assert strict.exit_code == 1, strict.stderr
 
 
 def test_batch_ndjson_all_insured(demo: Any, tmp_path: Path) -> None:

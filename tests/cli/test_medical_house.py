@@ -72,7 +72,7 @@ def test_reimburse_refused_911_single_and_batch(demo: Any) -> None:
         f"102034,2017-05-01,{PARENT}\n"
     )
     batch = demo("reimburse", "batch", "-", "--format", "json", input=cases)
-    rows = batch.ndjson()
+    rows = batch.json()  # one array (issue 17)
     assert [r["refusal_code"] for r in rows][:1] == ["911"]
     assert rows[1]["refusal_code"] != "911"
     for row, line in zip(rows, cases.splitlines()[1:], strict=True):

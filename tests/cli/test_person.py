@@ -152,7 +152,7 @@ def test_person_import_errors_are_file_line_and_write_nothing(ready: Any) -> Non
     assert "<stdin>:5: valid_to 2019-01-01 is before valid_from 2020-01-01" in result.stderr
     assert "(and 1 more)" in result.stderr
     assert ready("person", "show", NISS).exit_code == 3
-    assert ready("person", "import", "missing.csv").exit_code == 3
+    assert ready("person", "import", "missing.csv").exit_code == 2  # as every command (issue 17)
 
 
 def test_every_command_has_help_with_example(cli_nodb: Any) -> None:

@@ -61,12 +61,13 @@ def test_batch_row_warnings_are_summed_up(cli: Any, tmp_path: Path) -> None:
     f = tmp_path / "cases.csv"
     f.write_text("code,date,regime\n" + "999996,2026-03-02,ordinary\n" * 30)
     result = cli("reimburse", "batch", str(f), "--out", str(tmp_path / "o.csv"))
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # malformed rows (issue 17)
     assert result.stderr.count("is not in the nomenclature") == 10 + 1
     assert f"{f}:2: code 999996" in result.stderr  # the first ones keep FILE:LINE
     assert "20 more warning(s) not shown (30 in all" in result.stderr
     lines = result.stderr.splitlines()
-    assert lines[-1].startswith("30 rows: 0 ok")  # the count comes before the summary
+    assert lines[-2].startswith("30 rows: 0 ok")  # the count comes before the summary
+    assert lines[-1].startswith("inami: error: 30 malformed row(s) rejected")  # then exit 2
 
 
 def test_no_progress_when_piped_or_told_not_to(monkeypatch: pytest.MonkeyPatch) -> None:

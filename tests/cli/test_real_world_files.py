@@ -43,7 +43,7 @@ def test_insured_batch_reads_the_nightly_member_file(demo: Any, tmp_path: Path) 
         encoding="utf-8",
     )
     result = demo("insured", "batch", str(f), "--date", "2026-03-02", "--format", "csv")
-    assert result.exit_code == 1, result.stderr  # one invalid line
+    assert result.exit_code == 2, result.stderr  # one invalid line (issue 17: exit 2)
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["line"], r["niss"], r["date"], r["insured"]) for r in rows] == [
         ("2", BIM_DMG, "2026-03-02", "yes"),

@@ -62,11 +62,11 @@ def test_person_by_niss_and_explanation(demo: Any) -> None:
     assert (first["regime"], first["dmg"], first["age"]) == ("preferential", True, 40)
     assert (second["code"], second["fee"], second["refusal_code"]) == ("103132", D("48.57"), "904")
     steps = {s["what"]: s for s in first["explanation"]}
-    assert steps["insured"]["value"] == "yes"
+    assert steps["insured"]["value"] is True  # a boolean, not "yes" (issue 17)
     assert steps["fee"]["valid_from"] == "2026-01-01"
     assert "DOMUS 2026" in steps["fee"]["source"]
     # issue 15: each step names the rule it applied (rules-audit id), data steps none
-    assert {s["rule"] for s in first["explanation"]} == {"", "R2", "R1"}
+    assert {s["rule"] for s in first["explanation"]} == {None, "R2", "R1"}  # issue 17: null, not ""
 
 
 def test_flag_wins_over_the_register(demo: Any) -> None:
@@ -197,8 +197,9 @@ def _one_case(demo: Any, row: tuple[str, ...]) -> dict[str, Any]:
 
 def test_one_case_and_batch_give_the_same_answers(demo: Any) -> None:
     batch = demo("reimburse", "batch", "-", "--format", "json", input=_batch_text())
-    assert batch.exit_code == 1  # some cases are refused
-    rows = batch.ndjson()
+    # issue 17: refusals are results (exit 0); --format json is one array
+    assert batch.exit_code == 0, batch.stderr
+    rows = batch.json()
     assert [r["line"] for r in rows] == list(range(2, 2 + len(CASES)))
     for row, case in zip(rows, CASES, strict=True):
         one = _one_case(demo, case)
@@ -206,7 +207,11 @@ def test_one_case_and_batch_give_the_same_answers(demo: Any) -> None:
     statuses = [r["status"] for r in rows]
     assert statuses.count("refused") == 4  # scaling 302153 is halved, no longer refused (R20)
     summary = json.loads(batch.stderr.strip().splitlines()[-1], parse_float=D)
-    assert summary["rows"] == len(CASES) and summary["refused"] == 4 and summary["errors"] == 0
+    assert summary["rows"] == len(CASES) and summary["refused"] == 4 and summary["rejected"] == 0
+    strict = demo(
+        "reimburse", "batch", "-", "--fail-on-refused", "--format", "csv", input=_batch_text()
+    )
+    assert strict.exit_code == 1, strict.stderr
 
 
 def test_batch_csv_out_file_and_summary(demo: Any, tmp_path: Path) -> None:
@@ -221,21 +226,27 @@ def test_batch_csv_out_file_and_summary(demo: Any, tmp_path: Path) -> None:
     )
     out = tmp_path / "results.csv"
     result = demo("reimburse", "batch", str(source), "--out", str(out), "--format", "csv")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # issue 17: a malformed row is exit 2, the rest processed
     assert f"{source}:4: code 999996 is not in the nomenclature" in result.stderr
     assert f"{source}:5: give a niss or a regime" in result.stderr
-    assert "4 rows: 2 ok, 0 refused, 2 errors; fee 67.46, reimbursement 65.46" in result.stderr
+    assert "4 rows: 2 ok, 0 refused, 2 rejected, 2 warnings, " in result.stderr
+    assert "; fee 67.46, reimbursement 65.46" in result.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert [(r["line"], r["fee"], r["reimbursement"], r["personal_share"]) for r in rows] == [
         ("2", "33.73", "32.73", "1.00"),
         ("3", "33.73", "32.73", "1.00"),
     ]
-    as_json = demo("reimburse", "batch", str(source), "--out", str(out), "--format", "json")
+    as_json = demo(
+        "reimburse", "batch", str(source), "--out", str(out), "--format", "json", "--summary-json"
+    )
     summary = as_json.json()
+    assert isinstance(summary.pop("seconds"), D)
     assert summary == {
         "rows": 4,
         "ok": 2,
         "refused": 0,
+        "rejected": 2,
+        "warnings": 2,
         "errors": 2,
         "fee": D("67.46"),
         "reimbursement": D("65.46"),
@@ -259,7 +270,7 @@ def test_batch_all_ok_exits_0_and_bad_header_exits_2(demo: Any, tmp_path: Path) 
 def test_batch_record_bulk_inserts_and_later_rows_see_them(demo: Any) -> None:
     text = HEADER + f"301593,2022-07-01,{BIM_DMG},,,,,,\n" + f"301593,2022-09-01,{BIM_DMG},,,,,,\n"
     result = demo("reimburse", "batch", "-", "--record", "--format", "json", input=text)
-    assert [r["status"] for r in result.ndjson()] == ["ok", "refused"]
+    assert [r["status"] for r in result.json()] == ["ok", "refused"]
     assert '"recorded": 1' in result.stderr
     later = demo(
         "reimburse", "301593", "--date", "2022-12-01", "--niss", BIM_DMG, "--format", "json"

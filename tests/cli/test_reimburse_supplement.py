@@ -45,4 +45,4 @@ def test_supplement_in_the_same_visit(cli: Any, tmp_path: Path) -> None:
         "reimburse", "batch", "-", "--format", "json",
         input="code,date,regime\n102410,2026-03-02,ordinary\n",
     )  # fmt: skip
-    assert batch.ndjson()[0]["refusal_code"] == "007"  # one code per row: as alone
+    assert batch.json()[0]["refusal_code"] == "007"  # one code per row: as alone

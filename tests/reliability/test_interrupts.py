@@ -66,8 +66,18 @@ def test_the_bulk_cache_restore_never_hides_an_interrupt(db_url: str):
     engine.dispose()
 
 
+def _assert_terminated(code: int, err: str) -> None:
+    """SIGTERM: exit 143 and one line saying so (issue 17), no traceback."""
+    assert "Traceback" not in err, err
+    assert code == 128 + signal.SIGTERM, (code, err)
+    assert err.strip().splitlines()[-1] == "inami: error: terminated (SIGTERM); nothing was saved"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 @pytest.mark.parametrize("command", ["nomenclature import", "person import"])
-def test_ctrl_c_inside_a_bulk_import_writes_nothing(command: str, demo_file: Path, tmp_path: Path):
+def test_ctrl_c_inside_a_bulk_import_writes_nothing(
+    command: str, sig: signal.Signals, demo_file: Path, tmp_path: Path
+):
     from tests.reliability.conftest import persons_csv
 
     source = tmp_path / "input.csv"
@@ -85,9 +95,12 @@ def test_ctrl_c_inside_a_bulk_import_writes_nothing(command: str, demo_file: Pat
     )
     wait_for(lambda: marker.exists() and marker.read_text() != "", proc, "the fault point")
     assert write_lock_held(demo_file)  # inside the transaction, every row written
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     code, _out, err = finish(proc)
-    _assert_interrupted(code, err)
+    if sig == signal.SIGTERM:
+        _assert_terminated(code, err)
+    else:
+        _assert_interrupted(code, err)
     assert snapshot(demo_file) == before
 
 
@@ -205,11 +218,12 @@ def test_ctrl_c_in_a_parallel_batch_ends_it_and_its_workers(demo_file: Path, tmp
 
 def test_sigterm_to_a_parallel_batch_ends_it_and_its_workers(demo_file: Path, tmp_path: Path):
     proc, workers = _spawn_parallel_batch(demo_file, tmp_path)
+    before = snapshot(demo_file)
     proc.send_signal(signal.SIGTERM)
     code, _out, err = finish(proc)
-    assert code == 128 + signal.SIGTERM, (code, err)
-    assert "Traceback" not in err, err
-    _no_leftovers(tmp_path, workers)
+    _assert_terminated(code, err)
+    _no_leftovers(tmp_path, workers)  # no --out file, no temporary file, no worker
+    assert snapshot(demo_file) == before
 
 
 def test_the_workers_die_with_a_killed_parent(demo_file: Path, tmp_path: Path):

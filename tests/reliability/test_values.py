@@ -222,7 +222,9 @@ def test_stored_text_never_sends_terminal_sequences(demo_cli: Cli):
         "person", "add", "85073003328", "--last-name", f"Dupuis{ESCAPES}", "--first-name", "Ana"
     )
     assert added.exit_code == 0, added.stderr
-    for fmt in ("table", "csv", "json", "ndjson"):
+    refused = demo_cli("person", "show", "85073003328", "--format", "csv")
+    assert refused.exit_code == 2 and "--format json" in refused.stderr  # sections (issue 17)
+    for fmt in ("table", "json", "ndjson"):  # csv cells are the table's (domain.cells.cell)
         shown = demo_cli("person", "show", "85073003328", "--format", fmt)
         assert shown.exit_code == 0, shown.stderr
         for control in ("\x1b", "\x07", "\x9b"):

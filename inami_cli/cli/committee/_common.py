@@ -24,10 +24,10 @@ def _emit_sections(st: AppState, record: dict[str, Any], sections: dict[str, lis
     if fmt in ("json", "ndjson"):
         st.emit({**record, **sections})
         return
-    if fmt == "csv":
-        first = next(iter(sections.values()), [])
-        st.emit(first)
-        return
+    if fmt == "csv":  # one CSV is one table (issue 17)
+        from inami_cli.render import refuse_csv
+
+        refuse_csv(f"this view ({', '.join(['record', *sections])})")
     st.emit(record)
     for title, rows in sections.items():
         if rows:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from inami_cli.cli.committee._common import _name
 from inami_cli.cli.context import AppState
+from inami_cli.domain.nomenclature import typed_row
 
 if TYPE_CHECKING:
     from inami_cli.services.committees import (
@@ -112,7 +113,7 @@ def _decision_doc(d: DecisionInfo) -> dict[str, Any]:
         "dossier": d.dossier,
         "revision": d.revision,
         "applied_at": d.applied_at,
-        "tariff_changes": [dict(r) for r in d.tariff_changes],
+        "tariff_changes": [typed_row(r) for r in d.tariff_changes],  # money numbers
         "revisions": [
             {
                 "revision": r.revision,

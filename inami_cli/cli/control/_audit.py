@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, TextIO
@@ -17,33 +16,23 @@ def _writer(fmt: str, columns: tuple[str, ...], out: TextIO) -> tuple[
 ]:  # fmt: skip
     """(write one record, finish) for *fmt*: csv and ndjson stream, json streams an array,
     a table is rendered at the end (use csv or ndjson for big files)."""
-    from inami_cli.domain.jsonfmt import dumps
     from inami_cli.render import StreamWriter, render
     from inami_cli.render.terminal import table_width
 
-    if fmt in ("csv", "ndjson"):
-        stream = StreamWriter(fmt, columns, out)
-        return stream.write, lambda: None
-    if fmt == "json":
-        first = [True]
-        out.write("[")
-
-        def write_json(row: Mapping[str, Any]) -> None:
-            out.write(("\n" if first[0] else ",\n") + dumps({c: row.get(c) for c in columns}))
-            first[0] = False
-
-        def finish_json() -> None:
-            out.write("\n]\n" if not first[0] else "]\n")
-
-        return write_json, finish_json
+    st = state()
+    if fmt in ("csv", "ndjson", "json"):
+        stream = StreamWriter(fmt, columns, out, st.fields)
+        return stream.write, stream.close
     rows: list[Mapping[str, Any]] = []
 
     def finish_table() -> None:
         if rows:
-            st = state()
             # fitted on stdout only: a table written to --out FILE is whole
             width = table_width(out, wide=st.wide) if out is sys.stdout else None
-            render(rows, fmt="table", columns=columns, table_style=st.style, out=out, width=width)
+            render(
+                rows, fmt="table", columns=columns, table_style=st.style, out=out,
+                width=width, fields=st.fields,
+            )  # fmt: skip
 
     return rows.append, finish_table
 
@@ -81,9 +70,9 @@ def _stream_texts(
     from inami_cli.tabular import open_binary
 
     st = state()
-    StreamWriter(fmt, control.FINDING_COLUMNS, sink)  # the CSV header line
+    StreamWriter(fmt, control.FINDING_COLUMNS, sink, st.fields)  # the CSV header line
     buffer = io.StringIO()
-    stream = StreamWriter(fmt, control.FINDING_COLUMNS, buffer)
+    stream = StreamWriter(fmt, control.FINDING_COLUMNS, buffer, st.fields)
 
     def render(audited: Any) -> str:
         buffer.seek(0)
@@ -115,12 +104,15 @@ def control_audit(
 ) -> None:
     """Audit a billing file line by line: one finding per line and rule, with the indu.
 
+    Exit 0 when every line was audited (lines with findings are counted as refused), 2 when
+    a line was malformed (the others audited), 1 for findings with --fail-on-findings.
+
     Examples:
         inami control audit fixtures/billing_demo.csv --billed-on 2025-03-03 --format csv
         inami control audit fixtures/billing_demo.csv --billed-on 2025-03-03
         inami control audit fixtures/billing_demo.csv --billed-on 2025-03-03 --format json
     """
-    from inami_cli.domain.jsonfmt import dumps
+    from inami_cli.cli.jobs import finish_batch, job_summary
     from inami_cli.render import output_file
     from inami_cli.services import control
 
@@ -139,19 +131,17 @@ def control_audit(
                     for record in control.finding_records(file, audited):
                         write(record)
             finish()
-    counts = summary.as_dict()
-    if fmt in ("json", "ndjson"):
-        # the data is on stdout: the JSON summary goes to stderr so the stream stays clean
-        typer.echo(dumps(counts), err=True)
-    else:
-        rules = ", ".join(f"{k}: {v}" for k, v in counts["by_rule"].items()) or "none"
-        st.info(
-            f"{summary.lines} lines: {summary.lines_with_findings} with findings "
-            f"({summary.findings} findings; {rules}), {summary.errors} malformed; "
-            f"claimed {summary.claimed:.2f}, undue {summary.undue:.2f}"
-        )
-    sys.stdout.flush()
-    if summary.errors:
-        raise typer.Exit(2)
-    if fail_on_findings and summary.findings:
-        raise typer.Exit(1)
+    counts = job_summary(
+        st,
+        rows=summary.lines + summary.errors,  # lines: the audited ones
+        ok=summary.lines - summary.lines_with_findings,
+        refused=summary.lines_with_findings,
+        rejected=summary.errors,
+        extra=summary.as_dict(),
+    )
+    rules = ", ".join(f"{k}: {v}" for k, v in summary.by_rule.items()) or "none"
+    detail = (
+        f"{summary.findings} findings ({rules}); "
+        f"claimed {summary.claimed:.2f}, undue {summary.undue:.2f}"
+    )
+    finish_batch(st, counts, detail, fail_on_refused=fail_on_findings)

@@ -94,10 +94,10 @@ def emit_sections(
     if fmt in ("json", "ndjson"):
         st.emit({**record, **{k: list(v) for k, v in sections.items()}})
         return
-    if fmt == "csv":
-        first = next(iter(sections.values()), [])
-        st.emit(list(first))
-        return
+    if fmt == "csv":  # one CSV is one table (issue 17)
+        from inami_cli.render import refuse_csv
+
+        refuse_csv(f"this view ({', '.join(['record', *sections])})")
     st.emit(dict(record))
     for key, rows in sections.items():
         if rows:

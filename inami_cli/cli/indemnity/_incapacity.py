@@ -392,11 +392,13 @@ def indemnity_batch(
     unemployment_daily, incapacity_end, assimilation, kind, resumption_hours,
     fulltime_hours, round_percent.
 
+    Exit 0 when every row was computed, 2 when a row was malformed (the others computed).
+
     Examples:
         inami indemnity batch fixtures/examples/indemnity_cases.csv
         inami indemnity batch fixtures/examples/indemnity_cases.csv --out amounts.csv
     """
-    from inami_cli.domain.jsonfmt import dumps
+    from inami_cli.cli.jobs import batch_stream, finish_batch, job_summary
     from inami_cli.render import output_file
     from inami_cli.services import indemnities as svc
     from inami_cli.tabular import check_encoding, open_binary
@@ -408,10 +410,11 @@ def indemnity_batch(
         st.progress("indemnity batch", path=file) as bar,
         open_binary(file) as binary,
         output_file(out) as sink,
+        batch_stream(sink, fmt, svc.BATCH_COLUMNS, st.fields) as (stream, stream_fmt),
         st.session() as session,
     ):
         summary = svc.indemnity_batch(
-            session=session, binary=bar.wrap(binary), out=sink, fmt=fmt, filename=file,
+            session=session, binary=bar.wrap(binary), out=stream, fmt=stream_fmt, filename=file,
             encoding=encoding, strict=strict, on_error=st.warn,
         )  # fmt: skip
     if summary.derived_rows:
@@ -419,14 +422,8 @@ def indemnity_batch(
             f"{summary.derived_rows} row(s) used derived parameters (not published figures); "
             "their derived column says yes"
         )
-    counts = summary.as_dict()
-    text = (
-        f"{summary.rows} rows: {summary.ok} ok, {summary.errors} errors, "
-        f"{summary.derived_rows} with derived parameters; total daily {summary.total_daily}"
+    counts = job_summary(
+        st, rows=summary.rows, ok=summary.ok, rejected=summary.errors, extra=summary.as_dict()
     )
-    if fmt in ("json", "ndjson") and out is None:
-        typer.echo(dumps(counts), err=True)
-    else:
-        st.summary(counts, text)
-    if summary.ok != summary.rows:
-        raise typer.Exit(1)
+    detail = f"{summary.derived_rows} with derived parameters; total daily {summary.total_daily}"
+    finish_batch(st, counts, detail)

@@ -42,9 +42,10 @@ def emit_sections(st: AppState, record: dict[str, Any], sections: dict[str, list
     if fmt in ("json", "ndjson"):
         st.emit({**record, **sections})
         return
-    if fmt == "csv":
-        st.emit(next(iter(sections.values()), []))
-        return
+    if fmt == "csv":  # one CSV is one table (issue 17)
+        from inami_cli.render import refuse_csv
+
+        refuse_csv(f"this view ({', '.join(['record', *sections])})")
     st.emit({k: v for k, v in record.items() if not isinstance(v, (list, dict))})
     for title, rows in sections.items():
         if rows:

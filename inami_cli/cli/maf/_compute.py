@@ -74,9 +74,10 @@ def _show_compute(st: AppState, record: dict[str, Any], explain: bool) -> None:
     if st.output_format in ("json", "ndjson"):
         st.emit({**record, **sections})
         return
-    if st.output_format == "csv":
-        st.emit(sections["members"])
-        return
+    if st.output_format == "csv":  # one CSV is one table (issue 17)
+        from inami_cli.render import refuse_csv
+
+        refuse_csv(f"this view ({', '.join(['record', *sections])})")
     record["derived_parameters"] = ", ".join(record["derived_parameters"]) or None
     steps = sections.pop("explanation", None)
     emit_sections(st, record, sections)

@@ -96,7 +96,7 @@ def act_rules_import(
     import sys
     from pathlib import Path
 
-    from inami_cli.domain.errors import FileErrors, NotFound
+    from inami_cli.domain.errors import FileErrors
     from inami_cli.services import nomenclature as svc
     from inami_cli.tabular import Columns, CsvTable
 
@@ -106,7 +106,9 @@ def act_rules_import(
     elif Path(file).is_file():
         text, name = Path(file).read_text(encoding="utf-8-sig"), file
     else:
-        raise NotFound(f"file {file} not found")
+        from inami_cli.domain.errors import InvalidInput
+
+        raise InvalidInput(f"{file}: no such file")  # exit 2, as every command (issue 17)
     spec = Columns(required=("code", "valid_from"), optional=tuple(COLUMNS[2:]))
     try:
         table = CsvTable(text.splitlines(keepends=True), filename=name, spec=spec)

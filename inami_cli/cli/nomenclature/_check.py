@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from inami_cli.cli.context import state
-from inami_cli.domain.errors import FileErrors, NotFound
+from inami_cli.domain.errors import FileErrors, InvalidInput
 
 
 def nomenclature_check(
@@ -34,7 +34,7 @@ def nomenclature_check(
     else:
         path = Path(file)
         if not path.is_file():
-            raise NotFound(f"file {file} not found")
+            raise InvalidInput(f"{file}: no such file")  # exit 2, as every command (issue 17)
         data, name = path.read_bytes(), file
     try:
         with st.session() as session:

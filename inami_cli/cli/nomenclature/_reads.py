@@ -39,6 +39,7 @@ def nomenclature_show(
     from inami_cli.services import nomenclature as svc
 
     st = state()
+    st.one_table("nomenclature show")  # csv: refused up front (issue 17)
     day = date_or_today(on, "--date")
     recorded = optional_date(as_recorded_on, "--as-recorded-on")
     with st.session() as session:

@@ -17,7 +17,7 @@ from inami_cli.cli.nomenclature._common import (
     warn_all,
 )
 from inami_cli.domain.dates import parse_date
-from inami_cli.domain.errors import FileErrors, InvalidInput, NotFound
+from inami_cli.domain.errors import FileErrors, InvalidInput
 
 if TYPE_CHECKING:
     from inami_cli.domain.tariffs import Profile
@@ -72,6 +72,7 @@ def nomenclature_set_tariff(
     from inami_cli.services import nomenclature as svc
 
     st = state()
+    st.one_table("set-tariff's answer (new and closed periods)")  # csv: refused up front (issue 17)
     start = parse_date(st.require(from_, "--from"), what="--from")
     end = optional_date(to, "--to")
     amount = parse_amount(fee, what="--fee") if fee is not None else None
@@ -146,7 +147,7 @@ def nomenclature_import(
         else:
             source, name = Path(file), file
             if not source.is_file():
-                raise NotFound(f"file {file} not found")
+                raise InvalidInput(f"{file}: no such file")  # exit 2, as every command (issue 17)
         try:
             with (
                 st.progress("nomenclature import") as bar,
@@ -192,7 +193,6 @@ def nomenclature_export(
         inami nomenclature export --date 2026-01-01 > tariffs.csv
         inami nomenclature export --date 2026-03-02 --format json
     """
-    from inami_cli.domain.jsonfmt import dumps
     from inami_cli.domain.nomenclature import ALL_COLUMNS
     from inami_cli.render import StreamWriter
     from inami_cli.services import nomenclature as svc
@@ -203,15 +203,10 @@ def nomenclature_export(
     day = optional_date(on, "--date")
     with st.session() as session:
         rows = svc.export_rows(session=session, on=day, article=article)
-        if st.output_format == "json":
-            sys.stdout.write("[\n")
-            for i, row in enumerate(rows):
-                sys.stdout.write(("," if i else "") + dumps(row) + "\n")
-            sys.stdout.write("]\n")
-        else:
-            writer = StreamWriter(st.output_format, ALL_COLUMNS, sys.stdout)
-            for row in rows:
-                writer.write(row)
+        # csv (and table) in the import's columns; json one array; money numbers (issue 17)
+        writer = StreamWriter(st.output_format, ALL_COLUMNS, sys.stdout, st.fields)
+        writer.write_many(rows)
+        writer.close()
 
 
 def nomenclature_index(
@@ -234,6 +229,7 @@ def nomenclature_index(
     from inami_cli.services import nomenclature as svc
 
     st = state()
+    st.one_table("the indexation's answer")  # csv: refused up front (issue 17)
     pct = parse_rate(st.require(rate, "--rate"))
     day = parse_date(st.require(from_, "--from"), what="--from")
     with st.progress("index") as bar, st.session(write=not dry_run) as session:

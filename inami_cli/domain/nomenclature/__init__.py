@@ -81,6 +81,7 @@ from inami_cli.domain.nomenclature._rows import (
     parse_tariff_row,
     parse_whole,
     parse_yes_no,
+    typed_row,
 )
 from inami_cli.domain.nomenclature._search import normalize_label, search_score, search_text
 
@@ -137,6 +138,7 @@ __all__ = [
     "rules_on",
     "search_score",
     "search_text",
+    "typed_row",
     "validate_code",
     "validate_index_code",
     "value_on",

@@ -7,13 +7,14 @@ each row into a ``TariffRow``; ``group_rows`` then makes tariff periods of them.
 
 from __future__ import annotations
 
+import contextlib
 import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from inami_cli.domain.dates import OPEN_END, parse_date
 from inami_cli.domain.errors import InvalidInput
@@ -371,3 +372,33 @@ class TariffRowParser:
 def parse_tariff_row(line: int, row: Mapping[str, str]) -> TariffRow:
     """Parse one import row (see ``TARIFF_COLUMNS``); raises ``InvalidInput`` with the reason."""
     return TariffRowParser().parse(line, tuple(row), [*row.values(), ""])
+
+
+# What each import column holds, for output (issue 17: money is a JSON number, a flag a
+# boolean, a missing value null); the CSV of ``domain.cells.cell`` writes them back as the
+# import reads them (yes/no, digits, empty).
+_MONEY_COLUMNS = frozenset({"fee", "reimbursement"})
+_FLAG_COLUMNS = frozenset({"dmg", "chronic"})
+_INT_COLUMNS = frozenset({"age_from", "age_to", "min_age", "max_age", "max_per_period"})
+
+
+def typed_row(row: Mapping[str, str]) -> dict[str, Any]:
+    """An import row (texts) with typed values: money ``Decimal``, flags ``bool``, counts
+    ``int``, empty cells ``None``; a cell that does not read as its type stays text."""
+    typed: dict[str, Any] = {}
+    for name, text in row.items():
+        value: Any = text
+        cleaned = text.strip().lower() if isinstance(text, str) else None
+        if text == "":
+            value = None
+        elif cleaned is None:
+            pass
+        elif name in _MONEY_COLUMNS:
+            with contextlib.suppress(ArithmeticError):
+                value = Decimal(cleaned)
+        elif name in _FLAG_COLUMNS and cleaned in ("yes", "no"):
+            value = cleaned == "yes"
+        elif name in _INT_COLUMNS and is_digits(cleaned):
+            value = int(cleaned)
+        typed[name] = value
+    return typed

@@ -19,6 +19,7 @@ from inami_cli.domain.committees import (
     format_decision_number,
 )
 from inami_cli.domain.errors import Conflict, InvalidInput
+from inami_cli.domain.nomenclature import typed_row
 from inami_cli.services.audit import current_actor, now, record_change
 from inami_cli.services.committees._common import _committee, _decision, _meeting
 from inami_cli.services.committees._meetings import _attendance
@@ -219,7 +220,8 @@ def _snapshot(info: DecisionInfo) -> dict[str, Any]:
         "publication_date": info.publication_date.isoformat() if info.publication_date else None,
         "dossier": info.dossier,
         "revision": info.revision,
-        "tariff_changes": [dict(r) for r in info.tariff_changes],
+        # typed as the export is: money numbers, flags booleans (issue 17)
+        "tariff_changes": [typed_row(r) for r in info.tariff_changes],
     }
 
 

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from inami_cli.db.models import Entitlement
 from inami_cli.domain import insurability as rules
-from inami_cli.domain.errors import FileErrors, InvalidInput
+from inami_cli.domain.errors import FileErrors, InvalidInput, file_problems
 from inami_cli.domain.niss import parse_niss
 from inami_cli.services.bulkio import sqlite_bulk_cache
 from inami_cli.services.imports import Change, ImportReport
@@ -66,6 +66,7 @@ def import_entitlements(
             problems.append(f"{filename}:{line}: {exc.message}")
     if problems:
         raise FileErrors(problems)
+    conflicts = 0  # problems that are overlaps (exit 4 when they are all)
 
     persons = set(session.execute(select(_PER.niss)).scalars())
     e = _ENT
@@ -130,9 +131,11 @@ def import_entitlements(
                 changes.append(Change("update", "entitlement", key, diff))
         periods.extend((r[3], r[4], None) for r in old_rows.values())
         if len(periods) > 1:
-            problems.extend(_overlap_problems(periods, filename, f"{kind} of {niss}"))
-    if problems:
-        raise FileErrors(problems)
+            overlapping = list(_overlap_problems(periods, filename, f"{kind} of {niss}"))
+            problems.extend(overlapping)
+            conflicts += len(overlapping)
+    if problems:  # overlaps only: exit 4, as for one command (README, exit codes)
+        raise file_problems(problems, conflicts)
     batch_id: int | None = None
     if not dry_run and (inserts or updates):
         batch_id = _new_batch(session, "entitlements", reader)

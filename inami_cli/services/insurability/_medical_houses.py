@@ -16,7 +16,7 @@ from sqlmodel import Session
 from inami_cli.db.models import MedicalHouseEnrolment
 from inami_cli.domain import insurability as rules
 from inami_cli.domain import medical_houses as mh
-from inami_cli.domain.errors import FileErrors, InvalidInput, NotFound
+from inami_cli.domain.errors import FileErrors, InvalidInput, NotFound, file_problems
 from inami_cli.domain.niss import parse_niss
 from inami_cli.services.audit import record_change
 from inami_cli.services.imports import Change, ImportReport
@@ -188,6 +188,7 @@ def import_medical_houses(
             problems.append(f"{filename}:{line}: {exc.message}")
     if problems:
         raise FileErrors(problems)
+    conflicts = 0  # problems that are overlaps (exit 4 when they are all)
     persons = set(session.execute(select(_PER.niss)).scalars())
     stored: dict[str, dict[date, Any]] = {}
     for row in session.execute(
@@ -242,11 +243,13 @@ def import_medical_houses(
                 changes.append(Change("update", "medical_house_enrolment", key, diff))
         periods.extend((r[6], r[7], None) for r in old_rows.values())
         if len(periods) > 1:
-            problems.extend(
+            overlapping = list(
                 _overlap_problems(periods, filename, f"medical-house enrolment of {niss}")
             )
-    if problems:
-        raise FileErrors(problems)
+            problems.extend(overlapping)
+            conflicts += len(overlapping)
+    if problems:  # overlaps only: exit 4, as for one command (README, exit codes)
+        raise file_problems(problems, conflicts)
     batch_id: int | None = None
     if not dry_run and (inserts or updates):
         batch_id = _new_batch(session, "medical_houses", reader)

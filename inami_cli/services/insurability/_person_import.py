@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from inami_cli.db.models import Affiliation, Person
 from inami_cli.domain import insurability as rules
-from inami_cli.domain.errors import FileErrors, InvalidInput
+from inami_cli.domain.errors import FileErrors, InvalidInput, file_problems
 from inami_cli.domain.niss import NissInfo, parse_niss
 from inami_cli.domain.values import is_digits
 from inami_cli.services.bulkio import indexes_built_after, sqlite_bulk_cache
@@ -140,6 +140,7 @@ def import_persons(
             problems.append(f"{filename}:{line}: {exc.message}")
     if problems:
         raise FileErrors(problems)
+    conflicts = 0  # problems that are overlaps (exit 4 when they are all)
 
     # Preload what the database holds for the persons of the file (one query per table).
     existing_persons: dict[str, tuple[str, str, date | None]] = {}
@@ -238,9 +239,11 @@ def import_persons(
         aff_inserts.extend(new_periods)
         periods.extend((row[10], row[8], None) for row in stored.values())
         if len(periods) > 1:
-            problems.extend(_overlap_problems(periods, filename, f"affiliation of {niss}"))
-    if problems:
-        raise FileErrors(problems)
+            overlapping = list(_overlap_problems(periods, filename, f"affiliation of {niss}"))
+            problems.extend(overlapping)
+            conflicts += len(overlapping)
+    if problems:  # overlaps only: exit 4, as for one command (README, exit codes)
+        raise file_problems(problems, conflicts)
 
     inserted = len(person_inserts) + len(aff_inserts)
     updated = len(person_updates) + len(aff_updates)

@@ -17,7 +17,12 @@ from sqlmodel import Session
 
 from inami_cli import tabular
 from inami_cli.domain.errors import FileErrors
-from inami_cli.domain.nomenclature import ALL_COLUMNS, check_columns, normalise_article
+from inami_cli.domain.nomenclature import (
+    ALL_COLUMNS,
+    check_columns,
+    normalise_article,
+    typed_row,
+)
 from inami_cli.services.nomenclature._store import (
     in_force_on,
     load_acts,
@@ -230,7 +235,7 @@ def _yes_no(value: bool | None) -> str:
 
 def export_rows(
     *, session: Session, on: date | None = None, article: str | None = None
-) -> Iterator[dict[str, str]]:
+) -> Iterator[dict[str, Any]]:
     """Rows in the import format: every current period, or those in force on *on*."""
     acts = load_acts(session)
     key = resolve_article(session, article)
@@ -242,28 +247,33 @@ def export_rows(
             continue
         for stored in tariffs[code]:
             for p in stored.profiles or (None,):  # None: a fee-only period
-                yield {
-                    "code": code,
-                    "valid_from": stored.valid_from.isoformat(),
-                    "valid_to": stored.valid_to.isoformat() if stored.valid_to else "",
-                    "fee": format(stored.fee, "f") if stored.fee is not None else "",
-                    "regime": p.regime or "" if p else "",
-                    "dmg": _yes_no(p.dmg) if p else "",
-                    "age_from": "" if p is None or p.age_from is None else str(p.age_from),
-                    "age_to": "" if p is None or p.age_to is None else str(p.age_to),
-                    "chronic": _yes_no(p.chronic) if p else "",
-                    "reimbursement": format(p.reimbursement, "f") if p else "",
-                    "key_terms": act.key_terms,
-                    "label_fr": act.label_fr,
-                    "label_nl": act.label_nl,
-                    "article": act.article,
-                    "source": stored.source,
-                    "min_age": "" if act.min_age is None else str(act.min_age),
-                    "max_age": "" if act.max_age is None else str(act.max_age),
-                    "max_per_period": "" if act.max_per_period is None else str(act.max_per_period),
-                    "frequency_period": act.frequency_period or "",
-                    "not_combinable_with": " ".join(act.not_combinable_with),
-                    "prerequisite": act.prerequisite or "",
-                    "category": act.category,
-                    "setting": act.setting,
-                }
+                # typed (money, flags, counts) for JSON; their CSV cells are the import's
+                yield typed_row(
+                    {
+                        "code": code,
+                        "valid_from": stored.valid_from.isoformat(),
+                        "valid_to": stored.valid_to.isoformat() if stored.valid_to else "",
+                        "fee": format(stored.fee, "f") if stored.fee is not None else "",
+                        "regime": p.regime or "" if p else "",
+                        "dmg": _yes_no(p.dmg) if p else "",
+                        "age_from": "" if p is None or p.age_from is None else str(p.age_from),
+                        "age_to": "" if p is None or p.age_to is None else str(p.age_to),
+                        "chronic": _yes_no(p.chronic) if p else "",
+                        "reimbursement": format(p.reimbursement, "f") if p else "",
+                        "key_terms": act.key_terms,
+                        "label_fr": act.label_fr,
+                        "label_nl": act.label_nl,
+                        "article": act.article,
+                        "source": stored.source,
+                        "min_age": "" if act.min_age is None else str(act.min_age),
+                        "max_age": "" if act.max_age is None else str(act.max_age),
+                        "max_per_period": ""
+                        if act.max_per_period is None
+                        else str(act.max_per_period),
+                        "frequency_period": act.frequency_period or "",
+                        "not_combinable_with": " ".join(act.not_combinable_with),
+                        "prerequisite": act.prerequisite or "",
+                        "category": act.category,
+                        "setting": act.setting,
+                    }
+                )

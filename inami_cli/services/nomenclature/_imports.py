@@ -22,7 +22,7 @@ from sqlalchemy import Table, insert, select, update
 from sqlmodel import Session
 
 from inami_cli.db.models import ImportBatch
-from inami_cli.domain.errors import FileErrors, InvalidInput
+from inami_cli.domain.errors import FileErrors, InvalidInput, file_problems
 from inami_cli.domain.nomenclature import (
     TariffRow,
     TariffRowParser,
@@ -151,7 +151,10 @@ def _import(
         run.plan(batch)
     if run.problems:
         run.problems.sort(key=lambda p: p[0])
-        raise FileErrors([f"{filename}:{line}: {reason}" for line, reason in run.problems])
+        # only overlaps with recorded periods: exit 4, as set-tariff (README, exit codes)
+        raise file_problems(
+            [f"{filename}:{line}: {reason}" for line, reason in run.problems], run.conflicts
+        )
     return run.finish(sha256=sha256 or digest.hexdigest())
 
 
@@ -287,6 +290,7 @@ class _Run:
         self.correct = correct
         self.dry_run = dry_run
         self.problems: list[tuple[int, str]] = []
+        self.conflicts = 0  # of the problems, overlaps with recorded periods
         self.counts = {"inserted": 0, "updated": 0, "unchanged": 0}
         self.code_warnings: list[tuple[str, str]] = []  # (code, warning) of new codes
         self.pairs: list[tuple[str, str]] = []  # new (code, setting) of a possible pair
@@ -324,6 +328,7 @@ class _Run:
             want_diff=self.dry_run,
         )
         problems.extend((line, reason) for line, reason, _ in plan.problems)
+        self.conflicts += sum(1 for *_, conflict in plan.problems if conflict)
         for act in acts.new:
             self.code_warnings.extend((act.code, w) for w in code_warnings(act.code))
             if act.setting in ("ambulatory", "hospitalised"):

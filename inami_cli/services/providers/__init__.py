@@ -33,6 +33,7 @@ listed before it:
 
 from __future__ import annotations
 
+from inami_cli.domain.errors import FileConflicts
 from inami_cli.services.providers._adherence import (
     ADHERENCE_COLUMNS,
     adherence_list,
@@ -57,7 +58,7 @@ from inami_cli.services.providers._facts import (
     physio_convention_in_force,
     provider_facts,
 )
-from inami_cli.services.providers._imports import Change, FileConflicts, ImportReport
+from inami_cli.services.providers._imports import Change, ImportReport
 from inami_cli.services.providers._provider_io import (
     EXPORT_COLUMNS,
     PROVIDER_COLUMNS,

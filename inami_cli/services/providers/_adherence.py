@@ -16,12 +16,11 @@ from sqlmodel import Session, col
 from inami_cli.db.models import Adherence, Agreement, Provider, ProviderQualification
 from inami_cli.domain import providers as rules
 from inami_cli.domain.dates import format_period, parse_date
-from inami_cli.domain.errors import Conflict, FileErrors, InvalidInput, NotFound
+from inami_cli.domain.errors import Conflict, FileConflicts, FileErrors, InvalidInput, NotFound
 from inami_cli.services.audit import record_change, record_changes
 from inami_cli.services.providers._common import _ADH, _QUAL, _provider, label_of
 from inami_cli.services.providers._imports import (
     Change,
-    FileConflicts,
     ImportReport,
     Source,
     finish_batch,

@@ -11,16 +11,9 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from inami_cli.db.models import ImportBatch
-from inami_cli.domain.errors import ExitStatus, FileErrors
 from inami_cli.services.audit import current_actor, now
 from inami_cli.services.providers._common import _columns
 from inami_cli.tabular import Columns, Table, read_table, sha256
-
-
-class FileConflicts(FileErrors):
-    """``FILE:LINE`` problems that break a rule (overlaps, invalid blocks): exit 4."""
-
-    status = ExitStatus.CONFLICT
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from inami_cli.db.models import (
 )
 from inami_cli.domain import providers as rules
 from inami_cli.domain.dates import format_period, parse_date
-from inami_cli.domain.errors import FileErrors, InvalidInput
+from inami_cli.domain.errors import FileConflicts, FileErrors, InvalidInput
 from inami_cli.services.audit import record_changes
 from inami_cli.services.providers._adherence import profession_change_conflict
 from inami_cli.services.providers._common import (
@@ -41,7 +41,6 @@ from inami_cli.services.providers._common import (
 )
 from inami_cli.services.providers._imports import (
     Change,
-    FileConflicts,
     ImportReport,
     Source,
     finish_batch,

@@ -370,7 +370,7 @@ def result_record(
         record["explanation"] = [
             {
                 "what": s.what,
-                "value": s.value,
+                "value": _YES_NO.get(s.value, s.value),
                 "valid_from": s.valid_from,
                 "valid_to": s.valid_to,
                 "source": s.source,
@@ -379,6 +379,10 @@ def result_record(
             for s in result.explanation
         ]
     return record
+
+
+# A step's yes/no is a boolean in JSON (issue 17: never "yes"/"no"; a table shows yes/no).
+_YES_NO: dict[str | None, bool] = {"yes": True, "no": False}
 
 
 def code_choices(*, session: Session, on: date) -> list[tuple[str, str]]:
