@@ -161,10 +161,11 @@ class _BatchRun:
         found = self.shared.get(shared_key)
         if found is None:
             plan = rules.plan_day(self.store, case)
+            text: Callable[[Any], str] = cell_text
             if self.json:
-                from inami_cli.domain.jsonfmt import dumps as text
-            else:
-                text = cell_text
+                from inami_cli.domain.jsonfmt import dumps
+
+                text = dumps
             found = SharedPlan(
                 plan, rules.compile_plan(plan), text(plan.rate), text(plan.ceiling),
                 text(plan.minimum), text(plan.maximum),
