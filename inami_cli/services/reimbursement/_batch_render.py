@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -64,8 +65,8 @@ _TAIL = RESULT_COLUMNS[RESULT_COLUMNS.index("chronic") :]
 _BEFORE = _TAIL[: _TAIL.index("supplement")]
 _BETWEEN = _TAIL[_TAIL.index("patient_total") + 1 : _TAIL.index("paid_at_desk")]
 _AFTER = _TAIL[_TAIL.index("paid_to_provider") + 1 :]
-assert (*_BEFORE, "supplement", "patient_total", *_BETWEEN, "paid_at_desk",
-                 "paid_to_provider", *_AFTER) == _TAIL  # fmt: skip
+_CHARGED = ("supplement", "patient_total", "paid_at_desk", "paid_to_provider")
+assert (*_BEFORE, *_CHARGED[:2], *_BETWEEN, *_CHARGED[2:], *_AFTER) == _TAIL
 
 
 class _Renderer:
@@ -74,6 +75,20 @@ class _Renderer:
 
     def __init__(self, fmt: str) -> None:
         self.json = fmt in ("json", "ndjson")
+        # groups without amounts (label..dmg, the tariff's dates and source ...) repeat
+        # across plans: rendered once each (no Decimal in a key: 1.0 == 1.00)
+        self._rendered: dict[tuple[tuple[str, ...], tuple[Any, ...]], str] = {}
+        self._codes: dict[str, str] = {}
+        self._sep = ", " if self.json else ","
+
+    def _group_once(self, keys: tuple[str, ...], values: tuple[Any, ...]) -> str:
+        """``_group`` of values that hold no amount, remembered."""
+        found = self._rendered.get((keys, values))
+        if found is None:
+            if len(self._rendered) >= 10_000:
+                self._rendered.clear()
+            found = self._rendered[keys, values] = self._group(keys, values)
+        return found
 
     def header(self) -> str:
         """What comes before the first row (the CSV header line)."""
@@ -97,26 +112,43 @@ class _Renderer:
             self._group(_TAIL, [record[k] for k in _TAIL]),
         )
 
-    def plain(self, *, code: str, head: Any, before: Any, between: Any, after: Any) -> _Plain:
+    def plain(
+        self,
+        *,
+        code: str,
+        head: tuple[str, str, bool],
+        before: tuple[bool, str, Decimal, Decimal, Decimal],
+        between: tuple[Any, ...],
+        after: tuple[bool],
+    ) -> _Plain:
         """The fixed cells of a plan's rows (``_Plain``), rendered once."""
+        chronic, profile, *amounts = before
+        code_cell = self._codes.get(code)
+        if code_cell is None:
+            code_cell = self._codes[code] = self._code(code)
         return _Plain(
-            self._code(code),
-            self._group(_HEAD, head),
-            self._group(_BEFORE, before),
-            self._group(_BETWEEN, between),
-            self._group(_AFTER, after),
+            code_cell,
+            self._group_once(_HEAD, head),
+            self._group_once(_BEFORE[:2], (chronic, profile))
+            + self._sep
+            + self._amounts(_BEFORE[2:], amounts),
+            self._group_once(_BETWEEN, between),
+            self._group_once(_AFTER, after),
         )
+
+    def _amounts(self, keys: tuple[str, ...], amounts: Iterable[Decimal]) -> str:
+        """Amount cells: their exact digits, in CSV as in JSON (``jsonfmt``), never quoted."""
+        if self.json:
+            return ", ".join(f'"{k}": {a:f}' for k, a in zip(keys, amounts, strict=True))
+        return ",".join(format(a, "f") for a in amounts)
 
     def plain_tail(self, plain: _Plain, amounts: tuple[Decimal, ...]) -> str:
         """chronic..referral_reduced of a plan's row with its four amounts."""
-        supplement, total, desk, direct = (format(a, "f") for a in amounts)
-        if self.json:
-            return (
-                f'{plain.before}, "supplement": {supplement}, "patient_total": {total}, '
-                f'{plain.between}, "paid_at_desk": {desk}, "paid_to_provider": {direct}, '
-                f"{plain.after}"
-            )
-        return f"{plain.before},{supplement},{total},{plain.between},{desk},{direct},{plain.after}"
+        sep = self._sep
+        return (
+            f"{plain.before}{sep}{self._amounts(_CHARGED[:2], amounts[:2])}{sep}"
+            f"{plain.between}{sep}{self._amounts(_CHARGED[2:], amounts[2:])}{sep}{plain.after}"
+        )
 
     def row(
         self, line: int, niss: str, day: str, age: int | None, code: str, head: str, tail: str
