@@ -13,7 +13,7 @@ outputs and ``tests/services/test_batch_plan.py`` compare both).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -25,6 +25,7 @@ from inami_cli.services.reimbursement._batch_render import _Cached, _Plain, _Ren
 
 # Plans kept (cleared when reached, so memory stays flat, like the answer cache)
 PLAN_LIMIT = 20_000
+ANSWERS_PER_PLAN = 8
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class Shape:
     reimbursement: Decimal = ZERO
     share: Decimal = ZERO
     cents: tuple[int, int, int] = (0, 0, 0)
+    # its rows' answers by charged amount (``parse_amount`` quantizes it to the cent, so
+    # equal amounts render alike); a few per plan, as charged amounts repeat
+    answers: dict[Decimal | None, _Cached] = field(default_factory=dict, compare=False)
 
     def amounts(self, charged: Decimal | None) -> tuple[Decimal, Decimal, Decimal, Decimal] | None:
         """(supplement, patient_total, paid_at_desk, paid_to_provider) of a row charging
@@ -93,14 +97,20 @@ class BatchPlans:
 
     def answer(self, shape: Shape, charged: Decimal | None) -> _Cached | None:
         """A row's answer by its plan (an ok row), or None: the row needs the engine."""
-        if shape.plain is None:
+        found = shape.answers.get(charged)
+        if found is not None:
+            return found
+        plain = shape.plain
+        if plain is None:
             return None
         amounts = shape.amounts(charged)
         if amounts is None:
             return None
-        plain = shape.plain
         tail = self.renderer.plain_tail(plain, amounts)
-        return _Cached(plain.code, plain.head, tail, True, shape.cents, None)
+        found = _Cached(plain.code, plain.head, tail, True, shape.cents, None)
+        if len(shape.answers) < ANSWERS_PER_PLAN:
+            shape.answers[charged] = found
+        return found
 
     def _shape(self, plan: Plan, label: str, on: date, patient: Patient, asked: bool) -> Shape:
         act = plan.act
