@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from inami_cli.domain import reimbursement as r
 from inami_cli.domain.errors import InvalidInput
 from inami_cli.domain.reimbursement import Act, Line, PastCare, Patient, ProviderTerms
+from inami_cli.domain.tariffs import Profile, TariffView
 from tests.domain.test_reimbursement import (
     GP,
     GP_TARIFFS,
@@ -178,3 +179,55 @@ def test_plan_then_apply_is_compute_case(
     line = Line(act, tariff, charged)  # type: ignore[arg-type]
     args = {"on": on, "patient": patient, "terms": terms, "setting": setting}
     assert r.compute_case(line, plan=plan, **args) == r.compute_case(line, **args)  # type: ignore[arg-type]
+
+
+VISIT = Act("103132", "Visite à domicile", "gp_visit")
+VISIT_2024 = TariffView(
+    "103132",
+    date(2024, 1, 1),
+    None,
+    D("48.00"),
+    (
+        Profile(D("40.00"), "ordinary", None, None, 74),
+        Profile(D("44.00"), "ordinary", None, 75, None),
+        Profile(D("46.00"), "preferential"),
+    ),
+    "test",
+    "fixture",
+)
+
+
+def test_age_cuts_are_the_profile_bands_and_the_young_bim_limit() -> None:
+    assert r.age_cuts(VISIT, VISIT_2024) == (25, 75)
+    assert r.age_cuts(PHYSIO, PHYSIO_2024) == ()
+    # an act with age limits keeps the exact age (its refusal names it)
+    child = Act("371615", "Examen buccal", "dental", max_age=17)
+    assert r.age_band(child, (), 12) == 12
+    assert [r.age_band(VISIT, (25, 75), a) for a in (None, 3, 24, 25, 74, 75)] == [
+        None, 0, 0, 1, 1, 2,
+    ]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    first=st.integers(0, 110),
+    second=st.integers(0, 110),
+    regime=st.sampled_from(("ordinary", "preferential")),
+    dmg=st.booleans(),
+)
+def test_ages_in_one_band_share_one_plan(first: int, second: int, regime: str, dmg: bool) -> None:
+    """The batch keys a plan on the age band, not the age: a plan compiled for one age of
+    the band is the plan of every other."""
+    cuts = r.age_cuts(VISIT, VISIT_2024)
+    on = date(2024, 6, 1)
+    terms = ProviderTerms("conventioned")
+    plans = [
+        r.compile_plan(VISIT, VISIT_2024, on=on, patient=Patient(regime, dmg, age), terms=terms)
+        for age in (first, second)
+    ]
+    if r.age_band(VISIT, cuts, first) == r.age_band(VISIT, cuts, second):
+        assert plans[0] == plans[1]
+        row = Patient(regime, dmg, second)
+        line = Line(VISIT, VISIT_2024, D("50.00"))
+        by_first = r.compute_case(line, on=on, patient=row, terms=terms, plan=plans[0])
+        assert by_first == r.compute_case(line, on=on, patient=row, terms=terms)

@@ -49,7 +49,7 @@ from inami_cli.domain.reimbursement._bans import (
     is_doctor_act,
     supplement_ban,
 )
-from inami_cli.domain.reimbursement._cache_keys import age_key, rule_epoch
+from inami_cli.domain.reimbursement._cache_keys import age_band, age_cuts, age_key, rule_epoch
 from inami_cli.domain.reimbursement._compute import apply_plan, compute_case, compute_visit
 from inami_cli.domain.reimbursement._medical_house import DISCIPLINE_OF_CATEGORY
 from inami_cli.domain.reimbursement._model import (
@@ -207,6 +207,8 @@ __all__ = [
     "Rule",
     "SpecialRequirement",
     "Step",
+    "age_band",
+    "age_cuts",
     "age_key",
     "apply_plan",
     "compile_plan",

@@ -73,6 +73,18 @@ class BatchPlans:
         self.renderer = renderer
         self.language = language
         self.shapes: dict[tuple[Any, ...], Shape] = {}
+        # the age cuts of each tariff view (kept with it, so that its id is not reused)
+        self._cuts: dict[tuple[int, str], tuple[Any, tuple[int, ...]]] = {}
+
+    def age_band(self, act: Any, tariff: Any, age: int | None) -> object:
+        """The plan-key part of *age* (``rules.age_band``), the tariff's cuts remembered."""
+        key = (id(tariff), act.category)
+        found = self._cuts.get(key)
+        if found is None or found[0] is not tariff:
+            if len(self._cuts) >= PLAN_LIMIT:
+                self._cuts.clear()
+            found = self._cuts[key] = (tariff, rules.age_cuts(act, tariff))
+        return rules.age_band(act, found[1], age)
 
     def compile(
         self,

@@ -292,7 +292,7 @@ class _BatchRun:
                         act_valid,
                         p_regime,
                         bool(p_dmg),
-                        rules.age_key(act, tariff, p_age),
+                        plans.age_band(act, tariff, p_age),
                         bool(p_chronic),
                         bool(p_auto),
                         provider_key,
@@ -308,19 +308,20 @@ class _BatchRun:
                                             bim_automatic=bool(p_auto)),
                         )  # fmt: skip
                         cached = plans.answer(shape, charged)  # by the plan (``_batch_plan``)
-                    key = (
-                        *plan_key,
-                        insured,
-                        # the reason is read only to refuse a person who is not insured
-                        # (refusal 901); an insured person's reason names their own
-                        # affiliation and would make every person a key of their own
-                        None if insured else reason,
-                        charged,
-                        referred,
-                        house,
-                        covered,
-                    )
                     if cached is None:
+                        key = (
+                            *plan_key,
+                            rules.age_key(act, tariff, p_age),
+                            insured,
+                            # the reason is read only to refuse a person who is not insured
+                            # (refusal 901); an insured person's reason names their own
+                            # affiliation and would make every person a key of their own
+                            None if insured else reason,
+                            charged,
+                            referred,
+                            house,
+                            covered,
+                        )
                         cached = cache.get(key)
                 if cached is None:
                     patient = Patient(
