@@ -21,7 +21,10 @@ This package is the public face; by sub-topic, from the bottom up:
 - ``_referral``: the specialist referral reduction;
 - ``_medical_house``: codes a medical house covers are not paid per act;
 - ``_supplements``: supplement codes billed with a main code, their share rule;
-- ``_compute``: ``compute_visit`` and ``compute_case`` (how profiles and rules combine);
+- ``_plan``: ``compile_plan``, the part of a case that does not depend on the row (which
+  rules apply, in which order, with which amounts) as an immutable ``Plan``;
+- ``_compute``: ``compute_visit`` and ``compute_case`` (a case's plan compiled, then
+  applied to the row by ``apply_plan``: the person, the history, the charged amount);
 - ``_cache_keys``: what of a case can change its answer (the batch's cache keys);
 - ``_assertions``: assertions of published amounts (``inami nomenclature check``).
 """
@@ -46,8 +49,8 @@ from inami_cli.domain.reimbursement._bans import (
     is_doctor_act,
     supplement_ban,
 )
-from inami_cli.domain.reimbursement._cache_keys import age_key, rule_epoch
-from inami_cli.domain.reimbursement._compute import compute_case, compute_visit
+from inami_cli.domain.reimbursement._cache_keys import age_band, age_cuts, age_key, rule_epoch
+from inami_cli.domain.reimbursement._compute import apply_plan, compute_case, compute_visit
 from inami_cli.domain.reimbursement._medical_house import DISCIPLINE_OF_CATEGORY
 from inami_cli.domain.reimbursement._model import (
     CATEGORIES,
@@ -65,6 +68,7 @@ from inami_cli.domain.reimbursement._model import (
     Patient,
     Step,
 )
+from inami_cli.domain.reimbursement._plan import Plan, compile_plan
 from inami_cli.domain.reimbursement._provider_rules import (
     ProviderTerms,
     SpecialRequirement,
@@ -119,6 +123,7 @@ from inami_cli.domain.reimbursement._special_times import legal_holidays, parse_
 from inami_cli.domain.reimbursement._supplements import (
     SUPPLEMENT_CATEGORY,
     SUPPLEMENT_SHARES,
+    missing_main_code,
     supplement_share_rule,
 )
 from inami_cli.domain.reimbursement._third_party import (
@@ -127,6 +132,7 @@ from inami_cli.domain.reimbursement._third_party import (
     THIRD_PARTY_BIM_GP,
     THIRD_PARTY_RULES,
     THIRD_PARTY_YOUNG_BIM,
+    third_party_applies,
     third_party_rule,
 )
 
@@ -196,12 +202,17 @@ __all__ = [
     "Line",
     "PastCare",
     "Patient",
+    "Plan",
     "ProviderTerms",
     "ReferralRule",
     "Rule",
     "SpecialRequirement",
     "Step",
+    "age_band",
+    "age_cuts",
     "age_key",
+    "apply_plan",
+    "compile_plan",
     "compute_case",
     "compute_visit",
     "differences",
@@ -209,6 +220,7 @@ __all__ = [
     "fixed_share_rule",
     "is_doctor_act",
     "legal_holidays",
+    "missing_main_code",
     "parse_assertion",
     "parse_days",
     "parse_time_of_day",
@@ -216,5 +228,6 @@ __all__ = [
     "rule_epoch",
     "supplement_ban",
     "supplement_share_rule",
+    "third_party_applies",
     "third_party_rule",
 ]

@@ -31,6 +31,30 @@ def age_key(act: ActRules, tariff: TariffView | None, age: int | None) -> object
     return 0
 
 
+def age_cuts(act: ActRules, tariff: TariffView | None) -> tuple[int, ...]:
+    """The ages where a case's plan can change when the act has no age limits: the bounds
+    of the tariff's profile age bands (``Profile.matches``: from, to inclusive) and, at a
+    doctor, the young-BIM limit (``YOUNG_BIM_DMG``, third-party payment)."""
+    cuts: set[int] = set()
+    for p in tariff.profiles if tariff is not None else ():
+        if p.age_from is not None:
+            cuts.add(p.age_from)
+        if p.age_to is not None:
+            cuts.add(p.age_to + 1)
+    if act.category in DOCTOR_CATEGORIES:
+        cuts.add(YOUNG_BIM_MAX_AGE + 1)
+    return tuple(sorted(cuts))
+
+
+def age_band(act: ActRules, cuts: tuple[int, ...], age: int | None) -> object:
+    """What of *age* a case's plan reads (a plan-key part): the exact age when the act has
+    age limits (its refusal names the age), else the band between two of *cuts*
+    (``age_cuts``) it falls in."""
+    if act.min_age is not None or act.max_age is not None or age is None:
+        return age
+    return bisect_right(cuts, age)
+
+
 # The rule dates of the named rules and of third-party payment and the referral reduction.
 _BOUNDARIES: tuple[date, ...] = tuple(
     sorted(

@@ -28,80 +28,46 @@ from decimal import Decimal
 
 from inami_cli.domain.errors import InvalidInput
 from inami_cli.domain.frequency import PERIOD_WORDS, check_period, same_period
-from inami_cli.domain.money import ZERO, round_cents
-from inami_cli.domain.reimbursement._bans import supplement_ban
+from inami_cli.domain.money import ZERO
 from inami_cli.domain.reimbursement._dental import DENTAL_CONTINUITY, HALVED_WHEN_UNMET, halve
-from inami_cli.domain.reimbursement._dmg import DMG_HOLDER, dmg_for_split
 from inami_cli.domain.reimbursement._explain import tag_rules
 from inami_cli.domain.reimbursement._medical_house import medical_house_refusal
 from inami_cli.domain.reimbursement._model import (
-    DOCTOR_CATEGORIES,
     OK,
-    PHYSIO_CATEGORIES,
     PROVIDERS,
     REFUSED,
     SETTINGS,
-    ActRules,
     CaseResult,
     Line,
     PastCare,
     Patient,
     Step,
 )
+from inami_cli.domain.reimbursement._plan import Plan, compile_plan, fmt
 from inami_cli.domain.reimbursement._provider_rules import (
     ProviderTerms,
-    attest_check,
-    physio_cut_applies,
-    supplement_permission,
 )
 from inami_cli.domain.reimbursement._referral import apply_referral
 from inami_cli.domain.reimbursement._refusals import (
     R_ABOVE_FEE,
-    R_AGE,
     R_DEPENDS_ON_OTHERS,
     R_MAX_REACHED,
     R_MEDICAL_HOUSE,
     R_NO_PROFILE,
     R_NOT_COMBINABLE,
     R_NOT_INSURED,
-    R_NOT_ON_DATE,
-    R_NOT_QUALIFIED,
     R_PREREQUISITE,
-    R_SETTING,
     R_SUPPLEMENT_BANNED,
     REFUSAL_REASONS,
 )
 from inami_cli.domain.reimbursement._rules import (
-    PHYSIO_NON_CONVENTIONED,
-    PHYSIO_NON_CONVENTIONED_FACTOR,
     PREREQUISITES,
-    YOUNG_BIM_DMG,
-    YOUNG_BIM_MAX_AGE,
     _prerequisite_met,
-    fixed_share_rule,
 )
 from inami_cli.domain.reimbursement._supplements import (
     missing_main_code,
-    supplement_share_rule,
 )
 from inami_cli.domain.reimbursement._third_party import settle, third_party_applies
-from inami_cli.domain.tariffs import select_profile
-
-# ------------------------------------------------------------------ helpers
-
-
-def _age_limits(act: ActRules) -> str:
-    low, high = act.min_age, act.max_age
-    if low is not None and high is not None:
-        return f"ages {low} to {high}"
-    if low is not None:
-        return f"ages {low} and over"
-    return f"ages up to {high}"
-
-
-def _fmt(amount: Decimal) -> str:
-    return f"{amount:.2f}"
-
 
 # ------------------------------------------------------------------ the computation
 
@@ -179,13 +145,16 @@ def compute_case(
     terms: ProviderTerms | None = None,
     third_party: bool = False,
     referred: bool = False,
+    plan: Plan | None = None,
 ) -> CaseResult:
     """Compute one code; *visit* holds the codes already accepted in the same visit.
 
     *terms* is the provider on the date (``_provider_rules``); without it, *provider* is
     a status given explicitly and read as before the register existed. *third_party*: the
     case asks for third-party payment (a compulsory rule applies it anyway); *referred*:
-    the patient comes with the GP's referral (specialists).
+    the patient comes with the GP's referral (specialists). *plan*: the case's plan
+    compiled beforehand (``_plan.compile_plan`` with the same act, tariff, date, patient,
+    terms and setting; a batch shares one among the rows it fits).
     """
     period = getattr(line.act, "rule_period", None)
     if explain and period is not None:
@@ -211,6 +180,7 @@ def compute_case(
         explain=explain,
         context=context,
         terms=terms,
+        plan=plan,
     )
     applies, step = third_party_applies(line.act, patient, on, third_party)
     if referred:
@@ -236,13 +206,49 @@ def _split(
     explain: bool = False,
     context: Sequence[Step] = (),
     terms: ProviderTerms | None = None,
+    plan: Plan | None = None,
 ) -> CaseResult:
-    """The split of the fee for one code, before who-pays-what."""
-    act, tariff = line.act, line.tariff
+    """The split of the fee for one code, before who-pays-what: the case's plan
+    (``_plan``), compiled here unless given, applied to the row."""
     if terms is None:
         terms = ProviderTerms(status=provider)
+    if plan is None:
+        plan = compile_plan(
+            line.act,
+            line.tariff,
+            on=on,
+            patient=patient,
+            terms=terms,
+            setting=setting,
+            explain=explain,
+        )
+    return apply_plan(
+        plan,
+        charged=line.charged,
+        on=on,
+        patient=patient,
+        history=history,
+        visit=visit,
+        context=context,
+    )
+
+
+def apply_plan(
+    plan: Plan,
+    *,
+    charged: Decimal | None,
+    on: date,
+    patient: Patient,
+    history: Sequence[PastCare] = (),
+    visit: Sequence[PastCare] = (),
+    context: Sequence[Step] = (),
+) -> CaseResult:
+    """The answer of one row from its plan: the person (insured, medical house), the
+    history rules (prerequisite, frequency, same-day combinations) and what is charged;
+    with the plan's steps when it was compiled with ``explain``."""
+    act, tariff, terms = plan.act, plan.tariff, plan.terms
     provider = terms.status
-    steps: list[Step] | None = [*context] if explain else None
+    steps: list[Step] | None = [*context] if plan.explain else None
     if steps is not None:
         steps.append(Step("beneficiary", patient.label()))
         steps.append(Step("provider", provider, source=terms.why))
@@ -255,7 +261,7 @@ def _split(
         supplement = share = total = None
         if fee is not None:
             share = fee
-            supplement = max(line.charged - fee, ZERO) if line.charged is not None else ZERO
+            supplement = max(charged - fee, ZERO) if charged is not None else ZERO
             total = share + supplement
         return CaseResult(
             code=act.code,
@@ -289,36 +295,10 @@ def _split(
     alone = missing_main_code(act.category, visit)
     if alone is not None:
         return refuse(R_DEPENDS_ON_OTHERS, alone)
-    if (act.valid_from is not None and on < act.valid_from) or (
-        act.valid_to is not None and on > act.valid_to
-    ):
-        start = act.valid_from.isoformat() if act.valid_from else "..."
-        end = act.valid_to.isoformat() if act.valid_to else "..."
-        return refuse(R_NOT_ON_DATE, f"code {act.code} exists from {start} to {end}")
-    if tariff is None:
-        # the reason does not repeat the date (it is in the result): batch caches share it
-        return refuse(R_NOT_ON_DATE, f"no tariff of {act.code} in force on the date of care")
     if steps is not None:
-        steps.append(
-            Step("fee", _fmt(tariff.fee), tariff.valid_from, tariff.valid_to, tariff.source)
-        )
-    attest = attest_check(act, terms, on)
-    if attest is not None:
-        if not attest[0]:
-            return refuse(R_NOT_QUALIFIED, attest[1])
-        if steps is not None:
-            steps.append(Step("provider may attest the code", "yes", source=attest[1]))
-    if setting is not None and act.setting in SETTINGS and act.setting != setting:
-        return refuse(R_SETTING, f"code {act.code} is for {act.setting} care, not {setting}")
-    if act.min_age is not None or act.max_age is not None:
-        if patient.age is None:
-            return refuse(R_AGE, f"age unknown; code {act.code} is for {_age_limits(act)}")
-        if (act.min_age is not None and patient.age < act.min_age) or (
-            act.max_age is not None and patient.age > act.max_age
-        ):
-            return refuse(R_AGE, f"age {patient.age}; code {act.code} is for {_age_limits(act)}")
-        if steps is not None:
-            steps.append(Step("age limits", _age_limits(act), act.valid_from, act.valid_to))
+        steps.extend(plan.checked)
+    if plan.gate is not None:
+        return refuse(*plan.gate)
     halved = False
     if act.prerequisite:
         met = _prerequisite_met(act.prerequisite, on, history)
@@ -353,145 +333,62 @@ def _split(
                     f"{act.code} cannot be attested with {other.code} on the same day",
                 )
 
-    # -- the split of the fee ---------------------------------------------------
-    fee = tariff.fee
-    who = dmg_for_split(act, patient, on)  # R3: the DMG counts only at the GP holding it
-    if who is not patient and steps is not None:
-        steps.append(
-            Step(
-                DMG_HOLDER.description,
-                patient.dmg_holder,
-                DMG_HOLDER.valid_from,
-                source=DMG_HOLDER.source,
-                rule="R3",
-            )
-        )
-    profile = select_profile(tariff.profiles, who.beneficiary)
-    if profile is not None:
-        reimbursement = min(profile.reimbursement, fee)
-        profile_label = profile.label()
-        if steps is not None:
-            steps.append(
-                Step(
-                    f"reimbursement for profile {profile_label}",
-                    _fmt(profile.reimbursement),
-                    tariff.valid_from,
-                    tariff.valid_to,
-                    tariff.source,
-                )
-            )
-    else:
-        rule = fixed_share_rule(act.category, on) or supplement_share_rule(act.category, on)
-        if rule is None:
-            return refuse(
-                R_NO_PROFILE,
-                f"tariff of {act.code} has no profile for {patient.label()} "
-                "and no fixed personal share applies",
-            )
-        fixed, dmg_used = rule.share(who.regime, who.dmg)
-        share = min(fixed, fee)
-        reimbursement = fee - share
-        profile_label = patient.regime + (",dmg" if dmg_used else "") + " (fixed share)"
-        if steps is not None:
-            steps.append(
-                Step(
-                    f"fixed personal share {rule.name} ({profile_label})",
-                    _fmt(fixed),
-                    rule.valid_from,
-                    rule.valid_to,
-                    rule.source,
-                )
-            )
-
+    # -- the split of the fee: the plan's, halved when the prerequisite is unmet ----
+    if steps is not None:
+        steps.extend(plan.split)
+    if plan.no_profile is not None:
+        return refuse(R_NO_PROFILE, plan.no_profile)
+    fee = plan.fee
+    reimbursement, adjusted = plan.reimbursement, plan.adjusted
     if halved:
-        reimbursement = halve(reimbursement)
+        base = halve(plan.base)
         if steps is not None:
             steps.append(
                 Step(
                     f"{DENTAL_CONTINUITY.name}: {DENTAL_CONTINUITY.description}",
-                    _fmt(reimbursement),
+                    fmt(base),
                     DENTAL_CONTINUITY.valid_from,
                     DENTAL_CONTINUITY.valid_to,
                     DENTAL_CONTINUITY.source,
                 )
             )
-
-    cut = False
-    if (
-        act.category in PHYSIO_CATEGORIES
-        and provider == "non-conventioned"
-        and patient.regime != "preferential"
-    ):
-        cut, cut_source = physio_cut_applies(terms, PHYSIO_NON_CONVENTIONED.in_force(on))
-        if not cut and steps is not None:
-            steps.append(
-                Step("no -25 % at a non-conventioned physiotherapist", "", source=cut_source)
-            )
-    if cut:
-        reimbursement = round_cents(reimbursement * PHYSIO_NON_CONVENTIONED_FACTOR)
-        if steps is not None:
-            steps.append(
-                Step(
-                    PHYSIO_NON_CONVENTIONED.description,
-                    _fmt(reimbursement),
-                    PHYSIO_NON_CONVENTIONED.valid_from,
-                    PHYSIO_NON_CONVENTIONED.valid_to,
-                    PHYSIO_NON_CONVENTIONED.source,
-                )
-            )
-
-    if (
-        act.category in DOCTOR_CATEGORIES
-        and patient.regime == "preferential"
-        and patient.dmg
-        and patient.age is not None
-        and patient.age <= YOUNG_BIM_MAX_AGE
-        and YOUNG_BIM_DMG.in_force(on)
-    ):
-        reimbursement = fee
-        if steps is not None:
-            steps.append(
-                Step(
-                    YOUNG_BIM_DMG.description,
-                    "0.00",
-                    YOUNG_BIM_DMG.valid_from,
-                    YOUNG_BIM_DMG.valid_to,
-                    YOUNG_BIM_DMG.source,
-                )
-            )
-
+        reimbursement, adjusted = plan.adjust(base)
+    if steps is not None:
+        steps.extend(adjusted)
     share = fee - reimbursement
 
     # -- what the provider charges ----------------------------------------------
-    charged = line.charged
     supplement = ZERO
     total = share
     if charged is not None and charged > fee:
-        may_charge, why = supplement_permission(act, terms, setting)
-        if not may_charge:
-            detail = f"charged {_fmt(charged)}, the fee is {_fmt(fee)} ({act.code})"
+        if plan.charge_error:
+            raise InvalidInput(plan.charge_error)
+        if not plan.may_charge:
+            detail = f"charged {fmt(charged)}, the fee is {fmt(fee)} ({act.code})"
+            why = plan.charge_why
             return refuse(R_ABOVE_FEE, f"{detail}; {why}" if why else detail)
         if steps is not None:
-            steps.append(Step("supplement allowed", provider, source=why))
-        ban = supplement_ban(act, patient, on, setting, provider)
+            steps.append(Step("supplement allowed", provider, source=plan.charge_why))
+        ban = plan.ban
         if ban is not None:
             return refuse(
                 R_SUPPLEMENT_BANNED,
-                f"charged {_fmt(charged)} above the fee {_fmt(fee)}; {ban.description} "
+                f"charged {fmt(charged)} above the fee {fmt(fee)}; {ban.description} "
                 f"from {ban.valid_from.isoformat() if ban.valid_from else 'always'}",
             )
         supplement = charged - fee
         total = share + supplement
         if steps is not None:
-            steps.append(Step("supplement (never reimbursed)", _fmt(supplement), source="charged"))
+            steps.append(Step("supplement (never reimbursed)", fmt(supplement), source="charged"))
     elif charged is not None and charged < fee:
         # The provider waives part of the personal share; the insurer's part is unchanged.
         total = max(charged - reimbursement, ZERO)
         if steps is not None:
-            steps.append(Step("charged below the fee", _fmt(charged), source="charged"))
+            steps.append(Step("charged below the fee", fmt(charged), source="charged"))
 
     if steps is not None:
-        steps.append(Step("personal share", _fmt(share)))
+        steps.append(Step("personal share", fmt(share)))
+    assert tariff is not None  # a plan past its gate has a tariff
     return CaseResult(
         code=act.code,
         date=on,
@@ -500,7 +397,7 @@ def _split(
         dmg=patient.dmg,
         age=patient.age,
         chronic=patient.chronic,
-        profile=profile_label,
+        profile=plan.profile,
         fee=fee,
         reimbursement=reimbursement,
         personal_share=share,

@@ -30,6 +30,7 @@ from inami_cli.services.reimbursement._batch_input import (
     _flag,
     parse_header,
 )
+from inami_cli.services.reimbursement._batch_plan import BatchPlans
 from inami_cli.services.reimbursement._batch_render import _Cached, _Renderer
 from inami_cli.services.reimbursement._case import _care_row, result_record
 from inami_cli.services.reimbursement._provider import BatchProviders, ProviderSource
@@ -112,6 +113,7 @@ class _BatchRun:
         self.operator = operator
         self.amounts: dict[str, Decimal] = {}
         self.providers = providers
+        self.plans = BatchPlans(renderer, ctx.language)
         # whether the header has a niss column (an absent column picks the appended "")
         self.has_niss = pick([""] * width + ["?"])[2] != "?"
         self.pending: list[dict[str, Any]] = []
@@ -150,6 +152,8 @@ class _BatchRun:
         amounts = self.amounts
         cache = ctx.cache
         providers = self.providers.get
+        plans = self.plans
+        shapes = plans.shapes
         out: list[str] = []
         warnings: list[str] = []
         rows = ok = refused = errors = 0
@@ -277,8 +281,10 @@ class _BatchRun:
                     act.valid_to is None or on <= act.valid_to
                 )
                 key: tuple[Any, ...] | None = None
+                cached: _Cached | None = None
                 if not person_history:
-                    key = (
+                    # what the case's plan reads of the row
+                    plan_key = (
                         code,
                         tariff.valid_from if tariff is not None else None,
                         tariff.fee if tariff is not None else None,
@@ -286,26 +292,37 @@ class _BatchRun:
                         act_valid,
                         p_regime,
                         bool(p_dmg),
-                        rules.age_key(act, tariff, p_age),
+                        plans.age_band(act, tariff, p_age),
                         bool(p_chronic),
                         bool(p_auto),
-                        insured,
-                        # the reason is read only to refuse a person who is not insured
-                        # (refusal 901); an insured person's reason names their own
-                        # affiliation and would make every person a key of their own
-                        None if insured else reason,
                         provider_key,
-                        charged,
                         setting,
                         bool(p_tp),
-                        referred,
-                        house,
-                        covered,
                         getattr(act, "rule_period", None),
                     )
-                    cached = cache.get(key)
-                else:
-                    cached = None
+                    if insured and not house and not referred and not record:
+                        shape = shapes.get(plan_key) or plans.compile(
+                            plan_key, act, tariff, on=on, terms=terms, setting=setting,
+                            asked_third_party=bool(p_tp),
+                            patient=Patient(p_regime, bool(p_dmg), p_age, bool(p_chronic),
+                                            bim_automatic=bool(p_auto)),
+                        )  # fmt: skip
+                        cached = plans.answer(shape, charged)  # by the plan (``_batch_plan``)
+                    if cached is None:
+                        key = (
+                            *plan_key,
+                            rules.age_key(act, tariff, p_age),
+                            insured,
+                            # the reason is read only to refuse a person who is not insured
+                            # (refusal 901); an insured person's reason names their own
+                            # affiliation and would make every person a key of their own
+                            None if insured else reason,
+                            charged,
+                            referred,
+                            house,
+                            covered,
+                        )
+                        cached = cache.get(key)
                 if cached is None:
                     patient = Patient(
                         regime=p_regime,
@@ -356,7 +373,7 @@ class _BatchRun:
                 errors += 1
                 warnings.append(f"{self.filename}:{line}: {exc.message}")
                 continue
-            out.append(render(line, niss, day, p_age, cached))
+            out.append(render(line, niss, day, p_age, cached.code, cached.head, cached.tail))
             if cached.ok:
                 ok += 1
                 cents_ = cached.cents
