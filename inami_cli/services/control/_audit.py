@@ -177,7 +177,9 @@ class _Auditor:
         )  # fmt: skip
         answer = (result.ok, result.refusal_code, result.refusal_reason, result.reimbursement,
                   result.fee)  # fmt: skip
-        if key is not None:
+        # a "no profile" refusal names the exact age, which the key may only band: such an
+        # answer is the person's own (it was another person's age when it was kept)
+        if key is not None and result.refusal_code != engine.R_NO_PROFILE:
             _bounded(self.cases, CASE_LIMIT)[key] = answer
         return answer
 
