@@ -3,8 +3,8 @@
 Two inputs over the demo data (``inami init --demo``): the demo billing file
 (``fixtures/billing_demo.csv``) and a generated file of 5 000 lines: demo providers (and an
 unknown and a malformed number), demo persons (and an unknown and a malformed NISS), every
-demo code (and an unknown one), dates from 2024 (the demo tariffs) to 2026 so that tariff periods, rule epochs,
-the 2-year limit and the patients' histories (frequency, cumulation) all come into play,
+demo code (and an unknown one), dates from 2024 (the demo tariffs) to 2026 so that tariff
+periods, rule epochs, the 2-year limit and the patients' histories all come into play,
 times, amounts charged and claimed, prescribers, settings, billing dates, and a few
 malformed lines. The expected files are what the command wrote for them when they were
 frozen (before the audit's speed-up); every later version must write the same bytes.

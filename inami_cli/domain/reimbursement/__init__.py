@@ -46,7 +46,7 @@ from inami_cli.domain.reimbursement._bans import (
     is_doctor_act,
     supplement_ban,
 )
-from inami_cli.domain.reimbursement._cache_keys import age_key, rule_epoch
+from inami_cli.domain.reimbursement._cache_keys import age_key, history_matters, rule_epoch
 from inami_cli.domain.reimbursement._compute import compute_case, compute_visit
 from inami_cli.domain.reimbursement._medical_house import DISCIPLINE_OF_CATEGORY
 from inami_cli.domain.reimbursement._model import (
@@ -206,6 +206,7 @@ __all__ = [
     "differences",
     "find_special_requirement",
     "fixed_share_rule",
+    "history_matters",
     "is_doctor_act",
     "parse_assertion",
     "parse_time_of_day",

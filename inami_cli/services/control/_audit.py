@@ -120,6 +120,49 @@ def finding_records(filename: str, audited: LineAudit) -> Iterator[dict[str, Any
         }  # fmt: skip
 
 
+# engine.age_key's three answers: the exact age, "up to 24" (a doctor), or nothing
+_EXACT, _YOUNG, _NONE = "exact", "young", "none"
+
+
+def _age_mode(act: Any, tariff: Any) -> str:
+    """What of the age ``domain.reimbursement.age_key`` keeps for this act and tariff."""
+    kept = engine.age_key(act, tariff, 30)  # 30: not 0, and above the young age
+    if isinstance(kept, bool):
+        return _YOUNG
+    return _EXACT if kept == 30 else _NONE
+
+
+@dataclass(frozen=True)
+class _DayPlan:
+    """A provider's billing day: the number, the date, the register's facts (untimed)."""
+
+    provider_id: str
+    qualification: str | None
+    on: date
+    limit: date  # the last day of the 2-year billing limit
+    facts: Any
+    status: str  # the convention status the engine speaks of
+    group: str  # the peer group
+
+
+@dataclass(frozen=True)
+class _CodePlan:
+    """A code on a date: the act, the tariff in force, whether it needs a prescriber, the
+    answer-cache key's head (code, tariff, rule epoch, act valid) and the age it keeps."""
+
+    act: Any
+    tariff: Any
+    prescribed: bool
+    head: tuple[Any, ...]
+    age_mode: str
+
+
+def _provider_terms(facts: Any, qualification: str | None) -> tuple[str, str]:
+    """(engine status, peer group) of a provider's facts (None: not in the register)."""
+    status = "conventioned" if facts is None else _engine_status(facts)
+    return status, peer_group(facts, qualification)
+
+
 class _Auditor:
     """The per-line work: parse the cells, run the checks, return a ``LineAudit``."""
 
@@ -129,7 +172,9 @@ class _Auditor:
         self.amounts: dict[str, Decimal] = {}
         self.limits: dict[date, date] = {}
         self.nihiis: dict[str, tuple[str, str | None]] = {}
-        self.cases: dict[tuple[Any, ...], Any] = {}  # small tuples: bounded by CACHE_LIMIT
+        self.cases: dict[tuple[Any, ...], Any] = {}  # small tuples: bounded by CASE_LIMIT
+        self.days: dict[tuple[str, str], _DayPlan] = {}
+        self.codes: dict[tuple[str, date], _CodePlan | None] = {}
 
     def amount(self, text: str, what: str) -> Decimal:
         found = self.amounts.get(text)
@@ -147,20 +192,23 @@ class _Auditor:
         return found
 
     def case(
-        self, act: Any, tariff: Any, charged: Decimal | None, on: date, cov: Any,
-        age: int | None, provider: str, setting: str | None, history: list[Any] | None,
+        self, plan: _CodePlan, charged: Decimal | None, on: date, cov: Any, age: int | None,
+        provider: str, setting: str | None, history: list[Any] | None,
     ) -> tuple[bool, str | None, str | None, Decimal | None, Decimal | None]:  # fmt: skip
         """The engine's answer (ok, refusal code, reason, reimbursement, fee), cached by what
-        can change it (the reimbursement batch's key) when the person has no history."""
+        can change it (the reimbursement batch's key) when the person's history cannot
+        change it (``domain.reimbursement.history_matters``): it is then computed without."""
+        act, tariff = plan.act, plan.tariff
         key = None
+        if history and not engine.history_matters(act, on, history):
+            history = None
         if not history:
+            mode = plan.age_mode  # engine.age_key, decided once per code and date
+            young = None if age is None else age <= engine.YOUNG_BIM_MAX_AGE
             key = (
-                act.code, tariff.valid_from if tariff is not None else None,
-                tariff.fee if tariff is not None else None, self.ctx.epoch(on),
-                (act.valid_from is None or act.valid_from <= on)
-                and (act.valid_to is None or on <= act.valid_to),
-                cov.regime, cov.dmg, engine.age_key(act, tariff, age), cov.chronic,
-                cov.bim_automatic, cov.insured,
+                *plan.head, cov.regime, cov.dmg,
+                age if mode is _EXACT else young if mode is _YOUNG else 0,
+                cov.chronic, cov.bim_automatic, cov.insured,
                 # an insured person's reason names the affiliation: it changes no answer
                 "" if cov.insured else cov.reason, provider, charged, setting,
             )  # fmt: skip
@@ -183,15 +231,53 @@ class _Auditor:
             _bounded(self.cases, CASE_LIMIT)[key] = answer
         return answer
 
+    def day_plan(self, provider_text: str, code: str, date_text: str) -> _DayPlan:
+        """What a line owes to its provider and date alone, parsed and looked up once per
+        (provider, date): a provider bills a day's patients in a run."""
+        key = (provider_text, date_text)
+        plan = self.days.get(key)
+        if plan is None:
+            provider_id, qualification = self.nihii(provider_text)
+            if not code:  # the checks in the order of the cells (the first error is shown)
+                raise InvalidInput("code: empty")
+            on = self.ctx.day(date_text.strip(), "date")
+            facts = self.ctx.provider(provider_id, on, None)
+            plan = _DayPlan(provider_id, qualification, on, audit_rules.billing_limit(on),
+                            facts, *_provider_terms(facts, qualification))  # fmt: skip
+            _bounded(self.days)[key] = plan
+        elif not code:
+            raise InvalidInput("code: empty")
+        return plan
+
+    def code_plan(self, code: str, on: date) -> _CodePlan | None:
+        """What a line owes to its code and date alone (None: the code is unknown)."""
+        key = (code, on)
+        if key in self.codes:
+            return self.codes[key]
+        ctx = self.ctx
+        act = ctx.act(code)
+        plan = None
+        if act is not None:
+            tariff = ctx.tariff(code, on)
+            head = (
+                act.code, tariff.valid_from if tariff is not None else None,
+                tariff.fee if tariff is not None else None, ctx.epoch(on),
+                (act.valid_from is None or act.valid_from <= on)
+                and (act.valid_to is None or on <= act.valid_to),
+            )  # fmt: skip
+            plan = _CodePlan(act, tariff, ctx.needs_prescriber(act.category, on), head,
+                             _age_mode(act, tariff))  # fmt: skip
+        _bounded(self.codes)[key] = plan
+        return plan
+
     def audit(self, line: int, cells: dict[str, str]) -> LineAudit:
         ctx = self.ctx
-        provider_id, qualification = self.nihii(cells["provider_id"])
-        niss = compact_niss(cells["niss"].strip())
         code = cells["code"].strip()
-        if not code:
-            raise InvalidInput("code: empty")
-        on = ctx.day(cells["date"].strip(), "date")
-        at = parse_clock(cells.get("time", ""))
+        day = self.day_plan(cells["provider_id"], code, cells["date"])
+        niss = compact_niss(cells["niss"].strip())
+        on = day.on
+        time_text = cells.get("time", "")
+        at = parse_clock(time_text) if time_text else None
         claimed = self.amount(cells["reimbursement_claimed"].strip(), "reimbursement_claimed")
         charged_text = cells.get("charged", "").strip()
         charged = self.amount(charged_text, "charged") if charged_text else None
@@ -202,25 +288,22 @@ class _Auditor:
         billed_on = ctx.day(billed_text, "billed_on") if billed_text else self.billed_on
 
         findings: list[Finding] = []
-        last = self.limits.get(on)
-        if last is None:
-            last = _bounded(self.limits)[on] = audit_rules.billing_limit(on)
-        if billed_on > last:
+        if billed_on > day.limit:
             late = audit_rules.check_billing_limit(on, billed_on, claimed)
             if late is not None:
                 findings.append(late)
-        facts = ctx.provider(provider_id, on, at)
-        status = "conventioned"
+        facts, status, group = day.facts, day.status, day.group
+        if at is not None and facts is not None and facts.convention_status == "partially":
+            facts = ctx.provider(day.provider_id, on, at)  # inside a declared block?
+            status, group = _provider_terms(facts, day.qualification)
+        provider_id, qualification = day.provider_id, day.qualification
         profession = facts.profession if facts is not None else None
-        group = peer_group(facts, qualification)
         if facts is None:
             findings.append(
                 Finding(audit_rules.A_PROVIDER_UNKNOWN, f"no provider {provider_id}", claimed)
             )
-        else:
-            status = _engine_status(facts)
-        act = ctx.act(code)
-        if act is None:
+        plan = self.code_plan(code, on)
+        if plan is None:
             findings.append(
                 audit_rules.engine_finding(
                     engine.R_NOT_ON_DATE, f"code {code} is not in the nomenclature",
@@ -229,6 +312,7 @@ class _Auditor:
             )  # fmt: skip
             return LineAudit(line, provider_id, profession, qualification, group, niss, code, on,
                              claimed, None, tuple(findings))  # fmt: skip
+        act = plan.act
         if facts is not None and ctx.may_attest(code, facts, on, act.article) is False:
             findings.append(
                 Finding(
@@ -238,23 +322,24 @@ class _Auditor:
                     claimed,
                 )
             )
-        prescriber = audit_rules.check_prescriber(
-            cells.get("prescriber_id", ""),
-            required=ctx.needs_prescriber(act.category, on),
-            claimed=claimed,
-        )
-        if prescriber is not None:
-            findings.append(prescriber)
-        computed = self._engine(act, on, niss, charged, status, setting, claimed, findings)
+        prescriber_text = cells.get("prescriber_id", "")
+        if plan.prescribed or prescriber_text.strip():
+            prescriber = audit_rules.check_prescriber(
+                prescriber_text, required=plan.prescribed, claimed=claimed
+            )
+            if prescriber is not None:
+                findings.append(prescriber)
+        computed = self._engine(plan, on, niss, charged, status, setting, claimed, findings)
         return LineAudit(line, provider_id, profession, qualification, group, niss, code, on,
                          claimed, computed, tuple(findings))  # fmt: skip
 
     def _engine(
-        self, act: Any, on: date, niss: str, charged: Decimal | None, status: str,
+        self, plan: _CodePlan, on: date, niss: str, charged: Decimal | None, status: str,
         setting: str | None, claimed: Decimal, findings: list[Finding],
     ) -> Decimal | None:  # fmt: skip
         """Run the engine on the line; add its finding; the reimbursement it computes."""
         ctx = self.ctx
+        act = plan.act
         person = ctx.person(niss, on)
         if person is None:
             problem = niss_problem(niss)  # only now: a person of the register is valid
@@ -268,10 +353,9 @@ class _Auditor:
             )  # fmt: skip
             return ZERO
         cov, age = person
-        tariff = ctx.tariff(act.code, on)
         history = ctx.history.get(niss)
         ok, refusal, reason, reimbursement, fee = self.case(
-            act, tariff, charged, on, cov, age, status, setting, history
+            plan, charged, on, cov, age, status, setting, history
         )
         if refusal in _CHARGE_REFUSALS:
             excess = charged - (fee or ZERO) if charged is not None else ZERO
@@ -281,7 +365,7 @@ class _Auditor:
                 )
             )
             ok, refusal, reason, reimbursement, fee = self.case(
-                act, tariff, None, on, cov, age, status, setting, history
+                plan, None, on, cov, age, status, setting, history
             )
         if not ok:
             findings.append(
