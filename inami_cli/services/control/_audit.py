@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from sqlmodel import Session
 
@@ -55,9 +55,10 @@ FINDING_COLUMNS = (
 _CHARGE_REFUSALS = frozenset({engine.R_ABOVE_FEE, engine.R_SUPPLEMENT_BANNED})
 
 
-@dataclass(frozen=True)
-class LineAudit:
-    """One billed line audited: who, what, the claim, the computed part, the findings."""
+class LineAudit(NamedTuple):
+    """One billed line audited: who, what, the claim, the computed part, the findings.
+
+    A named tuple: one is made per line, and it costs a quarter of a frozen dataclass."""
 
     line: int
     provider_id: str
@@ -122,6 +123,7 @@ def finding_records(filename: str, audited: LineAudit) -> Iterator[dict[str, Any
 
 # engine.age_key's three answers: the exact age, "up to 24" (a doctor), or nothing
 _EXACT, _YOUNG, _NONE = "exact", "young", "none"
+_UNSEEN = object()  # a cache's "not there" where None is an answer
 
 
 def _age_mode(act: Any, tariff: Any) -> str:
@@ -155,6 +157,7 @@ class _CodePlan:
     prescribed: bool
     head: tuple[Any, ...]
     age_mode: str
+    history: bool  # its care counts for the patient's later lines
 
 
 def _provider_terms(facts: Any, qualification: str | None) -> tuple[str, str]:
@@ -174,6 +177,7 @@ class _Auditor:
         self.nihiis: dict[str, tuple[str, str | None]] = {}
         self.cases: dict[tuple[Any, ...], Any] = {}  # small tuples: bounded by CASE_LIMIT
         self.days: dict[tuple[str, str], _DayPlan] = {}
+        self.clocks: dict[str, Any] = {}
         self.codes: dict[tuple[str, date], _CodePlan | None] = {}
 
     def amount(self, text: str, what: str) -> Decimal:
@@ -266,7 +270,7 @@ class _Auditor:
                 and (act.valid_to is None or on <= act.valid_to),
             )  # fmt: skip
             plan = _CodePlan(act, tariff, ctx.needs_prescriber(act.category, on), head,
-                             _age_mode(act, tariff))  # fmt: skip
+                             _age_mode(act, tariff), ctx.history_relevant(act))  # fmt: skip
         _bounded(self.codes)[key] = plan
         return plan
 
@@ -277,7 +281,11 @@ class _Auditor:
         niss = compact_niss(cells["niss"].strip())
         on = day.on
         time_text = cells.get("time", "")
-        at = parse_clock(time_text) if time_text else None
+        at = None
+        if time_text:
+            at = self.clocks.get(time_text, _UNSEEN)
+            if at is _UNSEEN:
+                at = _bounded(self.clocks)[time_text] = parse_clock(time_text)
         claimed = self.amount(cells["reimbursement_claimed"].strip(), "reimbursement_claimed")
         charged_text = cells.get("charged", "").strip()
         charged = self.amount(charged_text, "charged") if charged_text else None
@@ -378,7 +386,8 @@ class _Auditor:
         claim = audit_rules.check_claim(claimed, computed)
         if claim is not None:
             findings.append(claim)
-        ctx.add_history(niss, act, on)
+        if plan.history:
+            ctx.add_history(niss, act, on)
         return computed
 
 
