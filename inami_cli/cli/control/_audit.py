@@ -148,3 +148,14 @@ def control_audit(
         raise typer.Exit(2)
     if fail_on_findings and summary.findings:
         raise typer.Exit(1)
+
+
+def control_codes() -> None:
+    """List the audit's finding codes: rule name, what it finds, what is undue, source.
+
+    The engine's refusals keep their eTarif codes (001-010, 9xx); the control's own checks
+    are 1xx (maf-control-funding.md §8.2). Example: inami control codes --format csv
+    """
+    from inami_cli.domain.control import codes_table
+
+    state().emit(codes_table(), columns=("code", "name", "description", "undue", "source"))
