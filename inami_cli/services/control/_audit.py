@@ -158,6 +158,7 @@ class _CodePlan:
     head: tuple[Any, ...]
     age_mode: str
     history: bool  # its care counts for the patient's later lines
+    reads_chronic: bool  # a profile of the tariff names the chronic status
 
 
 def _provider_terms(facts: Any, qualification: str | None) -> tuple[str, str]:
@@ -212,7 +213,12 @@ class _Auditor:
             key = (
                 *plan.head, cov.regime, cov.dmg,
                 age if mode is _EXACT else young if mode is _YOUNG else 0,
-                cov.chronic, cov.bim_automatic, cov.insured,
+                # the chronic status is read only by profiles that name it; automatic BIM only
+                # by the supplement ban, for a BIM patient charged something (domain
+                # .tariffs.Profile.matches, domain.reimbursement.supplement_ban)
+                plan.reads_chronic and cov.chronic,
+                cov.bim_automatic and charged is not None and cov.regime == "preferential",
+                cov.insured,
                 # an insured person's reason names the affiliation: it changes no answer
                 "" if cov.insured else cov.reason, provider, charged, setting,
             )  # fmt: skip
@@ -270,7 +276,9 @@ class _Auditor:
                 and (act.valid_to is None or on <= act.valid_to),
             )  # fmt: skip
             plan = _CodePlan(act, tariff, ctx.needs_prescriber(act.category, on), head,
-                             _age_mode(act, tariff), ctx.history_relevant(act))  # fmt: skip
+                             _age_mode(act, tariff), ctx.history_relevant(act),
+                             tariff is not None
+                             and any(p.chronic is not None for p in tariff.profiles))  # fmt: skip
         _bounded(self.codes)[key] = plan
         return plan
 
