@@ -121,6 +121,9 @@ def finding_records(filename: str, audited: LineAudit) -> Iterator[dict[str, Any
         }  # fmt: skip
 
 
+# A provider bills a day's patients as a run of lines: a few thousand days in memory serve
+# a file in any order of runs, and keep the memory flat.
+DAY_LIMIT = 2_000
 # engine.age_key's three answers: the exact age, "up to 24" (a doctor), or nothing
 _EXACT, _YOUNG, _NONE = "exact", "young", "none"
 _UNSEEN = object()  # a cache's "not there" where None is an answer
@@ -254,7 +257,7 @@ class _Auditor:
             facts = self.ctx.provider(provider_id, on, None)
             plan = _DayPlan(provider_id, qualification, on, audit_rules.billing_limit(on),
                             facts, *_provider_terms(facts, qualification))  # fmt: skip
-            _bounded(self.days)[key] = plan
+            _bounded(self.days, DAY_LIMIT)[key] = plan
         elif not code:
             raise InvalidInput("code: empty")
         return plan
