@@ -143,6 +143,17 @@ def _age_mode(act: Any, tariff: Any) -> str:
     return _EXACT if kept == 30 else _NONE
 
 
+def _reads_dmg(act: Any, tariff: Any, on: date) -> bool:
+    """Whether the split of the fee may read the DMG (besides the young-BIM rules): a
+    profile that names it, or a fixed personal share when no profile matches."""
+    return (
+        tariff is None
+        or any(p.dmg is not None for p in tariff.profiles)
+        or engine.fixed_share_rule(act.category, on) is not None
+        or engine.supplement_share_rule(act.category, on) is not None
+    )
+
+
 @dataclass(frozen=True)
 class _DayPlan:
     """A provider's billing day: the number, the date, the register's facts (untimed)."""
@@ -168,6 +179,8 @@ class _CodePlan:
     age_mode: str
     history: bool  # its care counts for the patient's later lines
     reads_chronic: bool  # a profile of the tariff names the chronic status
+    reads_dmg: bool  # a profile names the DMG, or a fixed share may apply
+    doctor: bool  # a doctor's act (the young-BIM rules read the DMG)
 
 
 class _Auditor:
@@ -214,7 +227,10 @@ class _Auditor:
             mode = plan.age_mode  # engine.age_key, decided once per code and date
             young = None if age is None else age <= engine.YOUNG_BIM_MAX_AGE
             key = (
-                *plan.head, cov.regime, cov.dmg,
+                *plan.head, cov.regime,
+                # the DMG is read by profiles that name it, the fixed-share fallback and, at a
+                # doctor, the young-BIM rules (domain.reimbursement._split, third_party_rule)
+                cov.dmg and (plan.reads_dmg or (plan.doctor and cov.regime == "preferential")),
                 age if mode is _EXACT else young if mode is _YOUNG else 0,
                 # the chronic status is read only by profiles that name it; automatic BIM only
                 # by the supplement ban, for a BIM patient charged something (domain
@@ -281,7 +297,9 @@ class _Auditor:
             plan = _CodePlan(act, tariff, ctx.needs_prescriber(act.category, on), head,
                              _age_mode(act, tariff), ctx.history_relevant(act),
                              tariff is not None
-                             and any(p.chronic is not None for p in tariff.profiles))  # fmt: skip
+                             and any(p.chronic is not None for p in tariff.profiles),
+                             _reads_dmg(act, tariff, on),
+                             act.category in engine.DOCTOR_CATEGORIES)  # fmt: skip
         _bounded(self.codes)[key] = plan
         return plan
 
