@@ -14,13 +14,13 @@ Usage: python tests/data/make_audit_golden.py [--inputs-only]
 
 from __future__ import annotations
 
-import csv
 import gzip
 import random
 import sys
-import tempfile
 from datetime import date, timedelta
 from pathlib import Path
+
+from make_batch_golden import demo_codes, demo_database  # beside this file
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -51,13 +51,6 @@ ODD = (
     "19001706004,72110313704,101076,2025-03-03",
     ",,,,,,,,,",
 )
-
-
-def demo_codes() -> list[str]:
-    """The codes of the demo nomenclature, plus an unknown one."""
-    with (ROOT / "fixtures" / "nomenclature.csv").open(encoding="utf-8") as handle:
-        codes = sorted({row["code"] for row in csv.DictReader(handle)})
-    return [*codes, "999996"]
 
 
 def generated_lines(codes: list[str], rng: random.Random) -> list[str]:
@@ -94,17 +87,11 @@ def write_inputs() -> None:
 
 def freeze() -> None:
     """Run the audit on a demo database and keep what it writes."""
-    sys.path.insert(0, str(ROOT))
-    from tests.cli.test_audit_golden import VARIANTS, expected_path, run_variant
+    with demo_database() as (url, tmp):
+        from tests.cli.test_audit_golden import VARIANTS, expected_path, run_variant
 
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "demo.db"
-        from inami_cli.cli.app import run
-
-        code = run(["--db", f"sqlite:///{db}", "init", "--demo"])
-        assert code == 0, code
         for variant in VARIANTS:
-            text = run_variant(variant, f"sqlite:///{db}", Path(tmp))
+            text = run_variant(variant, url, tmp)
             expected_path(variant).write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
 
 

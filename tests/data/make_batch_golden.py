@@ -14,11 +14,13 @@ Usage: python tests/data/make_batch_golden.py [--inputs-only]
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import random
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -146,19 +148,27 @@ def write_inputs() -> None:
     INSURED_INPUT.write_text("\n".join(insured_lines(rng)) + "\n", "utf-8")
 
 
-def freeze() -> None:
-    """Run the batch commands on a demo database and keep what they write."""
+@contextlib.contextmanager
+def demo_database() -> Iterator[tuple[str, Path]]:
+    """(URL, folder) of a fresh demo database (``inami init --demo``) in a temporary folder;
+    the repository's root on ``sys.path`` for the test modules."""
     sys.path.insert(0, str(ROOT))
-    from tests.cli.test_batch_golden import VARIANTS, expected_path, run_variant
-
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "demo.db"
         from inami_cli.cli.app import run
 
         code = run(["--db", f"sqlite:///{db}", "init", "--demo"])
         assert code == 0, code
+        yield f"sqlite:///{db}", Path(tmp)
+
+
+def freeze() -> None:
+    """Run the batch commands on a demo database and keep what they write."""
+    with demo_database() as (url, tmp):
+        from tests.cli.test_batch_golden import VARIANTS, expected_path, run_variant
+
         for variant in VARIANTS:
-            stdout, stderr, code = run_variant(variant, f"sqlite:///{db}", Path(tmp))
+            stdout, stderr, code = run_variant(variant, url, tmp)
             buffer = io.StringIO()
             buffer.write(f"exit {code}\n--- stderr\n{stderr}--- stdout\n{stdout}")
             expected_path(variant).write_text(buffer.getvalue(), encoding="utf-8")
