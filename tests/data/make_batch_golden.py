@@ -20,11 +20,13 @@ freeze only those variants, e.g. ``indemnity-csv``.)
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import random
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -256,22 +258,30 @@ def write_inputs() -> None:
     INDEMNITY_INPUT.write_text("\n".join(indemnity_rows(random.Random(20260301))) + "\n", "utf-8")
 
 
-def freeze(names: list[str]) -> None:
-    """Run the batch commands on a demo database and keep what they write (only the
-    variants in *names* when it is not empty)."""
+@contextlib.contextmanager
+def demo_database() -> Iterator[tuple[str, Path]]:
+    """(URL, folder) of a fresh demo database (``inami init --demo``) in a temporary folder;
+    the repository's root on ``sys.path`` for the test modules."""
     sys.path.insert(0, str(ROOT))
-    from tests.cli.test_batch_golden import VARIANTS, expected_path, run_variant
-
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "demo.db"
         from inami_cli.cli.app import run
 
         code = run(["--db", f"sqlite:///{db}", "init", "--demo"])
         assert code == 0, code
+        yield f"sqlite:///{db}", Path(tmp)
+
+
+def freeze(names: list[str]) -> None:
+    """Run the batch commands on a demo database and keep what they write (only the
+    variants in *names* when it is not empty)."""
+    with demo_database() as (url, tmp):
+        from tests.cli.test_batch_golden import VARIANTS, expected_path, run_variant
+
         for variant in VARIANTS:
             if names and variant.name not in names:
                 continue
-            stdout, stderr, code = run_variant(variant, f"sqlite:///{db}", Path(tmp))
+            stdout, stderr, code = run_variant(variant, url, tmp)
             buffer = io.StringIO()
             buffer.write(f"exit {code}\n--- stderr\n{stderr}--- stdout\n{stdout}")
             expected_path(variant).write_text(buffer.getvalue(), encoding="utf-8")

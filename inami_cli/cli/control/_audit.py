@@ -140,9 +140,24 @@ def control_audit(
         rejected=summary.errors,
         extra=summary.as_dict(),
     )
-    rules = ", ".join(f"{k}: {v}" for k, v in summary.by_rule.items()) or "none"
+    rules = ", ".join(f"{k}: {v}" for k, v in sorted(summary.by_rule.items())) or "none"
     detail = (
         f"{summary.findings} findings ({rules}); "
         f"claimed {summary.claimed:.2f}, undue {summary.undue:.2f}"
     )
     finish_batch(st, counts, detail, fail_on_refused=fail_on_findings)
+
+
+def control_codes() -> None:
+    """List the audit's finding codes: rule name, what it finds, what is undue, source.
+
+    The engine's refusals keep their eTarif codes (001-010, 9xx); the control's own checks
+    are 1xx (maf-control-funding.md §8.2).
+
+    Examples:
+        inami control codes
+        inami control codes --format csv
+    """
+    from inami_cli.domain.control import codes_table
+
+    state().emit(codes_table(), columns=("code", "name", "description", "undue", "source"))

@@ -235,7 +235,7 @@ def line_undue(findings: Iterable[Finding], claimed: Decimal) -> Decimal:
 
 
 def codes_table() -> list[dict[str, str]]:
-    """The documented table of audit codes (``inami control audit --codes``)."""
+    """The documented table of audit codes (``inami control codes``)."""
     return [
         {"code": r.code, "name": r.name, "description": r.description, "undue": r.basis,
          "source": r.source}

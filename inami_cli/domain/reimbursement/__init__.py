@@ -49,7 +49,13 @@ from inami_cli.domain.reimbursement._bans import (
     is_doctor_act,
     supplement_ban,
 )
-from inami_cli.domain.reimbursement._cache_keys import age_band, age_cuts, age_key, rule_epoch
+from inami_cli.domain.reimbursement._cache_keys import (
+    age_band,
+    age_cuts,
+    age_key,
+    history_matters,
+    rule_epoch,
+)
 from inami_cli.domain.reimbursement._compute import apply_plan, compute_case, compute_visit
 from inami_cli.domain.reimbursement._medical_house import DISCIPLINE_OF_CATEGORY
 from inami_cli.domain.reimbursement._model import (
@@ -218,6 +224,7 @@ __all__ = [
     "differences",
     "find_special_requirement",
     "fixed_share_rule",
+    "history_matters",
     "is_doctor_act",
     "legal_holidays",
     "missing_main_code",

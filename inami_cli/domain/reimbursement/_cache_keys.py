@@ -4,9 +4,10 @@ the rules decide (the age, the stretch between two rule dates)."""
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from datetime import date
 
-from inami_cli.domain.reimbursement._model import DOCTOR_CATEGORIES, ActRules
+from inami_cli.domain.reimbursement._model import DOCTOR_CATEGORIES, ActRules, PastCare
 from inami_cli.domain.reimbursement._referral import REFERRAL_REDUCTIONS
 from inami_cli.domain.reimbursement._rules import RULE_BOUNDARIES, YOUNG_BIM_MAX_AGE
 from inami_cli.domain.reimbursement._supplements import SUPPLEMENT_SHARES
@@ -70,3 +71,24 @@ def rule_epoch(on: date) -> int:
     """Index of the stretch between two rule dates (``RULE_BOUNDARIES``, third-party
     payment, the referral reduction) that contains *on*."""
     return bisect_right(_BOUNDARIES, on)
+
+
+def history_matters(act: ActRules, on: date, history: Sequence[PastCare]) -> bool:
+    """Whether *history* can change the answer for *act* on *on* (without a visit or a
+    referral): ``compute_case`` reads the history only for a prerequisite (any earlier care),
+    the frequency limit (earlier care of the same code) and the same-day combinations (care
+    on *on* that the act or the earlier one excludes) (``_compute._split``). When it does
+    not, the answer is the one without history, which a cache may share between persons.
+    """
+    if not history:
+        return False
+    if act.prerequisite:
+        return True
+    code, limited = act.code, act.max_per_period is not None
+    excluded = act.not_combinable_with
+    for h in history:
+        if limited and h.code == code:
+            return True
+        if h.care_date == on and (h.code in excluded or code in h.not_combinable_with):
+            return True
+    return False

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from sqlmodel import Session
 
@@ -30,7 +30,13 @@ from inami_cli.domain.money import ZERO, parse_amount
 from inami_cli.domain.niss import compact_niss, niss_problem
 from inami_cli.domain.providers import parse_nihii
 from inami_cli.domain.reimbursement import Line, Patient
-from inami_cli.services.control._context import CASE_LIMIT, AuditContext, _bounded, parse_clock
+from inami_cli.services.control._context import (
+    CASE_LIMIT,
+    AuditContext,
+    _bounded,
+    _provider_terms,
+    parse_clock,
+)
 from inami_cli.tabular import Columns, read_header, sniff_delimiter, text_lines
 
 BILLING_COLUMNS = Columns(
@@ -55,9 +61,10 @@ FINDING_COLUMNS = (
 _CHARGE_REFUSALS = frozenset({engine.R_ABOVE_FEE, engine.R_SUPPLEMENT_BANNED})
 
 
-@dataclass(frozen=True)
-class LineAudit:
-    """One billed line audited: who, what, the claim, the computed part, the findings."""
+class LineAudit(NamedTuple):
+    """One billed line audited: who, what, the claim, the computed part, the findings.
+
+    A named tuple: one is made per line, and it costs a quarter of a frozen dataclass."""
 
     line: int
     provider_id: str
@@ -120,6 +127,62 @@ def finding_records(filename: str, audited: LineAudit) -> Iterator[dict[str, Any
         }  # fmt: skip
 
 
+# A provider bills a day's patients as a run of lines: a few thousand days in memory serve
+# a file in any order of runs, and keep the memory flat.
+DAY_LIMIT = 2_000
+# engine.age_key's three answers: the exact age, "up to 24" (a doctor), or nothing
+_EXACT, _YOUNG, _NONE = "exact", "young", "none"
+_UNSEEN = object()  # a cache's "not there" where None is an answer
+
+
+def _age_mode(act: Any, tariff: Any) -> str:
+    """What of the age ``domain.reimbursement.age_key`` keeps for this act and tariff."""
+    kept = engine.age_key(act, tariff, 30)  # 30: not 0, and above the young age
+    if isinstance(kept, bool):
+        return _YOUNG
+    return _EXACT if kept == 30 else _NONE
+
+
+def _reads_dmg(act: Any, tariff: Any, on: date) -> bool:
+    """Whether the split of the fee may read the DMG (besides the young-BIM rules): a
+    profile that names it, or a fixed personal share when no profile matches."""
+    return (
+        tariff is None
+        or any(p.dmg is not None for p in tariff.profiles)
+        or engine.fixed_share_rule(act.category, on) is not None
+        or engine.supplement_share_rule(act.category, on) is not None
+    )
+
+
+@dataclass(frozen=True)
+class _DayPlan:
+    """A provider's billing day: the number, the date, the register's facts (untimed)."""
+
+    provider_id: str
+    qualification: str | None
+    on: date
+    limit: date  # the last day of the 2-year billing limit
+    facts: Any
+    status: str  # the convention status the engine speaks of
+    group: str  # the peer group
+
+
+@dataclass(frozen=True)
+class _CodePlan:
+    """A code on a date: the act, the tariff in force, whether it needs a prescriber, the
+    answer-cache key's head (code, tariff, rule epoch, act valid) and the age it keeps."""
+
+    act: Any
+    tariff: Any
+    prescribed: bool
+    head: tuple[Any, ...]
+    age_mode: str
+    history: bool  # its care counts for the patient's later lines
+    reads_chronic: bool  # a profile of the tariff names the chronic status
+    reads_dmg: bool  # a profile names the DMG, or a fixed share may apply
+    doctor: bool  # a doctor's act (the young-BIM rules read the DMG)
+
+
 class _Auditor:
     """The per-line work: parse the cells, run the checks, return a ``LineAudit``."""
 
@@ -129,7 +192,10 @@ class _Auditor:
         self.amounts: dict[str, Decimal] = {}
         self.limits: dict[date, date] = {}
         self.nihiis: dict[str, tuple[str, str | None]] = {}
-        self.cases: dict[tuple[Any, ...], Any] = {}  # small tuples: bounded by CACHE_LIMIT
+        self.cases: dict[tuple[Any, ...], Any] = {}  # small tuples: bounded by CASE_LIMIT
+        self.days: dict[tuple[str, str], _DayPlan] = {}
+        self.clocks: dict[str, Any] = {}
+        self.codes: dict[tuple[str, date], _CodePlan | None] = {}
 
     def amount(self, text: str, what: str) -> Decimal:
         found = self.amounts.get(text)
@@ -147,20 +213,32 @@ class _Auditor:
         return found
 
     def case(
-        self, act: Any, tariff: Any, charged: Decimal | None, on: date, cov: Any,
-        age: int | None, provider: str, setting: str | None, history: list[Any] | None,
+        self, plan: _CodePlan, charged: Decimal | None, on: date, cov: Any, age: int | None,
+        provider: str, setting: str | None, history: list[Any] | None,
+        profession: str | None = None,
     ) -> tuple[bool, str | None, str | None, Decimal | None, Decimal | None]:  # fmt: skip
         """The engine's answer (ok, refusal code, reason, reimbursement, fee), cached by what
-        can change it (the reimbursement batch's key) when the person has no history."""
+        can change it (the reimbursement batch's key) when the person's history cannot
+        change it (``domain.reimbursement.history_matters``): it is then computed without."""
+        act, tariff = plan.act, plan.tariff
         key = None
+        if history and not engine.history_matters(act, on, history):
+            history = None
         if not history:
+            mode = plan.age_mode  # engine.age_key, decided once per code and date
+            young = None if age is None else age <= engine.YOUNG_BIM_MAX_AGE
             key = (
-                act.code, tariff.valid_from if tariff is not None else None,
-                tariff.fee if tariff is not None else None, self.ctx.epoch(on),
-                (act.valid_from is None or act.valid_from <= on)
-                and (act.valid_to is None or on <= act.valid_to),
-                cov.regime, cov.dmg, engine.age_key(act, tariff, age), cov.chronic,
-                cov.bim_automatic, cov.insured,
+                *plan.head, cov.regime,
+                # the DMG is read by profiles that name it, the fixed-share fallback and, at a
+                # doctor, the young-BIM rules (domain.reimbursement._split, third_party_rule)
+                cov.dmg and (plan.reads_dmg or (plan.doctor and cov.regime == "preferential")),
+                age if mode is _EXACT else young if mode is _YOUNG else 0,
+                # the chronic status is read only by profiles that name it; automatic BIM only
+                # by the supplement ban, for a BIM patient charged something (domain
+                # .tariffs.Profile.matches, domain.reimbursement.supplement_ban)
+                plan.reads_chronic and cov.chronic,
+                cov.bim_automatic and charged is not None and cov.regime == "preferential",
+                cov.insured,
                 # an insured person's reason names the affiliation: it changes no answer
                 "" if cov.insured else cov.reason, provider, charged, setting,
             )  # fmt: skip
@@ -171,25 +249,78 @@ class _Auditor:
             regime=cov.regime, dmg=cov.dmg, age=age, chronic=cov.chronic, insured=cov.insured,
             not_insured_reason=cov.reason or "", bim_automatic=cov.bim_automatic,
         )  # fmt: skip
+        # the status is the register's (never typed): a doctor's partial adherence billed on a
+        # physiotherapy code is the attest check's finding (103), not an input error
+        terms = None if profession is None else engine.ProviderTerms(
+            status=provider, given=False, why="register", profession=profession
+        )  # fmt: skip
         result = engine.compute_case(
             Line(act, tariff, charged), on=on, patient=patient, provider=provider,
-            setting=setting, history=history or (),
+            setting=setting, history=history or (), terms=terms,
         )  # fmt: skip
         answer = (result.ok, result.refusal_code, result.refusal_reason, result.reimbursement,
                   result.fee)  # fmt: skip
-        if key is not None:
+        # a "no profile" refusal names the exact age, which the key may only band: such an
+        # answer is the person's own (it was another person's age when it was kept)
+        if key is not None and result.refusal_code != engine.R_NO_PROFILE:
             _bounded(self.cases, CASE_LIMIT)[key] = answer
         return answer
 
+    def day_plan(self, provider_text: str, code: str, date_text: str) -> _DayPlan:
+        """What a line owes to its provider and date alone, parsed and looked up once per
+        (provider, date): a provider bills a day's patients in a run."""
+        key = (provider_text, date_text)
+        plan = self.days.get(key)
+        if plan is None:
+            provider_id, qualification = self.nihii(provider_text)
+            if not code:  # the checks in the order of the cells (the first error is shown)
+                raise InvalidInput("code: empty")
+            on = self.ctx.day(date_text.strip(), "date")
+            facts = self.ctx.provider(provider_id, on, None)
+            plan = _DayPlan(provider_id, qualification, on, audit_rules.billing_limit(on),
+                            facts, *_provider_terms(facts, qualification))  # fmt: skip
+            _bounded(self.days, DAY_LIMIT)[key] = plan
+        elif not code:
+            raise InvalidInput("code: empty")
+        return plan
+
+    def code_plan(self, code: str, on: date) -> _CodePlan | None:
+        """What a line owes to its code and date alone (None: the code is unknown)."""
+        key = (code, on)
+        if key in self.codes:
+            return self.codes[key]
+        ctx = self.ctx
+        act = ctx.act(code)
+        plan = None
+        if act is not None:
+            tariff = ctx.tariff(code, on)
+            head = (
+                act.code, tariff.valid_from if tariff is not None else None,
+                tariff.fee if tariff is not None else None, ctx.epoch(on),
+                (act.valid_from is None or act.valid_from <= on)
+                and (act.valid_to is None or on <= act.valid_to),
+            )  # fmt: skip
+            plan = _CodePlan(act, tariff, ctx.needs_prescriber(act.category, on), head,
+                             _age_mode(act, tariff), ctx.history_relevant(act),
+                             tariff is not None
+                             and any(p.chronic is not None for p in tariff.profiles),
+                             _reads_dmg(act, tariff, on),
+                             act.category in engine.DOCTOR_CATEGORIES)  # fmt: skip
+        _bounded(self.codes)[key] = plan
+        return plan
+
     def audit(self, line: int, cells: dict[str, str]) -> LineAudit:
         ctx = self.ctx
-        provider_id, qualification = self.nihii(cells["provider_id"])
-        niss = compact_niss(cells["niss"].strip())
         code = cells["code"].strip()
-        if not code:
-            raise InvalidInput("code: empty")
-        on = ctx.day(cells["date"].strip(), "date")
-        at = parse_clock(cells.get("time", ""))
+        day = self.day_plan(cells["provider_id"], code, cells["date"])
+        niss = compact_niss(cells["niss"].strip())
+        on = day.on
+        time_text = cells.get("time", "")
+        at = None
+        if time_text:
+            at = self.clocks.get(time_text, _UNSEEN)
+            if at is _UNSEEN:
+                at = _bounded(self.clocks)[time_text] = parse_clock(time_text)
         claimed = self.amount(cells["reimbursement_claimed"].strip(), "reimbursement_claimed")
         charged_text = cells.get("charged", "").strip()
         charged = self.amount(charged_text, "charged") if charged_text else None
@@ -200,25 +331,22 @@ class _Auditor:
         billed_on = ctx.day(billed_text, "billed_on") if billed_text else self.billed_on
 
         findings: list[Finding] = []
-        last = self.limits.get(on)
-        if last is None:
-            last = _bounded(self.limits)[on] = audit_rules.billing_limit(on)
-        if billed_on > last:
+        if billed_on > day.limit:
             late = audit_rules.check_billing_limit(on, billed_on, claimed)
             if late is not None:
                 findings.append(late)
-        facts = ctx.provider(provider_id, on, at)
-        status = "conventioned"
+        facts, status, group = day.facts, day.status, day.group
+        if at is not None and facts is not None and facts.convention_status == "partially":
+            facts = ctx.provider(day.provider_id, on, at)  # inside a declared block?
+            status, group = _provider_terms(facts, day.qualification)
+        provider_id, qualification = day.provider_id, day.qualification
         profession = facts.profession if facts is not None else None
-        group = peer_group(facts, qualification)
         if facts is None:
             findings.append(
                 Finding(audit_rules.A_PROVIDER_UNKNOWN, f"no provider {provider_id}", claimed)
             )
-        else:
-            status = _engine_status(facts)
-        act = ctx.act(code)
-        if act is None:
+        plan = self.code_plan(code, on)
+        if plan is None:
             findings.append(
                 audit_rules.engine_finding(
                     engine.R_NOT_ON_DATE, f"code {code} is not in the nomenclature",
@@ -227,6 +355,7 @@ class _Auditor:
             )  # fmt: skip
             return LineAudit(line, provider_id, profession, qualification, group, niss, code, on,
                              claimed, None, tuple(findings))  # fmt: skip
+        act = plan.act
         if facts is not None and ctx.may_attest(code, facts, on, act.article) is False:
             findings.append(
                 Finding(
@@ -236,23 +365,27 @@ class _Auditor:
                     claimed,
                 )
             )
-        prescriber = audit_rules.check_prescriber(
-            cells.get("prescriber_id", ""),
-            required=ctx.needs_prescriber(act.category, on),
-            claimed=claimed,
+        prescriber_text = cells.get("prescriber_id", "")
+        if plan.prescribed or prescriber_text.strip():
+            prescriber = audit_rules.check_prescriber(
+                prescriber_text, required=plan.prescribed, claimed=claimed
+            )
+            if prescriber is not None:
+                findings.append(prescriber)
+        computed = self._engine(
+            plan, on, niss, charged, status, setting, claimed, findings, profession
         )
-        if prescriber is not None:
-            findings.append(prescriber)
-        computed = self._engine(act, on, niss, charged, status, setting, claimed, findings)
         return LineAudit(line, provider_id, profession, qualification, group, niss, code, on,
                          claimed, computed, tuple(findings))  # fmt: skip
 
     def _engine(
-        self, act: Any, on: date, niss: str, charged: Decimal | None, status: str,
+        self, plan: _CodePlan, on: date, niss: str, charged: Decimal | None, status: str,
         setting: str | None, claimed: Decimal, findings: list[Finding],
+        profession: str | None,
     ) -> Decimal | None:  # fmt: skip
         """Run the engine on the line; add its finding; the reimbursement it computes."""
         ctx = self.ctx
+        act = plan.act
         person = ctx.person(niss, on)
         if person is None:
             problem = niss_problem(niss)  # only now: a person of the register is valid
@@ -266,10 +399,9 @@ class _Auditor:
             )  # fmt: skip
             return ZERO
         cov, age = person
-        tariff = ctx.tariff(act.code, on)
         history = ctx.history.get(niss)
         ok, refusal, reason, reimbursement, fee = self.case(
-            act, tariff, charged, on, cov, age, status, setting, history
+            plan, charged, on, cov, age, status, setting, history, profession
         )
         if refusal in _CHARGE_REFUSALS:
             excess = charged - (fee or ZERO) if charged is not None else ZERO
@@ -279,7 +411,7 @@ class _Auditor:
                 )
             )
             ok, refusal, reason, reimbursement, fee = self.case(
-                act, tariff, None, on, cov, age, status, setting, history
+                plan, None, on, cov, age, status, setting, history, profession
             )
         if not ok:
             findings.append(
@@ -292,39 +424,9 @@ class _Auditor:
         claim = audit_rules.check_claim(claimed, computed)
         if claim is not None:
             findings.append(claim)
-        ctx.add_history(niss, act, on)
+        if plan.history:
+            ctx.add_history(niss, act, on)
         return computed
-
-
-# Roles of the shipped qualification table (inami_cli/data/qualifications.csv) whose codes
-# are one qualification for the peer comparison: a recognised GP is 003 or 004 (providers.md
-# §7.2: which one means accredited is not settled), a GP in training 005 or 006.
-_ROLE_GROUPS = frozenset({"gp", "gp_training"})
-
-
-def peer_group(facts: Any, qualification: str | None) -> str:
-    """The peer group of a provider for the profile comparison: profession and
-    qualification code, or the role for the GP roles; ``unknown`` outside the register."""
-    if facts is None:
-        return "unknown"
-    role = facts.qualification_role
-    code = role if role in _ROLE_GROUPS else (facts.qualification or qualification or "---")
-    return f"{facts.profession} {code}"
-
-
-def _engine_status(facts: Any) -> str:
-    """The convention status the engine speaks of, on the date and at the time billed.
-
-    A partially conventioned provider may deviate only inside a declared block (providers.md
-    §7.1 rows 4-5): outside one, the agreed fees bind as for a conventioned provider. Without
-    an agreement in force, nothing binds the fees.
-    """
-    status = facts.convention_status
-    if status is None:
-        return "non-conventioned"
-    if status == "partially" and facts.in_declared_block is False:
-        return "conventioned"
-    return str(status)
 
 
 def open_billing(

@@ -221,6 +221,43 @@ class AuditContext:
             )
 
 
+# Roles of the shipped qualification table (inami_cli/data/qualifications.csv) whose codes
+# are one qualification for the peer comparison: a recognised GP is 003 or 004 (providers.md
+# §7.2: which one means accredited is not settled), a GP in training 005 or 006.
+_ROLE_GROUPS = frozenset({"gp", "gp_training"})
+
+
+def peer_group(facts: Any, qualification: str | None) -> str:
+    """The peer group of a provider for the profile comparison: profession and
+    qualification code, or the role for the GP roles; ``unknown`` outside the register."""
+    if facts is None:
+        return "unknown"
+    role = facts.qualification_role
+    code = role if role in _ROLE_GROUPS else (facts.qualification or qualification or "---")
+    return f"{facts.profession} {code}"
+
+
+def _engine_status(facts: Any) -> str:
+    """The convention status the engine speaks of, on the date and at the time billed.
+
+    A partially conventioned provider may deviate only inside a declared block (providers.md
+    §7.1 rows 4-5): outside one, the agreed fees bind as for a conventioned provider. Without
+    an agreement in force, nothing binds the fees.
+    """
+    status = facts.convention_status
+    if status is None:
+        return "non-conventioned"
+    if status == "partially" and facts.in_declared_block is False:
+        return "conventioned"
+    return str(status)
+
+
+def _provider_terms(facts: Any, qualification: str | None) -> tuple[str, str]:
+    """(engine status, peer group) of a provider's facts (None: not in the register)."""
+    status = "conventioned" if facts is None else _engine_status(facts)
+    return status, peer_group(facts, qualification)
+
+
 def parse_clock(text: str) -> time | None:
     """A time cell (``HH:MM``, or an hour) or None when empty."""
     value = text.strip()
