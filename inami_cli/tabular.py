@@ -59,7 +59,13 @@ def _fail(filename: str, line: int, message: str) -> FileErrors:
 def check_encoding(encoding: str) -> str:
     """The codec's canonical name, or exit 2 naming the option (``--encoding``)."""
     try:
-        return codecs.lookup(encoding).name
+        info = codecs.lookup(encoding)
+        # a text codec that decodes: not "undefined" (which refuses every byte) nor a
+        # bytes-to-bytes codec such as base64 or zlib (both found by `make fuzz`)
+        if not getattr(info, "_is_text_encoding", True):
+            raise LookupError(encoding)
+        info.incrementaldecoder("strict").decode(b"")
+        return info.name
     except (LookupError, ValueError):  # ValueError: a NUL in the name (found by the fuzz test)
         raise InvalidInput(f"--encoding {encoding!r}: unknown; use {ENCODINGS_HINT}") from None
 

@@ -8,7 +8,7 @@ import io
 import pytest
 
 from inami_cli.domain.errors import FileErrors, InvalidInput
-from inami_cli.tabular import Columns, read_table, sniff_delimiter, text_lines
+from inami_cli.tabular import Columns, check_encoding, read_table, sniff_delimiter, text_lines
 
 SPEC = Columns(
     required=("niss", "date"),
@@ -185,3 +185,17 @@ def test_json_array_of_many_rows_is_read_in_one_pass():
     got = rows(data, "f.json")
     assert len(got) == 40_000
     assert got[-1] == (40_000, ["39999", "d", ""])
+
+
+@pytest.mark.parametrize("name", ["UNDEFINED", "undefined", "base64", "zlib", "rot13"])
+def test_an_encoding_that_decodes_no_text_is_refused(name: str) -> None:
+    """`make fuzz` found `maf counter import FILE --encoding UNDEFINED` exiting 70: the
+    "undefined" codec exists but refuses every byte; bytes-to-bytes codecs decode no text."""
+    with pytest.raises(InvalidInput, match="--encoding"):
+        check_encoding(name)
+
+
+def test_text_encodings_are_accepted() -> None:
+    assert [check_encoding(n) for n in ("UTF-8", "latin-1", "cp1252", "utf-16")] == [
+        "utf-8", "iso8859-1", "cp1252", "utf-16",
+    ]  # fmt: skip
