@@ -194,12 +194,14 @@ class AppState:
         *,
         columns: Sequence[str] | None = None,
         wrap: bool = False,
+        drop: Sequence[str] = (),
     ) -> None:
         """Print data on stdout in the chosen format (a table fitted to the terminal, its
         status words coloured there, long output through the pager: ``render.terminal``).
 
         *wrap*: a table's long text wraps over several lines instead of being cut with ``…``
-        (an explanation, where every word counts)."""
+        (an explanation, where every word counts); *drop*: the columns a table too wide
+        for the terminal leaves out first, least valuable first (``render.table``)."""
         from inami_cli.render import render
 
         fmt = self.output_format
@@ -218,6 +220,7 @@ class AppState:
             width=table_width(sys.stdout, wide=self.wide),
             colour=colour_enabled(sys.stdout),
             wrap=wrap,
+            drop=drop,
         )
 
     def heading(self, title: str) -> None:

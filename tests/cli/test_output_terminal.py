@@ -175,3 +175,25 @@ def test_a_table_written_to_a_file_is_whole(demo_cli: Any, tmp_path: Path) -> No
     assert "…" not in text and max(text_width(line) for line in text.splitlines()) > 60
     on_stdout = demo_cli(*args[:-2], env={"COLUMNS": "60"})
     assert max(text_width(line) for line in on_stdout.stdout.splitlines()) <= 60
+
+
+def test_ctrl_c_in_the_pager_ends_quietly(terminal: dict[str, str], tmp_path: Path) -> None:
+    """Ctrl-C reaches the pager and inami alike: inami ignores it while the pager runs and
+    ends with exit 0 once the pager quits, as git does (issue 17)."""
+    if not Path("/usr/bin/less").exists():
+        pytest.skip("less is not installed")
+    env = {**terminal, "PAGER": "less"}
+    cmd = _command()
+    args = ["audit", "log", "--limit", "5000"]  # far more than the pipe holds (64 KiB)
+    child = pexpect.spawn(
+        cmd[0], [*cmd[1:], *args], env=env, cwd=str(tmp_path), encoding="utf-8",
+        timeout=TIMEOUT, dimensions=(24, 80),
+    )  # fmt: skip
+    child.expect_exact("---")  # the pager shows the first screen; inami waits to write more
+    child.sendintr()  # Ctrl-C: SIGINT to the foreground process group (less and inami)
+    child.expect_exact([":", "(END)"])
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "interrupted" not in str(child.before)
+    assert child.exitstatus == 0 and child.signalstatus is None
