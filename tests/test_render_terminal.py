@@ -224,3 +224,17 @@ def test_low_value_columns_are_dropped_before_records_one_by_one() -> None:
     assert wider.splitlines()[0].split() == ["number", "date", "kind", "title", "state", "reason"]
     whole = table_text(headers, rows, style="simple", width=None, colour=False, drop=drop)
     assert "applied" in whole and "effective_date" in whole  # --wide: every column
+
+
+def test_wrapped_columns_share_the_width_by_the_lines_they_take() -> None:
+    headers = ["rule", "what", "value", "source"]
+    rows = [["R2", "reimbursement for profile preferential,dmg", "32.73", LONG + "; " + LONG],
+            ["", "beneficiary", "preferential, dmg, age 40", "given explicitly"]]  # fmt: skip
+    fitted = fit_rows(headers, rows, 80, "simple", wrap=True)
+    assert fitted is not None
+    cells = fitted[1]
+    # the long source takes the room: no row taller than the text needs at equal shares
+    assert cells[0][3].count("\n") + 1 <= 7, cells[0][3]
+    assert " ".join(cells[0][3].split()) == LONG + "; " + LONG  # no word lost
+    text = table_text(headers, rows, style="simple", width=80, colour=False, wrap=True)
+    assert _widest(text) <= 80

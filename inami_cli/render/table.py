@@ -178,6 +178,43 @@ def _share(budget: int, natural: Sequence[int], minimum: Sequence[int]) -> list[
     return widths
 
 
+def _balance(
+    widths: list[int], minimum: Sequence[int], target: Sequence[int], columns: list[list[str]]
+) -> list[int]:
+    """Wrapped columns: move room from one column to another while the table gets fewer
+    lines (a long source beside a short value takes the width the value does not need)."""
+    heights: dict[tuple[int, int], list[int]] = {}
+
+    def lines(i: int, w: int) -> list[int]:
+        if (i, w) not in heights:
+            heights[i, w] = [_wrap(c, w).count("\n") + 1 for c in columns[i]]
+        return heights[i, w]
+
+    def total(ws: Sequence[int]) -> int:
+        per_column = [lines(i, w) for i, w in enumerate(ws)]
+        return sum(max(row) for row in zip(*per_column, strict=True))
+
+    best, widths = total(widths), list(widths)
+    for _round in range(200):  # each round takes one move that saves lines, or stops
+        moves = (
+            (a, b, step)
+            for step in (1, 2, 4, 8, 16)
+            for a in range(len(widths))
+            for b in range(len(widths))
+            if a != b and widths[a] + step <= target[a] and widths[b] - step >= minimum[b]
+        )
+        for a, b, step in moves:
+            trial = list(widths)
+            trial[a] += step
+            trial[b] -= step
+            if (lines_now := total(trial)) < best:
+                best, widths = lines_now, trial
+                break
+        else:
+            return widths
+    return widths
+
+
 def fit_rows(
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
@@ -222,6 +259,8 @@ def fit_rows(
     # the text gets the room first; what it leaves unwraps the code columns' headers
     target = [m if code[i] else max(cells_max[i], m) for i, m in enumerate(minimum)]
     widths = _share(budget, target, minimum)
+    if wrap:
+        widths = _balance(widths, minimum, target, columns)
     left = budget - sum(widths)
     for i in sorted(range(count), key=lambda i: not code[i]):  # code columns' headers first
         if left > 0:
