@@ -238,3 +238,12 @@ def test_wrapped_columns_share_the_width_by_the_lines_they_take() -> None:
     assert " ".join(cells[0][3].split()) == LONG + "; " + LONG  # no word lost
     text = table_text(headers, rows, style="simple", width=80, colour=False, wrap=True)
     assert _widest(text) <= 80
+
+
+def test_wrapped_text_keeps_its_words_whole_when_the_width_allows() -> None:
+    headers = ["rule", "what", "value", "valid_from", "valid_to", "source"]
+    rows = [["R2", "reimbursement for profile ordinary", "20.85", "2025-01-01", "2025-12-31",
+             LONG + "; " + LONG]]  # fmt: skip
+    fitted = fit_rows(headers, rows, 80, "simple", wrap=True)
+    assert fitted is not None
+    assert "reimbursement" in fitted[1][0][1].splitlines()  # not "reimburseme" + "nt"

@@ -34,6 +34,8 @@ _CODE_MAX = 32  # a cell longer than this is text even without a space (a URL, a
 # cut to one line, or wrapped over several.
 _TEXT_MIN = 6
 _TEXT_MIN_WRAPPED = 10
+# Wrapped text: a word up to this long is never broken when the width allows it.
+_WORD_MAX = 16
 # With columns it may drop, a list drops them until its text columns keep this much.
 _TEXT_COMFORT = 20
 _ELLIPSIS = "…"
@@ -178,6 +180,10 @@ def _share(budget: int, natural: Sequence[int], minimum: Sequence[int]) -> list[
     return widths
 
 
+def _longest_word(cells: Sequence[str]) -> int:
+    return max((text_width(w) for c in cells for w in c.split()), default=0)
+
+
 def _balance(
     widths: list[int], minimum: Sequence[int], target: Sequence[int], columns: list[list[str]]
 ) -> list[int]:
@@ -256,6 +262,12 @@ def fit_rows(
     ]
     if sum(minimum) > budget:
         return None
+    if wrap:  # wrapped text keeps its words whole when the width allows ("reimburseme/nt")
+        words = [
+            m if code[i] else max(m, min(_WORD_MAX, _longest_word(columns[i])))
+            for i, m in enumerate(minimum)
+        ]
+        minimum = words if sum(words) <= budget else minimum
     # the text gets the room first; what it leaves unwraps the code columns' headers
     target = [m if code[i] else max(cells_max[i], m) for i, m in enumerate(minimum)]
     widths = _share(budget, target, minimum)
