@@ -4,12 +4,14 @@ A table is fitted to *width* columns (``render.terminal.table_width``; None: as 
 longest cell, for ``--wide``, pipes and files):
 
 - a column whose every cell is a number, a date or a code (no space, at most
-  ``_CODE_MAX`` characters) is never shortened; only its header may wrap at ``_``;
+  ``_CODE_MAX`` characters) is never shortened; only its header may break after ``_`` or a
+  space, or take its short form (``SHORT_HEADERS``): a header never breaks inside a word;
 - the other (text) columns share what is left: in a list each cell is cut to one line ending
   with ``…``; in a key/value view (one record) the value wraps over several lines, nothing
   is lost;
-- a column with no value at all is left out of a table too wide for the width;
-- a list whose code columns alone do not fit is shown record by record (key/value), as
+- a column with no value at all is left out of a table too wide for the width, then the
+  columns a command names as least useful (``drop``), until its text keeps ``_TEXT_COMFORT``;
+- only a list whose code columns still do not fit is shown record by record (key/value), as
   ``psql``'s expanded display does.
 
 Colour (``render.terminal.colour_enabled``) marks status words once the table is fitted:
