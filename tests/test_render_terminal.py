@@ -7,7 +7,14 @@ import io
 
 import pytest
 
-from inami_cli.render.table import colour_cell, fit_pairs, fit_rows, table_text, text_width
+from inami_cli.render.table import (
+    SHORT_HEADERS,
+    colour_cell,
+    fit_pairs,
+    fit_rows,
+    table_text,
+    text_width,
+)
 from inami_cli.render.terminal import (
     DEFAULT_PAGER,
     colour_enabled,
@@ -163,3 +170,80 @@ def test_an_empty_column_goes_first_when_the_table_is_too_wide() -> None:
     narrow = [["101076", "", "short"]]
     assert "valid_to" in table_text(headers, narrow, style="simple", width=50, colour=False)
     assert "valid_to" in table_text(headers, rows, style="simple", width=None, colour=False)
+
+
+PROVIDERS = (
+    ["formatted", "last_name", "first_name", "profession", "qualification", "accredited",
+     "region"],
+    [["1-90033-87-003", "Dubois", "Marc", "doctor", "003", "no", "wallonia"],
+     ["5-90041-10-001", "Renard", "Julie", "physiotherapist", "001", "no", "wallonia"],
+     ["3-90058-76-001", "Schmitz", "Anna", "dentist", "001", "no", "german-speaking"]],
+)  # fmt: skip
+
+
+def test_headers_break_only_between_words_or_are_shortened() -> None:
+    headers, rows = PROVIDERS
+    fitted = fit_rows(headers, rows, 80, "simple")
+    assert fitted is not None
+    shown, cut = fitted
+    pieces = {p for h in headers for p in h.replace("_", "_ ").split()}
+    for header in shown:  # every line of a header is a whole word of it, or its short form
+        for line in header.splitlines():
+            assert line in pieces or line in SHORT_HEADERS.values(), (header, shown)
+    # the short headers of the code columns leave the room to the text
+    assert shown[4:6] == ["qual", "accr"]
+    assert cut[1][3].startswith("physiothera") and cut[1][3] != "physi…"
+    text = table_text(headers, rows, style="simple", width=80, colour=False)
+    assert _widest(text) <= 80
+    short = fit_rows(headers, rows, 80, "simple", short={"qualification": "q."})
+    assert short is not None and short[0][4] == "q."  # a table's own mapping wins
+
+
+DECISIONS = (
+    ["number", "date", "kind", "title", "state", "reason", "effective_date", "applied"],
+    [["CASS 2026/001", "2026-01-19", "tariff", f"Physiotherapy session: {LONG}", "adopted",
+      "adopted: 34 for, 0 against, 2 abstaining", "2026-02-01", "yes"],
+     ["CNMM 2026/001", "2026-02-10", "agreement", "Amendment: teleconsultation fees",
+      "rejected", "no quorum: doctors 4 present, 5 required", "", "no"]],
+)  # fmt: skip
+
+
+def test_low_value_columns_are_dropped_before_records_one_by_one() -> None:
+    headers, rows = DECISIONS
+    # without a priority list: too many code columns, one record at a time (the last resort)
+    records = table_text(headers, rows, style="simple", width=80, colour=False)
+    assert records.count("number ") == 2
+    drop = ["applied", "effective_date", "reason", "kind"]
+    text = table_text(headers, rows, style="simple", width=80, colour=False, drop=drop)
+    lines = text.splitlines()
+    assert _widest(text) <= 80 and len(lines) == 2 + len(rows)  # one table, a row a line
+    assert lines[0].split() == ["number", "date", "kind", "title", "state"]
+    assert "CASS 2026/001" in text and "Physiotherapy session: Consul" in text
+    # dropped only as many as needed: a wider terminal keeps the reason
+    wider = table_text(headers, rows, style="simple", width=100, colour=False, drop=drop)
+    assert wider.splitlines()[0].split() == ["number", "date", "kind", "title", "state", "reason"]
+    whole = table_text(headers, rows, style="simple", width=None, colour=False, drop=drop)
+    assert "applied" in whole and "effective_date" in whole  # --wide: every column
+
+
+def test_wrapped_columns_share_the_width_by_the_lines_they_take() -> None:
+    headers = ["rule", "what", "value", "source"]
+    rows = [["R2", "reimbursement for profile preferential,dmg", "32.73", LONG + "; " + LONG],
+            ["", "beneficiary", "preferential, dmg, age 40", "given explicitly"]]  # fmt: skip
+    fitted = fit_rows(headers, rows, 80, "simple", wrap=True)
+    assert fitted is not None
+    cells = fitted[1]
+    # the long source takes the room: no row taller than the text needs at equal shares
+    assert cells[0][3].count("\n") + 1 <= 7, cells[0][3]
+    assert " ".join(cells[0][3].split()) == LONG + "; " + LONG  # no word lost
+    text = table_text(headers, rows, style="simple", width=80, colour=False, wrap=True)
+    assert _widest(text) <= 80
+
+
+def test_wrapped_text_keeps_its_words_whole_when_the_width_allows() -> None:
+    headers = ["rule", "what", "value", "valid_from", "valid_to", "source"]
+    rows = [["R2", "reimbursement for profile ordinary", "20.85", "2025-01-01", "2025-12-31",
+             LONG + "; " + LONG]]  # fmt: skip
+    fitted = fit_rows(headers, rows, 80, "simple", wrap=True)
+    assert fitted is not None
+    assert "reimbursement" in fitted[1][0][1].splitlines()  # not "reimburseme" + "nt"

@@ -218,12 +218,14 @@ class AppState:
         *,
         columns: Sequence[str] | None = None,
         wrap: bool = False,
+        drop: Sequence[str] = (),
     ) -> None:
         """Print data on stdout in the chosen format (a table fitted to the terminal, its
         status words coloured there, long output through the pager: ``render.terminal``).
 
         *wrap*: a table's long text wraps over several lines instead of being cut with ``…``
-        (an explanation, where every word counts)."""
+        (an explanation, where every word counts); *drop*: the columns a table too wide
+        for the terminal leaves out first, least valuable first (``render.table``)."""
         from inami_cli.render import render
 
         fmt = self.output_format
@@ -243,6 +245,7 @@ class AppState:
             colour=colour_enabled(sys.stdout),
             wrap=wrap,
             fields=self.fields,
+            drop=() if self.fields_given else drop,  # columns asked for are never dropped
         )
 
     def heading(self, title: str) -> None:

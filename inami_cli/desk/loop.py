@@ -358,8 +358,8 @@ class Desk:
         self.say("")
         if result.why:
             self.say("Why:")  # with the answer's sentences (services.desk), in their language
-            for line in result.why:
-                self.say(f"  - {line}")
+            for line in result.why:  # wrapped at the terminal's width, as the tables
+                self.say(_wrapped(line, width, first="  - ", rest="    "))
         for table in result.tables:
             self.say(f"\n{table.title}:")
             if table.columns:
@@ -382,5 +382,17 @@ class Desk:
                     colour=colour,
                 )
         self.say("")
-        self.say(f"» {result.sentence}")
+        self.say(f"» {result.sentence}")  # one line: copied whole into a note or a mail
         self.say("")
+
+
+def _wrapped(text: str, width: int | None, *, first: str, rest: str) -> str:
+    """*text* after *first*, wrapped at *width* columns (None: one line), its next lines
+    after *rest* (a hanging indent, as ``cli.context.AppState.say``)."""
+    from inami_cli.render.table import text_width
+
+    if width is None or text_width(first + text) <= width:
+        return first + text
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width=width, initial_indent=first, subsequent_indent=rest))

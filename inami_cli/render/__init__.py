@@ -137,12 +137,15 @@ def render(
     colour: bool = False,
     wrap: bool = False,
     fields: Sequence[str] | None = None,
+    short: Mapping[str, str] | None = None,
+    drop: Sequence[str] = (),
 ) -> None:
     """Print records (a list) or one record (a mapping) in *fmt*.
 
     JSON prints a list as an array and a mapping as one object; ndjson one object per line;
     table prints a mapping as a two-column key/value table, fitted to *width* columns when
-    given (long text cut with ``…``, or wrapped with *wrap*) and with its status words in
+    given (long text cut with ``…``, or wrapped with *wrap*; headers shortened by *short*,
+    the columns of *drop* left out first when too wide) and with its status words in
     colour when *colour* (``render.table``).
     *fields* (``--fields``) keeps those columns (keys of a mapping), in that order. CSV is
     one flat table: a record holding nested tables (sections) refuses it, naming
@@ -183,7 +186,14 @@ def render(
         elif rows:
             body = [[cell(row.get(c)) for c in columns] for row in rows]
             text = table_text(
-                columns, body, style=table_style, width=width, colour=colour, wrap=wrap
+                columns,
+                body,
+                style=table_style,
+                width=width,
+                colour=colour,
+                wrap=wrap,
+                short=short,
+                drop=drop,
             )
             stream.write(text + "\n")
 

@@ -4,12 +4,14 @@ A table is fitted to *width* columns (``render.terminal.table_width``; None: as 
 longest cell, for ``--wide``, pipes and files):
 
 - a column whose every cell is a number, a date or a code (no space, at most
-  ``_CODE_MAX`` characters) is never shortened; only its header may wrap at ``_``;
+  ``_CODE_MAX`` characters) is never shortened; only its header may break after ``_`` or a
+  space, or take its short form (``SHORT_HEADERS``): a header never breaks inside a word;
 - the other (text) columns share what is left: in a list each cell is cut to one line ending
   with ``…``; in a key/value view (one record) the value wraps over several lines, nothing
   is lost;
-- a column with no value at all is left out of a table too wide for the width;
-- a list whose code columns alone do not fit is shown record by record (key/value), as
+- a column with no value at all is left out of a table too wide for the width, then the
+  columns a command names as least useful (``drop``), until its text keeps ``_TEXT_COMFORT``;
+- only a list whose code columns still do not fit is shown record by record (key/value), as
   ``psql``'s expanded display does.
 
 Colour (``render.terminal.colour_enabled``) marks status words once the table is fitted:
@@ -21,7 +23,7 @@ from __future__ import annotations
 import functools
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tabulate import SEPARATING_LINE, tabulate
@@ -34,6 +36,10 @@ _CODE_MAX = 32  # a cell longer than this is text even without a space (a URL, a
 # cut to one line, or wrapped over several.
 _TEXT_MIN = 6
 _TEXT_MIN_WRAPPED = 10
+# Wrapped text: a word up to this long is never broken when the width allows it.
+_WORD_MAX = 16
+# With columns it may drop, a list drops them until its text columns keep this much.
+_TEXT_COMFORT = 20
 _ELLIPSIS = "…"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # Columns of codes even when a cell has a space: identifiers, numbers, keys, dates.
@@ -104,19 +110,44 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(lines)
 
 
+# Short headers for columns whose cells are narrower than their name (a table too wide for
+# the terminal shows these instead of breaking a word; ``--wide`` shows the whole names).
+# A command may give its own (``render(short=...)``), which win over these.
+SHORT_HEADERS = {
+    "qualification": "qual",
+    "accredited": "accr",
+    "profession": "prof",
+    "effective_date": "effective",
+    "services_per_patient": "per_patient",
+    "lines_with_findings": "with_findings",
+    "peer_median": "median",
+}
+_HEADER_WORDS = re.compile(r"[^_ ]+[_ ]?|[_ ]")
+
+
 def _wrap_header(header: str, width: int) -> str:
-    """A header over several lines, broken after ``_``, inside a word only if it must."""
+    """A header over several lines, broken after ``_`` or a space, never inside a word."""
     lines: list[str] = []
-    for word in re.findall(r"[^_]+_?|_", header):
-        if lines and text_width(lines[-1] + word) <= width:
+    for word in _HEADER_WORDS.findall(header):
+        if lines and text_width(lines[-1] + word.rstrip()) <= width:
             lines[-1] += word
         else:
-            lines.extend(word[i : i + max(width, 1)] for i in range(0, len(word), max(width, 1)))
-    return "\n".join(lines)
+            lines.append(word)
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def _header_min(header: str) -> int:
-    return max((text_width(w) for w in re.findall(r"[^_]+_?|_", header)), default=0)
+    return max((text_width(w.rstrip()) for w in _HEADER_WORDS.findall(header)), default=0)
+
+
+def _header_at(forms: Sequence[str], width: int) -> str:
+    """The header shown in *width* columns: whole, else broken at ``_``, else short."""
+    for form in forms:
+        if text_width(form) <= width:
+            return form
+        if _header_min(form) <= width:
+            return _wrap_header(form, width)
+    return _wrap_header(forms[-1], width)
 
 
 def _is_code(header: str, cells: Sequence[str]) -> bool:
@@ -151,6 +182,47 @@ def _share(budget: int, natural: Sequence[int], minimum: Sequence[int]) -> list[
     return widths
 
 
+def _longest_word(cells: Sequence[str]) -> int:
+    return max((text_width(w) for c in cells for w in c.split()), default=0)
+
+
+def _balance(
+    widths: list[int], minimum: Sequence[int], target: Sequence[int], columns: list[list[str]]
+) -> list[int]:
+    """Wrapped columns: move room from one column to another while the table gets fewer
+    lines (a long source beside a short value takes the width the value does not need)."""
+    heights: dict[tuple[int, int], list[int]] = {}
+
+    def lines(i: int, w: int) -> list[int]:
+        if (i, w) not in heights:
+            heights[i, w] = [_wrap(c, w).count("\n") + 1 for c in columns[i]]
+        return heights[i, w]
+
+    def total(ws: Sequence[int]) -> int:
+        per_column = [lines(i, w) for i, w in enumerate(ws)]
+        return sum(max(row) for row in zip(*per_column, strict=True))
+
+    best, widths = total(widths), list(widths)
+    for _round in range(200):  # each round takes one move that saves lines, or stops
+        moves = (
+            (a, b, step)
+            for step in (1, 2, 4, 8, 16)
+            for a in range(len(widths))
+            for b in range(len(widths))
+            if a != b and widths[a] + step <= target[a] and widths[b] - step >= minimum[b]
+        )
+        for a, b, step in moves:
+            trial = list(widths)
+            trial[a] += step
+            trial[b] -= step
+            if (lines_now := total(trial)) < best:
+                best, widths = lines_now, trial
+                break
+        else:
+            return widths
+    return widths
+
+
 def fit_rows(
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
@@ -158,10 +230,15 @@ def fit_rows(
     style: str,
     *,
     wrap: bool = False,
+    short: Mapping[str, str] | None = None,
+    text_min: int | None = None,
 ) -> tuple[list[str], list[list[str]]] | None:
     """*headers* and *rows* fitted to *width*: text cut to one line ending with ``…``, or
     wrapped over several lines (*wrap*: an explanation, where every word counts); None when
-    even the code columns do not fit (the caller shows the records one by one)."""
+    even the code columns do not fit (the caller drops columns or shows the records one by
+    one). A header is broken only after ``_`` or a space, or replaced by its short form
+    (*short*, then ``SHORT_HEADERS``); the text columns get their room before the code
+    columns' headers are shown whole."""
     count = len(headers)
     if count == 0:
         return list(headers), [list(r) for r in rows]
@@ -174,42 +251,44 @@ def fit_rows(
     budget = width - _overhead(count, style)
     if sum(natural) <= budget and not any("\n" in c for r in rows for c in r):
         return list(headers), [list(r) for r in rows]
+    names = {**SHORT_HEADERS, **(short or {})}
+    forms = [[h, *([names[h]] if names.get(h, h) != h else [])] for h in headers]
     code = [_is_code(headers[i], columns[i]) for i in range(count)]
-    text_min = _TEXT_MIN_WRAPPED if wrap else _TEXT_MIN
+    if text_min is None:
+        text_min = _TEXT_MIN_WRAPPED if wrap else _TEXT_MIN
     cells_max = [max((text_width(c) for c in columns[i]), default=0) for i in range(count)]
-    # headers whole; broken after "_"; then inside a word: the text columns' headers, then
-    # the code columns' (never under 4 columns)
-    for level in range(4):
-        minimum = []
-        for i in range(count):
-            inside = 4 if level == 3 or (level == 2 and not code[i]) else _header_min(headers[i])
-            head = (text_width(headers[i]), _header_min(headers[i]), inside, inside)[level]
-            head = pad + min(head, text_width(headers[i]))
-            minimum.append(
-                max(cells_max[i], head) if code[i] else max(head, min(natural[i], text_min))
-            )
-        if sum(minimum) <= budget:
-            # the text gets the room first; what it leaves unwraps the code columns' headers
-            target = [m if code[i] else max(natural[i], m) for i, m in enumerate(minimum)]
-            widths = _share(budget, target, minimum)
-            left = budget - sum(widths)
-            for i in range(count):
-                if code[i] and left > 0:
-                    extra = min(natural[i] - widths[i], left)
-                    widths[i] += extra
-                    left -= extra
-            new_headers = [
-                _wrap_header(h, w - pad) if text_width(h) + pad > w else h
-                for h, w in zip(headers, widths, strict=True)
-            ]
-            shorten = _wrap if wrap else _cut
-            new_rows = [
-                [c if text_width(c) <= widths[i] and "\n" not in c else shorten(c, widths[i])
-                 for i, c in enumerate(r)]
-                for r in rows
-            ]  # fmt: skip
-            return new_headers, new_rows
-    return None
+    head = [pad + min(_header_min(f) for f in forms[i]) for i in range(count)]
+    minimum = [
+        max(cells_max[i], head[i]) if code[i] else max(head[i], min(natural[i], text_min))
+        for i in range(count)
+    ]
+    if sum(minimum) > budget:
+        return None
+    if wrap:  # wrapped text keeps its words whole when the width allows ("reimburseme/nt")
+        words = [
+            m if code[i] else max(m, min(_WORD_MAX, _longest_word(columns[i])))
+            for i, m in enumerate(minimum)
+        ]
+        minimum = words if sum(words) <= budget else minimum
+    # the text gets the room first; what it leaves unwraps the code columns' headers
+    target = [m if code[i] else max(cells_max[i], m) for i, m in enumerate(minimum)]
+    widths = _share(budget, target, minimum)
+    if wrap:
+        widths = _balance(widths, minimum, target, columns)
+    left = budget - sum(widths)
+    for i in sorted(range(count), key=lambda i: not code[i]):  # code columns' headers first
+        if left > 0:
+            extra = max(min(natural[i] - widths[i], left), 0)
+            widths[i] += extra
+            left -= extra
+    new_headers = [_header_at(forms[i], widths[i] - pad) for i in range(count)]
+    shorten = _wrap if wrap else _cut
+    new_rows = [
+        [c if text_width(c) <= widths[i] and "\n" not in c else shorten(c, widths[i])
+         for i, c in enumerate(r)]
+        for r in rows
+    ]  # fmt: skip
+    return new_headers, new_rows
 
 
 def fit_pairs(pairs: Sequence[Sequence[str]], width: int, style: str) -> list[list[str]]:
@@ -220,6 +299,32 @@ def fit_pairs(pairs: Sequence[Sequence[str]], width: int, style: str) -> list[li
     value_width = max(width - _overhead(2, style) - key_width, _TEXT_MIN_WRAPPED)
     return [[k, _wrap(v, value_width) if text_width(v) > value_width or "\n" in v else v]
             for k, v in pairs]  # fmt: skip
+
+
+def _dropped(
+    names: list[str],
+    body: list[list[str]],
+    drop: Sequence[str],
+    width: int,
+    style: str,
+    wrap: bool,
+    short: Mapping[str, str] | None,
+) -> tuple[list[str], list[list[str]], tuple[list[str], list[list[str]]] | None]:
+    """The columns of *drop* left out one at a time, least valuable first, until the text
+    columns keep ``_TEXT_COMFORT`` columns (else all of them are left out)."""
+    fitted = fit_rows(names, body, width, style, wrap=wrap, short=short, text_min=_TEXT_COMFORT)
+    for name in drop:
+        if fitted is not None:
+            break
+        if name not in names or len(names) == 1:
+            continue
+        i = names.index(name)
+        names = names[:i] + names[i + 1 :]
+        body = [r[:i] + r[i + 1 :] for r in body]
+        fitted = fit_rows(names, body, width, style, wrap=wrap, short=short, text_min=_TEXT_COMFORT)
+    if fitted is None:
+        fitted = fit_rows(names, body, width, style, wrap=wrap, short=short)
+    return names, body, fitted
 
 
 def colour_cell(column: str, text: str) -> str:
@@ -241,8 +346,14 @@ def table_text(
     width: int | None,
     colour: bool,
     wrap: bool = False,
+    short: Mapping[str, str] | None = None,
+    drop: Sequence[str] = (),
 ) -> str:
-    """The text of a table (*headers* None: a key/value view), fitted and coloured."""
+    """The text of a table (*headers* None: a key/value view), fitted and coloured.
+
+    *short*: short headers for this table (``fit_rows``); *drop*: the columns a table too
+    wide for *width* leaves out, least valuable first, before it falls back to one record
+    at a time (``--wide`` shows them all)."""
     if headers is None:
         body = [list(r) for r in rows]
         if width is not None:
@@ -253,13 +364,15 @@ def table_text(
     names = list(headers)
     body = [list(r) for r in rows]
     if width is not None:
-        fitted = fit_rows(names, body, width, style, wrap=wrap)
+        fitted = fit_rows(names, body, width, style, wrap=wrap, short=short)
         empty = [i for i in range(len(names)) if not any(r[i] for r in body)]
         if fitted != (names, body) and empty and len(empty) < len(names):
             # too wide: a column with nothing in it goes first (``--wide`` shows it)
             names = [n for i, n in enumerate(names) if i not in empty]
             body = [[c for i, c in enumerate(r) if i not in empty] for r in body]
-            fitted = fit_rows(names, body, width, style, wrap=wrap)
+            fitted = fit_rows(names, body, width, style, wrap=wrap, short=short)
+        if drop and fitted != (names, body):
+            names, body, fitted = _dropped(names, body, drop, width, style, wrap, short)
         if fitted is None:  # too many code columns: one key/value view per record
             return "\n\n".join(
                 table_text(None, list(zip(names, r, strict=True)), style=style, width=width,

@@ -99,6 +99,8 @@ class _PagerSink(io.RawIOBase):
         self.held: list[bytes] = []
         self.lines = 0
         self.process: subprocess.Popen[bytes] | None = None
+        self.sigint: Any = None  # SIGINT's handler before the pager started
+        self.gone = False  # the pager quit before the end of the output (q, Ctrl-C)
         self.direct = False  # the held text went to the terminal: no pager any more
 
     def writable(self) -> bool:
@@ -111,7 +113,11 @@ class _PagerSink(io.RawIOBase):
     def write(self, data: Any) -> int:
         chunk = bytes(data)
         if self.process is not None and self.process.stdin is not None:
-            self.process.stdin.write(chunk)
+            if not self.gone:
+                try:
+                    self.process.stdin.write(chunk)
+                except (BrokenPipeError, OSError):  # the reader quit: the rest is not wanted
+                    self.gone = True
         elif self.direct:
             self.real.write(chunk)
             self.real.flush()
@@ -131,9 +137,14 @@ class _PagerSink(io.RawIOBase):
         except OSError:
             self.show_held()
             return
+        # Ctrl-C while the pager runs is the pager's (it reaches the whole foreground process
+        # group): inami ignores it until the pager quits, then ends quietly, exit 0, as git
+        # does (git's pager.c: wait_for_pager, sigchain).
+        with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
+            self.sigint = signal.signal(signal.SIGINT, signal.SIG_IGN)
         assert self.process.stdin is not None
-        self.process.stdin.write(b"".join(self.held))
-        self.held = []
+        held, self.held = b"".join(self.held), []
+        self.write(held)
 
     def show_held(self) -> None:
         """Print what is held and stop paging (a message is about to go to stderr)."""
@@ -153,11 +164,12 @@ class _PagerSink(io.RawIOBase):
             if self.process.stdin is not None:
                 self.process.stdin.close()
         # Ctrl-C in the pager is the pager's: wait for it to quit (git does the same)
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             self.process.wait()
         finally:
-            signal.signal(signal.SIGINT, previous)
+            if self.sigint is not None:
+                signal.signal(signal.SIGINT, self.sigint)
+                self.sigint = None
 
 
 class PagedOutput:

@@ -175,3 +175,56 @@ def test_a_table_written_to_a_file_is_whole(demo_cli: Any, tmp_path: Path) -> No
     assert "…" not in text and max(text_width(line) for line in text.splitlines()) > 60
     on_stdout = demo_cli(*args[:-2], env={"COLUMNS": "60"})
     assert max(text_width(line) for line in on_stdout.stdout.splitlines()) <= 60
+
+
+def test_ctrl_c_in_the_pager_ends_quietly(terminal: dict[str, str], tmp_path: Path) -> None:
+    """Ctrl-C reaches the pager and inami alike: inami ignores it while the pager runs and
+    ends with exit 0 once the pager quits, as git does (issue 17)."""
+    if not Path("/usr/bin/less").exists():
+        pytest.skip("less is not installed")
+    env = {**terminal, "PAGER": "less"}
+    cmd = _command()
+    args = ["audit", "log", "--limit", "5000"]  # far more than the pipe holds (64 KiB)
+    child = pexpect.spawn(
+        cmd[0], [*cmd[1:], *args], env=env, cwd=str(tmp_path), encoding="utf-8",
+        timeout=TIMEOUT, dimensions=(24, 80),
+    )  # fmt: skip
+    child.expect_exact("---")  # the pager shows the first screen; inami waits to write more
+    child.sendintr()  # Ctrl-C: SIGINT to the foreground process group (less and inami)
+    child.expect_exact([":", "(END)"])
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "interrupted" not in str(child.before)
+    assert child.exitstatus == 0 and child.signalstatus is None
+
+
+def _table_rows(lines: list[str]) -> list[str]:
+    """The rows of the first table of *lines*: after its rule, up to a blank line."""
+    rule = next(i for i, line in enumerate(lines) if line.startswith("---"))
+    rows = lines[rule + 1 :]
+    return rows[: rows.index("")] if "" in rows else rows
+
+
+def test_lists_stay_tables_at_80_columns(demo_cli: Any) -> None:
+    """provider list, decision list and control report at 80 columns: one table (a row a
+    line, never one record at a time), headers broken only between words (issue 17)."""
+    first = {
+        ("provider", "list"): ["formatted", "last_", "first_", "profession", "qual", "accr",
+                               "region"],
+        ("decision", "list"): ["number", "date", "kind", "title", "state"],
+        ("control", "report", BILLING): ["provider_", "peer_group", "lines", "ratio",
+                                         "outlier", "billed", "undue"],
+    }  # fmt: skip
+    for args, header in first.items():
+        done = demo_cli(*args, env={"COLUMNS": "80"})
+        assert done.exit_code == 0, (args, done.stderr)
+        lines = done.stdout.splitlines()
+        assert lines[0].split() == header, (args, lines[:3])
+        assert max(text_width(line) for line in lines) <= 80
+        wide = demo_cli(*args, "--wide").stdout.splitlines()
+        rows, whole = _table_rows(lines), _table_rows(wide)
+        assert len(rows) == len(whole) > 1, args  # one row a line, every record
+        assert [r[:13] for r in rows] == [r[:13] for r in whole]  # the codes, never cut
+    providers = demo_cli("provider", "list", env={"COLUMNS": "80"}).stdout
+    assert "physiothera" in providers and "qual\n" not in providers

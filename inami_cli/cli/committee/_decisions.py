@@ -8,7 +8,13 @@ from typing import Annotated, Any
 import typer
 
 from inami_cli.cli.committee._common import _date, _emit_sections
-from inami_cli.cli.committee._rows import DECISION_COLUMNS, _decision_doc, _decision_row, _step_row
+from inami_cli.cli.committee._rows import (
+    DECISION_COLUMNS,
+    DECISION_DROP,
+    _decision_doc,
+    _decision_row,
+    _step_row,
+)
 from inami_cli.cli.committee._vote_input import _votes_from, _wizard
 from inami_cli.cli.context import state
 from inami_cli.domain.committees import DECISION_KINDS, STEP_KINDS
@@ -194,7 +200,7 @@ def decision_list(
             kind=kind,
             code=code,
         )
-    st.emit([_decision_row(d) for d in rows], columns=DECISION_COLUMNS)
+    st.emit([_decision_row(d) for d in rows], columns=DECISION_COLUMNS, drop=DECISION_DROP)
 
 
 @decision_app.command("show")

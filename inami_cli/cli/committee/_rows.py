@@ -82,6 +82,10 @@ DECISION_COLUMNS = [
     "applied",
 ]
 
+# At a narrow terminal, a decision list leaves these out first (least valuable first; the
+# state says most of the reason, `decision show NUMBER` and --wide show them all).
+DECISION_DROP = ["applied", "effective_date", "reason", "kind"]
+
 
 def _decision_row(d: DecisionInfo) -> dict[str, Any]:
     return {

@@ -79,7 +79,7 @@ def control_report(
             for row in rows:
                 row["by_rule"] = " ".join(f"{k}:{v}" for k, v in row["by_rule"].items())
         if rows:
-            st.emit(rows, columns=control.REPORT_COLUMNS)
+            st.emit(rows, columns=control.REPORT_COLUMNS, drop=control.REPORT_DROP)
         values = [p.peers.per_patient for p in report.providers]
         if fmt == "table":
             typer.echo("")

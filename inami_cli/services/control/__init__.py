@@ -31,6 +31,7 @@ from inami_cli.services.control._fund import FUND_COLUMNS, FundCheck, FundSample
 from inami_cli.services.control._parallel import audit_texts
 from inami_cli.services.control._report import (
     REPORT_COLUMNS,
+    REPORT_DROP,
     ProviderLine,
     ProviderReport,
     provider_report,
@@ -63,6 +64,7 @@ __all__ = [
     "FINDING_COLUMNS",
     "FUND_COLUMNS",
     "REPORT_COLUMNS",
+    "REPORT_DROP",
     "AuditSummary",
     "Fine",
     "FundCheck",

@@ -27,6 +27,12 @@ REPORT_COLUMNS = (
     "services_per_patient", "peer_median", "peers", "ratio", "outlier", "billed", "undue",
     "lines_with_findings", "by_rule",
 )  # fmt: skip
+# At a narrow terminal the report leaves these out first, least valuable first: the peer
+# group names the profession and qualification, the ratio sums the counts behind it.
+REPORT_DROP = (
+    "by_rule", "profession", "qualification", "lines_with_findings", "patients", "peers",
+    "peer_median", "services_per_patient", "lines",
+)  # fmt: skip
 
 
 @dataclass
