@@ -69,36 +69,49 @@ class SharedPlan(NamedTuple):
     tail: str  # reliability, derived
 
 
+class DatePieces(NamedTuple):
+    """A row's (on, incapacity_start) pair: its plan class (`rules.StartClasses.key`) and
+    its rendered dates, day and month (plain arithmetic, once per pair)."""
+
+    key: tuple[Any, ...]
+    head: str  # on, incapacity_start
+    middle: str  # day, month
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedRow:
     """A row's plan and the pre-rendered pieces of its output, shared by every row with the
-    same cells but its wages (the plan's own pieces are shared by all its rows)."""
+    same cells but its wages and dates of the same class (the plan's own pieces are shared
+    by all its rows)."""
 
     shared: SharedPlan
     gross: Decimal | None  # the recorded spell's wage, for rows that give none
     round_percent: bool
-    head: str  # niss, scheme, on, incapacity_start
-    middle: str  # day, month, rate
+    head: str  # niss, scheme
+    dates: DatePieces  # the dates of the row it was made from (rows keyed by their dates)
     json: bool
 
-    def render(self, line: int, phase: str, wage: str, minimum: str, daily: str) -> str:
-        """One output row (CSV or NDJSON) from its rendered amounts."""
+    def render(
+        self, line: int, dates: DatePieces, phase: str, wage: str, minimum: str, daily: str
+    ) -> str:
+        """One output row (CSV or NDJSON) from its dates and rendered amounts."""
         shared = self.shared
         if self.json:
             return (
-                f'{{"line": {line}, {self.head}, "phase": "{phase}", {self.middle}, '
+                f'{{"line": {line}, {self.head}, {dates.head}, "phase": "{phase}", '
+                f'{dates.middle}, "rate": {shared.rate}, '
                 f'"wage": {wage}, "ceiling": {shared.ceiling}, '
                 f'"minimum": {minimum}, "maximum": {shared.maximum}, '
                 f'"daily_amount": {daily}, {shared.tail}}}\n'
             )
         return (
-            f"{line},{self.head},{phase},{self.middle},{wage},{shared.ceiling},"
-            f"{minimum},{shared.maximum},{daily},{shared.tail}\n"
+            f"{line},{self.head},{dates.head},{phase},{dates.middle},{shared.rate},{wage},"
+            f"{shared.ceiling},{minimum},{shared.maximum},{daily},{shared.tail}\n"
         )
 
-    def render_amount(self, line: int, amount: DayAmount) -> str:
+    def render_amount(self, line: int, dates: DatePieces, amount: DayAmount) -> str:
         """One output row from a `DayAmount` (the Decimal path)."""
         empty = "null" if self.json else ""
         wage = empty if amount.wage is None else format(amount.wage, "f")
         minimum = empty if amount.minimum is None else format(amount.minimum, "f")
-        return self.render(line, amount.phase, wage, minimum, str(amount.daily))
+        return self.render(line, dates, amount.phase, wage, minimum, str(amount.daily))
