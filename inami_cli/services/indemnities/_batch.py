@@ -42,6 +42,7 @@ from inami_cli.services.indemnities._batch_cells import (
     PreparedRow,
     SharedPlan,
     cell_text,
+    date_pieces,
     fast_number,
     parse_cents,
     parse_flag,
@@ -187,18 +188,6 @@ class _BatchRun:
             self.shared[shared_key] = found
         return found
 
-    def pieces(self, on: date, start: date) -> DatePieces:
-        """The class and rendered dates, day and month of an (on, start) pair."""
-        day = (on - start).days + 1
-        month = rules.month_number(start, on) if start <= on else 0
-        if self.json:
-            head = f'"on": "{on.isoformat()}", "incapacity_start": "{start.isoformat()}"'
-            middle = f'"day": {day}, "month": {month}'
-        else:
-            head = f"{on.isoformat()},{start.isoformat()}"
-            middle = f"{day},{month}"
-        return DatePieces(self.classes.key(on, start), head, middle)
-
     def date_pair(self, on_t: str, start_t: str) -> DatePieces | None:
         """The pieces of a row's date cells (cached), None when a cell is empty or not a
         date (the row is then keyed by its cells, and `prepare` says what is wrong)."""
@@ -209,7 +198,11 @@ class _BatchRun:
             on, start = self.day(on_t, "on"), self.day(start_t, "incapacity_start")
         except InamiError:
             on = start = None
-        found = None if on is None or start is None else self.pieces(on, start)
+        found = (
+            None
+            if on is None or start is None
+            else date_pieces(self.classes, on, start, json=self.json)
+        )
         if len(self.date_pairs) >= PLAN_CACHE_LIMIT:
             self.date_pairs.clear()
         self.date_pairs[pair] = found
@@ -266,7 +259,7 @@ class _BatchRun:
         if self.strict and plan.derived:
             raise InvalidInput(f"--strict: needs derived parameter(s) {', '.join(plan.derived)}")
         gross = spell[7] if spell else None
-        dates = self.pieces(on, start)
+        dates = date_pieces(self.classes, on, start, json=self.json)
         if self.json:
             from inami_cli.domain.jsonfmt import dumps
 

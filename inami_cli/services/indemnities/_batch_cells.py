@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from inami_cli.domain.cells import yes_no
-from inami_cli.domain.indemnities import CentsPlan, DayAmount, DayPlan
+from inami_cli.domain.indemnities import CentsPlan, DayAmount, DayPlan, StartClasses, month_number
 from inami_cli.domain.values import AMOUNT_LIMIT
 from inami_cli.domain.values import parse_number as parse_value
 
@@ -76,6 +77,19 @@ class DatePieces(NamedTuple):
     key: tuple[Any, ...]
     head: str  # on, incapacity_start
     middle: str  # day, month
+
+
+def date_pieces(classes: StartClasses, on: date, start: date, *, json: bool) -> DatePieces:
+    """The class and rendered dates, day and month of an (on, start) pair."""
+    day = (on - start).days + 1
+    month = month_number(start, on) if start <= on else 0
+    if json:
+        head = f'"on": "{on.isoformat()}", "incapacity_start": "{start.isoformat()}"'
+        middle = f'"day": {day}, "month": {month}'
+    else:
+        head = f"{on.isoformat()},{start.isoformat()}"
+        middle = f"{day},{month}"
+    return DatePieces(classes.key(on, start), head, middle)
 
 
 @dataclass(frozen=True, slots=True)
