@@ -77,7 +77,7 @@ _CENT = Decimal("0.01")
 _AMOUNT_COLUMNS = (
     "gross_daily", "gross_monthly", "unemployment_daily", "resumption_hours", "fulltime_hours",
 )  # fmt: skip
-_DATE_COLUMNS = ("on", "incapacity_start")
+_DATE_COLUMNS = ("on", "incapacity_start", "niss", "incapacity_end")
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ class _BatchRun:
         self.strict = strict
         self.prepared: dict[tuple[Any, ...], PreparedRow | InamiError] = {}  # by the cells
         self.classes = rules.StartClasses(store)
-        self.date_pairs: dict[tuple[str, str], DatePieces | None] = {}
+        self.date_pairs: dict[tuple[str, ...], DatePieces | None] = {}
         self.shared: dict[tuple[Any, ...], SharedPlan] = {}  # by domain.plan_key
         self.dates: dict[str, date] = {}
         index = {name: i for i, name in enumerate(columns)}
@@ -146,10 +146,9 @@ class _BatchRun:
         self.key_of = itemgetter(*(index.get(n, width) for n in BATCH_INPUT.known
                                    if n not in (*_AMOUNT_COLUMNS, *_DATE_COLUMNS)))  # fmt: skip
         self.amounts_of = itemgetter(*(index.get(n, width) for n in _AMOUNT_COLUMNS))
+        # the dates, and the cells that make a row keyed by its own dates, not their class:
+        # a person (its spell, read on its day) or an end (the carence reads end - start)
         self.dates_of = itemgetter(*(index.get(n, width) for n in _DATE_COLUMNS))
-        # a row naming a person (its spell, read on its day) or an end (the self-employed
-        # carence reads end - start) is keyed by its own dates, not their class
-        self.own_dates_of = itemgetter(*(index.get(n, width) for n in ("niss", "incapacity_end")))
 
     def day(self, text: str, what: str) -> date | None:
         value = text.strip()
@@ -188,21 +187,21 @@ class _BatchRun:
             self.shared[shared_key] = found
         return found
 
-    def date_pair(self, on_t: str, start_t: str) -> DatePieces | None:
-        """The pieces of a row's date cells (cached), None when a cell is empty or not a
-        date (the row is then keyed by its cells, and `prepare` says what is wrong)."""
-        pair = (on_t, start_t)
+    def date_pair(self, pair: tuple[str, ...]) -> DatePieces | None:
+        """The pieces of a row's date cells (cached), None when the row gives a niss or an
+        end, or a date cell is empty or not a date (the row is then keyed by its cells, and
+        `prepare` says what is wrong)."""
         if pair in self.date_pairs:
             return self.date_pairs[pair]
-        try:
-            on, start = self.day(on_t, "on"), self.day(start_t, "incapacity_start")
-        except InamiError:
-            on = start = None
-        found = (
-            None
-            if on is None or start is None
-            else date_pieces(self.classes, on, start, json=self.json)
-        )
+        on_t, start_t, niss_t, end_t = pair
+        found = None
+        if not (niss_t or end_t):
+            try:
+                on, start = self.day(on_t, "on"), self.day(start_t, "incapacity_start")
+            except InamiError:
+                on = start = None
+            if on is not None and start is not None:
+                found = date_pieces(self.classes, on, start, json=self.json)
         if len(self.date_pairs) >= PLAN_CACHE_LIMIT:
             self.date_pairs.clear()
         self.date_pairs[pair] = found
@@ -330,7 +329,7 @@ class _BatchRun:
         rows = ok = errors = derived = total = 0
         width = self.width
         key_of, amounts_of, dates_of = self.key_of, self.amounts_of, self.dates_of
-        own_dates_of, date_pairs = self.own_dates_of, self.date_pairs
+        date_pairs = self.date_pairs
         prepared = self.prepared
         apply_cents = rules.apply_cents
         write = out.append
@@ -343,9 +342,7 @@ class _BatchRun:
                 amounts = amounts_of(cells)
                 daily_t, monthly_t, unemployment_t, hours_t, fulltime_t = amounts
                 pair = dates_of(cells)
-                dates = None
-                if not any(own_dates_of(cells)):
-                    dates = date_pairs.get(pair) or self.date_pair(*pair)
+                dates = date_pairs.get(pair) or self.date_pair(pair)
                 by_class = dates is not None
                 key = (*key_of(cells), monthly_t != "", hours_t != "",
                        dates.key if dates is not None else pair)  # fmt: skip
