@@ -418,3 +418,52 @@ def test_batch_semicolon_file_with_a_quoted_line_break_cut_in_chunks(
     assert (cut.exit_code, cut.stdout, cut.stderr) == (whole.exit_code, whole.stdout, whole.stderr)
     # a record is numbered by its last line (as csv.reader counts); the cell is stripped
     assert [r["line"] for r in whole.ndjson()] == [3, 4, 5] and whole.exit_code == 0
+
+
+def test_batch_plans_follow_the_parameter_period_of_the_start(
+    demo_cli: Any, tmp_path: Path
+) -> None:
+    """Plans are keyed by the class of the dates (``StartClasses``), not by the dates: two
+    starts on either side of a ceiling change (31/12/2023 and 1/1/2024, same month 27 and
+    same side of every day limit on 2/3/2026) must not share a plan; two starts in the same
+    period share it but keep their own day and month."""
+    cases = tmp_path / "cases.csv"
+    cases.write_text(
+        "on,scheme,incapacity_start,family_situation,gross_daily\n"
+        "2026-03-02,employee,2023-12-31,isolated,250.00\n"
+        "2026-03-02,employee,2024-01-01,isolated,250.00\n"
+        "2026-03-02,employee,2023-12-30,isolated,250.00\n",
+        encoding="utf-8",
+    )
+    result = demo_cli("--format", "ndjson", "indemnity", "batch", str(cases))
+    assert result.exit_code == 0, result.stderr
+    rows = result.ndjson()
+    # employee.wage_ceiling.6day: 174.1052 for 2022-2023 starts, 179.5442 from 1/1/2024
+    assert [r["ceiling"] for r in rows] == [
+        Decimal(c) for c in ("174.1052", "179.5442", "174.1052")
+    ]
+    assert [(r["day"], r["month"]) for r in rows] == [(793, 27), (792, 27), (794, 27)]
+    assert rows[0]["daily_amount"] == rows[2]["daily_amount"] != rows[1]["daily_amount"]
+    for row in rows:
+        alone = demo_cli(
+            "--format", "json", "indemnity", "compute", "--scheme", "employee",
+            "--incapacity-start", row["incapacity_start"], "--on", "2026-03-02",
+            "--family-situation", "isolated", "--gross-daily", "250",
+        ).json()  # fmt: skip
+        assert (alone["ceiling"], alone["daily_amount"]) == (row["ceiling"], row["daily_amount"])
+
+
+def test_batch_error_names_each_rows_own_date(demo_cli: Any, tmp_path: Path) -> None:
+    """Two starts of one date class without a parameter in force: each row's error names
+    its own start (an error is not shared by the class)."""
+    cases = tmp_path / "cases.csv"
+    cases.write_text(
+        "on,scheme,incapacity_start,family_situation,gross_daily\n"
+        "2026-03-02,employee,2013-06-03,isolated,100\n"
+        "2026-03-02,employee,2013-06-04,isolated,100\n",
+        encoding="utf-8",
+    )
+    result = demo_cli("indemnity", "batch", str(cases))
+    assert result.exit_code == 1
+    assert f"{cases}:2: " in result.stderr and "2013-06-03" in result.stderr
+    assert f"{cases}:3: " in result.stderr and "2013-06-04" in result.stderr

@@ -30,6 +30,7 @@ from inami_cli.domain.indemnities._case import (
     check_choice,
 )
 from inami_cli.domain.indemnities._cents import CentsPlan, apply_cents, compile_plan
+from inami_cli.domain.indemnities._classes import StartClasses
 from inami_cli.domain.indemnities._funeral import DECEASED_STATUSES, FuneralAnswer, funeral_check
 from inami_cli.domain.indemnities._incapacity import (
     IncapacityResult,
@@ -102,6 +103,7 @@ __all__ = [
     "PeriodResult",
     "Segment",
     "StageResult",
+    "StartClasses",
     "Step",
     "Trace",
     "add_months",

@@ -3,9 +3,11 @@ output row a case, streamed with flat memory, on worker processes for a big CSV 
 
 A fund's batch asks the amount of many incapacities on a few days: the wage-independent
 part of the rule (``domain.indemnities.plan_day``: phase, rate, ceiling, minimum, maximum,
-read from the parameters) is computed once per (scheme, start, day, situation, ...) and
-kept; each row then costs its wage arithmetic (``apply_plan``), the same code path as
-``indemnity compute``.
+read from the parameters) is computed once per (scheme, situation, ..., class of the dates)
+and kept, the class being the parameter period the start falls in and the side of each
+day/month limit its day and month are on (``rules.StartClasses``); each row then costs its
+day and month (plain arithmetic, once per date pair) and its wage arithmetic
+(``apply_plan``), the same code path as ``indemnity compute``.
 
 CSV (``,`` ``;`` or tab) goes through ``tabular`` (header, aliases, encoding) and is shared
 among workers by ``services.batching``; JSON and NDJSON are read by ``tabular.JsonTable`` in
@@ -36,9 +38,11 @@ from inami_cli.domain.indemnities import (
 )
 from inami_cli.domain.money import from_cents
 from inami_cli.services.indemnities._batch_cells import (
+    DatePieces,
     PreparedRow,
     SharedPlan,
     cell_text,
+    date_pieces,
     fast_number,
     parse_cents,
     parse_flag,
@@ -73,6 +77,7 @@ _CENT = Decimal("0.01")
 _AMOUNT_COLUMNS = (
     "gross_daily", "gross_monthly", "unemployment_daily", "resumption_hours", "fulltime_hours",
 )  # fmt: skip
+_DATE_COLUMNS = ("on", "incapacity_start", "niss", "incapacity_end")
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,8 @@ class _BatchRun:
         self.filename = filename
         self.strict = strict
         self.prepared: dict[tuple[Any, ...], PreparedRow | InamiError] = {}  # by the cells
+        self.classes = rules.StartClasses(store)
+        self.date_pairs: dict[tuple[str, ...], DatePieces | None] = {}
         self.shared: dict[tuple[Any, ...], SharedPlan] = {}  # by domain.plan_key
         self.dates: dict[str, date] = {}
         index = {name: i for i, name in enumerate(columns)}
@@ -134,10 +141,14 @@ class _BatchRun:
         # appended to each row (index ``width``)
         self.pick = itemgetter(*(index.get(n, width) for n in BATCH_INPUT.known))
         # the cells that decide a row's plan (the wages and hours are left out: they vary
-        # from row to row and only enter the arithmetic), and the amounts themselves
+        # from row to row and only enter the arithmetic; the dates enter by their class),
+        # and the amounts themselves
         self.key_of = itemgetter(*(index.get(n, width) for n in BATCH_INPUT.known
-                                   if n not in _AMOUNT_COLUMNS))  # fmt: skip
+                                   if n not in (*_AMOUNT_COLUMNS, *_DATE_COLUMNS)))  # fmt: skip
         self.amounts_of = itemgetter(*(index.get(n, width) for n in _AMOUNT_COLUMNS))
+        # the dates, and the cells that make a row keyed by its own dates, not their class:
+        # a person (its spell, read on its day) or an end (the carence reads end - start)
+        self.dates_of = itemgetter(*(index.get(n, width) for n in _DATE_COLUMNS))
 
     def day(self, text: str, what: str) -> date | None:
         value = text.strip()
@@ -175,6 +186,26 @@ class _BatchRun:
             if len(self.shared) >= PLAN_CACHE_LIMIT:
                 self.shared.clear()
             self.shared[shared_key] = found
+        return found
+
+    def date_pair(self, pair: tuple[str, ...]) -> DatePieces | None:
+        """The pieces of a row's date cells (cached), None when the row gives a niss or an
+        end, or a date cell is empty or not a date (the row is then keyed by its cells, and
+        `prepare` says what is wrong)."""
+        if pair in self.date_pairs:
+            return self.date_pairs[pair]
+        on_t, start_t, niss_t, end_t = pair
+        found = None
+        if not (niss_t or end_t):
+            try:
+                on, start = self.day(on_t, "on"), self.day(start_t, "incapacity_start")
+            except InamiError:
+                on = start = None
+            if on is not None and start is not None:
+                found = date_pieces(self.classes, on, start, json=self.json)
+        if len(self.date_pairs) >= PLAN_CACHE_LIMIT:
+            self.date_pairs.clear()
+        self.date_pairs[pair] = found
         return found
 
     def spell_of(self, niss: str, on: date) -> Any:
@@ -225,29 +256,24 @@ class _BatchRun:
         shared = self.plan(case)
         plan = shared.plan
         rounded = bool(parse_flag(round_t, "round_percent"))
-        day = (on - start).days + 1
-        month = rules.month_number(start, on)
         if self.strict and plan.derived:
             raise InvalidInput(f"--strict: needs derived parameter(s) {', '.join(plan.derived)}")
         gross = spell[7] if spell else None
+        dates = date_pieces(self.classes, on, start, json=self.json)
         if self.json:
             from inami_cli.domain.jsonfmt import dumps
 
-            head = ", ".join(
-                f'"{k}": {dumps(v)}' for k, v in (
-                    ("niss", niss or None), ("scheme", scheme), ("on", on),
-                    ("incapacity_start", start),
-                )
-            )  # fmt: skip
-            middle = f'"day": {day}, "month": {month}, "rate": {shared.rate}'
-            return PreparedRow(shared, gross, rounded, head, middle, True)
-        head = f"{niss},{scheme},{on.isoformat()},{start.isoformat()}"
-        return PreparedRow(shared, gross, rounded, head, f"{day},{month},{shared.rate}", False)
+            head = f'"niss": {dumps(niss or None)}, "scheme": {dumps(scheme)}'
+            return PreparedRow(shared, gross, rounded, head, dates, True)
+        return PreparedRow(shared, gross, rounded, f"{niss},{scheme}", dates, False)
 
-    def entry(self, cells: list[str], key: tuple[Any, ...]) -> PreparedRow:
-        """The prepared entry of a row's *key*: cached, or made from its cells (a cells'
-        error is cached too, and raised for every row with the same cells)."""
-        entry = self.prepared.get(key)
+    def entry(self, cells: list[str], key: tuple[Any, ...], by_class: bool) -> PreparedRow:
+        """The prepared entry of a row's *key*: cached, or made from its cells. An error is
+        cached by the row's own cells and dates (its message may name them), and raised for
+        every row with the same ones; an entry keyed *by_class* of its dates serves every
+        row whose dates are in that class."""
+        exact = (*key[:-1], self.dates_of(cells)) if by_class else key
+        entry = self.prepared.get(key) or self.prepared.get(exact)
         if entry is None:
             try:
                 entry = self.prepare(self.pick(cells))
@@ -255,8 +281,9 @@ class _BatchRun:
                 entry = exc
             if len(self.prepared) >= PLAN_CACHE_LIMIT:
                 self.prepared.clear()
+            cache = exact if isinstance(entry, InamiError) else key
             # the key's own strings, not the row's: the row's copies are freed with it
-            self.prepared[(*map(intern, key[:-2]), *key[-2:])] = entry
+            self.prepared[(*map(intern, cache[:-3]), *cache[-3:])] = entry
         if isinstance(entry, InamiError):
             raise entry
         return entry
@@ -265,6 +292,7 @@ class _BatchRun:
         self,
         entry: PreparedRow,
         line: int,
+        dates: DatePieces,
         amounts: tuple[str, str, str, str, str],
     ) -> tuple[str, int]:
         """(output row, daily amount in cents) through `apply_plan`: every case, every
@@ -290,7 +318,7 @@ class _BatchRun:
             fulltime_hours=parse_number(fulltime_t, "fulltime_hours") if fulltime_t else None,
             round_percent=entry.round_percent,
         )  # fmt: skip
-        return entry.render_amount(line, amount), int(amount.daily.quantize(_CENT) * 100)
+        return entry.render_amount(line, dates, amount), int(amount.daily.quantize(_CENT) * 100)
 
     def rows(self, source: Iterable[tuple[int, list[str]]]) -> _Done:
         """The rows of a chunk: output text, warnings, counts. The hot loop: a row whose
@@ -301,7 +329,8 @@ class _BatchRun:
         warnings: list[str] = []
         rows = ok = errors = derived = total = 0
         width = self.width
-        key_of, amounts_of = self.key_of, self.amounts_of
+        key_of, amounts_of, dates_of = self.key_of, self.amounts_of, self.dates_of
+        date_pairs = self.date_pairs
         prepared = self.prepared
         apply_cents = rules.apply_cents
         write = out.append
@@ -313,10 +342,16 @@ class _BatchRun:
                 cells.append("")
                 amounts = amounts_of(cells)
                 daily_t, monthly_t, unemployment_t, hours_t, fulltime_t = amounts
-                key = (*key_of(cells), monthly_t != "", hours_t != "")
+                pair = dates_of(cells)
+                dates = date_pairs.get(pair) or self.date_pair(pair)
+                by_class = dates is not None
+                key = (*key_of(cells), monthly_t != "", hours_t != "",
+                       dates.key if dates is not None else pair)  # fmt: skip
                 entry = prepared.get(key)
                 if type(entry) is not PreparedRow:  # not seen yet, or a cached error
-                    entry = self.entry(cells, key)
+                    entry = self.entry(cells, key, by_class)
+                if dates is None:
+                    dates = entry.dates
                 fast = entry.shared.fast
                 answer = None
                 if fast is not None and daily_t and not (monthly_t or hours_t or fulltime_t):
@@ -325,11 +360,11 @@ class _BatchRun:
                     if gross is not None and (unemployment is not None or not unemployment_t):
                         answer = apply_cents(fast, gross, unemployment)
                 if answer is None:
-                    text, cents = self.decimal_row(entry, line, amounts)
+                    text, cents = self.decimal_row(entry, line, dates, amounts)
                 else:
                     phase, wage, cents = answer
                     text = entry.render(
-                        line, phase, f"{wage // 100}.{wage % 100:02d}", entry.shared.minimum,
+                        line, dates, phase, f"{wage // 100}.{wage % 100:02d}", entry.shared.minimum,
                         f"{cents // 100}.{cents % 100:02d}",
                     )  # fmt: skip
             except InamiError as exc:

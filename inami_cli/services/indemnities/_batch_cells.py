@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from inami_cli.domain.cells import yes_no
-from inami_cli.domain.indemnities import CentsPlan, DayAmount, DayPlan
+from inami_cli.domain.indemnities import CentsPlan, DayAmount, DayPlan, StartClasses, month_number
 from inami_cli.domain.values import AMOUNT_LIMIT
 from inami_cli.domain.values import parse_number as parse_value
 
@@ -69,36 +70,62 @@ class SharedPlan(NamedTuple):
     tail: str  # reliability, derived
 
 
+class DatePieces(NamedTuple):
+    """A row's (on, incapacity_start) pair: its plan class (`rules.StartClasses.key`) and
+    its rendered dates, day and month (plain arithmetic, once per pair)."""
+
+    key: tuple[Any, ...]
+    head: str  # on, incapacity_start
+    middle: str  # day, month
+
+
+def date_pieces(classes: StartClasses, on: date, start: date, *, json: bool) -> DatePieces:
+    """The class and rendered dates, day and month of an (on, start) pair."""
+    day = (on - start).days + 1
+    month = month_number(start, on) if start <= on else 0
+    if json:
+        head = f'"on": "{on.isoformat()}", "incapacity_start": "{start.isoformat()}"'
+        middle = f'"day": {day}, "month": {month}'
+    else:
+        head = f"{on.isoformat()},{start.isoformat()}"
+        middle = f"{day},{month}"
+    return DatePieces(classes.key(on, start), head, middle)
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedRow:
     """A row's plan and the pre-rendered pieces of its output, shared by every row with the
-    same cells but its wages (the plan's own pieces are shared by all its rows)."""
+    same cells but its wages and dates of the same class (the plan's own pieces are shared
+    by all its rows)."""
 
     shared: SharedPlan
     gross: Decimal | None  # the recorded spell's wage, for rows that give none
     round_percent: bool
-    head: str  # niss, scheme, on, incapacity_start
-    middle: str  # day, month, rate
+    head: str  # niss, scheme
+    dates: DatePieces  # the dates of the row it was made from (rows keyed by their dates)
     json: bool
 
-    def render(self, line: int, phase: str, wage: str, minimum: str, daily: str) -> str:
-        """One output row (CSV or NDJSON) from its rendered amounts."""
+    def render(
+        self, line: int, dates: DatePieces, phase: str, wage: str, minimum: str, daily: str
+    ) -> str:
+        """One output row (CSV or NDJSON) from its dates and rendered amounts."""
         shared = self.shared
         if self.json:
             return (
-                f'{{"line": {line}, {self.head}, "phase": "{phase}", {self.middle}, '
+                f'{{"line": {line}, {self.head}, {dates.head}, "phase": "{phase}", '
+                f'{dates.middle}, "rate": {shared.rate}, '
                 f'"wage": {wage}, "ceiling": {shared.ceiling}, '
                 f'"minimum": {minimum}, "maximum": {shared.maximum}, '
                 f'"daily_amount": {daily}, {shared.tail}}}\n'
             )
         return (
-            f"{line},{self.head},{phase},{self.middle},{wage},{shared.ceiling},"
-            f"{minimum},{shared.maximum},{daily},{shared.tail}\n"
+            f"{line},{self.head},{dates.head},{phase},{dates.middle},{shared.rate},{wage},"
+            f"{shared.ceiling},{minimum},{shared.maximum},{daily},{shared.tail}\n"
         )
 
-    def render_amount(self, line: int, amount: DayAmount) -> str:
+    def render_amount(self, line: int, dates: DatePieces, amount: DayAmount) -> str:
         """One output row from a `DayAmount` (the Decimal path)."""
         empty = "null" if self.json else ""
         wage = empty if amount.wage is None else format(amount.wage, "f")
         minimum = empty if amount.minimum is None else format(amount.minimum, "f")
-        return self.render(line, amount.phase, wage, minimum, str(amount.daily))
+        return self.render(line, dates, amount.phase, wage, minimum, str(amount.daily))
