@@ -29,8 +29,8 @@ COMPLETED: dict[str, str] = {
     "decision": "decision",
     "nihii": "provider",
     "provider-id": "provider",
-    "niss": "niss",
-    "titular": "niss",
+    # never "niss": completing a prefix would list the register's persons to whoever types
+    # one, unlogged (the consultation log covers every read of a person's data, issue 20)
     "meeting": "meeting",
     "meeting-id": "meeting",
 }

@@ -76,8 +76,16 @@ def config_get(key: Annotated[str, typer.Argument(help="section.key, e.g. output
     from inami_cli.config import mask_url
     from inami_cli.render import cell
 
-    value = state().settings.get(key)
-    typer.echo(mask_url(str(value)) if key == "database.url" else cell(value))
+    st = state()
+    value = st.settings.get(key)
+    if key == "database.url":
+        value = mask_url(str(value))
+    if st.output_format in ("json", "ndjson"):  # one JSON value: "table", 5000, true
+        from inami_cli.domain.jsonfmt import dumps
+
+        typer.echo(dumps(value))
+    else:
+        typer.echo(cell(value))
 
 
 @app.command("set")

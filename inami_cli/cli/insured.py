@@ -26,17 +26,6 @@ class _InsuredGroup(TyperGroup):
             args = ["check", *args]
         return list(super().parse_args(ctx, args))
 
-    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
-        """Subcommands, and the persons' NISS for ``insured NISS`` (cli/completion.py)."""
-        found = list(super().shell_complete(ctx, incomplete))
-        if incomplete[:1].isdigit() or not incomplete:
-            from typer._click.shell_completion import CompletionItem
-
-            from inami_cli.cli.completion import value_completer
-
-            niss = value_completer("niss")(ctx, None, incomplete)
-            found += [CompletionItem(value) for value in niss]
-        return found
 
 
 app = typer.Typer(

@@ -31,7 +31,6 @@ QUERIES: dict[str, str] = {
         "SELECT DISTINCT nihii || code AS n FROM provider_qualification "
         "WHERE nihii || code LIKE :prefix ORDER BY n"
     ),
-    "niss": "SELECT niss FROM person WHERE niss LIKE :prefix ORDER BY niss",
     "meeting": "SELECT CAST(id AS TEXT) AS n FROM meeting WHERE CAST(id AS TEXT) LIKE :prefix",
     "household": "SELECT DISTINCT code FROM maf_household WHERE code LIKE :prefix ORDER BY code",
 }

@@ -53,7 +53,8 @@ def test_commands_options_and_stored_values_are_completed(demo_db_url):
     decisions = _complete(url, "inami decision show ")
     assert decisions == ["CASS-2026/001", "CASS-2026/002", "CNMM-2026/001"]
     assert "19002595100" in _complete(url, "inami reimburse 101076 --provider-id 1900")
-    assert _complete(url, "inami insured 850") == ["85061508234"]
+    # persons are never listed: a NISS prefix would enumerate the register, unlogged
+    assert _complete(url, "inami insured 850") == []
     assert _complete(url, "inami maf household show H") == ["H1", "H2"]
 
 

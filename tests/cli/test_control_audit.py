@@ -166,11 +166,11 @@ def test_codes_list_every_finding_code(demo_cli: Any) -> None:
     result = demo_cli("control", "codes", "--format", "json")
     assert result.exit_code == 0, result.stderr
     table = {row["code"]: row for row in result.json()}
-    assert table["108"]["name"] == "claim_differs" and table["108"]["undue"] == "difference"
+    assert table["108"]["name"] == "claim_differs" and table["108"]["undue_is"] == "difference"
     assert table["901"]["name"] == "not_insured" and "eTarif" in table["002"]["source"]
     audit = demo_cli("control", "audit", DEMO_FILE, "--billed-on", "2025-04-01", "--format",
                      "json")  # fmt: skip
     assert {r["finding"] for r in audit.json()} <= set(table)
     csv_out = demo_cli("control", "codes", "--format", "csv")
-    assert csv_out.stdout.splitlines()[0] == "code,name,description,undue,source"
+    assert csv_out.stdout.splitlines()[0] == "code,name,description,undue_is,source"
     assert len(csv_out.stdout.splitlines()) == len(table) + 1

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Examples that do not answer with data: they start a session, (re)create or copy the
 # database, or write the configuration.
 NOT_DATA = {
-    ("init",), ("desk",), ("db", "init"), ("db", "upgrade"), ("db", "backup"),
+    ("init",), ("desk",), ("completion",), ("db", "init"), ("db", "upgrade"), ("db", "backup"),
     ("config", "set"), ("config", "init"), ("config", "path"),
 }  # fmt: skip
 # Money as the services name it (STYLE.md: amounts are Decimal, written as JSON numbers).
@@ -34,7 +34,7 @@ MONEY_KEYS = {
 
 
 def _examples() -> list[tuple[tuple[str, ...], list[str]]]:
-    """(command path, argv after ``inami``) of every command's ``Example:`` lines."""
+    """(command path, argv after ``inami``) of every command's examples."""
     import typer.main
 
     from inami_cli.cli.app import app
@@ -49,11 +49,10 @@ def _examples() -> list[tuple[tuple[str, ...], list[str]]]:
             return
         if path in NOT_DATA:
             return
-        for line in (command.help or "").splitlines():
-            text = line.strip()
-            if not text.startswith("Example:"):
-                continue
-            words = shlex.split(text.removeprefix("Example:"))
+        from inami_cli.cli.helptext import examples_of
+
+        for text in examples_of(command.help or ""):  # the ``Examples:`` block (issue 17)
+            words = shlex.split(text, comments=True)
             for i, word in enumerate(words):  # up to a shell operator
                 if word in ("|", ">", "&&", ";", "<") or "$(" in word:
                     words = words[:i]

@@ -85,7 +85,7 @@ def test_batch_checks_the_moment_of_each_row(demo_cli: Any) -> None:
         f"101076,2024-06-04,ordinary,40,{GP_ACC},,late_consultation\n"
     )
     result = demo_cli("reimburse", "batch", "-", "--format", "ndjson", input=text)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # the row without a time is malformed (issue 17 exit codes)
     assert "-:5: special requirement 'late_consultation' holds only" in result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(r["status"], r["refusal_code"]) for r in rows] == [
@@ -118,7 +118,7 @@ def test_batch_refuses_a_partially_conventioned_physiotherapist_row(demo_cli: An
         "560011,2024-06-10,ordinary,partially\n"
     )
     result = demo_cli("reimburse", "batch", "-", "--format", "ndjson", input=text)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a malformed row (issue 17 exit codes)
     assert "-:3: --provider partially: physiotherapists cannot be partially" in result.stderr
     assert len(result.stdout.splitlines()) == 1
 

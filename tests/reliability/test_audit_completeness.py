@@ -427,6 +427,8 @@ NO_DATA: dict[tuple[str, ...], list[str]] = {
     ("db", "init"): ["db", "init"],
     ("db", "upgrade"): ["db", "upgrade"],
     ("db", "backup"): ["db", "backup", "backup.db"],
+    ("completion",): ["completion", "bash"],  # the script; its candidates are codes, names
+    ("control", "codes"): ["control", "codes"],  # the finding codes: data shipped in the code
     # pure rules: no database at all
     ("control", "fine"): [
         "control",

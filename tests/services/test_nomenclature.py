@@ -360,7 +360,11 @@ def test_export_then_import_into_an_empty_database_gives_the_same_data(demo: Any
     for table in ("act_rule", "tariff_profile", "tariff", "key_term", "import_batch", "act"):
         demo.execute(text(f"DELETE FROM {table}"))
     demo.commit()
-    svc.import_rows(session=demo, rows=list(enumerate(exported, 2)), filename="export.csv")
+    # as the file carries them: text cells (export gives typed values: numbers, booleans)
+    from inami_cli.domain.cells import cell
+
+    as_text = [{key: cell(value) for key, value in row.items()} for row in exported]
+    svc.import_rows(session=demo, rows=list(enumerate(as_text, 2)), filename="export.csv")
     demo.commit()
     assert list(svc.export_rows(session=demo)) == exported
     on_day = list(svc.export_rows(session=demo, on=date(2026, 6, 1), article="2"))

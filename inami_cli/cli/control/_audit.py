@@ -160,4 +160,4 @@ def control_codes() -> None:
     """
     from inami_cli.domain.control import codes_table
 
-    state().emit(codes_table(), columns=("code", "name", "description", "undue", "source"))
+    state().emit(codes_table(), columns=("code", "name", "description", "undue_is", "source"))

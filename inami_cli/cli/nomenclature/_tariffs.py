@@ -168,7 +168,7 @@ def nomenclature_import(
     warn_all(summary.warnings)
     if dry_run:
         for line in summary.diff:
-            typer.echo(line, err=st.output_format in ("json", "ndjson"))
+            typer.echo(line, err=st.output_format != "table")  # stdout: one document
     counts = summary.counts()
     text = (
         f"{'would import' if dry_run else 'imported'} {name}: {counts['inserted']} inserted, "
@@ -244,7 +244,7 @@ def nomenclature_index(
     warn_all(summary.warnings)
     if dry_run:
         for line in (*summary.key_values, *summary.kept_shares, *summary.diff):
-            typer.echo(line, err=st.output_format in ("json", "ndjson"))
+            typer.echo(line, err=st.output_format != "table")  # stdout: one document
     st.summary(
         {
             "indexed": summary.indexed,

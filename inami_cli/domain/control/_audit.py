@@ -237,7 +237,7 @@ def line_undue(findings: Iterable[Finding], claimed: Decimal) -> Decimal:
 def codes_table() -> list[dict[str, str]]:
     """The documented table of audit codes (``inami control codes``)."""
     return [
-        {"code": r.code, "name": r.name, "description": r.description, "undue": r.basis,
+        {"code": r.code, "name": r.name, "description": r.description, "undue_is": r.basis,
          "source": r.source}
         for r in sorted(AUDIT_RULES.values(), key=lambda r: r.code)
     ]  # fmt: skip
