@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from inami_cli.domain.encodings import ENCODINGS_HINT, check_encoding
 from inami_cli.domain.errors import FileErrors, InvalidInput
 
 DELIMITERS = (",", ";", "\t")
@@ -46,7 +47,6 @@ NISS_ALIASES: Mapping[str, str] = {
     "national_number": "niss",
     "nn": "niss",
 }
-ENCODINGS_HINT = "utf-8 (the default), latin-1 or cp1252"
 _BLOCK = 1 << 16  # bytes decoded and hashed at once
 _JSON_SUFFIXES = (".json", ".ndjson", ".jsonl")
 _MAX_JSON_OBJECT = 4 << 20  # characters: a row object larger than this is an error
@@ -54,20 +54,6 @@ _MAX_JSON_OBJECT = 4 << 20  # characters: a row object larger than this is an er
 
 def _fail(filename: str, line: int, message: str) -> FileErrors:
     return FileErrors([f"{filename}:{line}: {message}"])
-
-
-def check_encoding(encoding: str) -> str:
-    """The codec's canonical name, or exit 2 naming the option (``--encoding``)."""
-    try:
-        info = codecs.lookup(encoding)
-        # a text codec that decodes: not "undefined" (which refuses every byte) nor a
-        # bytes-to-bytes codec such as base64 or zlib (both found by `make fuzz`)
-        if not getattr(info, "_is_text_encoding", True):
-            raise LookupError(encoding)
-        info.incrementaldecoder("strict").decode(b"")
-        return info.name
-    except (LookupError, ValueError):  # ValueError: a NUL in the name (found by the fuzz test)
-        raise InvalidInput(f"--encoding {encoding!r}: unknown; use {ENCODINGS_HINT}") from None
 
 
 def text_lines(

@@ -14,9 +14,15 @@ from typer.core import TyperGroup
 from inami_cli import __version__
 from inami_cli.cli import audit_cmd, completion, config_cmd, db_cmd, init_cmd
 from inami_cli.cli import desk as desk_cmd
-from inami_cli.cli.context import AppState, changes_saved, forget_saved
+from inami_cli.cli.context import AppState, forget_saved
 from inami_cli.cli.groups import LAZY_GROUPS
 from inami_cli.cli.helptext import polish
+from inami_cli.cli.outcome import Terminated
+from inami_cli.cli.outcome import error_line as _error
+from inami_cli.cli.outcome import interrupted as _interrupted
+from inami_cli.cli.outcome import map_foreign as _map_foreign
+from inami_cli.cli.outcome import on_sigterm as _terminated
+from inami_cli.cli.outcome import terminated_exit as _terminated_exit
 from inami_cli.domain.errors import EXIT_CODE_HELP, ExitStatus, InamiError
 
 EXIT_CODES_EPILOG = (
@@ -465,90 +471,6 @@ def _fields_check() -> None:
     st = _STATE[0]
     if st is not None and st.fields_ignored():
         sys.stderr.write("inami: warning: --fields: this command's output has fixed columns\n")
-
-
-def _map_foreign(exc: Exception) -> InamiError | None:
-    """Database driver errors raised outside a session, as ``DatabaseError``."""
-    if "sqlalchemy" in sys.modules:
-        from sqlalchemy.exc import DBAPIError
-
-        if isinstance(exc, DBAPIError):
-            from inami_cli.cli.context import state
-            from inami_cli.db.engine import describe_db_error
-
-            st = state()
-            return describe_db_error(exc, st.db_url or "", 0)
-    if "csv" in sys.modules:
-        import csv
-
-        if isinstance(exc, csv.Error):  # e.g. a field over csv.field_size_limit (128 KiB)
-            from inami_cli.domain.errors import InvalidInput
-
-            return InvalidInput(f"malformed CSV input: {exc}", hint="check the file's format")
-    if isinstance(exc, (UnicodeDecodeError, UnicodeEncodeError)):
-        from inami_cli.domain.errors import InvalidInput
-
-        return InvalidInput(f"encoding error: {exc}")
-    if isinstance(exc, OSError):
-        from inami_cli.domain.errors import InvalidInput
-
-        return InvalidInput(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
-    return None
-
-
-class Terminated(SystemExit):
-    """SIGTERM (a service manager, ``kill``, a cron timeout): raised where the command is,
-    it unwinds as Ctrl-C does (transactions rolled back, ``--out`` temporary files removed,
-    batch workers ended), then ``run`` says so on stderr and returns 143 (128 + 15).
-
-    A ``SystemExit`` (not a ``KeyboardInterrupt``): no prompt or desk loop takes it for a
-    Ctrl-C that goes back to the menu.
-    """
-
-
-def _terminated(signum: int, _frame: object) -> NoReturn:
-    raise Terminated(128 + signum)
-
-
-def _terminated_exit() -> int:
-    """SIGTERM: exit 143 with one line, unless it came after the changes were committed
-    (then they are kept, and the command says so: as Ctrl-C, ``_interrupted``)."""
-    if changes_saved():
-        sys.stderr.write("inami: terminated after the changes were saved (they are kept)\n")
-        return int(ExitStatus.OK)
-    _error("terminated (SIGTERM); nothing was saved")
-    return int(ExitStatus.TERMINATED)
-
-
-def _interrupted() -> int:
-    """Ctrl-C: exit 130, unless it came after the command's changes were committed."""
-    sys.stderr.write("\n")
-    if changes_saved():  # nothing to undo: say what is true
-        sys.stderr.write("inami: interrupted after the changes were saved (they are kept)\n")
-        return int(ExitStatus.OK)
-    _error("interrupted")
-    return int(ExitStatus.INTERRUPTED)
-
-
-def _error(message: str, hint: str | None = None) -> None:
-    text = f"inami: error: {message}"
-    if hint:
-        text += f" (hint: {hint})"
-    # One line, whatever the message quotes back from the input: splitlines() also breaks on
-    # \r, \x0b, \x1c-\x1e, \x85, U+2028 and U+2029, which readers of stderr count as lines.
-    text = " ".join(text.splitlines())
-    from inami_cli.domain.cells import neutralise  # and no terminal escape sequence
-
-    text = neutralise(text)
-    if "inami_cli.render.terminal" in sys.modules:  # the output held for the pager first
-        from inami_cli.cli.context import finish_output
-
-        finish_output()
-    try:
-        sys.stderr.write(text + "\n")
-        sys.stderr.flush()
-    except (BrokenPipeError, ValueError):
-        pass
 
 
 def main() -> NoReturn:

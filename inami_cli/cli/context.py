@@ -354,7 +354,7 @@ class AppState:
             if self._warned == WARNINGS_SHOWN + 1:
                 _at_close(self.flush_warnings)
             return
-        # one line, as errors (see cli.app._error): input quoted back may hold line breaks
+        # one line, as errors (see cli.outcome.error_line): input quoted back may hold line breaks
         self._say(" ".join(f"inami: warning: {message}".splitlines()))
 
     def flush_warnings(self) -> None:

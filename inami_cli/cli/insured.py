@@ -27,7 +27,6 @@ class _InsuredGroup(TyperGroup):
         return list(super().parse_args(ctx, args))
 
 
-
 app = typer.Typer(
     cls=_InsuredGroup,
     no_args_is_help=True,

@@ -1,0 +1,98 @@
+"""How a command ends when it does not end well: an error as one line on stderr, Ctrl-C
+(130) and SIGTERM (143), and foreign exceptions mapped to the documented exit codes.
+
+``cli.app.run`` is the one place that calls these (house issue 13: one place where
+exceptions become exit codes); they live here to keep ``cli/app.py`` readable.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import NoReturn
+
+from inami_cli.cli.context import changes_saved
+from inami_cli.domain.errors import ExitStatus, InamiError
+
+
+def map_foreign(exc: Exception) -> InamiError | None:
+    """Database driver errors raised outside a session, as ``DatabaseError``."""
+    if "sqlalchemy" in sys.modules:
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(exc, DBAPIError):
+            from inami_cli.cli.context import state
+            from inami_cli.db.engine import describe_db_error
+
+            st = state()
+            return describe_db_error(exc, st.db_url or "", 0)
+    if "csv" in sys.modules:
+        import csv
+
+        if isinstance(exc, csv.Error):  # e.g. a field over csv.field_size_limit (128 KiB)
+            from inami_cli.domain.errors import InvalidInput
+
+            return InvalidInput(f"malformed CSV input: {exc}", hint="check the file's format")
+    if isinstance(exc, (UnicodeDecodeError, UnicodeEncodeError)):
+        from inami_cli.domain.errors import InvalidInput
+
+        return InvalidInput(f"encoding error: {exc}")
+    if isinstance(exc, OSError):
+        from inami_cli.domain.errors import InvalidInput
+
+        return InvalidInput(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+    return None
+
+
+class Terminated(SystemExit):
+    """SIGTERM (a service manager, ``kill``, a cron timeout): raised where the command is,
+    it unwinds as Ctrl-C does (transactions rolled back, ``--out`` temporary files removed,
+    batch workers ended), then ``run`` says so on stderr and returns 143 (128 + 15).
+
+    A ``SystemExit`` (not a ``KeyboardInterrupt``): no prompt or desk loop takes it for a
+    Ctrl-C that goes back to the menu.
+    """
+
+
+def on_sigterm(signum: int, _frame: object) -> NoReturn:
+    raise Terminated(128 + signum)
+
+
+def terminated_exit() -> int:
+    """SIGTERM: exit 143 with one line, unless it came after the changes were committed
+    (then they are kept, and the command says so: as Ctrl-C, ``interrupted``)."""
+    if changes_saved():
+        sys.stderr.write("inami: terminated after the changes were saved (they are kept)\n")
+        return int(ExitStatus.OK)
+    error_line("terminated (SIGTERM); nothing was saved")
+    return int(ExitStatus.TERMINATED)
+
+
+def interrupted() -> int:
+    """Ctrl-C: exit 130, unless it came after the command's changes were committed."""
+    sys.stderr.write("\n")
+    if changes_saved():  # nothing to undo: say what is true
+        sys.stderr.write("inami: interrupted after the changes were saved (they are kept)\n")
+        return int(ExitStatus.OK)
+    error_line("interrupted")
+    return int(ExitStatus.INTERRUPTED)
+
+
+def error_line(message: str, hint: str | None = None) -> None:
+    text = f"inami: error: {message}"
+    if hint:
+        text += f" (hint: {hint})"
+    # One line, whatever the message quotes back from the input: splitlines() also breaks on
+    # \r, \x0b, \x1c-\x1e, \x85, U+2028 and U+2029, which readers of stderr count as lines.
+    text = " ".join(text.splitlines())
+    from inami_cli.domain.cells import neutralise  # and no terminal escape sequence
+
+    text = neutralise(text)
+    if "inami_cli.render.terminal" in sys.modules:  # the output held for the pager first
+        from inami_cli.cli.context import finish_output
+
+        finish_output()
+    try:
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        pass
