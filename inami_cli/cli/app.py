@@ -458,10 +458,12 @@ def run(argv: Sequence[str] | None = None) -> int:
             import contextlib
 
             from inami_cli.cli.context import dispose_engines
+            from inami_cli.cli.outcome import sigint_ignored
 
-            # a Ctrl-C while the last connection checkpoints the WAL loses nothing: the
-            # commit is in the WAL, checkpointed by the next connection
-            with contextlib.suppress(KeyboardInterrupt):
+            # a Ctrl-C while the last connection checkpoints the WAL would lose nothing (the
+            # commit is in the WAL, checkpointed by the next connection), but one that lands
+            # inside the pool's close is logged there with a traceback: no Ctrl-C here
+            with sigint_ignored(), contextlib.suppress(KeyboardInterrupt):
                 dispose_engines()
 
 
