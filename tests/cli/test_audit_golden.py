@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import assert_same_text, mask_seconds, run_captured
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 ROOT = DATA.parent.parent
 DEMO = ROOT / "fixtures" / "billing_demo.csv"
@@ -52,27 +54,14 @@ def expected_path(variant: Variant) -> Path:
 
 def run_variant(variant: Variant, db_url: str, tmp: Path) -> str:
     """Exit code, stderr and data written by one variant, the paths replaced."""
-    from typer.testing import CliRunner
-
-    from inami_cli.cli.app import run
-
     out = tmp / "findings.out"
     out.unlink(missing_ok=True)
     args = ["--db", db_url, "--verbose", "control", "audit", str(variant.input), *variant.args]
     if variant.out_file:
         args += ["--out", str(out)]
-    with CliRunner().isolation() as streams:
-        import sys
-
-        code = run(args)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        stdout = streams[0].getvalue().decode("utf-8")
-        stderr = streams[1].getvalue().decode("utf-8")
+    stdout, stderr, code = run_captured(args)
     if variant.out_file:
         stdout = f"{stdout}--- {out.name}\n{out.read_text(encoding='utf-8')}"
-    from tests.cli.test_batch_golden import mask_seconds
-
     text = f"exit {code}\n--- stderr\n{stderr}--- stdout\n{stdout}"
     return mask_seconds(text.replace(str(variant.input), "<input>"))
 
@@ -94,13 +83,7 @@ def test_audit_output_is_byte_identical(
         monkeypatch.setenv("INAMI_BATCH_WORKERS", "2")
         monkeypatch.setenv("INAMI_BATCH_MIN_ROWS", "0")
         monkeypatch.setenv("INAMI_BATCH_CHUNK", "97")
-    got = run_variant(variant, demo_db_url, tmp_path)
-    expected = frozen(variant)
-    if got != expected:  # show the first differing line, not two big strings
-        for n, (a, b) in enumerate(zip(got.splitlines(), expected.splitlines(), strict=False)):
-            assert a == b, f"{variant.name}: line {n + 1} differs"
-        assert got.count("\n") == expected.count("\n"), f"{variant.name}: line counts differ"
-    assert got == expected
+    assert_same_text(variant.name, run_variant(variant, demo_db_url, tmp_path), frozen(variant))
 
 
 def test_the_golden_inputs_cover_the_rules() -> None:

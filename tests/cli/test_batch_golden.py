@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import assert_same_text, mask_seconds, run_captured
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
@@ -77,10 +79,6 @@ def expected_path(variant: Variant) -> Path:
 
 def run_variant(variant: Variant, db_url: str, tmp: Path) -> tuple[str, str, int]:
     """(data written, stderr, exit code) of one variant, paths replaced by placeholders."""
-    from typer.testing import CliRunner
-
-    from inami_cli.cli.app import run
-
     source = DATA / variant.input
     config = tmp / f"inami-{variant.language}.toml"
     config.write_text(f'[locale]\nlanguage = "{variant.language}"\n', encoding="utf-8")
@@ -90,30 +88,15 @@ def run_variant(variant: Variant, db_url: str, tmp: Path) -> tuple[str, str, int
     if variant.out_file:
         args += ["--out", str(out)]
     text = source.read_text(encoding="utf-8") if variant.stdin else None
-    runner = CliRunner()
-    with runner.isolation(input=text, env={"INAMI_CONFIG": str(config)}) as streams:
-        import sys
-
-        # --verbose: every row's warning, as frozen (past ten they are otherwise summed up)
-        code = run(["--db", db_url, "--verbose", *args])
-        sys.stdout.flush()
-        sys.stderr.flush()
-        stdout = streams[0].getvalue().decode("utf-8")
-        stderr = streams[1].getvalue().decode("utf-8")
+    # --verbose: every row's warning, as frozen (past ten they are otherwise summed up)
+    stdout, stderr, code = run_captured(
+        ["--db", db_url, "--verbose", *args], stdin=text, env={"INAMI_CONFIG": str(config)}
+    )
     if variant.out_file:  # the summary may be on stdout: keep both
         stdout = f"{stdout}--- {out.name}\n{out.read_text(encoding='utf-8')}"
     # the summary's "seconds" (issue 17) is the only figure that differs from run to run
     stdout, stderr = mask_seconds(stdout), mask_seconds(stderr)
     return stdout, stderr.replace(str(source), "<input>"), code
-
-
-_SECONDS = re.compile(r'("seconds": |warnings, )[0-9.]+(?= s;|[,}])')
-
-
-def mask_seconds(text: str) -> str:
-    """*text* with a job summary's "seconds" as ``<seconds>`` (the only figure of a frozen
-    output that differs from run to run; also used by test_audit_golden)."""
-    return _SECONDS.sub(r"\1<seconds>", text)
 
 
 def _frozen(variant: Variant) -> str:
@@ -135,12 +118,7 @@ def test_batch_output_is_byte_identical(
         monkeypatch.setenv("INAMI_BATCH_MIN_ROWS", "0")
     stdout, stderr, code = run_variant(variant, demo_db_url, tmp_path)
     got = f"exit {code}\n--- stderr\n{stderr}--- stdout\n{stdout}"
-    expected = _frozen(variant)
-    if got != expected:  # show the first differing line, not two 300 kB strings
-        for n, (a, b) in enumerate(zip(got.splitlines(), expected.splitlines(), strict=False)):
-            assert a == b, f"{variant.name}: line {n + 1} differs"
-        assert got.count("\n") == expected.count("\n"), f"{variant.name}: line counts differ"
-    assert got == expected
+    assert_same_text(variant.name, got, _frozen(variant))
 
 
 def test_the_golden_inputs_cover_the_cases() -> None:

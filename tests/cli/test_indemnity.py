@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import mask_seconds
+
 ANOUK, LUC, NADIA = "88041212236", "65090307106", "79112120429"
 CASE = [
     "--scheme",
@@ -415,8 +417,6 @@ def test_batch_semicolon_file_with_a_quoted_line_break_cut_in_chunks(
     monkeypatch.setenv("INAMI_BATCH_MIN_ROWS", "0")
     monkeypatch.setenv("INAMI_BATCH_WORKERS", "2")
     cut = demo_cli("--format", "ndjson", "indemnity", "batch", str(cases))
-    from tests.cli.test_batch_golden import mask_seconds
-
     assert (cut.exit_code, cut.stdout, mask_seconds(cut.stderr)) == (
         whole.exit_code, whole.stdout, mask_seconds(whole.stderr),
     )  # fmt: skip

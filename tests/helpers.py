@@ -1,0 +1,45 @@
+"""Helpers shared by the frozen-output (golden) tests and the tests that compare two runs:
+run ``inami`` in this process and capture its streams, mask the one figure that changes from
+run to run, compare two long texts line by line."""
+
+from __future__ import annotations
+
+import re
+
+_SECONDS = re.compile(r'("seconds": |warnings, )[0-9.]+(?= s;|[,}])')
+
+
+def mask_seconds(text: str) -> str:
+    """*text* with a job summary's "seconds" as ``<seconds>`` (the only figure of a frozen
+    output that differs from run to run, issue 17)."""
+    return _SECONDS.sub(r"\1<seconds>", text)
+
+
+def run_captured(
+    argv: list[str], *, stdin: str | None = None, env: dict[str, str] | None = None
+) -> tuple[str, str, int]:
+    """(stdout, stderr, exit code) of ``inami *argv*`` run in this process, as a user's shell
+    would see them (the real ``run`` entry point, not typer's ``invoke``)."""
+    import sys
+
+    from typer.testing import CliRunner
+
+    from inami_cli.cli.app import run
+
+    with CliRunner().isolation(input=stdin, env=env) as streams:
+        code = run(argv)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        stdout = streams[0].getvalue().decode("utf-8")
+        stderr = streams[1].getvalue().decode("utf-8")
+    return stdout, stderr, code
+
+
+def assert_same_text(name: str, got: str, expected: str) -> None:
+    """*got* equals *expected*; else the failure names the first differing line, not two
+    big strings."""
+    if got != expected:
+        for n, (a, b) in enumerate(zip(got.splitlines(), expected.splitlines(), strict=False)):
+            assert a == b, f"{name}: line {n + 1} differs"
+        assert got.count("\n") == expected.count("\n"), f"{name}: line counts differ"
+    assert got == expected
