@@ -180,6 +180,26 @@ def test_episode_end_then_a_new_one_after_14_days(demo: Any) -> None:
     assert not fresh.relapse and fresh.episode_start == d("2026-04-25")
 
 
+def test_episode_end_is_audited_once_and_not_again_on_the_same_day(demo: Any) -> None:
+    import json
+
+    def updates() -> list[AuditEntry]:
+        query = select(AuditEntry).where(
+            AuditEntry.entity == "incapacity_spell", AuditEntry.action == "update"
+        )
+        return list(demo.execute(query).scalars())
+
+    svc.episode_end(session=demo, niss=NADIA, on=d("2026-03-20"))
+    again = svc.episode_end(session=demo, niss=NADIA, on=d("2026-03-20"))  # no change
+    assert again.valid_to == d("2026-03-20")
+    [entry] = updates()
+    assert entry.key == f"{NADIA} 2026-02-09"
+    before, after = json.loads(entry.before_json or ""), json.loads(entry.after_json or "")
+    assert (before["valid_to"], after["valid_to"]) == (None, "2026-03-20")
+    with pytest.raises(NotFound, match="no incapacity recorded on 2026-03-21"):
+        svc.episode_end(session=demo, niss=NADIA, on=d("2026-03-21"))
+
+
 def test_period_over_recorded_spells_skips_the_gap(demo: Any) -> None:
     result, _warnings = svc.indemnity_period(
         session=demo, start=d("2025-12-29"), end=d("2026-01-17"), given=svc.CaseInput(),

@@ -18,6 +18,7 @@ from inami_cli.domain.money import from_cents, to_cents
 from inami_cli.domain.niss import parse_niss
 from inami_cli.services.audit import record_change
 from inami_cli.services.indemnities._store import load_store
+from inami_cli.services.periods import end_in_force
 
 _S = IncapacitySpell.__table__.c  # type: ignore[attr-defined]
 
@@ -155,20 +156,13 @@ def episode_add(
 def episode_end(*, session: Session, niss: str, on: date) -> SpellView:
     """End the spell in force on *on* (*on* becomes its last day)."""
     person = _person(session, niss)
-    for row in _spells(session, person):
-        if row.valid_from <= on and (row.valid_to is None or on <= row.valid_to):
-            before = _dict(row)
-            row.valid_to = on
-            session.add(row)
-            session.flush()
-            if before != _dict(row):
-                record_change(
-                    session=session, entity="incapacity_spell",
-                    key=f"{person} {row.valid_from}", action="update", before=before,
-                    after=_dict(row),
-                )  # fmt: skip
-            return _view(row)
-    raise NotFound(f"{person} has no incapacity recorded on {on.isoformat()}")
+    ended = end_in_force(
+        session, _spells(session, person), on, entity="incapacity_spell",
+        key=lambda row: f"{person} {row.valid_from}", record=_dict,
+    )  # fmt: skip
+    if ended is None:
+        raise NotFound(f"{person} has no incapacity recorded on {on.isoformat()}")
+    return _view(ended)
 
 
 def episode_list(*, session: Session, niss: str | None = None) -> list[SpellView]:

@@ -29,6 +29,7 @@ from inami_cli.services.insurability._imports import (
     _overlap_problems,
     _Reader,
 )
+from inami_cli.services.periods import end_in_force
 
 MEDICAL_HOUSE_COLUMNS = ("niss", "house", "disciplines", "valid_from", "valid_to")
 _MH = _columns(MedicalHouseEnrolment)
@@ -119,20 +120,13 @@ def medical_house_add(
 def medical_house_end(*, session: Session, niss: str, on: date) -> MedicalHouseView:
     """Close the enrolment in force on *on*: *on* becomes its last day (NotFound if none)."""
     person = _person(session, niss)
-    for row in _rows_of(session, person.niss):
-        if row.valid_from <= on and (row.valid_to is None or on <= row.valid_to):
-            before = _record(row)
-            row.valid_to = on
-            session.add(row)
-            session.flush()
-            if before != _record(row):
-                record_change(
-                    session=session, entity="medical_house_enrolment",
-                    key=f"{person.niss} {row.valid_from}", action="update", before=before,
-                    after=_record(row),
-                )  # fmt: skip
-            return _view(row)
-    raise NotFound(f"{person.niss} has no medical-house enrolment on {on.isoformat()}")
+    ended = end_in_force(
+        session, _rows_of(session, person.niss), on, entity="medical_house_enrolment",
+        key=lambda row: f"{person.niss} {row.valid_from}", record=_record,
+    )  # fmt: skip
+    if ended is None:
+        raise NotFound(f"{person.niss} has no medical-house enrolment on {on.isoformat()}")
+    return _view(ended)
 
 
 def medical_house_list(
