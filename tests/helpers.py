@@ -43,3 +43,14 @@ def assert_same_text(name: str, got: str, expected: str) -> None:
             assert a == b, f"{name}: line {n + 1} differs"
         assert got.count("\n") == expected.count("\n"), f"{name}: line counts differ"
     assert got == expected
+
+
+def decision_record_argv(
+    meeting: str, title: str, kind: str, *, committee: str = "CASS"
+) -> list[str]:
+    """``decision record COMMITTEE --meeting M --title T --kind K``; the votes (or
+    ``--draft``) and the other flags follow."""
+    return [
+        *("decision", "record", committee, "--meeting", meeting),
+        *("--title", title, "--kind", kind),
+    ]

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import decision_record_argv
+
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "config" / "committees.toml"
 
@@ -119,16 +121,7 @@ def test_meeting_attend_close_and_minutes(cli: Any, db_url: str) -> None:
     assert attended.json()["attendance_by_group"] == {"fund_doctors": 2, "practitioners": 4}
     assert attended.json()["state"] == "held"
     draft = cli(
-        "decision",
-        "record",
-        "CTM",
-        "--meeting",
-        mid,
-        "--title",
-        "Proposal on 560011",
-        "--kind",
-        "nomenclature",
-        "--draft",
+        *decision_record_argv(mid, "Proposal on 560011", "nomenclature", committee="CTM"), "--draft"
     )
     assert draft.exit_code == 0, draft.stderr
     refused = cli("meeting", "close", mid)

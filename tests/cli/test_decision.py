@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.cli.test_committee import load_demo
+from tests.helpers import decision_record_argv
 
 CASS_VOTES = "sickness_funds:10/2/0,doctors_dentists:5/0/0"
 
@@ -40,15 +41,7 @@ def test_record_computes_outcome_and_numbers_in_order(demo: Any) -> None:
     result = demo(
         "--format",
         "json",
-        "decision",
-        "record",
-        "CASS",
-        "--meeting",
-        mid,
-        "--title",
-        "Exactly half present",
-        "--kind",
-        "other",
+        *decision_record_argv(mid, "Exactly half present", "other"),
         "--votes",
         CASS_VOTES,
     )
@@ -62,15 +55,7 @@ def test_record_computes_outcome_and_numbers_in_order(demo: Any) -> None:
     tie = demo(
         "--format",
         "json",
-        "decision",
-        "record",
-        "CASS",
-        "--meeting",
-        mid,
-        "--title",
-        "Tie",
-        "--kind",
-        "budget",
+        *decision_record_argv(mid, "Tie", "budget"),
         "--votes",
         "sickness_funds:3/5/6,doctors_dentists:2/0/5",
     )
@@ -79,15 +64,7 @@ def test_record_computes_outcome_and_numbers_in_order(demo: Any) -> None:
     two_thirds = demo(
         "--format",
         "json",
-        "decision",
-        "record",
-        "CASS",
-        "--meeting",
-        mid,
-        "--title",
-        "Conv",
-        "--kind",
-        "agreement",
+        *decision_record_argv(mid, "Conv", "agreement"),
         "--votes",
         "sickness_funds:6/7/1,doctors_dentists:7/0/0",
     )
@@ -96,15 +73,7 @@ def test_record_computes_outcome_and_numbers_in_order(demo: Any) -> None:
     second = demo(
         "--format",
         "json",
-        "decision",
-        "record",
-        "CASS",
-        "--meeting",
-        mid,
-        "--title",
-        "Conv",
-        "--kind",
-        "agreement",
+        *decision_record_argv(mid, "Conv", "agreement"),
         "--round",
         "2",
         "--votes",
@@ -130,49 +99,13 @@ def test_missing_flag_exit_2_without_prompt(demo: Any, args: list[str], flag: st
 
 def test_impossible_votes_exit_2_and_nothing_written(demo: Any) -> None:
     mid = open_cass_meeting(demo)
-    advisory = demo(
-        "decision",
-        "record",
-        "CASS",
-        "--meeting",
-        mid,
-        "--title",
-        "t",
-        "--kind",
-        "other",
-        "--votes",
-        "social_partners:1/0/0",
-    )
+    advisory = demo(*decision_record_argv(mid, "t", "other"), "--votes", "social_partners:1/0/0")
     assert advisory.exit_code == 2
     assert "CASS social_partners is advisory and does not vote" in advisory.stderr
-    too_many = demo(
-        "decision",
-        "record",
-        "CASS",
-        "--meeting",
-        mid,
-        "--title",
-        "t",
-        "--kind",
-        "other",
-        "--votes",
-        "doctors_dentists:8/0/0",
-    )
+    too_many = demo(*decision_record_argv(mid, "t", "other"), "--votes", "doctors_dentists:8/0/0")
     assert too_many.exit_code == 2
     assert "8 votes (8/0/0) but 7 members present" in too_many.stderr
-    bad_syntax = demo(
-        "decision",
-        "record",
-        "CASS",
-        "--meeting",
-        mid,
-        "--title",
-        "t",
-        "--kind",
-        "other",
-        "--votes",
-        "doctors_dentists=8",
-    )
+    bad_syntax = demo(*decision_record_argv(mid, "t", "other"), "--votes", "doctors_dentists=8")
     assert bad_syntax.exit_code == 2
     listed = demo("decision", "list", "--committee", "CASS", "--format", "json").json()
     assert [d["number"] for d in listed] == ["CASS 2026/001", "CASS 2026/002"]
@@ -183,19 +116,7 @@ def test_vote_file_per_group_and_bad_tariff_file(demo: Any, tmp_path: Path) -> N
     votes = tmp_path / "votes.csv"
     votes.write_text("group,for,against,abstain\nsickness_funds,1,9,0\n", encoding="utf-8")
     result = demo(
-        "--format",
-        "json",
-        "decision",
-        "record",
-        "CASS",
-        "--meeting",
-        mid,
-        "--title",
-        "t",
-        "--kind",
-        "other",
-        "--vote-file",
-        str(votes),
+        "--format", "json", *decision_record_argv(mid, "t", "other"), "--vote-file", str(votes)
     )
     assert result.exit_code == 0, result.stderr
     assert result.json()["reason"] == "no majority: 1 for, 9 against, 0 abstaining"
@@ -205,15 +126,7 @@ def test_vote_file_per_group_and_bad_tariff_file(demo: Any, tmp_path: Path) -> N
         encoding="utf-8",
     )
     bad = demo(
-        "decision",
-        "record",
-        "CASS",
-        "--meeting",
-        mid,
-        "--title",
-        "t",
-        "--kind",
-        "tariff",
+        *decision_record_argv(mid, "t", "tariff"),
         "--votes",
         CASS_VOTES,
         "--tariff-file",
@@ -235,15 +148,7 @@ def test_apply_is_idempotent_and_refuses_rejected(demo: Any, tmp_path: Path) -> 
     recorded = demo(
         "--format",
         "json",
-        "decision",
-        "record",
-        "CASS",
-        "--meeting",
-        mid,
-        "--title",
-        "560092 indexed",
-        "--kind",
-        "tariff",
+        *decision_record_argv(mid, "560092 indexed", "tariff"),
         "--votes",
         CASS_VOTES,
         "--tariff-file",

@@ -179,10 +179,11 @@ def test_nomenclature_import_semicolons_bom_and_cp1252(cli: Any, tmp_path: Path)
 def test_vote_file_with_semicolons_bom_and_bad_bytes(cli: Any, db_url: str, tmp_path: Path) -> None:
     from tests.cli.test_committee import load_demo
     from tests.cli.test_decision import open_cass_meeting
+    from tests.helpers import decision_record_argv
 
     load_demo(db_url)
     mid = open_cass_meeting(cli)
-    args = ["decision", "record", "CASS", "--meeting", mid, "--title", "t", "--kind", "other"]
+    args = decision_record_argv(mid, "t", "other")
     votes = tmp_path / "votes.csv"
     votes.write_text(BOM + "group;for;against;abstain\nsickness_funds;1;9;0\n", encoding="utf-8")
     result = cli("--format", "json", *args, "--vote-file", str(votes))

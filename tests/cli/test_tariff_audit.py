@@ -13,6 +13,7 @@ import pytest
 
 from tests.cli.test_committee import load_demo
 from tests.cli.test_decision import CASS_VOTES, open_cass_meeting
+from tests.helpers import decision_record_argv
 
 D = Decimal
 
@@ -39,20 +40,11 @@ def test_decision_apply_correct_keeps_the_decision_link(demo: Any, tmp_path: Pat
         "560092,2025-01-01,30.80,preferential,28.30\n",
         encoding="utf-8",
     )
-    args = ["decision", "record", "CASS", "--meeting", mid, "--title", "560092 corrected"]
+    args = decision_record_argv(mid, "560092 corrected", "tariff")
     recorded = demo(
-        "--format",
-        "json",
-        *args,
-        "--kind",
-        "tariff",
-        "--votes",
-        CASS_VOTES,
-        "--tariff-file",
-        str(tariff),
-        "--effective",
-        "2025-01-01",
-    )
+        "--format", "json", *args, "--votes", CASS_VOTES, "--tariff-file", str(tariff),
+        "--effective", "2025-01-01",
+    )  # fmt: skip
     assert recorded.exit_code == 0, recorded.stderr
     number = recorded.json()["number"]
     refused = demo("decision", "apply", number)

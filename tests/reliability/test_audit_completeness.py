@@ -17,7 +17,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Cli
-from tests.reliability.commands import leaf_commands, set_tariff_argv
+from tests.helpers import decision_record_argv
+from tests.reliability.commands import (
+    CASS_VOTES,
+    decision_tariff_argv,
+    leaf_commands,
+    set_tariff_argv,
+)
 from tests.reliability.conftest import copy_db, persons_csv, snapshot, tariff_csv, valid_code
 
 pytestmark = pytest.mark.slow
@@ -30,12 +36,6 @@ def _os_user() -> str:
     import pwd
 
     return pwd.getpwuid(os.getuid()).pw_name
-
-
-CASS_VOTES = (
-    "doctors_dentists:9/0/0,institutions:2/0/1,paramedics:3/0/0,pharmacists:3/0/0,"
-    "sickness_funds:17/0/1"
-)
 
 
 def _new_niss() -> str:
@@ -157,38 +157,10 @@ WRITES: dict[tuple[str, ...], Recipe] = {
     ],
     ("meeting", "close"): [["meeting", "close", "1"]],
     ("decision", "record"): [
-        [
-            "decision",
-            "record",
-            "CASS",
-            "--meeting",
-            "1",
-            "--title",
-            "Audit",
-            "--kind",
-            "budget",
-            "--votes",
-            CASS_VOTES,
-        ],
+        [*decision_record_argv("1", "Audit", "budget"), "--votes", CASS_VOTES],
     ],
     ("decision", "apply"): [
-        [
-            "decision",
-            "record",
-            "CASS",
-            "--meeting",
-            "1",
-            "--title",
-            "Audit",
-            "--kind",
-            "tariff",
-            "--votes",
-            CASS_VOTES,
-            "--effective",
-            "2027-01-01",
-            "--tariff-file",
-            "decision.csv",
-        ],
+        decision_tariff_argv("Audit", "decision.csv"),
         ["decision", "apply", "CASS 2026/003"],
     ],
     ("decision", "revise"): [

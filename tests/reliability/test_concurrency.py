@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Cli
-from tests.reliability.commands import set_tariff_argv
+from tests.reliability.commands import decision_tariff_argv, set_tariff_argv
 from tests.reliability.conftest import (
     assert_clean_failure,
     finish,
@@ -32,10 +32,6 @@ from tests.reliability.conftest import (
 
 pytestmark = pytest.mark.slow
 
-CASS_VOTES = (
-    "doctors_dentists:9/0/0,institutions:2/0/1,paramedics:3/0/0,pharmacists:3/0/0,"
-    "sickness_funds:17/0/1"
-)
 # Sizes: big enough that the transactions overlap in time, small enough for CI.
 IMPORT_ROWS = 1500
 LOCKED = "inami: error: database is locked: another writer held it for more than"
@@ -104,24 +100,7 @@ def test_an_import_and_a_decision_apply_at_once(demo_db_url: str, tmp_path: Path
         "101076,2027-01-01,,35.00,preferential,30.00,concurrency test\n",
         encoding="utf-8",
     )
-    recorded = run_inami(
-        "decision",
-        "record",
-        "CASS",
-        "--meeting",
-        "1",
-        "--title",
-        "Concurrent apply",
-        "--kind",
-        "tariff",
-        "--votes",
-        CASS_VOTES,
-        "--effective",
-        "2027-01-01",
-        "--tariff-file",
-        str(changes),
-        env=env,
-    )
+    recorded = run_inami(*decision_tariff_argv("Concurrent apply", str(changes)), env=env)
     assert recorded.returncode == 0, recorded.stderr
     source = tmp_path / "codes.csv"
     source.write_text(tariff_csv(range(64000, 64000 + IMPORT_ROWS)), encoding="utf-8")

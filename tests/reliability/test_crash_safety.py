@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.reliability.commands import decision_tariff_argv
 from tests.reliability.conftest import (
     copy_db,
     kill_inside_transaction,
@@ -29,10 +30,6 @@ from tests.reliability.conftest import (
 pytestmark = pytest.mark.slow
 
 ROWS = 8_000
-CASS_VOTES = (
-    "doctors_dentists:9/0/0,institutions:2/0/1,paramedics:3/0/0,pharmacists:3/0/0,"
-    "sickness_funds:17/0/1"
-)
 
 
 @pytest.fixture(scope="module")
@@ -51,24 +48,7 @@ def big_template(sqlite_demo_template: Path, tmp_path_factory: pytest.TempPathFa
         tariff_csv(range(70000, 70000 + ROWS), valid_from="2027-01-01", fee="41.00"),
         encoding="utf-8",
     )
-    done = run_inami(
-        "decision",
-        "record",
-        "CASS",
-        "--meeting",
-        "1",
-        "--title",
-        "Crash test",
-        "--kind",
-        "tariff",
-        "--votes",
-        CASS_VOTES,
-        "--effective",
-        "2027-01-01",
-        "--tariff-file",
-        str(changes),
-        env=env,
-    )
+    done = run_inami(*decision_tariff_argv("Crash test", str(changes)), env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     return db
 

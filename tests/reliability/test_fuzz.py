@@ -28,6 +28,7 @@ from inami_cli.services.insurability import ENTITLEMENT_COLUMNS, PERSON_COLUMNS
 from inami_cli.services.maf import COUNTER_COLUMNS, PARAM_COLUMNS
 from inami_cli.services.reimbursement import BATCH_INPUT_COLUMNS
 from tests.conftest import Cli, CliResult
+from tests.helpers import decision_record_argv
 from tests.reliability.commands import leaf_commands, param_names
 from tests.reliability.conftest import copy_db, niss_for, valid_code
 
@@ -360,15 +361,7 @@ IMPORTERS: dict[str, tuple[list[str], list[str]]] = {
     "reimburse batch --record": (["reimburse", "batch", "FILE", "--record"], CASES),
     "decision record --tariff-file": (
         [
-            "decision",
-            "record",
-            "CASS",
-            "--meeting",
-            "1",
-            "--title",
-            "t",
-            "--kind",
-            "tariff",
+            *decision_record_argv("1", "t", "tariff"),
             "--votes",
             "doctors_dentists:9/0/0,sickness_funds:17/0/1",
             "--tariff-file",
@@ -377,19 +370,7 @@ IMPORTERS: dict[str, tuple[list[str], list[str]]] = {
         NOMENCLATURE,
     ),
     "decision record --vote-file": (
-        [
-            "decision",
-            "record",
-            "CASS",
-            "--meeting",
-            "1",
-            "--title",
-            "t",
-            "--kind",
-            "budget",
-            "--vote-file",
-            "FILE",
-        ],
+        [*decision_record_argv("1", "t", "budget"), "--vote-file", "FILE"],
         VOTE_FILE,
     ),
     "committee sync --file": (["committee", "sync", "--file", "FILE"], ["[CASS]", "name_fr"]),
