@@ -25,6 +25,16 @@ app.add_typer(budget_app, name="budget")
 app.add_typer(input_app, name="input")
 
 YearOpt = Annotated[int | None, typer.Option("--year", help="The budget year.")]
+# the inputs of ``share`` and ``responsibility``: the recorded figures unless given
+ObjectiveOpt = Annotated[
+    str | None, typer.Option("--objective", help="Objective in euros (default: recorded).")
+]
+ActualOpt = Annotated[
+    str | None, typer.Option("--actual", help="CSV insurer_code,amount of actual expenditure.")
+]
+NormativeOpt = Annotated[
+    str | None, typer.Option("--normative", help="CSV insurer_code,amount (normative).")
+]
 
 
 def _amount(text: str | None, flag: str) -> Decimal | None:
@@ -200,15 +210,9 @@ def funding_advance(
 @app.command("share")
 def funding_share(
     year: YearOpt = None,
-    objective: Annotated[
-        str | None, typer.Option("--objective", help="Objective in euros (default: recorded).")
-    ] = None,
-    actual: Annotated[
-        str | None, typer.Option("--actual", help="CSV insurer_code,amount of actual expenditure.")
-    ] = None,
-    normative: Annotated[
-        str | None, typer.Option("--normative", help="CSV insurer_code,amount (normative).")
-    ] = None,
+    objective: ObjectiveOpt = None,
+    actual: ActualOpt = None,
+    normative: NormativeOpt = None,
 ) -> None:
     """Split the objective by budget share: 70 % actual, 30 % normative expenditure.
 
@@ -253,15 +257,9 @@ def funding_responsibility(
         str | None,
         typer.Option("--mode", help="individual or global (default: global from 2015)."),
     ] = None,
-    objective: Annotated[
-        str | None, typer.Option("--objective", help="Objective in euros (default: recorded).")
-    ] = None,
-    actual: Annotated[
-        str | None, typer.Option("--actual", help="CSV insurer_code,amount of actual expenditure.")
-    ] = None,
-    normative: Annotated[
-        str | None, typer.Option("--normative", help="CSV insurer_code,amount (normative).")
-    ] = None,
+    objective: ObjectiveOpt = None,
+    actual: ActualOpt = None,
+    normative: NormativeOpt = None,
 ) -> None:
     """Compute the part of its boni an insurer keeps, or of its mali it bears.
 
