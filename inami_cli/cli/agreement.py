@@ -3,12 +3,12 @@ provider's adherence to them, and adherence rates."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from inami_cli.cli.context import state
+from inami_cli.cli.options import optional_day
 
 if TYPE_CHECKING:
     from inami_cli.services.providers import AdherenceView, AgreementView
@@ -33,12 +33,6 @@ _STATS_COLUMNS = [
     "qualification", "region", "providers", "full_pct", "partial_pct", "refused_pct",
     "adhered_pct",
 ]  # fmt: skip
-
-
-def _day(text: str | None, flag: str) -> date | None:
-    from inami_cli.domain.dates import parse_date
-
-    return parse_date(text, what=flag) if text is not None else None
 
 
 def _record(view: AgreementView) -> dict[str, Any]:
@@ -101,14 +95,15 @@ def agreement_add(
 
     st = state()
     job = st.require(profession, "--profession")
-    start = _day(st.require(valid_from, "--from"), "--from")
+    start = optional_day(st.require(valid_from, "--from"), "--from")
     assert start is not None
     with st.session(write=True) as session:
         view = svc.agreement_add(
             session=session, key=key, profession=job, valid_from=start,
-            valid_to=_day(valid_to, "--to"), kind=kind or "accord", title=title or "",
-            concluded_on=_day(concluded_on, "--concluded-on"), concluded_by=concluded_by or "",
-            decision=decision, published_on=_day(published_on, "--published-on"),
+            valid_to=optional_day(valid_to, "--to"), kind=kind or "accord", title=title or "",
+            concluded_on=optional_day(concluded_on, "--concluded-on"),
+            concluded_by=concluded_by or "", decision=decision,
+            published_on=optional_day(published_on, "--published-on"),
             indexation=indexation, reliability=reliability or "", source=source or "operator",
             note=note or "",
         )  # fmt: skip
@@ -146,14 +141,14 @@ def agreement_update(
         raise InvalidInput("--to and --open exclude each other")
     changes: dict[str, Any] = {}
     for name, value in (
-        ("valid_from", _day(valid_from, "--from")),
-        ("valid_to", _day(valid_to, "--to")),
+        ("valid_from", optional_day(valid_from, "--from")),
+        ("valid_to", optional_day(valid_to, "--to")),
         ("kind", kind),
         ("title", title),
-        ("concluded_on", _day(concluded_on, "--concluded-on")),
+        ("concluded_on", optional_day(concluded_on, "--concluded-on")),
         ("concluded_by", concluded_by),
         ("decision", decision),
-        ("published_on", _day(published_on, "--published-on")),
+        ("published_on", optional_day(published_on, "--published-on")),
         ("indexation", indexation),
         ("reliability", reliability),
         ("source", source),
@@ -208,7 +203,9 @@ def agreement_list(
 
     st = state()
     with st.session() as session:
-        views = svc.agreement_list(session=session, profession=profession, on=_day(on, "--date"))
+        views = svc.agreement_list(
+            session=session, profession=profession, on=optional_day(on, "--date")
+        )
     st.emit([_record(v) for v in views], columns=_COLUMNS)
 
 
@@ -272,8 +269,8 @@ def adherence_set(
     with st.session(write=True) as session:
         view = svc.adherence_set(
             session=session, agreement=key, nihii=nihii, status=value, blocks=blocks,
-            effective_from=_day(effective_from, "--from"),
-            registered_on=_day(registered_on, "--registered-on"),
+            effective_from=optional_day(effective_from, "--from"),
+            registered_on=optional_day(registered_on, "--registered-on"),
         )  # fmt: skip
     st.emit(_adh_record(view))
 

@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from inami_cli.cli.context import state
 from inami_cli.cli.jobs import FailOnRefusedOpt
+from inami_cli.cli.options import optional_day
 
 
 class _InsuredGroup(TyperGroup):
@@ -48,12 +49,6 @@ _PERIOD_COLUMNS = [
     "niss", "period_from", "period_to", "covered", "insurer_code", "insurer_name",
     "member_number", "quality", "ct1", "ct2", "reason",
 ]  # fmt: skip
-
-
-def _day(text: str | None, flag: str) -> date | None:
-    from inami_cli.domain.dates import parse_date
-
-    return parse_date(text, what=flag) if text is not None else None
 
 
 @app.command("check")
@@ -98,8 +93,8 @@ def insured_check(
     if (date_from is None) != (date_to is None):
         raise MissingValue(f"missing value: pass {'--to' if date_to is None else '--from'}")
     valid = parse_niss(niss).niss if niss is not None else None  # exit 2 before any database
-    day = _day(on, "--date") or date.today()
-    start, end = _day(date_from, "--from"), _day(date_to, "--to")
+    day = optional_day(on, "--date") or date.today()
+    start, end = optional_day(date_from, "--from"), optional_day(date_to, "--to")
 
     from inami_cli.domain.errors import NotFound
     from inami_cli.services import insurability as svc
@@ -199,7 +194,7 @@ def insured_batch(
     from inami_cli.services import insurability as svc
 
     st = state()
-    day = _day(on, "--date") or date.today()
+    day = optional_day(on, "--date") or date.today()
     fmt = st.output_format
     name = "-" if file == "-" else file
     with (

@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from inami_cli.cli.context import state
+from inami_cli.cli.options import optional_day
 from inami_cli.domain.errors import FileErrors, InvalidInput
 
 if TYPE_CHECKING:
@@ -37,12 +37,6 @@ _AFF_COLUMNS = [
 _ENT_COLUMNS = ["id", "niss", "kind", "valid_from", "valid_to", "detail"]
 
 NissArg = Annotated[str, typer.Argument(metavar="NISS", help="NISS or BIS number (11 digits).")]
-
-
-def _day(text: str | None, flag: str) -> date | None:
-    from inami_cli.domain.dates import parse_date
-
-    return parse_date(text, what=flag) if text is not None else None
 
 
 def _ask(question: str) -> Callable[[], str]:
@@ -177,7 +171,7 @@ def person_add(
     st = state()
     valid = parse_niss(niss).niss
     last = st.require(last_name, "--last-name", ask=_ask("Last name:"))
-    died = _day(death_date, "--death-date")
+    died = optional_day(death_date, "--death-date")
     with st.session(write=True) as session:
         view = svc.person_add(
             session=session, niss=valid, last_name=last, first_name=first_name, death_date=died
@@ -227,7 +221,7 @@ def person_update(
 
     st = state()
     st.one_table("a person's record")  # csv: refused up front (issue 17)
-    died = _day(death_date, "--death-date")
+    died = optional_day(death_date, "--death-date")
     with st.session(write=True) as session:
         view = svc.person_update(
             session=session, niss=niss, last_name=last_name, first_name=first_name,
@@ -296,12 +290,14 @@ def affiliation_add(
     number = st.require(member, "--member", ask=_ask("Member number:"))
     c1 = st.require(ct1, "--ct1", ask=_ask("CT1:"))
     c2 = ct2 or c1
-    start = _day(st.require(valid_from, "--from", ask=_ask("First day (YYYY-MM-DD):")), "--from")
+    start = optional_day(
+        st.require(valid_from, "--from", ask=_ask("First day (YYYY-MM-DD):")), "--from"
+    )
     assert start is not None
     with st.session(write=True) as session:
         view = svc.affiliation_add(
             session=session, niss=niss, insurer_code=code, member_number=number, ct1=c1, ct2=c2,
-            valid_from=start, valid_to=_day(valid_to, "--to"), quality=quality,
+            valid_from=start, valid_to=optional_day(valid_to, "--to"), quality=quality,
             titular_niss=titular, mutuality=mutuality,
         )  # fmt: skip
     st.emit(_aff_record(view))
@@ -321,7 +317,7 @@ def affiliation_end(
     from inami_cli.services import insurability as svc
 
     st = state()
-    day = _day(on, "--date")
+    day = optional_day(on, "--date")
     assert day is not None
     with st.session(write=True) as session:
         view = svc.affiliation_end(session=session, niss=niss, on=day)
@@ -348,7 +344,7 @@ def affiliation_transfer(
     from inami_cli.services import insurability as svc
 
     st = state()
-    day = _day(on, "--date")
+    day = optional_day(on, "--date")
     assert day is not None
     with st.session(write=True) as session:
         old, new = svc.affiliation_transfer(
@@ -379,7 +375,7 @@ def affiliation_list(
     with st.session(write=st.logs_consultations) as session:
         views = svc.affiliation_list(
             session=session, niss=niss, insurer_code=insurer, member_number=member,
-            on=_day(on, "--date"), limit=limit,
+            on=optional_day(on, "--date"), limit=limit,
         )  # fmt: skip
         records = [_aff_record(v) for v in views]
         subject = niss or (f"{insurer}/{member}" if member else f"insurer {insurer or 'any'}")
@@ -411,12 +407,12 @@ def entitlement_set(
     from inami_cli.services import insurability as svc
 
     st = state()
-    start = _day(valid_from, "--from")
+    start = optional_day(valid_from, "--from")
     assert start is not None
     with st.session(write=True) as session:
         view = svc.entitlement_set(
             session=session, niss=niss, kind=kind, valid_from=start,
-            valid_to=_day(valid_to, "--to"), detail=detail,
+            valid_to=optional_day(valid_to, "--to"), detail=detail,
         )  # fmt: skip
     st.emit(_ent_record(view))
 
@@ -436,7 +432,7 @@ def entitlement_end(
     from inami_cli.services import insurability as svc
 
     st = state()
-    day = _day(on, "--date")
+    day = optional_day(on, "--date")
     assert day is not None
     with st.session(write=True) as session:
         view = svc.entitlement_end(session=session, niss=niss, kind=kind, on=day)
@@ -459,7 +455,9 @@ def entitlement_list(
 
     st = state()
     with st.session(write=st.logs_consultations) as session:
-        views = svc.entitlement_list(session=session, niss=niss, kind=kind, on=_day(on, "--date"))
+        views = svc.entitlement_list(
+            session=session, niss=niss, kind=kind, on=optional_day(on, "--date")
+        )
         records = [_ent_record(v) for v in views]
         st.log_read(session, niss, records)
     st.emit(records, columns=_ENT_COLUMNS)

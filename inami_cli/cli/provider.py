@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from inami_cli.cli.context import state
+from inami_cli.cli.options import optional_day
 
 if TYPE_CHECKING:
     from inami_cli.services.providers import ImportReport, ProviderView
@@ -31,12 +32,6 @@ _LIST_COLUMNS = [
     "formatted", "last_name", "first_name", "profession", "qualification", "accredited",
     "region",
 ]  # fmt: skip
-
-
-def _day(text: str | None, flag: str) -> date | None:
-    from inami_cli.domain.dates import parse_date
-
-    return parse_date(text, what=flag) if text is not None else None
 
 
 def _time(text: str | None) -> time | None:
@@ -225,13 +220,13 @@ def provider_add(
     job = st.require(profession, "--profession", ask=_ask("Profession (doctor, dentist, ...):"))
     last = st.require(last_name, "--last-name", ask=_ask("Last name:"))
     start_text = st.require(valid_from, "--from", ask=_ask("Qualified since (YYYY-MM-DD):"))
-    start = _day(start_text, "--from")
+    start = optional_day(start_text, "--from")
     assert start is not None
     with st.session(write=True) as session:
         view = svc.provider_add(
             session=session, nihii=nihii, profession=job, last_name=last, first_name=first_name,
-            valid_from=start, accredited_from=_day(accredited_from, "--accredited-from"),
-            accredited_to=_day(accredited_to, "--accredited-to"), street=street,
+            valid_from=start, accredited_from=optional_day(accredited_from, "--accredited-from"),
+            accredited_to=optional_day(accredited_to, "--accredited-to"), street=street,
             postcode=postcode, city=city, region=region,
         )  # fmt: skip
     _emit_provider(view)
@@ -252,7 +247,7 @@ def provider_show(
 
     state().one_table("a provider's record")  # csv: refused up front (issue 17)
     with state().session() as session:
-        view = svc.provider_show(session=session, nihii=nihii, on=_day(on, "--date"))
+        view = svc.provider_show(session=session, nihii=nihii, on=optional_day(on, "--date"))
     _emit_provider(view)
 
 
@@ -275,7 +270,7 @@ def provider_status(
     from inami_cli.services import providers as svc
 
     st = state()
-    day = _day(on, "--date") or date.today()
+    day = optional_day(on, "--date") or date.today()
     with st.session() as session:
         facts = svc.provider_facts(session=session, nihii=nihii, on=day, at=_time(at))
     record = asdict(facts)
@@ -314,7 +309,8 @@ def provider_list(
     with st.session() as session:
         views = svc.provider_list(
             session=session, profession=profession, qualification=qualification, region=region,
-            agreement=agreement, status=status, name=name, on=_day(on, "--date"), limit=limit,
+            agreement=agreement, status=status, name=name, on=optional_day(on, "--date"),
+            limit=limit,
         )  # fmt: skip
     st.emit([_record(v) for v in views], columns=_LIST_COLUMNS)
 
@@ -365,10 +361,10 @@ def provider_update(
         view = svc.provider_update(
             session=session, nihii=nihii, last_name=last_name, first_name=first_name,
             profession=profession, qualification=qualification,
-            valid_from=_day(valid_from, "--from"), valid_to=_day(valid_to, "--to"),
-            accredited_from=_day(accredited_from, "--accredited-from"),
-            accredited_to=_day(accredited_to, "--accredited-to"),
-            end_accreditation_on=_day(end_accreditation, "--end-accreditation"),
+            valid_from=optional_day(valid_from, "--from"), valid_to=optional_day(valid_to, "--to"),
+            accredited_from=optional_day(accredited_from, "--accredited-from"),
+            accredited_to=optional_day(accredited_to, "--accredited-to"),
+            end_accreditation_on=optional_day(end_accreditation, "--end-accreditation"),
             street=street, postcode=postcode, city=city, region=region, main_address=main,
         )  # fmt: skip
     _emit_provider(view)

@@ -12,7 +12,6 @@ from inami_cli.cli.indemnity._common import (
     StrictOpt,
     adoption_app,
     birth_app,
-    day,
     emit_sections,
     funeral_app,
     maternity_app,
@@ -22,6 +21,7 @@ from inami_cli.cli.indemnity._common import (
     required_day,
     warn_all,
 )
+from inami_cli.cli.options import optional_day
 
 _BENEFIT_COLUMNS = ["what", "payer", "from", "to", "paid_days", "rate", "daily_amount", "amount"]
 
@@ -77,9 +77,9 @@ def maternity_plan(
     with st.session() as session:
         plan = svc.maternity_plan(
             session=session, expected=required_day(expected, "--expected"),
-            birth=day(birth, "--birth"), multiple=multiple, hospital_days=hospital_days,
+            birth=optional_day(birth, "--birth"), multiple=multiple, hospital_days=hospital_days,
             prenatal_incapacity=prenatal_incapacity,
-            prenatal_from=day(prenatal_from, "--prenatal-from"),
+            prenatal_from=optional_day(prenatal_from, "--prenatal-from"),
         )  # fmt: skip
     record = {
         "expected": plan.expected,
@@ -212,8 +212,8 @@ def adoption_leave_plan(
     with st.session() as session:
         plan = svc.adoption_plan(
             session=session, registration=required_day(registration, "--registration"),
-            start=day(start, "--start"), parents=parents, split=weeks, disability=disability,
-            children=children, birth_leave_days=birth_leave_days,
+            start=optional_day(start, "--start"), parents=parents, split=weeks,
+            disability=disability, children=children, birth_leave_days=birth_leave_days,
             gross_daily=number(gross_daily, "--gross-daily"), strict=strict,
         )  # fmt: skip
     warn_all(st, warnings_for(plan.derived))
@@ -299,7 +299,7 @@ def miners_pension(
     with st.session() as session:
         pension = svc.miners_pension(
             session=session, on=required_day(on, "--on"), work=st.require(work, "--work"),
-            status=st.require(status, "--status"), birth=day(birth, "--birth-date"),
+            status=st.require(status, "--status"), birth=optional_day(birth, "--birth-date"),
             earnings=number(earnings, "--earnings"), earnings_type=earnings_type,
             dependants=dependants, strict=strict,
         )  # fmt: skip

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from inami_cli.cli.context import AppState, state
+from inami_cli.cli.options import optional_day
 
 app = typer.Typer(
     help="Incapacity for work: dated parameters, episodes, daily amounts, periods, batches.",
@@ -46,18 +47,11 @@ ExplainOpt = Annotated[
 STEP_COLUMNS = ["step", "value", "rule", "parameter", "valid_from", "reliability"]
 
 
-def day(text: str | None, flag: str) -> date | None:
-    """A date option (None when not given)."""
-    from inami_cli.domain.dates import parse_date
-
-    return parse_date(text, what=flag) if text is not None else None
-
-
 def required_day(text: str | None, flag: str) -> date:
     """A date option that must be given (exit 2 naming the flag)."""
     from inami_cli.domain.errors import MissingValue
 
-    value = day(text, flag)
+    value = optional_day(text, flag)
     if value is None:
         raise MissingValue(f"missing value: pass {flag}")
     return value

@@ -13,7 +13,6 @@ from inami_cli.cli.indemnity._common import (
     NissOpt,
     StrictOpt,
     app,
-    day,
     emit_sections,
     episode_app,
     number,
@@ -22,6 +21,7 @@ from inami_cli.cli.indemnity._common import (
     steps_for_table,
     warn_all,
 )
+from inami_cli.cli.options import optional_day
 
 if TYPE_CHECKING:
     from inami_cli.services.indemnities import CaseInput
@@ -97,8 +97,8 @@ def _case(**kw: Any) -> CaseInput:
     family = kw["family"]
     return CaseInput(
         scheme=rules.check_choice(scheme, rules.SCHEMES, "--scheme") if scheme else None,
-        start=day(kw["start"], "--incapacity-start"),
-        end=day(kw["end"], "--incapacity-end"),
+        start=optional_day(kw["start"], "--incapacity-start"),
+        end=optional_day(kw["end"], "--incapacity-end"),
         family_situation=rules.check_choice(
             family, rules.FAMILY_SITUATIONS, "--family-situation"
         ) if family else None,
@@ -147,7 +147,7 @@ def episode_add(
     with st.session(write=True) as session:
         view = svc.episode_add(
             session=session, niss=niss, scheme=st.require(scheme, "--scheme"),
-            valid_from=required_day(valid_from, "--from"), valid_to=day(valid_to, "--to"),
+            valid_from=required_day(valid_from, "--from"), valid_to=optional_day(valid_to, "--to"),
             kind=kind, family_situation=family,
             regular_worker=True if regular is None else regular, worker_category=category,
             gross_daily=number(daily, "--gross-daily"),
@@ -351,7 +351,7 @@ def indemnity_stage(
 
     st = state()
     with st.session() as session:
-        first = day(start, "--start")
+        first = optional_day(start, "--start")
         if first is None and niss is not None:
             spells = svc.episode_list(session=session, niss=niss)
             first = spells[-1].episode_start if spells else None

@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from inami_cli.cli.context import state
-from inami_cli.cli.indemnity._common import day, params_app
+from inami_cli.cli.indemnity._common import params_app
+from inami_cli.cli.options import optional_day
 
 _LIST_COLUMNS = ["name", "valid_from", "valid_to", "value", "unit", "reliability"]
 
@@ -34,7 +35,7 @@ def params_list(
     st = state()
     with st.session() as session:
         rows = svc.params_list(
-            session=session, on=day(on, "--on"), pattern=name, reliability=reliability
+            session=session, on=optional_day(on, "--on"), pattern=name, reliability=reliability
         )
     records = [r.as_record() for r in rows]
     if st.output_format == "table":

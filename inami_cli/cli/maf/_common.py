@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -14,13 +13,6 @@ from inami_cli.domain.errors import FileErrors
 
 if TYPE_CHECKING:
     from inami_cli.services.imports import ImportReport
-
-
-def day(text: str | None, flag: str) -> date | None:
-    """A date flag (``YYYY-MM-DD`` or ``D/M/YYYY``), None when not given."""
-    from inami_cli.domain.dates import parse_date
-
-    return parse_date(text, what=flag) if text is not None else None
 
 
 def amount(text: str | None, flag: str) -> Decimal | None:

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 import typer
 
 from inami_cli.cli.context import AppState, state
-from inami_cli.cli.maf._common import day, emit_sections, warn_derived, year_required
+from inami_cli.cli.maf._common import emit_sections, warn_derived, year_required
+from inami_cli.cli.options import optional_day
 
 
 def maf_compute(
@@ -42,7 +43,7 @@ def maf_compute(
     with st.session() as session:
         answer = maf.maf_compute(
             session=session, year=the_year, household=household, niss=niss,
-            as_of=day(on, "--on"), strict=strict,
+            as_of=optional_day(on, "--on"), strict=strict,
         )  # fmt: skip
     record: dict[str, Any] = answer.record(explain=explain)
     logged = answer.record(explain=False)  # the household's members and their shares
@@ -111,7 +112,7 @@ def maf_status(
     from inami_cli.services import maf
 
     st = state()
-    as_of = day(on, "--on")
+    as_of = optional_day(on, "--on")
     the_year = year if year is not None else (as_of or _date.today()).year
     with st.session() as session:
         status = maf.maf_status(session=session, niss=niss, year=the_year, as_of=as_of)

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from inami_cli.cli.context import state
-from inami_cli.cli.maf._common import amount, day, run_import
+from inami_cli.cli.maf._common import amount, run_import
+from inami_cli.cli.options import optional_day
 
 if TYPE_CHECKING:
     from inami_cli.services.imports import ImportReport
@@ -63,7 +64,7 @@ def counter_add(
 
     st = state()
     the_niss = st.require(niss, "--niss")
-    the_day = day(st.require(date, "--date"), "--date")
+    the_day = optional_day(st.require(date, "--date"), "--date")
     the_kind = st.require(kind, "--kind")
     the_tm = amount(st.require(tm, "--tm"), "--tm")
     assert the_day is not None and the_tm is not None
