@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from inami_cli.cli.context import state
+from inami_cli.cli.jobs import problems_listed
 
 if TYPE_CHECKING:
     from inami_cli.services.imports import ImportReport
@@ -149,21 +150,15 @@ def input_import(
         inami funding input import fixtures/funding_2026.csv --year 2026 --dry-run
         inami funding input import fixtures/funding_2026.csv --year 2026
     """
-    from inami_cli.domain.errors import FileErrors
     from inami_cli.services import funding
 
     st = state()
     the_year = st.require(year, "--year")
 
-    try:
-        with st.session(write=not dry_run) as session:
-            report: ImportReport = funding.import_inputs(
-                session=session, file=file, year=the_year, dry_run=dry_run, encoding=encoding
-            )
-    except FileErrors as errors:
-        for problem in errors.problems[1:]:
-            typer.echo(problem, err=True)
-        raise
+    with problems_listed(but_the_first=True), st.session(write=not dry_run) as session:
+        report: ImportReport = funding.import_inputs(
+            session=session, file=file, year=the_year, dry_run=dry_run, encoding=encoding
+        )
     for change in report.changes if report.dry_run else ():
         mark = "+" if change.action == "insert" else "~"
         typer.echo(f"{mark} {change.entity} {change.key}: {change.detail}",

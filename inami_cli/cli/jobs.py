@@ -36,6 +36,21 @@ FailOnRefusedOpt = Annotated[
 
 
 @contextlib.contextmanager
+def problems_listed(*, but_the_first: bool = False) -> Iterator[None]:
+    """Every ``FILE:LINE`` problem of an import or a check on stderr, one a line, before the
+    error itself ends the command (exit 2, or 4 when every problem is an overlap); with
+    *but_the_first*, the first is left to that error line, which names it."""
+    from inami_cli.domain.errors import FileErrors
+
+    try:
+        yield
+    except FileErrors as errors:
+        for problem in errors.problems[1 if but_the_first else 0 :]:
+            typer.echo(problem, err=True)
+        raise
+
+
+@contextlib.contextmanager
 def batch_stream(
     sink: TextIO, fmt: str, columns: Sequence[str], fields: Sequence[str] | None
 ) -> Iterator[tuple[Any, str]]:

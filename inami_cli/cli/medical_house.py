@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from inami_cli.cli.context import state
+from inami_cli.cli.jobs import problems_listed
 
 app = typer.Typer(
     help="Medical-house enrolments (maison médicale / wijkgezondheidscentrum) by period.",
@@ -117,7 +118,6 @@ def medical_house_import(
     from pathlib import Path
     from typing import TextIO
 
-    from inami_cli.domain.errors import FileErrors
     from inami_cli.services import insurability as svc
 
     st = state()
@@ -130,15 +130,10 @@ def medical_house_import(
         from inami_cli.domain.errors import InvalidInput
 
         raise InvalidInput(f"{file}: no such file")  # exit 2, as every command (issue 17)
-    try:
-        with handle as lines, st.session(write=not dry_run) as session:
-            report = svc.import_medical_houses(
-                session=session, lines=lines, filename=name, dry_run=dry_run
-            )
-    except FileErrors as errors:
-        for problem in errors.problems:
-            typer.echo(problem, err=True)
-        raise
+    with problems_listed(), handle as lines, st.session(write=not dry_run) as session:
+        report = svc.import_medical_houses(
+            session=session, lines=lines, filename=name, dry_run=dry_run
+        )
     if report.dry_run:
         marks = {"insert": "+", "update": "~"}
         for change in report.changes:

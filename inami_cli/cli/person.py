@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from inami_cli.cli.context import state
+from inami_cli.cli.jobs import problems_listed
 from inami_cli.cli.options import optional_day
-from inami_cli.domain.errors import FileErrors, InvalidInput
+from inami_cli.domain.errors import InvalidInput
 
 if TYPE_CHECKING:
     from inami_cli.services.insurability import (
@@ -133,17 +134,13 @@ def _run_import(file: str, dry_run: bool, kind: str, encoding: str = "utf-8") ->
 
     st = state()
     run = svc.import_persons if kind == "persons" else svc.import_entitlements
-    try:
-        with (
-            st.progress(f"{kind} import", path=file) as bar,
-            _input(file, encoding, bar.read) as (handle, name),
-            st.session(write=not dry_run) as session,
-        ):
-            report = run(session=session, lines=handle, filename=name, dry_run=dry_run)
-    except FileErrors as errors:
-        for problem in errors.problems:
-            typer.echo(problem, err=True)
-        raise
+    with (
+        problems_listed(),
+        st.progress(f"{kind} import", path=file) as bar,
+        _input(file, encoding, bar.read) as (handle, name),
+        st.session(write=not dry_run) as session,
+    ):
+        report = run(session=session, lines=handle, filename=name, dry_run=dry_run)
     _report(report)
 
 

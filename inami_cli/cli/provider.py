@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from inami_cli.cli.context import state
+from inami_cli.cli.jobs import problems_listed
 from inami_cli.cli.options import optional_day
 
 if TYPE_CHECKING:
@@ -127,27 +128,22 @@ def _report(report: ImportReport) -> None:
 
 def run_import(file: str, dry_run: bool, encoding: str, kind: str) -> None:
     """Shared by ``provider import`` and ``agreement adherence import``."""
-    from inami_cli.domain.errors import FileErrors
     from inami_cli.services import providers as svc
     from inami_cli.tabular import open_binary
 
     st = state()
     run = svc.import_providers if kind == "providers" else svc.import_adherence
     name = "<stdin>" if file == "-" else file
-    try:
-        with (
-            st.progress(f"{kind} import", path=file) as bar,
-            open_binary(file) as handle,
-            st.session(write=not dry_run) as session,
-        ):
-            report = run(
-                session=session, binary=bar.wrap(handle), filename=name, encoding=encoding,
-                dry_run=dry_run,
-            )  # fmt: skip
-    except FileErrors as errors:
-        for problem in errors.problems:
-            typer.echo(problem, err=True)
-        raise
+    with (
+        problems_listed(),
+        st.progress(f"{kind} import", path=file) as bar,
+        open_binary(file) as handle,
+        st.session(write=not dry_run) as session,
+    ):
+        report = run(
+            session=session, binary=bar.wrap(handle), filename=name, encoding=encoding,
+            dry_run=dry_run,
+        )  # fmt: skip
     _report(report)
 
 

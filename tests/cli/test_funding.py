@@ -52,3 +52,13 @@ def test_funding_bad_input(demo_cli: Any, tmp_path: Path) -> None:
     assert mode.exit_code == 2 and "--mode" in mode.stderr
     source = demo_cli("funding", "budget", "set", "--year", "2030", "--objective", "1")
     assert source.exit_code == 2 and "--source" in source.stderr
+
+
+def test_funding_import_lists_the_problems_after_the_first(demo_cli: Any, tmp_path: Path) -> None:
+    file = tmp_path / "in.csv"
+    file.write_text("insurer_code,budgeted\n100,abc\n200,xyz\n", encoding="utf-8")
+    bad = demo_cli("funding", "input", "import", str(file), "--year", "2027")
+    assert bad.exit_code == 2
+    # the first problem is named once, by the error line; the others each on their line
+    assert bad.stderr.count(f"{file}:2: ") == 1 and f"{file}:3: budgeted" in bad.stderr
+    assert bad.stderr.splitlines()[-1].startswith(f"inami: error: {file}:2: budgeted")

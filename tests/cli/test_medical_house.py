@@ -102,3 +102,20 @@ def test_import_all_or_nothing_with_file_line(demo: Any, tmp_path: Path) -> None
     assert good.json()["inserted"] == 2
     again = demo("medical-house", "import", str(source), "--format", "json")
     assert again.json()["unchanged"] == 2
+
+
+def test_import_lists_every_problem_on_its_line(demo: Any, tmp_path: Path) -> None:
+    source = tmp_path / "mh.csv"
+    source.write_text(
+        "niss,house,disciplines,valid_from,valid_to\n"
+        f"{PARENT},Linde,gp,2025-13-01,\n"
+        f"{PARENT},Agora,gp,2026-13-01,\n",
+        encoding="utf-8",
+    )
+    bad = demo("medical-house", "import", str(source))
+    assert bad.exit_code == 2
+    lines = bad.stderr.splitlines()
+    # every problem on its own line, then the error line naming the first (issue 17)
+    assert [n for n, line in enumerate(lines) if line.startswith(f"{source}:2: ")] == [0]
+    assert [n for n, line in enumerate(lines) if line.startswith(f"{source}:3: ")] == [1]
+    assert lines[-1].startswith(f"inami: error: {source}:2: ") and "(and 1 more)" in lines[-1]

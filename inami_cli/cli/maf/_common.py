@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from inami_cli.cli.context import AppState, state
-from inami_cli.domain.errors import FileErrors
+from inami_cli.cli.jobs import problems_listed
 
 if TYPE_CHECKING:
     from inami_cli.services.imports import ImportReport
@@ -48,12 +48,8 @@ def emit_sections(st: AppState, record: dict[str, Any], sections: dict[str, list
 def run_import(run: Callable[[], ImportReport]) -> None:
     """Run an import: every ``FILE:LINE`` problem on stderr, then the summary."""
     st = state()
-    try:
+    with problems_listed(but_the_first=True):
         report = run()
-    except FileErrors as errors:
-        for problem in errors.problems[1:]:
-            typer.echo(problem, err=True)
-        raise
     if report.dry_run:
         marks = {"insert": "+", "update": "~"}
         for change in report.changes:

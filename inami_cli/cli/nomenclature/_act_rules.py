@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from inami_cli.cli.context import state
+from inami_cli.cli.jobs import problems_listed
 
 COLUMNS = [
     "code", "valid_from", "valid_to", "min_age", "max_age", "max_per_period",
@@ -96,7 +97,6 @@ def act_rules_import(
     import sys
     from pathlib import Path
 
-    from inami_cli.domain.errors import FileErrors
     from inami_cli.services import nomenclature as svc
     from inami_cli.tabular import Columns, CsvTable
 
@@ -110,16 +110,12 @@ def act_rules_import(
 
         raise InvalidInput(f"{file}: no such file")  # exit 2, as every command (issue 17)
     spec = Columns(required=("code", "valid_from"), optional=tuple(COLUMNS[2:]))
-    try:
+    with problems_listed():
         table = CsvTable(text.splitlines(keepends=True), filename=name, spec=spec)
         with st.session(write=not dry_run) as session:
             report = svc.import_act_rules(
                 session=session, records=table.records(), filename=name, dry_run=dry_run
             )
-    except FileErrors as errors:
-        for problem in errors.problems:
-            typer.echo(problem, err=True)
-        raise
     for change in report.changes if dry_run else ():
         typer.echo(change, err=st.output_format in ("json", "ndjson"))
     text_summary = (

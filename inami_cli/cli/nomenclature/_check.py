@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from inami_cli.cli.context import state
-from inami_cli.domain.errors import FileErrors, InvalidInput
+from inami_cli.cli.jobs import problems_listed
+from inami_cli.domain.errors import InvalidInput
 
 
 def nomenclature_check(
@@ -36,13 +37,8 @@ def nomenclature_check(
         if not path.is_file():
             raise InvalidInput(f"{file}: no such file")  # exit 2, as every command (issue 17)
         data, name = path.read_bytes(), file
-    try:
-        with st.session() as session:
-            summary = svc.check_assertions(session=session, data=data, filename=name)
-    except FileErrors as errors:
-        for problem in errors.problems:
-            typer.echo(problem, err=True)
-        raise
+    with problems_listed(), st.session() as session:
+        summary = svc.check_assertions(session=session, data=data, filename=name)
     if st.output_format in ("json", "ndjson", "csv"):
         st.emit(
             [

@@ -9,6 +9,7 @@ from typing import IO, TYPE_CHECKING, Annotated
 import typer
 
 from inami_cli.cli.context import state
+from inami_cli.cli.jobs import problems_listed
 from inami_cli.cli.nomenclature._common import (
     ArticleOpt,
     SourceOpt,
@@ -17,7 +18,7 @@ from inami_cli.cli.nomenclature._common import (
     warn_all,
 )
 from inami_cli.domain.dates import parse_date
-from inami_cli.domain.errors import FileErrors, InvalidInput
+from inami_cli.domain.errors import InvalidInput
 
 if TYPE_CHECKING:
     from inami_cli.domain.tariffs import Profile
@@ -148,23 +149,19 @@ def nomenclature_import(
             source, name = Path(file), file
             if not source.is_file():
                 raise InvalidInput(f"{file}: no such file")  # exit 2, as every command (issue 17)
-        try:
-            with (
-                st.progress("nomenclature import") as bar,
-                st.session(write=not dry_run) as session,
-            ):
-                summary = svc.import_rows(
-                    session=session,
-                    rows=svc.read_table(source, name, encoding),
-                    filename=name,
-                    dry_run=dry_run,
-                    correct=correct,
-                    progress=bar.rows,
-                )
-        except FileErrors as errors:
-            for problem in errors.problems:
-                typer.echo(problem, err=True)
-            raise
+        with (
+            problems_listed(),
+            st.progress("nomenclature import") as bar,
+            st.session(write=not dry_run) as session,
+        ):
+            summary = svc.import_rows(
+                session=session,
+                rows=svc.read_table(source, name, encoding),
+                filename=name,
+                dry_run=dry_run,
+                correct=correct,
+                progress=bar.rows,
+            )
     warn_all(summary.warnings)
     if dry_run:
         for line in summary.diff:
