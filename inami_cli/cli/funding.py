@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from inami_cli.cli.context import state
-from inami_cli.cli.jobs import problems_listed
+from inami_cli.cli.jobs import import_summary, problems_listed
 
 if TYPE_CHECKING:
     from inami_cli.services.imports import ImportReport
@@ -159,13 +159,7 @@ def input_import(
         report: ImportReport = funding.import_inputs(
             session=session, file=file, year=the_year, dry_run=dry_run, encoding=encoding
         )
-    for change in report.changes if report.dry_run else ():
-        mark = "+" if change.action == "insert" else "~"
-        typer.echo(f"{mark} {change.entity} {change.key}: {change.detail}",
-                   err=st.output_format in ("json", "ndjson"))  # fmt: skip
-    verb = "would import" if report.dry_run else "imported"
-    st.summary(report.counts(), f"{verb} {report.filename}: {report.inserted} inserted, "
-               f"{report.updated} updated, {report.unchanged} unchanged")  # fmt: skip
+    import_summary(st, report)
 
 
 @app.command("advance")

@@ -18,7 +18,7 @@ import contextlib
 import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any, Protocol, TextIO
 
 import typer
 
@@ -33,6 +33,53 @@ FailOnRefusedOpt = Annotated[
         help="Exit 1 when a row was refused (default: refusals are results, exit 0).",
     ),
 ]
+
+
+class ImportChange(Protocol):
+    """One change an import makes (or would make, with ``--dry-run``)."""
+
+    @property
+    def action(self) -> str: ...  # insert | update
+    @property
+    def entity(self) -> str: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def detail(self) -> str: ...
+
+
+class ImportOutcome(Protocol):
+    """What an import reports (``services.imports.ImportReport`` and the providers' one)."""
+
+    @property
+    def filename(self) -> str: ...
+    @property
+    def inserted(self) -> int: ...
+    @property
+    def updated(self) -> int: ...
+    @property
+    def unchanged(self) -> int: ...
+    @property
+    def dry_run(self) -> bool: ...
+    @property
+    def changes(self) -> Sequence[ImportChange]: ...
+    def counts(self) -> dict[str, Any]: ...
+
+
+def import_summary(st: AppState, report: ImportOutcome) -> None:
+    """With ``--dry-run`` each change the import would make (``+`` insert, ``~`` update; on
+    stderr when the data is JSON), then the import's one-line summary."""
+    if report.dry_run:
+        for change in report.changes:
+            mark = "+" if change.action == "insert" else "~"
+            line = f"{mark} {change.entity} {change.key}: {change.detail}"
+            typer.echo(line, err=st.output_format in ("json", "ndjson"))
+    verb = "would import" if report.dry_run else "imported"
+    st.summary(
+        report.counts(),
+        f"{verb} {report.filename}: {report.inserted} inserted, {report.updated} updated, "
+        f"{report.unchanged} unchanged",
+    )
 
 
 @contextlib.contextmanager

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from inami_cli.cli.context import state
-from inami_cli.cli.jobs import problems_listed
+from inami_cli.cli.jobs import import_summary, problems_listed
 
 app = typer.Typer(
     help="Medical-house enrolments (maison médicale / wijkgezondheidscentrum) by period.",
@@ -134,13 +134,4 @@ def medical_house_import(
         report = svc.import_medical_houses(
             session=session, lines=lines, filename=name, dry_run=dry_run
         )
-    if report.dry_run:
-        marks = {"insert": "+", "update": "~"}
-        for change in report.changes:
-            line = f"{marks[change.action]} {change.entity} {change.key}: {change.detail}"
-            typer.echo(line, err=st.output_format in ("json", "ndjson"))
-    text = (
-        f"{'would import' if report.dry_run else 'imported'} {report.filename}: "
-        f"{report.inserted} inserted, {report.updated} updated, {report.unchanged} unchanged"
-    )
-    st.summary(report.counts(), text)
+    import_summary(st, report)

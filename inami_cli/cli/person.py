@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from inami_cli.cli.context import state
-from inami_cli.cli.jobs import problems_listed
+from inami_cli.cli.jobs import import_summary, problems_listed
 from inami_cli.cli.options import optional_day
 from inami_cli.domain.errors import InvalidInput
 
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from inami_cli.services.insurability import (
         AffiliationView,
         EntitlementView,
-        ImportReport,
         PersonView,
     )
 
@@ -109,21 +108,6 @@ def _input(
         yield text_lines(handle, filename=file, encoding=encoding, progress=progress), file
 
 
-def _report(report: ImportReport) -> None:
-    st = state()
-    if report.dry_run:
-        marks = {"insert": "+", "update": "~"}
-        for change in report.changes:
-            line = f"{marks[change.action]} {change.entity} {change.key}: {change.detail}"
-            typer.echo(line, err=st.output_format in ("json", "ndjson"))
-    counts = report.counts()
-    text = (
-        f"{'would import' if report.dry_run else 'imported'} {report.filename}: "
-        f"{report.inserted} inserted, {report.updated} updated, {report.unchanged} unchanged"
-    )
-    st.summary(counts, text)
-
-
 EncodingOpt = Annotated[
     str, typer.Option("--encoding", help="utf-8 (default, with or without BOM), latin-1, cp1252.")
 ]
@@ -141,7 +125,7 @@ def _run_import(file: str, dry_run: bool, kind: str, encoding: str = "utf-8") ->
         st.session(write=not dry_run) as session,
     ):
         report = run(session=session, lines=handle, filename=name, dry_run=dry_run)
-    _report(report)
+    import_summary(st, report)
 
 
 # ------------------------------------------------------------------ person

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from inami_cli.cli.context import state
-from inami_cli.cli.jobs import problems_listed
+from inami_cli.cli.jobs import import_summary, problems_listed
 from inami_cli.cli.options import optional_day
 
 if TYPE_CHECKING:
-    from inami_cli.services.providers import ImportReport, ProviderView
+    from inami_cli.services.providers import ProviderView
 
 app = typer.Typer(
     help="Care providers: INAMI number, dated qualifications, accreditation, addresses.",
@@ -111,21 +111,6 @@ def _emit_provider(view: ProviderView) -> None:
             st.emit(nested[name], columns=columns)
 
 
-def _report(report: ImportReport) -> None:
-    st = state()
-    _warn_all(report.warnings)
-    if report.dry_run:
-        marks = {"insert": "+", "update": "~"}
-        for change in report.changes:
-            line = f"{marks[change.action]} {change.entity} {change.key}: {change.detail}"
-            typer.echo(line, err=st.output_format in ("json", "ndjson"))
-    text = (
-        f"{'would import' if report.dry_run else 'imported'} {report.filename}: "
-        f"{report.inserted} inserted, {report.updated} updated, {report.unchanged} unchanged"
-    )
-    st.summary(report.counts(), text)
-
-
 def run_import(file: str, dry_run: bool, encoding: str, kind: str) -> None:
     """Shared by ``provider import`` and ``agreement adherence import``."""
     from inami_cli.services import providers as svc
@@ -144,7 +129,8 @@ def run_import(file: str, dry_run: bool, encoding: str, kind: str) -> None:
             session=session, binary=bar.wrap(handle), filename=name, encoding=encoding,
             dry_run=dry_run,
         )  # fmt: skip
-    _report(report)
+    _warn_all(report.warnings)
+    import_summary(st, report)
 
 
 @app.command("validate")

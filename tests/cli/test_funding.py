@@ -62,3 +62,16 @@ def test_funding_import_lists_the_problems_after_the_first(demo_cli: Any, tmp_pa
     # the first problem is named once, by the error line; the others each on their line
     assert bad.stderr.count(f"{file}:2: ") == 1 and f"{file}:3: budgeted" in bad.stderr
     assert bad.stderr.splitlines()[-1].startswith(f"inami: error: {file}:2: budgeted")
+
+
+def test_funding_import_dry_run_lists_each_change(demo_cli: Any, tmp_path: Path) -> None:
+    file = tmp_path / "in.csv"
+    file.write_text("insurer_code,budgeted\n100,1000.00\n", encoding="utf-8")
+    dry = demo_cli("funding", "input", "import", str(file), "--year", "2026", "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert dry.stdout.startswith("~ funding_input 2026 100: budgeted 16394400000.00")
+    assert f"would import {file}: 0 inserted, 1 updated, 0 unchanged" in dry.stderr
+    args = ("--format", "json", "funding", "input", "import", str(file), "--year", "2031")
+    new = demo_cli(*args, "--dry-run")
+    assert "+ funding_input 2031 100: budgeted 1000.00\n" in new.stderr  # JSON keeps stdout
+    assert demo_cli(*args).stdout.count('"inserted": 1') == 1  # the dry run wrote nothing

@@ -6,10 +6,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-import typer
-
 from inami_cli.cli.context import AppState, state
-from inami_cli.cli.jobs import problems_listed
+from inami_cli.cli.jobs import import_summary, problems_listed
 
 if TYPE_CHECKING:
     from inami_cli.services.imports import ImportReport
@@ -50,17 +48,7 @@ def run_import(run: Callable[[], ImportReport]) -> None:
     st = state()
     with problems_listed(but_the_first=True):
         report = run()
-    if report.dry_run:
-        marks = {"insert": "+", "update": "~"}
-        for change in report.changes:
-            line = f"{marks.get(change.action, '?')} {change.entity} {change.key}: {change.detail}"
-            typer.echo(line, err=st.output_format in ("json", "ndjson"))
-    verb = "would import" if report.dry_run else "imported"
-    st.summary(
-        report.counts(),
-        f"{verb} {report.filename}: {report.inserted} inserted, {report.updated} updated, "
-        f"{report.unchanged} unchanged",
-    )
+    import_summary(st, report)
 
 
 def warn_derived(st: AppState, derived: list[str]) -> None:
