@@ -12,7 +12,7 @@ import typer
 
 from inami_cli.cli.context import state
 from inami_cli.cli.jobs import import_summary, problems_listed
-from inami_cli.cli.options import optional_day
+from inami_cli.cli.options import ask_text, optional_day
 from inami_cli.domain.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -37,18 +37,6 @@ _AFF_COLUMNS = [
 _ENT_COLUMNS = ["id", "niss", "kind", "valid_from", "valid_to", "detail"]
 
 NissArg = Annotated[str, typer.Argument(metavar="NISS", help="NISS or BIS number (11 digits).")]
-
-
-def _ask(question: str) -> Callable[[], str]:
-    def ask() -> str:
-        import questionary
-
-        answer: str | None = questionary.text(question).ask()
-        if answer is None:
-            raise KeyboardInterrupt
-        return answer
-
-    return ask
 
 
 def _aff_record(view: AffiliationView) -> dict[str, Any]:
@@ -151,7 +139,7 @@ def person_add(
 
     st = state()
     valid = parse_niss(niss).niss
-    last = st.require(last_name, "--last-name", ask=_ask("Last name:"))
+    last = st.require(last_name, "--last-name", ask=ask_text("Last name:"))
     died = optional_day(death_date, "--death-date")
     with st.session(write=True) as session:
         view = svc.person_add(
@@ -267,12 +255,12 @@ def affiliation_add(
     from inami_cli.services import insurability as svc
 
     st = state()
-    code = st.require(insurer, "--insurer", ask=_ask("Insurer code (100 ... 900):"))
-    number = st.require(member, "--member", ask=_ask("Member number:"))
-    c1 = st.require(ct1, "--ct1", ask=_ask("CT1:"))
+    code = st.require(insurer, "--insurer", ask=ask_text("Insurer code (100 ... 900):"))
+    number = st.require(member, "--member", ask=ask_text("Member number:"))
+    c1 = st.require(ct1, "--ct1", ask=ask_text("CT1:"))
     c2 = ct2 or c1
     start = optional_day(
-        st.require(valid_from, "--from", ask=_ask("First day (YYYY-MM-DD):")), "--from"
+        st.require(valid_from, "--from", ask=ask_text("First day (YYYY-MM-DD):")), "--from"
     )
     assert start is not None
     with st.session(write=True) as session:

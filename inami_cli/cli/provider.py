@@ -4,7 +4,6 @@ accreditation, professional addresses) and what it says about a provider on a da
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from datetime import date, time
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,7 +11,7 @@ import typer
 
 from inami_cli.cli.context import state
 from inami_cli.cli.jobs import import_summary, problems_listed
-from inami_cli.cli.options import optional_day
+from inami_cli.cli.options import ask_text, optional_day
 
 if TYPE_CHECKING:
     from inami_cli.services.providers import ProviderView
@@ -47,18 +46,6 @@ def _time(text: str | None) -> time | None:
         return time.fromisoformat(value if len(value) > 2 else f"{int(value):02d}:00")
     except ValueError:
         raise InvalidInput(f"--time {text!r}: not a time of day (HH:MM)") from None
-
-
-def _ask(question: str) -> Callable[[], str]:
-    def ask() -> str:
-        import questionary
-
-        answer: str | None = questionary.text(question).ask()
-        if answer is None:
-            raise KeyboardInterrupt
-        return answer
-
-    return ask
 
 
 def _warn_all(warnings: tuple[str, ...]) -> None:
@@ -199,9 +186,9 @@ def provider_add(
     st = state()
     st.one_table("a provider's record")  # csv: refused up front (issue 17)
     parse_nihii(nihii)  # a malformed number fails before any prompt
-    job = st.require(profession, "--profession", ask=_ask("Profession (doctor, dentist, ...):"))
-    last = st.require(last_name, "--last-name", ask=_ask("Last name:"))
-    start_text = st.require(valid_from, "--from", ask=_ask("Qualified since (YYYY-MM-DD):"))
+    job = st.require(profession, "--profession", ask=ask_text("Profession (doctor, dentist, ...):"))
+    last = st.require(last_name, "--last-name", ask=ask_text("Last name:"))
+    start_text = st.require(valid_from, "--from", ask=ask_text("Qualified since (YYYY-MM-DD):"))
     start = optional_day(start_text, "--from")
     assert start is not None
     with st.session(write=True) as session:
