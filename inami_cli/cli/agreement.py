@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from inami_cli.cli.context import state
+from inami_cli.cli.jobs import DryRunOpt, ImportFileArg
 from inami_cli.cli.options import optional_day
 
 if TYPE_CHECKING:
@@ -297,10 +298,8 @@ def adherence_list(
 
 @adherence_app.command("import")
 def adherence_import(
-    file: Annotated[str, typer.Argument(metavar="FILE|-", help="CSV or JSON; - = stdin.")],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the changes, write nothing.")
-    ] = False,
+    file: ImportFileArg,
+    dry_run: DryRunOpt = False,
     encoding: Annotated[
         str, typer.Option("--encoding", help="utf-8 (default), latin-1, cp1252.")
     ] = "utf-8",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from inami_cli.cli.context import state
-from inami_cli.cli.jobs import import_summary, problems_listed
+from inami_cli.cli.jobs import ImportFileArg, import_summary, problems_listed
 
 if TYPE_CHECKING:
     from inami_cli.services.imports import ImportReport
@@ -137,7 +137,7 @@ def budget_list(year: YearOpt = None) -> None:
 
 @input_app.command("import")
 def input_import(
-    file: Annotated[str, typer.Argument(metavar="FILE|-", help="CSV or JSON; - = stdin.")],
+    file: ImportFileArg,
     year: YearOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the changes only.")] = False,
     encoding: Annotated[str, typer.Option("--encoding", help="File encoding.")] = "utf-8",

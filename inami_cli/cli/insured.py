@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from inami_cli.cli.context import state
-from inami_cli.cli.jobs import FailOnRefusedOpt
+from inami_cli.cli.jobs import EncodingOpt, FailOnRefusedOpt
 from inami_cli.cli.options import optional_day
 
 
@@ -172,10 +172,7 @@ def insured_batch(
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the results here (default stdout).")
     ] = None,
-    encoding: Annotated[
-        str,
-        typer.Option("--encoding", help="utf-8 (default, with or without BOM), latin-1, cp1252."),
-    ] = "utf-8",
+    encoding: EncodingOpt = "utf-8",
     fail_on_refused: FailOnRefusedOpt = False,
 ) -> None:
     """Check a file of NISS numbers against the register (CSV, or NDJSON with --format json).

@@ -26,6 +26,12 @@ from inami_cli.cli.context import AppState
 
 SUMMARY_KEYS = ("rows", "ok", "refused", "rejected", "warnings", "seconds")
 
+# The options of the file imports (the same words in every group's help).
+ImportFileArg = Annotated[str, typer.Argument(metavar="FILE|-", help="CSV or JSON; - = stdin.")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the changes, write nothing.")]
+EncodingOpt = Annotated[
+    str, typer.Option("--encoding", help="utf-8 (default, with or without BOM), latin-1, cp1252.")
+]
 FailOnRefusedOpt = Annotated[
     bool,
     typer.Option(

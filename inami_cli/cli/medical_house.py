@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from inami_cli.cli.context import state
-from inami_cli.cli.jobs import import_summary, problems_listed
+from inami_cli.cli.jobs import DryRunOpt, import_summary, problems_listed
 
 app = typer.Typer(
     help="Medical-house enrolments (maison médicale / wijkgezondheidscentrum) by period.",
@@ -103,9 +103,7 @@ def medical_house_list(
 @app.command("import")
 def medical_house_import(
     file: Annotated[str, typer.Argument(metavar="FILE|-", help="CSV file; - = stdin.")],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the changes, write nothing.")
-    ] = False,
+    dry_run: DryRunOpt = False,
 ) -> None:
     """Import enrolments (niss, house, disciplines, valid_from, valid_to), all or nothing.
 

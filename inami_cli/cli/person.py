@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from inami_cli.cli.context import state
-from inami_cli.cli.jobs import import_summary, problems_listed
+from inami_cli.cli.jobs import DryRunOpt, EncodingOpt, import_summary, problems_listed
 from inami_cli.cli.options import ask_text, optional_day
 from inami_cli.domain.errors import InvalidInput
 
@@ -94,11 +94,6 @@ def _input(
         raise InvalidInput(f"{file}: no such file")  # exit 2, as every command (issue 17)
     with open(file, "rb") as handle:
         yield text_lines(handle, filename=file, encoding=encoding, progress=progress), file
-
-
-EncodingOpt = Annotated[
-    str, typer.Option("--encoding", help="utf-8 (default, with or without BOM), latin-1, cp1252.")
-]
 
 
 def _run_import(file: str, dry_run: bool, kind: str, encoding: str = "utf-8") -> None:
@@ -202,9 +197,7 @@ def person_update(
 @app.command("import")
 def person_import(
     file: Annotated[str, typer.Argument(metavar="FILE|-", help="Member file (CSV); - = stdin.")],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the changes, write nothing.")
-    ] = False,
+    dry_run: DryRunOpt = False,
     encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Import a sickness fund's member file, all or nothing (re-importing changes nothing).
@@ -435,9 +428,7 @@ def entitlement_list(
 @entitlement_app.command("import")
 def entitlement_import(
     file: Annotated[str, typer.Argument(metavar="FILE|-", help="CSV file; - = stdin.")],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the changes, write nothing.")
-    ] = False,
+    dry_run: DryRunOpt = False,
     encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Import rights (niss, kind, valid_from, valid_to, detail), all or nothing, idempotent.

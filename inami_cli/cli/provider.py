@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from inami_cli.cli.context import state
-from inami_cli.cli.jobs import import_summary, problems_listed
+from inami_cli.cli.jobs import DryRunOpt, ImportFileArg, import_summary, problems_listed
 from inami_cli.cli.options import ask_text, optional_day
 
 if TYPE_CHECKING:
@@ -341,10 +341,8 @@ def provider_update(
 
 @app.command("import")
 def provider_import(
-    file: Annotated[str, typer.Argument(metavar="FILE|-", help="CSV or JSON; - = stdin.")],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the changes, write nothing.")
-    ] = False,
+    file: ImportFileArg,
+    dry_run: DryRunOpt = False,
     encoding: Annotated[
         str, typer.Option("--encoding", help="utf-8 (default), latin-1, cp1252.")
     ] = "utf-8",

@@ -9,7 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from inami_cli.cli.context import state
-from inami_cli.cli.jobs import FailOnRefusedOpt
+from inami_cli.cli.jobs import EncodingOpt, FailOnRefusedOpt
 
 
 class _ReimburseGroup(TyperGroup):
@@ -344,10 +344,7 @@ def reimburse_batch(
     record: Annotated[
         bool, typer.Option("--record", help="Store the reimbursed cases (rows need a niss).")
     ] = False,
-    encoding: Annotated[
-        str,
-        typer.Option("--encoding", help="utf-8 (default, with or without BOM), latin-1, cp1252."),
-    ] = "utf-8",
+    encoding: EncodingOpt = "utf-8",
     fail_on_refused: FailOnRefusedOpt = False,
 ) -> None:
     """Compute one case per CSV row (code,date,niss,regime,...,provider,charged,provider_id).

@@ -8,6 +8,7 @@ import typer
 
 from inami_cli.cli.context import state
 from inami_cli.cli.indemnity._common import params_app
+from inami_cli.cli.jobs import DryRunOpt, ImportFileArg
 from inami_cli.cli.options import optional_day
 
 _LIST_COLUMNS = ["name", "valid_from", "valid_to", "value", "unit", "reliability"]
@@ -89,10 +90,8 @@ def params_set(
 
 @params_app.command("import")
 def params_import(
-    file: Annotated[str, typer.Argument(metavar="FILE|-", help="CSV or JSON; - = stdin.")],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the changes, write nothing.")
-    ] = False,
+    file: ImportFileArg,
+    dry_run: DryRunOpt = False,
     encoding: Annotated[
         str, typer.Option("--encoding", help="Text encoding (utf-8, latin-1, cp1252).")
     ] = "utf-8",

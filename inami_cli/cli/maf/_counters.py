@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from inami_cli.cli.context import state
+from inami_cli.cli.jobs import ImportFileArg
 from inami_cli.cli.maf._common import amount, run_import
 from inami_cli.cli.options import optional_day
 
@@ -130,7 +131,7 @@ def counter_remove(
 
 @counter_app.command("import")
 def counter_import(
-    file: Annotated[str, typer.Argument(metavar="FILE|-", help="CSV or JSON; - = stdin.")],
+    file: ImportFileArg,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the changes only.")] = False,
     encoding: Annotated[str, typer.Option("--encoding", help="File encoding.")] = "utf-8",
 ) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from inami_cli.cli.context import state
+from inami_cli.cli.jobs import ImportFileArg
 from inami_cli.cli.maf._common import run_import
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def params_set(
 
 @params_app.command("import")
 def params_import(
-    file: Annotated[str, typer.Argument(metavar="FILE|-", help="CSV or JSON; - = stdin.")],
+    file: ImportFileArg,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the changes only.")] = False,
     encoding: Annotated[str, typer.Option("--encoding", help="File encoding.")] = "utf-8",
 ) -> None:

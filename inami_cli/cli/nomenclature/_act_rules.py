@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from inami_cli.cli.context import state
-from inami_cli.cli.jobs import problems_listed
+from inami_cli.cli.jobs import DryRunOpt, problems_listed
 
 COLUMNS = [
     "code", "valid_from", "valid_to", "min_age", "max_age", "max_per_period",
@@ -84,9 +84,7 @@ def act_rules_list(
 
 def act_rules_import(
     file: Annotated[str, typer.Argument(metavar="FILE|-", help="CSV file; - = stdin.")],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the changes, write nothing.")
-    ] = False,
+    dry_run: DryRunOpt = False,
 ) -> None:
     """Import dated act rules (the act columns and valid_from/valid_to), all or nothing.
 

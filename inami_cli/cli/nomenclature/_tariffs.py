@@ -9,7 +9,7 @@ from typing import IO, TYPE_CHECKING, Annotated
 import typer
 
 from inami_cli.cli.context import state
-from inami_cli.cli.jobs import problems_listed
+from inami_cli.cli.jobs import DryRunOpt, EncodingOpt, problems_listed
 from inami_cli.cli.nomenclature._common import (
     ArticleOpt,
     SourceOpt,
@@ -113,17 +113,12 @@ def nomenclature_set_tariff(
 
 def nomenclature_import(
     file: Annotated[str, typer.Argument(help="CSV or JSON file, or - for stdin.")],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the changes, write nothing.")
-    ] = False,
+    dry_run: DryRunOpt = False,
     correct: Annotated[
         bool,
         typer.Option("--correct", help="Allow rows to correct overlapping recorded periods."),
     ] = False,
-    encoding: Annotated[
-        str,
-        typer.Option("--encoding", help="utf-8 (default, with or without BOM), latin-1, cp1252."),
-    ] = "utf-8",
+    encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Import tariffs from CSV (`,` `;` or tab) or JSON, all or nothing (re-importing changes
     nothing).
@@ -212,9 +207,7 @@ def nomenclature_index(
         str | None, typer.Option("--from", help="First day of the new amounts.")
     ] = None,
     article: ArticleOpt = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the changes, write nothing.")
-    ] = False,
+    dry_run: DryRunOpt = False,
 ) -> None:
     """Index every tariff in force on a date by a rate (new periods from that date).
 
