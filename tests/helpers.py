@@ -5,6 +5,8 @@ run to run, compare two long texts line by line."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
+from typing import Any
 
 _SECONDS = re.compile(r'("seconds": |warnings, )[0-9.]+(?= s;|[,}])')
 
@@ -54,3 +56,33 @@ def decision_record_argv(
         *("decision", "record", committee, "--meeting", meeting),
         *("--title", title, "--kind", kind),
     ]
+
+
+# batch columns that are switches: yes -> --flag, no -> --no-flag (``referred`` has no --no-)
+_SWITCHES = ("dmg", "chronic", "third_party")
+
+
+def reimburse_argv(header: str, row: Sequence[str]) -> list[str]:
+    """The single ``reimburse`` command that answers one row of a ``reimburse batch``
+    input: the *header*'s columns become the command's flags, empty cells are left out."""
+    cells = dict(zip(header.strip().split(","), row, strict=True))
+    args = ["reimburse", cells.pop("code"), "--date", cells.pop("date"), "--format", "json"]
+    for column, value in cells.items():
+        flag = "--" + column.replace("_", "-")
+        if not value or (column == "referred" and value != "yes"):
+            continue
+        if column in _SWITCHES:
+            args.append(flag if value == "yes" else f"--no-{flag[2:]}")
+        elif column == "referred":
+            args.append(flag)
+        else:
+            args += [flag, value]
+    return args
+
+
+def one_reimbursement(cli: Callable[..., Any], header: str, row: Sequence[str]) -> dict[str, Any]:
+    """The answer of ``reimburse`` for one batch row (see `reimburse_argv`), as a dict."""
+    result = cli(*reimburse_argv(header, row))
+    assert result.exit_code in (0, 1), result.stderr
+    [answer] = result.json()
+    return dict(answer)

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import one_reimbursement
+
 D = Decimal
 BIM_DMG = "85061508234"  # demo person: automatic BIM, DMG from 2025-01-01, born 1985-06-15
 ENDED = "68031230508"  # demo person whose coverage ended
@@ -172,29 +174,6 @@ def _batch_text() -> str:
     return HEADER + "".join(",".join(row) + "\n" for row in CASES)
 
 
-def _one_case(demo: Any, row: tuple[str, ...]) -> dict[str, Any]:
-    code, date, niss, regime, dmg, age, chronic, provider, charged = row
-    args = ["reimburse", code, "--date", date, "--format", "json"]
-    if niss:
-        args += ["--niss", niss]
-    if regime:
-        args += ["--regime", regime]
-    if dmg:
-        args.append("--dmg" if dmg == "yes" else "--no-dmg")
-    if age:
-        args += ["--age", age]
-    if chronic:
-        args.append("--chronic" if chronic == "yes" else "--no-chronic")
-    if provider:
-        args += ["--provider", provider]
-    if charged:
-        args += ["--charged", charged]
-    result = demo(*args)
-    assert result.exit_code in (0, 1), result.stderr
-    [answer] = result.json()
-    return dict(answer)
-
-
 def test_one_case_and_batch_give_the_same_answers(demo: Any) -> None:
     batch = demo("reimburse", "batch", "-", "--format", "json", input=_batch_text())
     # issue 17: refusals are results (exit 0); --format json is one array
@@ -202,7 +181,7 @@ def test_one_case_and_batch_give_the_same_answers(demo: Any) -> None:
     rows = batch.json()
     assert [r["line"] for r in rows] == list(range(2, 2 + len(CASES)))
     for row, case in zip(rows, CASES, strict=True):
-        one = _one_case(demo, case)
+        one = one_reimbursement(demo, HEADER, case)
         assert {k: v for k, v in row.items() if k != "line"} == one, case
     statuses = [r["status"] for r in rows]
     assert statuses.count("refused") == 4  # scaling 302153 is halved, no longer refused (R20)

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import one_reimbursement
+
 D = Decimal
 BIM_DMG = "85061508234"  # automatic BIM, DMG from 2025-01-01, third_party right from 2020
 ORD_DMG = "60013021159"  # ordinary, DMG from 2024-01-01, born 1960
@@ -98,34 +100,15 @@ CASES = [
 HEADER = "code,date,niss,regime,dmg,age,third_party,referred\n"
 
 
-def _one_case(demo: Any, row: tuple[str, ...]) -> dict[str, Any]:
-    code, date, niss, regime, dmg, age, third_party, referred = row
-    args = ["reimburse", code, "--date", date, "--format", "json"]
-    if niss:
-        args += ["--niss", niss]
-    if regime:
-        args += ["--regime", regime]
-    if dmg:
-        args.append("--dmg" if dmg == "yes" else "--no-dmg")
-    if age:
-        args += ["--age", age]
-    if third_party:
-        args.append("--third-party" if third_party == "yes" else "--no-third-party")
-    if referred == "yes":
-        args.append("--referred")
-    result = demo(*args)
-    assert result.exit_code in (0, 1), result.stderr
-    [answer] = result.json()
-    return dict(answer)
-
-
 def test_one_case_and_batch_give_the_same_answers(demo: Any) -> None:
     text = HEADER + "".join(",".join(row) + "\n" for row in CASES)
     batch = demo("reimburse", "batch", "-", "--format", "json", input=text)
     rows = batch.json()  # one array (issue 17)
     assert len(rows) == len(CASES), batch.stderr
     for row, case in zip(rows, CASES, strict=True):
-        assert {k: v for k, v in row.items() if k != "line"} == _one_case(demo, case), case
+        assert {k: v for k, v in row.items() if k != "line"} == one_reimbursement(
+            demo, HEADER, case
+        ), case
     reduced = [(r["personal_share"], r["referral_reduced"]) for r in rows[5:]]
     assert reduced == [
         (D("7.00"), True),
