@@ -86,3 +86,10 @@ def one_reimbursement(cli: Callable[..., Any], header: str, row: Sequence[str]) 
     assert result.exit_code in (0, 1), result.stderr
     [answer] = result.json()
     return dict(answer)
+
+
+def row_count(session: Any, model: Any) -> int:
+    """How many rows the table of *model* holds, as *session* sees it."""
+    from sqlalchemy import func, select
+
+    return int(session.execute(select(func.count()).select_from(model)).scalar_one())

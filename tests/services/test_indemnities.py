@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from inami_cli.db.models import AuditEntry, IncapacitySpell, IndemnityParam
 from inami_cli.domain.errors import Conflict, FileErrors, NotFound
 from inami_cli.services import indemnities as svc
 from inami_cli.services.dbadmin import check
+from tests.helpers import row_count
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 d = date.fromisoformat
@@ -34,19 +35,15 @@ def demo(session: Any) -> Any:
     return session
 
 
-def _count(session: Any, model: Any) -> int:
-    return int(session.execute(select(func.count()).select_from(model)).scalar_one())
-
-
 def test_reference_and_fixtures_load_once(demo: Any) -> None:
-    params, spells = _count(demo, IndemnityParam), _count(demo, IncapacitySpell)
-    audit = _count(demo, AuditEntry)
+    params, spells = row_count(demo, IndemnityParam), row_count(demo, IncapacitySpell)
+    audit = row_count(demo, AuditEntry)
     assert params > 250 and spells == 4
     assert svc.load_reference(session=demo) == 0
     svc.load_fixtures(session=demo, fixtures_dir=FIXTURES)
     demo.commit()
-    assert (_count(demo, IndemnityParam), _count(demo, IncapacitySpell)) == (params, spells)
-    assert _count(demo, AuditEntry) == audit
+    assert (row_count(demo, IndemnityParam), row_count(demo, IncapacitySpell)) == (params, spells)
+    assert row_count(demo, AuditEntry) == audit
     assert check(session=demo) == []
 
 

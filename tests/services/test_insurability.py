@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 
 from inami_cli.db.models import Affiliation, AuditEntry, Entitlement, ImportBatch, Insurer, Person
 from inami_cli.domain.errors import Conflict, FileErrors, InvalidInput, NotFound
 from inami_cli.services import insurability as svc
+from tests.helpers import row_count
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 D = date.fromisoformat
@@ -35,10 +36,6 @@ def demo(session: Any) -> Any:
     return session
 
 
-def _count(session: Any, model: Any) -> int:
-    return int(session.execute(select(func.count()).select_from(model)).scalar_one())
-
-
 def test_seed_insurers_is_idempotent(session: Any) -> None:
     assert svc.seed_insurers(session=session) == 7
     session.commit()
@@ -47,12 +44,12 @@ def test_seed_insurers_is_idempotent(session: Any) -> None:
 
 
 def test_fixtures_load_twice_change_nothing(demo: Any) -> None:
-    counts = [_count(demo, m) for m in (Person, Affiliation, Entitlement, ImportBatch)]
-    audit = _count(demo, AuditEntry)
+    counts = [row_count(demo, m) for m in (Person, Affiliation, Entitlement, ImportBatch)]
+    audit = row_count(demo, AuditEntry)
     svc.load_fixtures(session=demo, fixtures_dir=FIXTURES)
     demo.commit()
-    assert [_count(demo, m) for m in (Person, Affiliation, Entitlement, ImportBatch)] == counts
-    assert _count(demo, AuditEntry) == audit
+    assert [row_count(demo, m) for m in (Person, Affiliation, Entitlement, ImportBatch)] == counts
+    assert row_count(demo, AuditEntry) == audit
     assert counts[0] == 11
 
 
@@ -302,7 +299,7 @@ def test_import_all_or_nothing_with_file_line_errors(session: Any) -> None:
         "f.csv:5: a dependent must name its titular (--titular NISS)",
         "f.csv:6: CT1 '112': not a holder code (e.g. 110 ordinary, 131 BIM)",
     ]
-    assert _count(session, Person) == 0
+    assert row_count(session, Person) == 0
 
 
 def test_big_import_builds_its_indexes_after_the_rows(
@@ -344,7 +341,7 @@ def test_big_import_builds_its_indexes_after_the_rows(
     if engine.dialect.name == "sqlite":
         built = [s.split()[2] for s in statements if s.startswith("CREATE INDEX")]
         assert sorted(built) == ["ix_affiliation_member", "ix_affiliation_niss_from"]
-    assert _count(session, Affiliation) == 3
+    assert row_count(session, Affiliation) == 3
     assert svc.beneficiary_on(session=session, niss=PARENT, on=D("2024-01-01")).insured
 
 

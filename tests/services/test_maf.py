@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from inami_cli.db.models import AuditEntry, MafCounter, MafParameter
 from inami_cli.domain.errors import Conflict, FileErrors, InvalidInput, NotFound
 from inami_cli.services import maf
+from tests.helpers import row_count
 
 D = date.fromisoformat
 MARC, LENA, SOPHIE, PIETER = "72110313704", "16042205863", "85061508234", "60013021159"
@@ -33,12 +34,8 @@ def demo(demo_db_url: str) -> Iterator[Any]:
     engine.dispose()
 
 
-def _count(session: Any, model: Any) -> int:
-    return int(session.execute(select(func.count()).select_from(model)).scalar_one())
-
-
 def test_reference_parameters_load_once_and_never_overwrite(demo: Any) -> None:
-    assert _count(demo, MafParameter) > 60
+    assert row_count(demo, MafParameter) > 60
     maf.params_set(session=demo, year=2024, name="child_ceiling", value="746.66",
                    reliability="official", source="published later")  # fmt: skip
     demo.commit()
@@ -128,12 +125,12 @@ def test_counters_add_conflict_and_import(demo: Any, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("niss,date,kind,tm\n85061508234,2024-10-03,drug-Z,3\n"
                    "85061508235,2024-10-03,drug-A,3\n", encoding="utf-8")  # fmt: skip
-    before = _count(demo, MafCounter)
+    before = row_count(demo, MafCounter)
     with pytest.raises(FileErrors) as caught:
         maf.import_counters(session=demo, file=str(bad))
     assert caught.value.problems[0].startswith(f"{bad}:2: kind 'drug-Z'")
     assert caught.value.problems[1].startswith(f"{bad}:3: ")
-    assert _count(demo, MafCounter) == before
+    assert row_count(demo, MafCounter) == before
 
 
 def test_params_import_is_idempotent(demo: Any, tmp_path: Path) -> None:

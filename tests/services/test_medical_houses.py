@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 
 from inami_cli.db.models import AuditEntry, MedicalHouseEnrolment
 from inami_cli.domain.errors import Conflict, FileErrors, NotFound
 from inami_cli.services import insurability as svc
 from inami_cli.services import reimbursement as reimb
+from tests.helpers import row_count
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 D = date.fromisoformat
@@ -26,12 +26,8 @@ def demo(session: Any) -> Any:
     return session
 
 
-def _count(session: Any, model: Any) -> int:
-    return int(session.execute(select(func.count()).select_from(model)).scalar_one())
-
-
 def test_add_end_list_and_the_status(demo: Any) -> None:
-    audit = _count(demo, AuditEntry)
+    audit = row_count(demo, AuditEntry)
     view = svc.medical_house_add(
         session=demo, niss=PARENT, house="WGC De Linde", disciplines="gp,kine",
         valid_from=D("2025-01-01"),
@@ -49,7 +45,7 @@ def test_add_end_list_and_the_status(demo: Any) -> None:
         valid_from=D("2026-01-01"),
     )  # fmt: skip
     demo.commit()
-    assert _count(demo, AuditEntry) == audit + 3
+    assert row_count(demo, AuditEntry) == audit + 3
     assert [v.house for v in svc.medical_house_list(session=demo, niss=PARENT)] == [
         "WGC De Linde",
         "Agora",
@@ -127,4 +123,4 @@ def test_import_is_all_or_nothing_and_idempotent(demo: Any, tmp_path: Path) -> N
     with pytest.raises(FileErrors) as caught:
         svc.import_medical_houses(session=demo, lines=overlap.splitlines(True), filename="o")
     assert "o:2" in caught.value.problems[0]
-    assert _count(demo, MedicalHouseEnrolment) == 1
+    assert row_count(demo, MedicalHouseEnrolment) == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from inami_cli.db.models import (
     Adherence,
@@ -22,6 +22,7 @@ from inami_cli.db.models import (
 from inami_cli.domain.errors import Conflict, FileErrors, InvalidInput, NotFound
 from inami_cli.services import providers as svc
 from inami_cli.services.audit import set_actor
+from tests.helpers import row_count
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 D = date.fromisoformat
@@ -39,10 +40,6 @@ def demo(session: Any) -> Any:
     svc.load_fixtures(session=session, fixtures_dir=FIXTURES)
     session.commit()
     return session
-
-
-def _count(session: Any, model: Any) -> int:
-    return int(session.execute(select(func.count()).select_from(model)).scalar_one())
 
 
 def _csv(text: str) -> io.BytesIO:
@@ -64,11 +61,11 @@ def test_real_agreements_are_seeded_once(session: Any) -> None:
 
 def test_fixtures_load_twice_change_nothing(demo: Any) -> None:
     models = (Provider, ProviderQualification, ProviderAccreditation, ProviderAddress, Adherence)
-    counts = [_count(demo, m) for m in models]
+    counts = [row_count(demo, m) for m in models]
     assert counts == [5, 6, 3, 5, 5]
     svc.load_fixtures(session=demo, fixtures_dir=FIXTURES)
     demo.commit()
-    assert [_count(demo, m) for m in models] == counts
+    assert [row_count(demo, m) for m in models] == counts
 
 
 @pytest.mark.parametrize(
@@ -216,7 +213,7 @@ def test_agreement_overlap_and_decision_link(demo: Any) -> None:
                                 changes={"valid_to": D("2025-12-31")})  # fmt: skip
     assert view.valid_to == D("2025-12-31")
     assert svc.physio_convention_in_force(session=demo, on=D("2026-01-01")) is False
-    assert _count(demo, Agreement) == 8
+    assert row_count(demo, Agreement) == 8
 
 
 def test_stats_shares(demo: Any) -> None:
