@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from inami_cli.db.models import MafCounter, MafHousehold, MafMember, Person
+from inami_cli.db.models import MafCounter, MafHousehold, Person
 from inami_cli.domain import maf as rules
 from inami_cli.domain.errors import Conflict
 from inami_cli.domain.maf import Entry, MafResult
@@ -24,6 +24,7 @@ from inami_cli.services.maf._households import (
     _household,
     check_code,
     household_of,
+    members_of,
     view,
 )
 from inami_cli.services.maf._params import tables
@@ -129,15 +130,7 @@ def maf_compute(
     shown = view(session, row)
     end = date(year, 12, 31)
     cutoff = min(as_of, end) if as_of is not None else end
-    members = (
-        session.execute(
-            select(MafMember)
-            .where(col(MafMember.household_id) == row.id)
-            .order_by(col(MafMember.niss))
-        )
-        .scalars()
-        .all()
-    )
+    members = members_of(session, row)
     nisses = [m.niss for m in members]
     births: dict[str, date | None] = {
         n: b

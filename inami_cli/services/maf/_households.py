@@ -139,17 +139,15 @@ def _check_member(person: Person, year: int) -> None:
         raise InvalidInput(f"{person.niss} died on {person.death_date}, before 1 January {year}")
 
 
+def members_of(session: Session, row: MafHousehold) -> list[MafMember]:
+    """The members of a stored household, by NISS."""
+    query = select(MafMember).where(col(MafMember.household_id) == row.id)
+    return list(session.execute(query.order_by(col(MafMember.niss))).scalars())
+
+
 def view(session: Session, row: MafHousehold) -> HouseholdView:
     """A stored household as shown."""
-    members = (
-        session.execute(
-            select(MafMember)
-            .where(col(MafMember.household_id) == row.id)
-            .order_by(col(MafMember.niss))
-        )
-        .scalars()
-        .all()
-    )
+    members = members_of(session, row)
     persons = _persons(session, [m.niss for m in members])
     shown = []
     for m in members:
