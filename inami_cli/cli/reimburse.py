@@ -306,20 +306,10 @@ def _ask_niss() -> str:
 def _ask_provider_id() -> str:
     import questionary
 
-    from inami_cli.domain.errors import InvalidInput
-    from inami_cli.domain.providers import parse_nihii
-
-    def check(text: str) -> bool | str:
-        if not text.strip():
-            return True
-        try:
-            parse_nihii(text)
-        except InvalidInput as exc:
-            return exc.message
-        return True
+    from inami_cli.desk.prompts import check_nihii  # the desk's check: empty skips
 
     answer = questionary.text(
-        "Provider's INAMI number (Enter = skip, conventioned):", validate=check
+        "Provider's INAMI number (Enter = skip, conventioned):", validate=check_nihii
     ).ask()
     if answer is None:
         raise KeyboardInterrupt

@@ -12,6 +12,7 @@ from inami_cli.desk.prompts import (
     check_amount,
     check_code,
     check_date,
+    check_nihii,
     check_niss,
     check_words,
 )
@@ -177,3 +178,31 @@ def test_patient_words() -> None:
         == "preferential regime (BIM), DMG held, age 40, BIM granted automatically"
     )
     assert patient_words("ordinary, no dmg, age unknown") == "ordinary regime, no DMG, age unknown"
+
+
+def test_check_nihii_skips_empty_and_explains_a_bad_number() -> None:
+    assert check_nihii("") is True and check_nihii("  ") is True
+    assert check_nihii("1-90025-95-100") is True
+    assert check_nihii("12345") == "INAMI number '12345': 5 digits, expected 11 digits"
+
+
+def test_reimburse_prompt_checks_the_provider_number_as_the_desk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import questionary
+
+    from inami_cli.cli import reimburse
+
+    seen: list[object] = []
+
+    class Answer:
+        def ask(self) -> str:
+            return " 1-90025-95-100 "
+
+    def text(question: str, **kwargs: object) -> Answer:
+        seen.append(kwargs["validate"])
+        return Answer()
+
+    monkeypatch.setattr(questionary, "text", text)
+    assert reimburse._ask_provider_id() == "1-90025-95-100"
+    assert seen == [check_nihii]
