@@ -1,11 +1,27 @@
-"""A read session on the demo database (``inami init --demo``), on every backend."""
+"""A read session on the demo database (``inami init --demo``), on every backend; and the
+SQLite copy of it the UI tests drive."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+
+@pytest.fixture
+def engine(tmp_path: Path, sqlite_demo_template: Path) -> Iterator[Any]:
+    """The demo database (SQLite copy) for the desk's UI tests (loop, journal, provider): the
+    loop is UI, the answers run on every backend in test_answers.py."""
+    from inami_cli.db.engine import make_engine
+
+    target = tmp_path / "desk.db"
+    shutil.copyfile(sqlite_demo_template, target)
+    eng = make_engine(f"sqlite:///{target}")
+    yield eng
+    eng.dispose()
 
 
 @pytest.fixture

@@ -3,27 +3,13 @@ database is busy, spooled at the end if it still is, written by the next session
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from inami_cli.desk.journal import ConsultationJournal
 from tests.desk.conftest import count_rows
-
-
-@pytest.fixture
-def engine(tmp_path: Path, sqlite_demo_template: Path) -> Any:
-    from inami_cli.db.engine import make_engine
-
-    target = tmp_path / "desk.db"
-    shutil.copyfile(sqlite_demo_template, target)
-    eng = make_engine(f"sqlite:///{target}")
-    yield eng
-    eng.dispose()
 
 
 class Switch:

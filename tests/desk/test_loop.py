@@ -8,12 +8,9 @@ typed, the closed input ends it (EOF) instead of hanging. Ctrl-C is ``\\x03``, C
 from __future__ import annotations
 
 import io
-import shutil
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
@@ -24,19 +21,6 @@ DAY = date(2026, 3, 2)
 SOPHIE = "85061508234"
 CTRL_C, CTRL_U = "\x03", "\x15"
 UNTOUCHED = ("audit_entry", "consultation_log", "care_record", "person", "tariff", "decision")
-
-
-@pytest.fixture
-def engine(tmp_path: Path, sqlite_demo_template: Path) -> Any:
-    """The demo database (SQLite copy): the loop is UI, the answers run on every backend
-    in test_answers.py."""
-    from inami_cli.db.engine import make_engine
-
-    target = tmp_path / "desk.db"
-    shutil.copyfile(sqlite_demo_template, target)
-    eng = make_engine(f"sqlite:///{target}")
-    yield eng
-    eng.dispose()
 
 
 def run_desk(engine: Any, keys: str, *, log: bool = False, language: str = "fr") -> tuple[int, str]:

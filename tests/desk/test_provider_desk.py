@@ -3,24 +3,9 @@ then the number (Enter = skip, as before) and the time of care."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.desk.test_loop import run_desk
-
-
-@pytest.fixture
-def engine(tmp_path: Path, sqlite_demo_template: Path) -> Any:
-    from inami_cli.db.engine import make_engine
-
-    target = tmp_path / "desk.db"
-    shutil.copyfile(sqlite_demo_template, target)
-    eng = make_engine(f"sqlite:///{target}")
-    yield eng
-    eng.dispose()
 
 
 def test_provider_from_the_register(engine: Any) -> None:
