@@ -113,14 +113,18 @@ def _truncate_pg(url: str) -> None:
     engine.dispose()
 
 
+def _sqlite_copy(template: Path, target: Path) -> str:
+    """URL of a private copy of a template database (mode 600, as the engine creates one)."""
+    shutil.copyfile(template, target)
+    target.chmod(0o600)
+    return f"sqlite:///{target}"
+
+
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
     """URL of a fresh, migrated, empty database (parametrized over the backends)."""
     if request.param == "sqlite":
-        target = tmp_path / "inami.db"
-        shutil.copyfile(sqlite_template, target)
-        target.chmod(0o600)
-        return f"sqlite:///{target}"
+        return _sqlite_copy(sqlite_template, tmp_path / "inami.db")
     if not PG_URL:
         pytest.skip(PG_SKIP_REASON)
     url: str = request.getfixturevalue("pg_schema_url")
@@ -155,11 +159,7 @@ def sqlite_demo_template(tmp_path_factory: pytest.TempPathFactory, sqlite_templa
 def demo_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """URL of a fresh database holding the demo data (parametrized over the backends)."""
     if request.param == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_demo_template")
-        target = tmp_path / "demo.db"
-        shutil.copyfile(template, target)
-        target.chmod(0o600)
-        return f"sqlite:///{target}"
+        return _sqlite_copy(request.getfixturevalue("sqlite_demo_template"), tmp_path / "demo.db")
     if not PG_URL:
         pytest.skip(PG_SKIP_REASON)
     url: str = request.getfixturevalue("pg_schema_url")
