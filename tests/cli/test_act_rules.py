@@ -6,15 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-
-@pytest.fixture
-def demo(cli: Any) -> Any:
-    result = cli("init", "--demo")
-    assert result.exit_code == 0, result.stderr
-    return cli
-
 
 def _case(demo: Any, day: str, age: str) -> dict[str, Any]:
     result = demo(

@@ -6,17 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 D = Decimal
 PARENT = "72110313704"  # ordinary, CM (100), born 1972-11-03
-
-
-@pytest.fixture
-def demo(cli: Any) -> Any:
-    result = cli("init", "--demo")
-    assert result.exit_code == 0, result.stderr
-    return cli
 
 
 def _add(demo: Any, *extra: str) -> Any:

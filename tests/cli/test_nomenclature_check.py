@@ -6,16 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 PUBLISHED = Path(__file__).resolve().parents[2] / "fixtures" / "published_amounts.csv"
-
-
-@pytest.fixture
-def demo(cli: Any) -> Any:
-    result = cli("init", "--demo")
-    assert result.exit_code == 0, result.stderr
-    return cli
 
 
 def test_published_amounts_hold_silently(demo: Any) -> None:

@@ -10,19 +10,10 @@ import io
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 BIM_DMG = "85061508234"  # demo person: insured with 300, member 1234567
 ENDED = "68031230508"  # demo person whose coverage ended
 BOM = "\ufeff"
 NEW_NISS = "85073003328"  # valid number, nobody in the demo
-
-
-@pytest.fixture
-def demo(cli: Any) -> Any:
-    result = cli("init", "--demo")
-    assert result.exit_code == 0, result.stderr
-    return cli
 
 
 def _no_codec_message(stderr: str) -> None:

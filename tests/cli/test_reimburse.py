@@ -19,13 +19,6 @@ ENDED = "68031230508"  # demo person whose coverage ended
 UNKNOWN = "85073003328"  # valid number, nobody in the fixtures
 
 
-@pytest.fixture
-def demo(cli: Any) -> Any:
-    result = cli("init", "--demo")
-    assert result.exit_code == 0, result.stderr
-    return cli
-
-
 def test_reference_case(demo: Any) -> None:
     result = demo(
         "reimburse", "101076", "--date", "2026-03-02", "--regime", "preferential", "--dmg",

@@ -7,20 +7,11 @@ import json
 from decimal import Decimal
 from typing import Any
 
-import pytest
-
 from tests.helpers import one_reimbursement
 
 D = Decimal
 BIM_DMG = "85061508234"  # automatic BIM, DMG from 2025-01-01, third_party right from 2020
 ORD_DMG = "60013021159"  # ordinary, DMG from 2024-01-01, born 1960
-
-
-@pytest.fixture
-def demo(cli: Any) -> Any:
-    result = cli("init", "--demo")
-    assert result.exit_code == 0, result.stderr
-    return cli
 
 
 def test_third_party_flag_splits_who_pays(demo: Any) -> None:
