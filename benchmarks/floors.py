@@ -51,8 +51,9 @@ def executemany(csv_path: Path, db_path: Path, table: str = "data") -> int:
 
 
 def copy(csv_path: Path, url: str, table: str = "data") -> int:
-    """``COPY`` every row of *csv_path* into a new plain table of the PostgreSQL database at
-    *url* (``postgresql+psycopg://...`` or ``postgresql://...``); return the row count."""
+    """``COPY`` every row of *csv_path* into a new plain table (replacing one of that name) of
+    the PostgreSQL database at *url* (``postgresql+psycopg://...`` or ``postgresql://...``);
+    return the row count."""
     import psycopg
     from psycopg import sql
 
@@ -61,6 +62,7 @@ def copy(csv_path: Path, url: str, table: str = "data") -> int:
         header = next(csv.reader([handle.readline().decode("utf-8")]))
         columns = sql.SQL(", ").join(sql.SQL("{} text").format(sql.Identifier(h)) for h in header)
         name = sql.Identifier(table)
+        con.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(name))  # the previous run's
         con.execute(sql.SQL("CREATE TABLE {} ({})").format(name, columns))
         with con.cursor().copy(sql.SQL("COPY {} FROM STDIN (FORMAT csv)").format(name)) as load:
             while block := handle.read(1 << 20):
