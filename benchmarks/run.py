@@ -1,6 +1,7 @@
 """Run the benchmarks of issue 9 and print one table (``make bench``, ``make bench-quick``).
 
-``python -m benchmarks.run [--quick] [--only NAME ...] [--seed N] [--output FILE]``
+``python -m benchmarks.run [--quick] [--only NAME ...] [--seed N] [--output FILE]
+[--postgres URL [--postgres-only]]``
 
 Every scenario is a fresh process (``inami ...``, ``sqlite-utils ...`` or ``python -m
 benchmarks.floors ...``) timed with ``time.perf_counter`` around ``os.wait4``, which also
@@ -13,6 +14,12 @@ the ratio to the floor, the target and whether it was met. Results go to
 Data comes from ``benchmarks.generate`` (seeded; generated once into ``benchmarks/work/``
 and reused while the seed and sizes match). Databases are rebuilt on every run: the imports
 are themselves measured.
+
+With ``--postgres URL`` (or ``$INAMI_BENCH_DATABASE_URL``) the scenarios that read or write
+a database run a second time on PostgreSQL, same data, same commands, same targets, in
+databases of the run's own (``benchmarks.databases``); their results carry ``backend``
+``"postgresql"`` and keys ending in ``@pg``, and print as a second table
+(``benchmarks.report``).
 """
 
 from __future__ import annotations
@@ -477,7 +484,8 @@ class Bench:
         self.cold("version", "inami --version (cold)", "--version", db=None, floor="typer")
 
     def scenario_tariff_import(self) -> None:
-        """200 000 tariff rows: inami vs sqlite-utils (peer) vs executemany (floor)."""
+        """200 000 tariff rows: inami vs sqlite-utils (peer, SQLite only) vs executemany or
+        COPY (floor)."""
         rows = self.sizes.tariff_rows
         tariffs = str(self.data.path("tariffs.csv"))
         empty = self.empty_db()
