@@ -99,8 +99,9 @@ class Repeats:
     heavy_budget: float = 50.0  # ... and no new run once the next would pass this (seconds)
 
 
-# Sized so that `make bench` stays under 10 minutes on 2 cores: a heavy job runs 3 times
-# when it takes under ~17 s (the targets), fewer when slower (its note then says so).
+# Sized so that `make bench` stays under 10 minutes on 2 cores on SQLite (PostgreSQL adds
+# ~12, estimated 2026-11-28, 3 of them the person import without COPY): a heavy job runs 3
+# times when it takes under ~17 s (the targets), fewer when slower (its note then says so).
 FULL_REPEATS = Repeats(cold=10, heavy=3, search=20)
 QUICK_REPEATS = Repeats(cold=1, heavy=1, search=3, warmup=False)
 
