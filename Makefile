@@ -79,11 +79,16 @@ format: $(STAMP)
 	$(BIN)/ruff format inami_cli tests benchmarks
 	$(BIN)/ruff check --fix inami_cli tests benchmarks
 
+# On PostgreSQL too when a server answers at this URL (INAMI_BENCH_DATABASE_URL overrides;
+# its database is only connected to: each run creates and drops databases of its own);
+# otherwise the run says why PostgreSQL was skipped and measures SQLite alone.
+BENCH_POSTGRES ?= $(or $(INAMI_BENCH_DATABASE_URL),postgresql+psycopg://postgres@127.0.0.1:5432/postgres)
+
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run --postgres '$(BENCH_POSTGRES)'
 
 bench-quick: $(STAMP)
-	$(BIN)/python -m benchmarks.run --quick
+	$(BIN)/python -m benchmarks.run --quick --postgres '$(BENCH_POSTGRES)'
 
 clean:
 	rm -rf .demo .venv build *.egg-info .pytest_cache .mypy_cache .ruff_cache

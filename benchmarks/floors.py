@@ -5,6 +5,9 @@ so the ratio ``scenario / floor`` says how much ``inami`` adds:
 
 - ``executemany CSV DB``: read a CSV and insert every row, as text, into a plain SQLite
   table with one ``executemany`` in one transaction (the floor of the imports);
+- ``copy CSV URL``: the same on PostgreSQL, as fast as it loads: the file sent as it is
+  through ``COPY ... FROM STDIN (FORMAT csv)`` (psycopg), in one transaction, into a plain
+  table of text columns of the database at URL (the floor of the imports on PostgreSQL);
 - ``passthrough CSV OUT``: read a CSV and write every row back out (the floor of a
   streaming batch: parse one line, write one line);
 - ``search-sqlite DB QUERY...``: the ``LIKE`` scan of the act table for the words of each
@@ -45,6 +48,27 @@ def executemany(csv_path: Path, db_path: Path, table: str = "data") -> int:
     finally:
         con.close()
     return int(count)
+
+
+def copy(csv_path: Path, url: str, table: str = "data") -> int:
+    """``COPY`` every row of *csv_path* into a new plain table (replacing one of that name) of
+    the PostgreSQL database at *url* (``postgresql+psycopg://...`` or ``postgresql://...``);
+    return the row count."""
+    import psycopg
+    from psycopg import sql
+
+    conninfo = "postgresql://" + url.split("://", 1)[1]
+    with psycopg.connect(conninfo) as con, csv_path.open("rb") as handle:
+        header = next(csv.reader([handle.readline().decode("utf-8")]))
+        columns = sql.SQL(", ").join(sql.SQL("{} text").format(sql.Identifier(h)) for h in header)
+        name = sql.Identifier(table)
+        con.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(name))  # the previous run's
+        con.execute(sql.SQL("CREATE TABLE {} ({})").format(name, columns))
+        with con.cursor().copy(sql.SQL("COPY {} FROM STDIN (FORMAT csv)").format(name)) as load:
+            while block := handle.read(1 << 20):
+                load.write(block)
+        row = con.execute(sql.SQL("SELECT count(*) FROM {}").format(name)).fetchone()
+    return int(row[0]) if row else 0
 
 
 def passthrough(csv_path: Path, out_path: Path) -> int:
@@ -119,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command, rest = args[0], args[1:]
     if command == "executemany":
         print(executemany(Path(rest[0]), Path(rest[1])))
+    elif command == "copy":
+        print(copy(Path(rest[0]), rest[1]))
     elif command == "passthrough":
         print(passthrough(Path(rest[0]), Path(rest[1])))
     elif command in ("search-sqlite", "search-warm"):

@@ -1,6 +1,7 @@
 """Run the benchmarks of issue 9 and print one table (``make bench``, ``make bench-quick``).
 
-``python -m benchmarks.run [--quick] [--only NAME ...] [--seed N] [--output FILE]``
+``python -m benchmarks.run [--quick] [--only NAME ...] [--seed N] [--output FILE]
+[--postgres URL [--postgres-only]]``
 
 Every scenario is a fresh process (``inami ...``, ``sqlite-utils ...`` or ``python -m
 benchmarks.floors ...``) timed with ``time.perf_counter`` around ``os.wait4``, which also
@@ -13,6 +14,12 @@ the ratio to the floor, the target and whether it was met. Results go to
 Data comes from ``benchmarks.generate`` (seeded; generated once into ``benchmarks/work/``
 and reused while the seed and sizes match). Databases are rebuilt on every run: the imports
 are themselves measured.
+
+With ``--postgres URL`` (or ``$INAMI_BENCH_DATABASE_URL``) the scenarios that read or write
+a database run a second time on PostgreSQL, same data, same commands, same targets, in
+databases of the run's own (``benchmarks.databases``); their results carry ``backend``
+``"postgresql"`` and keys ending in ``@pg``, and print as a second table
+(``benchmarks.report``).
 """
 
 from __future__ import annotations
@@ -34,6 +41,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.databases import (
+    BACKEND_LABELS,
+    ENV_URL,
+    KEY_SUFFIXES,
+    POSTGRESQL,
+    SQLITE,
+    Databases,
+    PostgresDatabases,
+    PostgresUnavailable,
+    SqliteFiles,
+    sigterm_as_exit,
+)
 from benchmarks.generate import (
     ADHERENCE_FILE,
     BENCH_NEW_AGREEMENTS,
@@ -56,6 +75,7 @@ from benchmarks.generate import (
     generate,
     key_of,
 )
+from benchmarks.report import Result, markdown, table
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -79,8 +99,9 @@ class Repeats:
     heavy_budget: float = 50.0  # ... and no new run once the next would pass this (seconds)
 
 
-# Sized so that `make bench` stays under 10 minutes on 2 cores: a heavy job runs 3 times
-# when it takes under ~17 s (the targets), fewer when slower (its note then says so).
+# Sized so that `make bench` stays under 10 minutes on 2 cores on SQLite (PostgreSQL adds
+# ~12, estimated 2026-11-28, 3 of them the person import without COPY): a heavy job runs 3
+# times when it takes under ~17 s (the targets), fewer when slower (its note then says so).
 FULL_REPEATS = Repeats(cold=10, heavy=3, search=20)
 QUICK_REPEATS = Repeats(cold=1, heavy=1, search=3, warmup=False)
 
@@ -118,28 +139,6 @@ class Measure:
         return statistics.median(r.cpu_seconds for r in self.runs)
 
 
-@dataclass
-class Result:
-    """One row of the table (and of ``results.json``)."""
-
-    key: str
-    scenario: str
-    size: int | None
-    unit: str
-    median_s: float
-    runs_s: list[float]
-    cpu_s: float | None  # median CPU time: less disturbed than wall time on a busy machine
-    throughput: float | None  # units per second
-    peak_rss_mb: float | None
-    floor: str
-    floor_s: float | None
-    ratio: float | None
-    target: str
-    met: bool | None  # None: no target, or a size-bound target in --quick mode
-    note: str = ""
-    command: str = ""
-
-
 class BenchError(RuntimeError):
     """A measured command failed (unexpected exit code)."""
 
@@ -159,14 +158,6 @@ def _tool(name: str) -> str:
     if found is None:
         raise BenchError(f"{name} not found next to {sys.executable} nor on PATH")
     return found
-
-
-def _copy_db(source: Path, target: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
-    for suffix in ("", "-wal"):
-        if Path(f"{source}{suffix}").exists():
-            shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
 
 
 def head_file(path: Path, rows: int) -> Path:
@@ -225,8 +216,11 @@ class Bench:
         *,
         quick: bool,
         log: Callable[[str], None],
+        databases: Databases | None = None,
     ) -> None:
         self.data = data
+        self.databases: Databases = databases or SqliteFiles(run_dir)
+        self.backend = self.databases.backend
         self.sizes: Sizes = data.sizes
         self.run_dir = run_dir
         self.repeats = repeats
@@ -244,7 +238,7 @@ class Bench:
             PYTHONPATH=str(ROOT),
         )
         self.env = env
-        self._dbs: dict[str, Path] = {}
+        self._dbs: dict[str, str] = {}  # name: URL
         self._floors: dict[tuple[str, ...], Measure] = {}
 
     # ------------------------------------------------------------------ processes
@@ -252,14 +246,15 @@ class Bench:
         self,
         argv: Sequence[str],
         *,
-        db: Path | None = None,
+        db: str | None = None,
         expect: Sequence[int] = (0,),
         stdout: Path | None = None,
     ) -> Run:
-        """Run one process to completion; its wall time, peak RSS and exit code."""
+        """Run one process to completion (*db*: the URL of its database); its wall time,
+        peak RSS and exit code."""
         env = dict(self.env)
         if db is not None:
-            env["INAMI_DATABASE_URL"] = f"sqlite:///{db}"
+            env["INAMI_DATABASE_URL"] = db
         err_path = self.run_dir / "stderr.txt"
         with (
             open(stdout or os.devnull, "wb") as out,
@@ -305,7 +300,7 @@ class Bench:
         floor_argv: Sequence[str],
         runs: int,
         *,
-        db: Path | None = None,
+        db: str | None = None,
         expect: Sequence[int] = (0,),
     ) -> tuple[Measure, Measure]:
         """Cold runs of a command and its floor, alternated, after one untimed warm-up.
@@ -352,7 +347,7 @@ class Bench:
         value = measure.median if median is None else median
         floor_s = floor.median if floor is not None else floor_median
         result = Result(
-            key=key,
+            key=key + KEY_SUFFIXES[self.backend],
             scenario=scenario,
             size=size,
             unit=unit,
@@ -368,6 +363,7 @@ class Bench:
             met=None,
             note=note,
             command=measure.command,
+            backend=self.backend,
         )
         if len(result.runs_s) < self.repeats.heavy:
             runs_text = f"{len(result.runs_s)} run{'s' if len(result.runs_s) > 1 else ''}"
@@ -379,62 +375,57 @@ class Bench:
         return result
 
     # ------------------------------------------------------------------ databases
-    def fresh(self, name: str, template: Path | None) -> Path:
-        """A database file in the run directory, copied from *template* (or absent)."""
-        path = self.run_dir / name
-        if template is None:
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        else:
-            _copy_db(template, path)
-        return path
+    def fresh(self, name: str, template: str | None) -> str:
+        """Database *name* (a file of the run directory, or a PostgreSQL database), a copy of
+        the one at URL *template* or new; its URL."""
+        return self.databases.fresh(name, template)
 
-    def empty_db(self) -> Path:
+    def empty_db(self) -> str:
         """A database at the current schema with the reference data (``inami init``)."""
         if "empty" not in self._dbs:
-            path = self.fresh("empty.db", None)
-            self.spawn(self.inami_argv("init"), db=path)
-            self._dbs["empty"] = path
+            url = self.fresh("empty", None)
+            self.spawn(self.inami_argv("init"), db=url)
+            self._dbs["empty"] = url
         return self._dbs["empty"]
 
-    def import_tariffs(self, db: Path) -> Run:
+    def import_tariffs(self, db: str) -> Run:
         """``inami nomenclature import tariffs.csv`` into *db*."""
         argv = self.inami_argv("nomenclature", "import", str(self.data.path("tariffs.csv")))
         return self.spawn(argv, db=db)
 
-    def nomenclature_db(self) -> Path:
+    def nomenclature_db(self) -> str:
         """The generated nomenclature (built untimed when its scenario did not run)."""
         if "nomenclature" not in self._dbs:
-            path = self.fresh("nomenclature.db", self.empty_db())
-            self.import_tariffs(path)
-            self._dbs["nomenclature"] = path
+            url = self.fresh("nomenclature", self.empty_db())
+            self.import_tariffs(url)
+            self._dbs["nomenclature"] = url
         return self._dbs["nomenclature"]
 
-    def import_file(self, group: str, db: Path, csv_name: str) -> Run:
+    def import_file(self, group: str, db: str, csv_name: str) -> Run:
         """``inami person|entitlement import FILE`` into *db*."""
         return self.spawn(self.inami_argv(group, "import", str(self.data.path(csv_name))), db=db)
 
-    def derived_db(self, key: str, base: Callable[[], Path], *imports: tuple[str, str]) -> Path:
+    def derived_db(self, key: str, base: Callable[[], str], *imports: tuple[str, str]) -> str:
         """A database built once, untimed: a copy of *base()* with the ``(group, csv)`` imports
-        applied (``key`` ``persons_only`` is the file ``persons-only.db``)."""
+        applied (``key`` ``persons_only`` is the file ``persons-only.db`` on SQLite)."""
         if key not in self._dbs:
-            path = self.fresh(f"{key.replace('_', '-')}.db", base())
+            url = self.fresh(key.replace("_", "-"), base())
             for group, csv_name in imports:
-                self.import_file(group, path, csv_name)
-            self._dbs[key] = path
+                self.import_file(group, url, csv_name)
+            self._dbs[key] = url
         return self._dbs[key]
 
-    def persons_only_db(self) -> Path:
+    def persons_only_db(self) -> str:
         """Nomenclature + every person and affiliation (no entitlements)."""
         return self.derived_db("persons_only", self.nomenclature_db, ("person", "persons.csv"))
 
-    def register_db(self) -> Path:
+    def register_db(self) -> str:
         """Nomenclature + the whole register (persons, affiliations, entitlements)."""
         return self.derived_db(
             "register", self.persons_only_db, ("entitlement", "entitlements.csv")
         )
 
-    def reimbursement_db(self) -> Path:
+    def reimbursement_db(self) -> str:
         """Nomenclature + the register of the reimbursement batch (the first persons)."""
         return self.derived_db(
             "reimbursement",
@@ -444,19 +435,31 @@ class Bench:
         )
 
     # ------------------------------------------------------------------ scenarios
+    @property
+    def import_floor_name(self) -> str:
+        """The floor of the imports on this backend (see ``floor_import``)."""
+        return "sqlite3 executemany" if self.backend == SQLITE else "psycopg COPY"
+
     def floor_import(self, csv_name: str) -> Measure:
-        """Bare ``sqlite3`` executemany of a CSV into a plain table, *runs* times."""
-        path = self.run_dir / "floor.db"
-        argv = [self.python, "-m", "benchmarks.floors", "executemany"]
-        argv += [str(self.data.path(csv_name)), str(path)]
+        """A CSV into a plain table of a new database, as the database loads fastest: bare
+        ``sqlite3`` executemany, or ``COPY`` through psycopg on PostgreSQL."""
+        url = self.databases.url("floor")
+        command, target = "executemany", url.removeprefix("sqlite:///")
+        if self.backend == POSTGRESQL:
+            command, target = "copy", url
+        argv = [self.python, "-m", "benchmarks.floors", command]
+        argv += [str(self.data.path(csv_name)), target]
 
         def once() -> Run:
-            self.fresh("floor.db", None)
+            # a new file each run; on PostgreSQL one database (``copy`` replaces its table):
+            # every CREATE DATABASE adds hundreds of files for the next checkpoint to sync
+            if self.backend == SQLITE or "floor" not in self._dbs:
+                self._dbs["floor"] = self.fresh("floor", None)
             return self.spawn(argv)
 
         return self.repeat(argv, once)
 
-    def cold(self, key: str, scenario: str, *args: str, db: Path | None, floor: str) -> None:
+    def cold(self, key: str, scenario: str, *args: str, db: str | None, floor: str) -> None:
         """A cold one-shot command against ``python -c "import <floor>"``."""
         floor_argv = [self.python, "-c", f"import {floor}"]
         measure, floor_measure = self.interleaved(
@@ -482,61 +485,65 @@ class Bench:
         self.cold("version", "inami --version (cold)", "--version", db=None, floor="typer")
 
     def scenario_tariff_import(self) -> None:
-        """200 000 tariff rows: inami vs sqlite-utils (peer) vs executemany (floor)."""
+        """200 000 tariff rows: inami vs sqlite-utils (peer, SQLite only) vs executemany or
+        COPY (floor)."""
         rows = self.sizes.tariff_rows
         tariffs = str(self.data.path("tariffs.csv"))
-        path = self.run_dir / "nomenclature.db"
         empty = self.empty_db()
         measure = self.repeat(
             self.inami_argv("nomenclature", "import", tariffs),
-            lambda: self.import_tariffs(self.fresh("nomenclature.db", empty)),
+            lambda: self.import_tariffs(self.fresh("nomenclature", empty)),
         )
-        self._dbs["nomenclature"] = path
-        peer_db = self.run_dir / "peer.db"
-        # sqlite-utils as a user runs it: column types detected, its default batch size
-        peer_argv = [_tool("sqlite-utils"), "insert", str(peer_db), "tariffs", tariffs, "--csv"]
-        peer = self.repeat(peer_argv, lambda: self.spawn(peer_argv, db=self.fresh("peer.db", None)))
+        self._dbs["nomenclature"] = self.databases.url("nomenclature")
         floor = self.floor_import("tariffs.csv")
+        peer = self.tariff_peer(tariffs) if self.backend == SQLITE else None
         self.add(
             "tariff-import",
             "nomenclature import (tariff rows)",
             measure,
-            floor_name="sqlite3 executemany",
+            floor_name=self.import_floor_name,
             floor=floor,
             size=rows,
             unit="rows",
-            target=f"≤ 5 s and ≤ peer ({peer.median:.2f} s)",
-            check=lambda r: r.median_s <= 5.0 and r.median_s <= peer.median,
+            target="≤ 5 s" + (f" and ≤ peer ({peer.median:.2f} s)" if peer else ""),
+            check=lambda r: r.median_s <= 5.0 and (peer is None or r.median_s <= peer.median),
             size_bound=True,
+            note="" if peer else "no peer: sqlite-utils writes SQLite only",
         )
-        self.add(
-            "tariff-import-peer",
-            "peer: sqlite-utils insert --csv",
-            peer,
-            floor_name="sqlite3 executemany",
-            floor=floor,
-            size=rows,
-            unit="rows",
-            target="—",
-            check=None,
-        )
+        if peer is not None:
+            self.add(
+                "tariff-import-peer",
+                "peer: sqlite-utils insert --csv",
+                peer,
+                floor_name=self.import_floor_name,
+                floor=floor,
+                size=rows,
+                unit="rows",
+                target="—",
+                check=None,
+            )
+
+    def tariff_peer(self, tariffs: str) -> Measure:
+        """``sqlite-utils insert`` of the tariff CSV, as a user runs it: column types
+        detected, its default batch size."""
+        peer_db = self.databases.url("peer").removeprefix("sqlite:///")
+        peer_argv = [_tool("sqlite-utils"), "insert", peer_db, "tariffs", tariffs, "--csv"]
+        return self.repeat(peer_argv, lambda: self.spawn(peer_argv, db=self.fresh("peer", None)))
 
     def scenario_person_import(self) -> None:
         """1 000 000 persons (their affiliation rows) into a database with the nomenclature."""
         template = self.nomenclature_db()
         measure = self.repeat(
             self.inami_argv("person", "import", str(self.data.path("persons.csv"))),
-            lambda: self.import_file(
-                "person", self.fresh("persons-only.db", template), "persons.csv"
-            ),
+            lambda: self.import_file("person", self.fresh("persons-only", template), "persons.csv"),
         )
-        self._dbs["persons_only"] = self.run_dir / "persons-only.db"
+        self._dbs["persons_only"] = self.databases.url("persons-only")
         floor = self.floor_import("persons.csv")
         self.add(
             "person-import",
             "person import (persons)",
             measure,
-            floor_name="sqlite3 executemany",
+            floor_name=self.import_floor_name,
             floor=floor,
             size=self.sizes.persons,
             unit="persons",
@@ -553,16 +560,16 @@ class Bench:
         measure = self.repeat(
             self.inami_argv("entitlement", "import", str(self.data.path("entitlements.csv"))),
             lambda: self.import_file(
-                "entitlement", self.fresh("register.db", template), "entitlements.csv"
+                "entitlement", self.fresh("register", template), "entitlements.csv"
             ),
         )
-        self._dbs["register"] = self.run_dir / "register.db"
+        self._dbs["register"] = self.databases.url("register")
         floor = self.floor_import("entitlements.csv")
         self.add(
             "entitlement-import",
             "entitlement import (rows)",
             measure,
-            floor_name="sqlite3 executemany",
+            floor_name=self.import_floor_name,
             floor=floor,
             size=rows,
             unit="rows",
@@ -633,8 +640,8 @@ class Bench:
     def scenario_search(self) -> None:
         """``services.nomenclature.search`` on a warm session, several queries."""
         db = self.nomenclature_db()
-        run, times = self._search_times("search-warm", f"sqlite:///{db}")
-        _floor_run, floor_times = self._search_times("search-sqlite", str(db))
+        run, times = self._search_times("search-warm", db)
+        _floor_run, floor_times = self._search_times("search-sqlite", db.removeprefix("sqlite:///"))
         every = [t for runs in times.values() for t in runs]
         per_query = {q: statistics.median(runs) for q, runs in times.items()}
         worst = max(per_query, key=lambda q: per_query[q])
@@ -667,7 +674,7 @@ class Bench:
         group: str,
         csv_name: str,
         rows: int,
-        db: Path,
+        db: str,
         extra: Sequence[str] = (),
         command: Sequence[str] = ("batch",),
     ) -> None:
@@ -728,11 +735,11 @@ class Bench:
             self.reimbursement_db(),
         )
 
-    def provider_db(self) -> Path:
+    def provider_db(self) -> str:
         """The reimbursement database plus the invented providers of the provider batch."""
         if "provider" not in self._dbs:
             ensure_provider_cases(self.data)
-            path = self.fresh("reimbursement-providers.db", self.reimbursement_db())
+            url = self.fresh("reimbursement-providers", self.reimbursement_db())
             adds = [
                 ("agreement", "add", key, "--profession", profession, "--from", start,
                  *(("--to", end) if end else ()), "--title", "invented for the benchmark",
@@ -744,8 +751,8 @@ class Bench:
                 ("provider", "import", str(self.data.path(PROVIDERS_FILE))),
                 ("agreement", "adherence", "import", str(self.data.path(ADHERENCE_FILE))),
             ):
-                self.spawn(self.inami_argv(*args), db=path)
-            self._dbs["provider"] = path
+                self.spawn(self.inami_argv(*args), db=url)
+            self._dbs["provider"] = url
         return self._dbs["provider"]
 
     def scenario_reimburse_batch_provider(self) -> None:
@@ -760,7 +767,8 @@ class Bench:
             self.provider_db(),
         )
         mine = self.results[-1]
-        base = next((r for r in self.results if r.key == "reimburse-batch"), None)
+        base_key = "reimburse-batch" + KEY_SUFFIXES[self.backend]
+        base = next((r for r in self.results if r.key == base_key), None)
         mine.target = "≥ 90 % of the reimburse batch's throughput"
         if base is None or not base.throughput or not mine.throughput:
             mine.met = None
@@ -833,6 +841,11 @@ SCENARIOS: tuple[tuple[str, Callable[[Bench], None]], ...] = (
 )
 
 
+# On PostgreSQL too, but these: start-up without a database, and the warm search, whose floor
+# is a bare sqlite3 scan.
+SQLITE_ONLY = frozenset({"help", "version", "search"})
+
+
 def select(only: Sequence[str]) -> list[tuple[str, Callable[[Bench], None]]]:
     """Scenarios whose key contains one of *only* (all when empty)."""
     if not only:
@@ -842,67 +855,6 @@ def select(only: Sequence[str]) -> list[tuple[str, Callable[[Bench], None]]]:
         known = ", ".join(k for k, _ in SCENARIOS)
         raise SystemExit(f"benchmarks: no scenario matches {', '.join(only)} (known: {known})")
     return chosen
-
-
-# ------------------------------------------------------------------ output
-
-
-def _number(value: float) -> str:
-    return f"{value:,.0f}".replace(",", " ")
-
-
-def _seconds(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
-
-
-COLUMNS = (
-    "scenario", "size", "median", "CPU", "throughput", "peak RSS", "floor", "floor time",
-    "ratio", "target", "met",
-)  # fmt: skip
-_RIGHT = {"size", "median", "CPU", "throughput", "peak RSS", "floor time", "ratio"}
-
-
-def cells(r: Result) -> tuple[str, ...]:
-    """One result as the texts of ``COLUMNS``."""
-    return (
-        r.scenario,
-        _number(r.size) if r.size else "—",
-        _seconds(r.median_s),
-        _seconds(r.cpu_s),
-        f"{_number(r.throughput)} {r.unit}/s" if r.throughput else "—",
-        f"{r.peak_rss_mb:.0f} MB" if r.peak_rss_mb is not None else "—",
-        r.floor,
-        _seconds(r.floor_s),
-        f"{r.ratio:.2f}×" if r.ratio is not None else "—",
-        r.target,
-        "—" if r.met is None else ("yes" if r.met else "NO"),
-    )
-
-
-def table(results: Sequence[Result]) -> str:
-    """The results as a fixed-width text table."""
-    lines = [COLUMNS, *(cells(r) for r in results)]
-    widths = [max(len(row[i]) for row in lines) for i in range(len(COLUMNS))]
-    out = []
-    for n, row in enumerate(lines):
-        texts = [
-            text.rjust(width) if name in _RIGHT else text.ljust(width)
-            for name, text, width in zip(COLUMNS, row, widths, strict=True)
-        ]
-        out.append("  ".join(texts).rstrip())
-        if n == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return "\n".join(out)
-
-
-def markdown(results: Sequence[Result]) -> str:
-    """The results as a Markdown table (for the README's Performance section)."""
-    rows = ["| " + " | ".join(COLUMNS) + " |"]
-    rows.append("|" + "|".join("---:" if c in _RIGHT else "---" for c in COLUMNS) + "|")
-    rows.extend("| " + " | ".join(cells(r)) + " |" for r in results)
-    return "\n".join(rows)
 
 
 # ------------------------------------------------------------------ entry point
@@ -923,6 +875,24 @@ def compile_package(log: Callable[[str], None]) -> None:
     log(f"byte-compiled {package}")
 
 
+def _postgres_server(
+    url: str | None, log: Callable[[str], None]
+) -> tuple[PostgresDatabases | None, dict[str, Any]]:
+    """The databases of the run on the server at *url* when it answers, and what the report
+    says of it: server (password masked), version, or why PostgreSQL was skipped."""
+    if not url:
+        return None, {}
+    server = PostgresDatabases(url)
+    info: dict[str, Any] = {"server": server.describe(), "databases": f"{server.prefix}_*"}
+    try:
+        info["version"] = server.check()
+    except PostgresUnavailable as exc:
+        info["skipped"] = str(exc)
+        log(f"PostgreSQL skipped: {exc}")
+        return None, info
+    return server, info
+
+
 def run_benchmarks(
     *,
     quick: bool = False,
@@ -932,23 +902,53 @@ def run_benchmarks(
     output: Path | None = None,
     sizes: Sizes | None = None,
     repeats: Repeats | None = None,
+    postgres: str | None = None,
+    postgres_only: bool = False,
     log: Callable[[str], None] = lambda message: None,
 ) -> dict[str, Any]:
-    """Generate (or reuse) the data, run the chosen scenarios, write and return the report."""
+    """Generate (or reuse) the data, run the chosen scenarios, write and return the report.
+
+    With *postgres* (the URL of a server: its database is only connected to, to create and
+    drop the run's own), the database-bound scenarios run on PostgreSQL too, after SQLite
+    (*postgres_only*: instead). A server that does not answer is reported as skipped
+    (``report["postgresql"]["skipped"]``), unless *postgres_only*: then ``BenchError``.
+    """
     started = time.perf_counter()
     chosen_sizes = sizes or (QUICK if quick else FULL)
     chosen_repeats = repeats or (QUICK_REPEATS if quick else FULL_REPEATS)
     at_start = machine()
+    server, pg_info = _postgres_server(postgres, log)
+    if postgres_only and server is None:
+        raise BenchError(f"PostgreSQL only, but {pg_info.get('skipped') or 'no server given'}")
     compile_package(log)
     data = generate(chosen_sizes, seed, work_dir=work_dir, log=log)
     generated = time.perf_counter() - started
     run_dir = work_dir / f"run-{key_of(seed, chosen_sizes)}"
     shutil.rmtree(run_dir, ignore_errors=True)
     run_dir.mkdir(parents=True)
-    bench = Bench(data, run_dir, chosen_repeats, quick=quick, log=log)
-    for key, scenario in select(only):
-        log(f"{key} ...")
-        scenario(bench)
+    chosen = select(only)
+    results: list[Result] = []
+    if not postgres_only:
+        bench = Bench(data, run_dir, chosen_repeats, quick=quick, log=log)
+        for key, scenario in chosen:
+            log(f"{key} ...")
+            scenario(bench)
+        results += bench.results
+    if server is not None:
+        pg_started = time.perf_counter()
+        pg_dir = run_dir / POSTGRESQL
+        pg_dir.mkdir()
+        bench = Bench(data, pg_dir, chosen_repeats, quick=quick, log=log, databases=server)
+        with sigterm_as_exit():
+            try:
+                for key, scenario in chosen:
+                    if key not in SQLITE_ONLY:
+                        log(f"{key} on PostgreSQL ...")
+                        scenario(bench)
+            finally:  # also on Ctrl-C, a failed command, SIGTERM
+                server.close()
+        results += bench.results
+        pg_info["seconds"] = round(time.perf_counter() - pg_started, 2)
     report: dict[str, Any] = {
         "taken_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "mode": "quick" if quick else "full",
@@ -957,10 +957,11 @@ def run_benchmarks(
         "counts": data.counts,
         "repeats": asdict(chosen_repeats),
         "machine": at_start,
+        "postgresql": pg_info or None,
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "data_seconds": round(generated, 2),
         "total_seconds": round(time.perf_counter() - started, 2),
-        "results": [asdict(r) for r in bench.results],
+        "results": [asdict(r) for r in results],
     }
     target = output or (QUICK_RESULTS if quick else RESULTS)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -970,8 +971,22 @@ def run_benchmarks(
     return report
 
 
+def postgres_line(info: dict[str, Any] | None) -> str:
+    """What the run did on PostgreSQL, in one line."""
+    if not info:
+        return f"PostgreSQL: not run (no --postgres URL nor ${ENV_URL})"
+    if info.get("skipped"):
+        return f"PostgreSQL skipped: {info['skipped']}"
+    return (
+        f"PostgreSQL {info['version']} at {info['server']} (databases {info['databases']}, "
+        f"dropped; {info.get('seconds', 0):.0f} s; CPU is the inami process's own, the "
+        "server's work shows in the wall time only)"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m benchmarks.run [--quick] [--only NAME ...]``: print the table."""
+    """``python -m benchmarks.run [--quick] [--only NAME ...] [--postgres URL]``: print the
+    table (one per backend)."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description="Benchmarks.")
     parser.add_argument("--quick", action="store_true", help="Tiny sizes, one run each.")
     parser.add_argument(
@@ -988,30 +1003,51 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--work-dir", type=Path, default=WORK_DIR, help="Data and databases (git-ignored)."
     )
     parser.add_argument("--markdown", action="store_true", help="Also print a Markdown table.")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        default=os.environ.get(ENV_URL) or None,
+        help="Also run the database-bound scenarios on this PostgreSQL server, each run in "
+        f"databases of its own, dropped at the end (default ${ENV_URL}); skipped, with the "
+        "reason, when the server does not answer.",
+    )
+    parser.add_argument(
+        "--postgres-only", action="store_true", help="PostgreSQL only (needs --postgres)."
+    )
     args = parser.parse_args(argv)
+    if args.postgres_only and not args.postgres:
+        parser.error(f"--postgres-only needs --postgres URL (or ${ENV_URL})")
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    report = run_benchmarks(
-        quick=args.quick,
-        only=args.only,
-        seed=args.seed,
-        work_dir=args.work_dir,
-        output=args.output,
-        log=log,
-    )
+    try:
+        report = run_benchmarks(
+            quick=args.quick,
+            only=args.only,
+            seed=args.seed,
+            work_dir=args.work_dir,
+            output=args.output,
+            postgres=args.postgres,
+            postgres_only=args.postgres_only,
+            log=log,
+        )
+    except BenchError as exc:
+        print(f"benchmarks: {exc}", file=sys.stderr)
+        return 1
     results = [Result(**r) for r in report["results"]]
     m = report["machine"]
     print(
         f"\ninami {m['inami']} on {m['cpu']}, {m['nproc']} CPUs, {m['memory_gb']} GB, "
         f"Python {m['python']}, SQLite {m['sqlite']} ({report['mode']} sizes, "
-        f"{report['total_seconds']:.0f} s in all; load {m['load_average_at_start']})\n"
+        f"{report['total_seconds']:.0f} s in all; load {m['load_average_at_start']})"
     )
+    print(postgres_line(report.get("postgresql")) + "\n")
     print(table(results))
     for r in results:
         if r.note:
-            print(f"  {r.scenario}: {r.note}")
+            where = "" if r.backend == SQLITE else f" ({BACKEND_LABELS[r.backend]})"
+            print(f"  {r.scenario}{where}: {r.note}")
     if args.markdown:
         print("\n" + markdown(results))
     print(f"\nresults written to {report['output']}", file=sys.stderr)
