@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from inami_cli.domain.dates import OPEN_END, Period, format_period
 from inami_cli.domain.errors import Conflict, InvalidInput
-from inami_cli.domain.money import from_cents, to_cents
+from inami_cli.domain.money import from_cents
 from inami_cli.domain.nomenclature import TariffSpec, close_open_periods, profile_key
 from inami_cli.domain.tariffs import Profile, TariffView, check_profiles
 from inami_cli.services.audit import current_actor, now, record_changes
@@ -29,6 +29,7 @@ from inami_cli.services.nomenclature._reads import get_act, tariff_in_force
 from inami_cli.services.nomenclature._store import Stored, load_tariffs
 from inami_cli.services.nomenclature._versions import (
     NewVersion,
+    cached_cents,
     copy_version,
     insert_versions,
     supersede,
@@ -78,7 +79,6 @@ def plan_versions(
     by_code: dict[str, list[TariffSpec]] = {}
     for spec in specs:
         by_code.setdefault(spec.code, []).append(spec)
-    cents = functools.cache(to_cents)  # an import repeats few fees: convert each once
     for code, code_specs in by_code.items():
         # the code's periods, oldest first: the stored ones, then as planned so far
         periods: list[Version] = list(current.get(code, ()))
@@ -87,7 +87,7 @@ def plan_versions(
                 code,
                 spec.valid_from,
                 spec.valid_to,
-                None if spec.fee is None else cents(spec.fee),
+                None if spec.fee is None else cached_cents(spec.fee),
                 spec.profiles,
                 spec.source or default_source,
                 source_kind,
@@ -274,26 +274,27 @@ def _json_money(cents: int) -> str:
     return f'"{format(from_cents(cents), "f")}"'
 
 
-# The JSON of a period's profiles, by the identity of its profiles (an import shares one
-# Profile object among the rows that give the same cells; a Decimal's text depends on
-# more than its value, so equality would not do). Each entry keeps its profiles alive,
-# so that an identity is not reused while it is a key; cleared when full.
-_PROFILES_JSON: dict[tuple[int, ...], tuple[tuple[Profile, ...], str]] = {}
-_PROFILES_JSON_LIMIT = 4096
-
-
 def _json_profiles(profiles: tuple[Profile, ...]) -> str:
-    key = tuple(map(id, profiles))
-    found = _PROFILES_JSON.get(key)
-    if found is not None:
-        return found[1]
-    text = json.dumps(
-        {p.label(): format(p.reimbursement, "f") for p in profiles}, ensure_ascii=False
-    )
-    if len(_PROFILES_JSON) >= _PROFILES_JSON_LIMIT:
-        _PROFILES_JSON.clear()
-    _PROFILES_JSON[key] = (profiles, text)
-    return text
+    """``json.dumps({label: amount text})`` of a period's profiles."""
+    labels = [_json_label(p.regime, p.dmg, p.age_from, p.age_to, p.chronic) for p in profiles]
+    if len(set(labels)) < len(labels):  # (a label twice: the dict keeps the last one)
+        return json.dumps(
+            {p.label(): format(p.reimbursement, "f") for p in profiles}, ensure_ascii=False
+        )
+    pieces = [f'{label}: "{p.reimbursement:f}"' for label, p in zip(labels, profiles, strict=True)]
+    return "{" + ", ".join(pieces) + "}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _json_label(
+    regime: str | None,
+    dmg: bool | None,
+    age_from: int | None,
+    age_to: int | None,
+    chronic: bool | None,
+) -> str:
+    """The JSON text of the label of the profile of these dimensions (a few recur)."""
+    return _json_text(Profile(Decimal(0), regime, dmg, age_from, age_to, chronic).label())
 
 
 def _profile_diff(old: Sequence[Profile], new: Sequence[Profile]) -> str:

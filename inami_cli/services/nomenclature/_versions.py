@@ -55,6 +55,10 @@ def copy_version(version: Stored | NewVersion, **changes: Any) -> NewVersion:
     return replace(base, **changes)
 
 
+# An import repeats few amounts (fees, reimbursements): each is converted once.
+cached_cents = functools.lru_cache(maxsize=1 << 16)(to_cents)
+
+
 def supersede(session: Session, ids: Sequence[int], stamp: datetime) -> None:
     """Mark stored versions as superseded at *stamp*."""
     for i in range(0, len(ids), CHUNK):
@@ -122,9 +126,8 @@ def insert_versions(
     ]
     with indexes_built_after(session, TARIFF, len(tariffs)):
         insert_rows(session, TARIFF, ("id", *_TARIFF_COLUMNS), tariffs)
-    cents = functools.cache(to_cents)  # an import repeats few amounts: convert each once
     profiles = [
-        (tid, p.regime, p.dmg, p.age_from, p.age_to, p.chronic, cents(p.reimbursement))
+        (tid, p.regime, p.dmg, p.age_from, p.age_to, p.chronic, cached_cents(p.reimbursement))
         for tid, v in zip(ids, versions, strict=True)
         for p in v.profiles
     ]
