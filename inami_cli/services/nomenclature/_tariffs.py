@@ -269,15 +269,20 @@ def _json_text(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-@functools.lru_cache(maxsize=4096)
 def _json_money(cents: int) -> str:
-    return f'"{format(from_cents(cents), "f")}"'
+    """The JSON text of ``format(from_cents(cents), "f")``, in integer arithmetic."""
+    if cents < 0:
+        return f'"{format(from_cents(cents), "f")}"'
+    return f'"{cents // 100}.{cents % 100:02d}"'
 
 
 def _json_profiles(profiles: tuple[Profile, ...]) -> str:
     """``json.dumps({label: amount text})`` of a period's profiles."""
-    labels = [_json_label(p.regime, p.dmg, p.age_from, p.age_to, p.chronic) for p in profiles]
-    if len(set(labels)) < len(labels):  # (a label twice: the dict keeps the last one)
+    labels = [
+        _LABELS.get((p.regime, p.dmg, p.age_from, p.age_to, p.chronic)) or _json_label(p)
+        for p in profiles
+    ]
+    if len(labels) > 1 and len(set(labels)) < len(labels):  # a label twice: the last wins
         return json.dumps(
             {p.label(): format(p.reimbursement, "f") for p in profiles}, ensure_ascii=False
         )
@@ -285,16 +290,16 @@ def _json_profiles(profiles: tuple[Profile, ...]) -> str:
     return "{" + ", ".join(pieces) + "}"
 
 
-@functools.lru_cache(maxsize=1024)
-def _json_label(
-    regime: str | None,
-    dmg: bool | None,
-    age_from: int | None,
-    age_to: int | None,
-    chronic: bool | None,
-) -> str:
-    """The JSON text of the label of the profile of these dimensions (a few recur)."""
-    return _json_text(Profile(Decimal(0), regime, dmg, age_from, age_to, chronic).label())
+# The JSON text of a profile's label, by its dimensions: a handful recur.
+_LABELS: dict[tuple[object, ...], str] = {}
+
+
+def _json_label(profile: Profile) -> str:
+    dimensions = (profile.regime, profile.dmg, profile.age_from, profile.age_to, profile.chronic)
+    if len(_LABELS) >= 4096:  # (bounded: an import has a few dozen)
+        _LABELS.clear()
+    label = _LABELS[dimensions] = _json_text(profile.label())
+    return label
 
 
 def _profile_diff(old: Sequence[Profile], new: Sequence[Profile]) -> str:
