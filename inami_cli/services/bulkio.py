@@ -198,14 +198,14 @@ def copy_rows(
     booleans, ``None`` as NULL); an aware datetime is stored as its UTC time, as the
     audit's ``now()`` intends. About five times as fast as executemany (issue 19).
     """
-    raw = connection.connection.dbapi_connection
-    assert raw is not None
+    raw: Any = connection.connection.dbapi_connection  # a psycopg 3 connection
     preparer = connection.dialect.identifier_preparer
     target = preparer.format_table(table)
     names = ", ".join(preparer.quote(name) for name in columns)
     count = 0
     with raw.cursor() as cursor, cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
+        write_row = copy.write_row
         for row in rows:
-            copy.write_row(row)
+            write_row(row)
             count += 1
     return count
