@@ -1,5 +1,6 @@
 """Helpers of the bulk paths: the garbage collector paused, a larger SQLite cache, rows
-read straight from the driver with their dates shared.
+read straight from the driver with their dates shared, rows written straight to it
+(``insert_rows``: executemany on SQLite, ``COPY`` on PostgreSQL).
 
 They only change how fast an import or a batch's load runs, never what it writes or
 reads: the rows, constraints and the single transaction are the caller's.
@@ -10,12 +11,13 @@ from __future__ import annotations
 import contextlib
 import gc
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 # SQLite's default page cache is 2 MiB: a million-row insert into indexed tables then
@@ -129,3 +131,81 @@ class SharedDates(dict[Any, Any]):
         found = value if isinstance(value, date) else date.fromisoformat(value)
         self[value] = found
         return found
+
+
+# ---------------------------------------------------------------- writing rows in bulk
+
+
+def insert_rows(
+    session: Session, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """INSERT *rows* (tuples in *columns* order) into *table*, inside the caller's
+    transaction, straight through the driver: one executemany on SQLite
+    (``driver_insert``), ``COPY`` on PostgreSQL (``copy_rows``), a Core executemany
+    elsewhere. The stored values are those of a Core insert of the same rows.
+
+    SQLAlchemy's per-row parameter handling cost about as much as SQLite itself on a
+    200 000-row tariff import (issue 19).
+    """
+    if not rows:
+        return
+    session.flush()  # the ORM's pending rows first, as session.execute would (autoflush)
+    connection = session.connection()
+    name = connection.dialect.name
+    if name == "sqlite":
+        driver_insert(connection, table, columns, rows)
+    elif name == "postgresql" and connection.dialect.driver == "psycopg":
+        copy_rows(connection, table, columns, rows)
+    else:
+        connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+
+
+def driver_insert(
+    connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """INSERT *rows* (tuples in *columns* order) with one executemany on the DB-API cursor.
+
+    Each value is still converted by its column's own bind processor (dates to text,
+    booleans to integers on SQLite: the storage format of the ORM). A column holds few
+    distinct values (dates, flags, the stamp), so the conversion is done column by
+    column, once per distinct value.
+    """
+    dialect = connection.dialect
+    by_column: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    for i, name in enumerate(columns):
+        convert = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if convert is None:
+            continue
+        stored = {value: convert(value) for value in set(by_column[i]) if value is not None}
+        stored[None] = None
+        by_column[i] = [stored[value] for value in by_column[i]]
+    marks = ", ".join("?" for _ in columns)
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+    connection.exec_driver_sql(sql, list(zip(*by_column, strict=True)))
+
+
+def copy_rows(
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+) -> int:
+    """Bulk-load *rows* (values in *columns* order) into *table* with PostgreSQL's
+    ``COPY ... FROM STDIN`` (psycopg 3 ``cursor.copy``); returns the rows written.
+
+    The rows join the caller's transaction: a later error rolls them back with the rest
+    (all or nothing, as an INSERT). Values are adapted by psycopg as for an INSERT (dates,
+    booleans, ``None`` as NULL); an aware datetime is stored as its UTC time, as the
+    audit's ``now()`` intends. About five times as fast as executemany (issue 19).
+    """
+    raw: Any = connection.connection.dbapi_connection  # a psycopg 3 connection
+    preparer = connection.dialect.identifier_preparer
+    target = preparer.format_table(table)
+    names = ", ".join(preparer.quote(name) for name in columns)
+    count = 0
+    with raw.cursor() as cursor, cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
+        write_row = copy.write_row
+        for row in rows:
+            write_row(row)
+            count += 1
+    return count

@@ -134,8 +134,9 @@ def nomenclature_import(
 
     st = state()
     with tempfile.TemporaryFile() as spool:
-        # The import reads its file twice (its codes, then its rows) and never whole:
-        # standard input is copied to a temporary file first (issue 20).
+        # The import may read its file twice (a file whose codes are not grouped: its codes,
+        # then its rows) and never whole: standard input is copied to a temporary file
+        # first (issue 20).
         source: Path | IO[bytes]
         if file == "-":
             shutil.copyfileobj(sys.stdin.buffer, spool, 1 << 20)

@@ -264,6 +264,8 @@ class TariffRowParser:
 
     def __init__(self) -> None:
         self._columns: dict[tuple[str | None, ...], Columns] = {}  # per header
+        self._header: tuple[str | None, ...] | None = None  # the last header, its columns
+        self._header_columns: Columns | None = None
         self._codes: dict[str, str] = {}
         self._periods: dict[tuple[str, str], tuple[date, date | None]] = {}
         self._amounts: dict[str, Decimal] = {}
@@ -277,18 +279,31 @@ class TariffRowParser:
         Raises ``InvalidInput`` with the reason; when several cells are bad, the first of:
         code, valid_from, valid_to, fee, act columns, profile (the order of the checks).
         """
-        columns = self._columns.get(header)
-        if columns is None:
-            columns = self._columns[header] = Columns.of(header)
-        code = self._code(cells[columns.code] or "")
-        valid_from, valid_to = self._period(
-            cells[columns.valid_from] or "", cells[columns.valid_to] or ""
-        )
-        fee = self._fee(cells[columns.fee] or "")
-        act = self._act(columns.act(cells))
+        # Each value is looked up here first; the methods below run for a text not seen
+        # yet (a rare miss on a 200 000-row import).
+        columns = self._header_columns
+        if header is not self._header or columns is None:  # (one header object a file)
+            columns = self._columns.get(header) or Columns.of(header)
+            self._header, self._header_columns = header, columns
+            self._columns[header] = columns
+        text = cells[columns.code] or ""
+        code = self._codes.get(text) or self._code(text)
+        dates = (cells[columns.valid_from] or "", cells[columns.valid_to] or "")
+        valid_from, valid_to = self._periods.get(dates) or self._period(*dates)
+        text = cells[columns.fee] or ""
+        fee = self._amounts.get(text)  # the usual case: an amount read before
+        if fee is None and text.strip():
+            fee = self._amount(text.strip(), "fee")
+        act_cells = columns.act(cells)
+        act = self._acts.get(act_cells)
+        if act is None:
+            act = self._act(act_cells)
         if fee is None and not act.key_terms:
             raise InvalidInput("fee is empty and no key_terms to derive it from")
-        profile = self._profile(columns.profile(cells))
+        profile_cells = columns.profile(cells)
+        profile = self._profiles.get(profile_cells)
+        if profile is None:
+            profile = self._profile(profile_cells)
         if profile is not None and fee is not None and profile.reimbursement > fee:
             raise InvalidInput(f"reimbursement {profile.reimbursement} is above the fee {fee}")
         source = (cells[columns.source] or "").strip()
@@ -332,12 +347,6 @@ class TariffRowParser:
         if amount is None:
             amount = self._amounts[text] = parse_amount(text, what=what)
         return amount
-
-    def _fee(self, text: str) -> Decimal | None:
-        fee = self._amounts.get(text)  # the usual case: an amount read before
-        if fee is None and text.strip():
-            fee = self._amount(text.strip(), "fee")
-        return fee
 
     def _act(self, cells: tuple[str | None, ...]) -> ActFields:
         act = self._acts.get(cells)

@@ -39,11 +39,11 @@ class ImportTable:
     """The rows of a CSV or JSON import file, streamed (errors surface on iteration).
 
     *source* is the file's bytes, its path, or a seekable binary file: every iteration reads
-    it again from the start, block by block, so an import can read a file twice (first the
-    codes, ``scan``, then the rows) without ever holding it whole (issue 20: a 200 MB file
-    took 1.2 GB). Iterating gives ``(line, {column: text})``; ``cells()`` gives each row as
-    its header and its cells plus a trailing ``""`` (see ``TariffRowParser``), which spares a
-    dict per row on a 200 000-row import.
+    it again from the start, block by block, so an import never holds it whole (issue 20: a
+    200 MB file took 1.2 GB) and can read it twice when its codes are not grouped (first
+    the codes, ``scan``, then the rows). Iterating gives ``(line, {column: text})``;
+    ``cells()`` gives each row as its header and its cells plus a trailing ``""`` (see
+    ``TariffRowParser``), which spares a dict per row on a 200 000-row import.
     """
 
     def __init__(
@@ -52,7 +52,7 @@ class ImportTable:
         self.source = source
         self.filename = filename
         self.encoding = tabular.check_encoding(encoding)
-        self.sha256: str | None = None  # of the file's bytes, once ``scan`` has read them
+        self.sha256: str | None = None  # of the file's bytes, once read to the end
         self._lines: int | None = None
 
     @property
@@ -112,10 +112,19 @@ class ImportTable:
         return last
 
     def cells(self) -> Iterator[tuple[int, tuple[str, ...], list[str]]]:
-        """``(line, header, cells + [""])`` per row; raises ``FileErrors`` like ``read_table``."""
+        """``(line, header, cells + [""])`` per row; raises ``FileErrors`` like ``read_table``.
+
+        Read to its end, it sets ``sha256`` (the digest of the file's bytes, computed as
+        they are read: an import needs no pass of its own for it)."""
+        digest = hashlib.sha256()
         with self._binary() as binary:
-            lines = tabular.text_lines(binary, filename=self.filename, encoding=self.encoding)
+            lines = tabular.text_lines(
+                binary, filename=self.filename, encoding=self.encoding, digest=digest
+            )
             yield from self._cells(lines)
+            while block := binary.read(1 << 20):  # bytes after a JSON array's end
+                digest.update(block)
+        self.sha256 = digest.hexdigest()
 
     def _cells(self, lines: Iterable[str]) -> Iterator[tuple[int, tuple[str, ...], list[str]]]:
         first, number, rest = self._first_line(lines)

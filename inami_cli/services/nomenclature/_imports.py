@@ -1,11 +1,12 @@
 """The tariff import: rows of the import columns to acts and tariff versions, all or nothing.
 
-The path, in the order it runs: a first pass over the file finds the last row of each code
-(``ImportTable.scan``); then every row is parsed (``TariffRowParser``) and, a batch of whole
-codes at a time (``_code_batches``), grouped into tariff periods (``group_rows``), its act
-columns compared with the stored acts, open periods closed and the new periods planned
-against the stored ones (``plan_versions``), and written in bulk: the import batch, the
-acts, the tariff versions (two executemany statements), the audit rows. Every problem is
+The path, in the order it runs: every row is read once and parsed (``TariffRowParser``)
+and, a batch of whole codes at a time (``_grouped_batches``; ``_code_batches`` after a
+first pass, ``ImportTable.scan``, when the file's codes are not grouped), grouped into
+tariff periods (``group_rows``), its act columns compared with the stored acts, open
+periods closed and the new periods planned against the stored ones (``plan_versions``),
+and written in bulk: the import batch, the acts, the tariff versions, the audit rows
+(straight to the driver: executemany on SQLite, COPY on PostgreSQL). Every problem is
 collected; after the first one nothing more is written and the problems end the import,
 which rolls the caller's transaction back: all or nothing, holding a batch, not the file
 (issue 20).
@@ -128,34 +129,57 @@ def _import(
     sha256: str | None,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportSummary:
-    if isinstance(rows, ImportTable):
-        last_lines = rows.scan()  # a first pass over the file (its codes, its digest)
-        sha256 = sha256 or rows.sha256
-    else:
-        rows = list(rows)  # rows given in memory (a decision's changes): read twice
-        last_lines = {str(row.get("code") or "").strip(): line for line, row in rows}
-    digest = hashlib.sha256()
-    run = _Run(
-        session,
-        filename=filename,
-        source_kind=source_kind,
-        default_source=source or filename,
-        decision_id=decision_id,
-        correct=correct,
-        dry_run=dry_run,
-    )
-    parsed = _parse_rows(
-        rows, filename, digest.update if sha256 is None else None, progress, run.problems
-    )
-    for batch in _code_batches(parsed, last_lines):
-        run.plan(batch)
-    if run.problems:
-        run.problems.sort(key=lambda p: p[0])
-        # only overlaps with recorded periods: exit 4, as set-tariff (README, exit codes)
-        raise file_problems(
-            [f"{filename}:{line}: {reason}" for line, reason in run.problems], run.conflicts
+    def run_import(last_lines: Mapping[str, int] | None) -> ImportSummary:
+        digest = hashlib.sha256()  # of the rows, when given in memory
+        run = _Run(
+            session,
+            filename=filename,
+            source_kind=source_kind,
+            default_source=source or filename,
+            decision_id=decision_id,
+            correct=correct,
+            dry_run=dry_run,
         )
-    return run.finish(sha256=sha256 or digest.hexdigest())
+        in_memory = not isinstance(rows, ImportTable)
+        parsed = _parse_rows(
+            rows,
+            filename,
+            digest.update if in_memory and sha256 is None else None,
+            progress,
+            run.problems,
+        )
+        batches = (
+            _grouped_batches(parsed) if last_lines is None else _code_batches(parsed, last_lines)
+        )
+        for batch in batches:
+            run.plan(batch)
+        if run.problems:
+            run.problems.sort(key=lambda p: p[0])
+            # only overlaps with recorded periods: exit 4, as set-tariff (README, exit codes)
+            raise file_problems(
+                [f"{filename}:{line}: {reason}" for line, reason in run.problems],
+                run.conflicts,
+            )
+        read = None if in_memory else rows.sha256  # type: ignore[attr-defined]
+        return run.finish(sha256=sha256 or read or digest.hexdigest())
+
+    if not isinstance(rows, ImportTable):
+        rows = list(rows)  # rows given in memory (a decision's changes): read twice
+        return run_import({str(row.get("code") or "").strip(): line for line, row in rows})
+    # One pass over a file grouped by code (as exports and NomenSoft files are): a code
+    # is complete when the next one starts. A code that comes back later ends it: what it
+    # wrote is rolled back to the savepoint and the file is imported again knowing the
+    # last line of each code (a first pass, ``scan``). Both give the same import.
+    try:
+        with session.begin_nested():
+            return run_import(None)
+    except _Ungrouped:
+        pass
+    return run_import(rows.scan())
+
+
+class _Ungrouped(Exception):
+    """A code's rows come back after another code's: the file is not grouped by code."""
 
 
 # The SQLite page cache of a tariff import: it holds the transaction's dirty pages, so it is
@@ -201,6 +225,27 @@ def _code_batches(
                 ready = []
     for code in order:  # codes whose last row did not parse (the import fails anyway)
         ready.extend(pending[code])
+    if ready:
+        yield ready
+
+
+def _grouped_batches(parsed: Iterable[TariffRow]) -> Iterator[list[TariffRow]]:
+    """The rows of a file grouped by code in batches of whole codes, as ``_code_batches``
+    gives them, without knowing each code's last line: a code is complete when the next
+    one starts. Raises ``_Ungrouped`` when a code comes back after another."""
+    seen: set[str] = set()
+    code = None
+    ready: list[TariffRow] = []
+    for row in parsed:
+        if row.code != code:
+            code = row.code
+            if code in seen:
+                raise _Ungrouped(code)
+            seen.add(code)
+            if len(ready) >= BATCH_ROWS:  # (complete codes only: the new one starts now)
+                yield ready
+                ready = []
+        ready.append(row)
     if ready:
         yield ready
 

@@ -9,15 +9,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from inami_cli.domain.dates import Period
 from inami_cli.domain.money import to_cents
 from inami_cli.domain.tariffs import Profile
 from inami_cli.services.audit import current_actor
-from inami_cli.services.bulkio import indexes_built_after
+from inami_cli.services.bulkio import indexes_built_after, insert_rows
 from inami_cli.services.nomenclature._store import CHUNK, PROFILE, TARIFF, Stored
 
 
@@ -54,6 +53,10 @@ def copy_version(version: Stored | NewVersion, **changes: Any) -> NewVersion:
         version.decision_id,
     )
     return replace(base, **changes)
+
+
+# An import repeats few amounts (fees, reimbursements): each is converted once.
+cached_cents = functools.lru_cache(maxsize=1 << 16)(to_cents)
 
 
 def supersede(session: Session, ids: Sequence[int], stamp: datetime) -> None:
@@ -94,17 +97,20 @@ def insert_versions(
     *,
     batch_id: int | None = None,
 ) -> None:
-    """Insert tariff versions and their profiles: two executemany statements.
+    """Insert tariff versions and their profiles, straight through the driver
+    (``bulkio.insert_rows``: executemany on SQLite, COPY on PostgreSQL).
 
-    A fresh version without a batch gets *batch_id*. SQLite: ids are allocated from
-    max(id) (the write transaction holds the database lock: BEGIN IMMEDIATE) and rows go
-    straight to the driver. Elsewhere: INSERT ... RETURNING.
+    A fresh version without a batch gets *batch_id*. The ids are allocated first, in the
+    order of *versions*: on SQLite from max(id) (the write transaction holds the database
+    lock: BEGIN IMMEDIATE), on PostgreSQL from the table's sequence.
     """
     if not versions:
         return
     operator = current_actor().operator
+    ids = _new_ids(session, len(versions))
     tariffs = [
         (
+            tid,
             v.code,
             v.valid_from,
             v.valid_to,
@@ -116,62 +122,24 @@ def insert_versions(
             stamp,
             operator,
         )
-        for v in versions
+        for tid, v in zip(ids, versions, strict=True)
     ]
-    connection = session.connection()
-    ids: Sequence[int]
-    if connection.dialect.name == "sqlite":
-        first = int(session.execute(select(func.coalesce(func.max(TARIFF.c.id), 0))).scalar_one())
-        ids = range(first + 1, first + 1 + len(versions))
-        rows = [(tid, *row) for tid, row in zip(ids, tariffs, strict=True)]
-        with indexes_built_after(session, TARIFF, len(rows)):
-            _driver_insert(connection, TARIFF, ("id", *_TARIFF_COLUMNS), rows)
-    else:
-        ids = (
-            session.execute(
-                insert(TARIFF).returning(TARIFF.c.id, sort_by_parameter_order=True),
-                [dict(zip(_TARIFF_COLUMNS, row, strict=True)) for row in tariffs],
-            )
-            .scalars()
-            .all()
-        )
-    cents = functools.cache(to_cents)  # an import repeats few amounts: convert each once
+    with indexes_built_after(session, TARIFF, len(tariffs)):
+        insert_rows(session, TARIFF, ("id", *_TARIFF_COLUMNS), tariffs)
     profiles = [
-        (tid, p.regime, p.dmg, p.age_from, p.age_to, p.chronic, cents(p.reimbursement))
+        (tid, p.regime, p.dmg, p.age_from, p.age_to, p.chronic, cached_cents(p.reimbursement))
         for tid, v in zip(ids, versions, strict=True)
         for p in v.profiles
     ]
-    if not profiles:
-        return
-    if connection.dialect.name == "sqlite":
-        with indexes_built_after(session, PROFILE, len(profiles)):
-            _driver_insert(connection, PROFILE, _PROFILE_COLUMNS, profiles)
-    else:
-        session.execute(
-            insert(PROFILE), [dict(zip(_PROFILE_COLUMNS, row, strict=True)) for row in profiles]
-        )
+    with indexes_built_after(session, PROFILE, len(profiles)):
+        insert_rows(session, PROFILE, _PROFILE_COLUMNS, profiles)
 
 
-def _driver_insert(
-    connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
-) -> None:
-    """INSERT *rows* (tuples in *columns* order) with one executemany on the DB-API cursor.
-
-    SQLAlchemy's per-row parameter handling dominates a 200 000-row import, so the rows
-    skip it; each value is still converted by its column's own bind processor (dates to
-    text, booleans to integers on SQLite: the storage format of the ORM). A column holds
-    few distinct values (dates, flags, the stamp), so the conversion is done column by
-    column, once per distinct value.
-    """
-    dialect = connection.dialect
-    by_column: list[Sequence[Any]] = list(zip(*rows, strict=True))
-    for i, name in enumerate(columns):
-        convert = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if convert is None:
-            continue
-        stored = {value: convert(value) for value in set(by_column[i]) if value is not None}
-        stored[None] = None
-        by_column[i] = [stored[value] for value in by_column[i]]
-    marks = ", ".join("?" for _ in columns)
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
-    connection.exec_driver_sql(sql, list(zip(*by_column, strict=True)))
+def _new_ids(session: Session, count: int) -> Sequence[int]:
+    """*count* new tariff ids, ascending."""
+    if session.connection().dialect.name == "postgresql":
+        sequence = func.pg_get_serial_sequence(TARIFF.name, "id")
+        query = select(func.nextval(sequence)).select_from(func.generate_series(1, count))
+        return sorted(session.execute(query).scalars())
+    first = int(session.execute(select(func.coalesce(func.max(TARIFF.c.id), 0))).scalar_one())
+    return range(first + 1, first + 1 + count)
