@@ -139,3 +139,36 @@ def test_the_golden_inputs_cover_the_cases() -> None:
         assert f",{phase}," in indemnity, phase
     for needle in ("has no incapacity recorded", "is not one of", "no value on"):
         assert needle in indemnity, needle
+
+
+def test_a_big_reimburse_batch_on_workers_writes_what_one_process_writes(
+    demo_db_url: str, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    from inami_cli.services.reimbursement._batch_run import MIN_ROWS_HERE
+
+    # issue 19: past MIN_ROWS_HERE lines (20 000, the default) the rest goes to forked
+    # workers; the real command, as a cron job runs it, with and without them
+    header, *rows = (DATA / REIMBURSE).read_text(encoding="utf-8").splitlines(keepends=True)
+    copies = MIN_ROWS_HERE // len(rows) + 2
+    source = tmp_path / "big.csv"
+    source.write_text(header + "".join(rows * copies), encoding="utf-8")
+    inami = str(Path(sys.executable).with_name("inami"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INAMI_")}
+    config = tmp_path / "inami.toml"
+    config.write_text("", encoding="utf-8")
+    env["INAMI_CONFIG"] = str(config)
+    got = []
+    for workers in ("1", "2"):
+        done = subprocess.run(
+            [inami, "--db", demo_db_url, "reimburse", "batch", str(source), "--format", "csv"],
+            env={**env, "INAMI_BATCH_WORKERS": workers},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        got.append((done.returncode, done.stdout, mask_seconds(done.stderr)))
+    assert got[0][1].count("\n") > MIN_ROWS_HERE + 1000
+    assert got[0] == got[1]

@@ -338,6 +338,21 @@ def test_batch_answers_of_persons_share_a_profile_but_not_a_refusal(
     assert rows[2]["refusal_reason"] != rows[3]["refusal_reason"]
 
 
+def spy_lookups(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
+    """The NISS sets the batch asks the register for, one per look-up, as it asks them."""
+    from inami_cli.services import insurability as ins
+
+    asked: list[set[str]] = []
+    lookup = ins.RegisterLookup.__call__
+
+    def spy(self: Any, wanted: Any) -> Any:
+        asked.append(set(wanted))
+        return lookup(self, wanted)
+
+    monkeypatch.setattr(ins.RegisterLookup, "__call__", spy)
+    return asked
+
+
 def test_batch_reads_only_the_persons_it_names(
     demo: Any, register: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -348,14 +363,7 @@ def test_batch_reads_only_the_persons_it_names(
         raise AssertionError("the batch loaded the whole register")
 
     monkeypatch.setattr(ins, "load_register", refuse)
-    asked: list[set[str]] = []
-    lookup = ins.RegisterLookup.__call__
-
-    def spy(self: Any, wanted: Any) -> Any:
-        asked.append(set(wanted))
-        return lookup(self, wanted)
-
-    monkeypatch.setattr(ins.RegisterLookup, "__call__", spy)
+    asked = spy_lookups(monkeypatch)
     summary, _, errors = run_batch(demo, "code,date,regime\n101076,2026-03-02,ordinary\n")
     assert (summary.ok, errors, asked) == (1, [], [])
     text = "code,date,niss\n" + "".join(
@@ -418,3 +426,23 @@ def test_batch_record_needs_a_niss(demo: Any) -> None:
     )
     assert errors == ["cases.csv:2: --record needs a niss on every row"]
     assert summary.recorded == 0
+
+
+def test_batch_reads_each_chunks_persons_in_one_look_up(
+    demo: Any, register: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inami_cli.services.reimbursement import _batch_context
+
+    # issue 19: the persons known are forgotten between chunks, never within one (a person
+    # forgotten within a chunk was read again alone, one look-up per row)
+    monkeypatch.setattr(_batch_context, "PEOPLE_LIMIT", 1)
+    monkeypatch.setenv("INAMI_BATCH_CHUNK", "2")
+    asked = spy_lookups(monkeypatch)
+    both = (register["bim"], register["young"])
+    text = "code,date,niss\n" + "".join(f"101076,2026-03-02,{niss}\n" for niss in both * 3)
+    summary, out, errors = run_batch(demo, text)
+    assert (summary.ok, errors) == (6, [])
+    assert asked == [set(both)] * 3
+    # the same answers as when every person is kept
+    monkeypatch.setattr(_batch_context, "PEOPLE_LIMIT", 20_000)
+    assert run_batch(demo, text)[1] == out

@@ -21,6 +21,7 @@ from inami_cli.domain.nomenclature import rules_on
 from inami_cli.domain.reimbursement import PastCare
 from inami_cli.domain.tariffs import TariffView
 from inami_cli.services.reimbursement._batch_render import _Cached
+from inami_cli.services.reimbursement._memo import Generations
 
 # Entries; cleared when reached, so memory stays flat. Small on purpose: a batch whose
 # rows repeat hits within a few thousand entries, and one whose rows do not (every
@@ -46,7 +47,8 @@ class _BatchContext:
         self.record = record
         self.cache: dict[tuple[Any, ...], _Cached] = {}
         self.dates: dict[str, tuple[date, int, str]] = {}
-        self.views: dict[int, TariffView] = {}
+        self.views: Generations[tuple[int, str], tuple[TariffView | None, tuple[int, ...]]]
+        self.views = Generations(CACHE_LIMIT // 2)  # bounded: flat memory on any mix
         self.people: dict[str, tuple[Any, list[date], dict[int, Any]]] = {}
         self._periods: dict[str, tuple[Any, Any, date | None]] = {}
         self.acts: dict[str, Any] = {}
@@ -108,9 +110,6 @@ class _BatchContext:
         """
         entry = self.people.get(niss)
         if entry is None:
-            if len(self.people) >= PEOPLE_LIMIT:  # like the answer cache: flat memory
-                self.people.clear()
-                self._periods.clear()
             entry = self._person_entry(niss)
             self.people[niss] = entry
         birth, bounds, stretches = entry
@@ -130,6 +129,12 @@ class _BatchContext:
         """Read the register's records of the persons of a chunk (the NISS in *wanted*
         not already known) in a few queries, instead of loading the whole register."""
         missing = wanted.difference(self.people)
+        if len(self.people) + len(missing) > PEOPLE_LIMIT:
+            # forgotten between chunks, never within one (like the answer cache: flat
+            # memory): a person forgotten within a chunk would be read again alone
+            self.people.clear()
+            self._periods.clear()
+            missing = wanted
         self._records = self._lookup(missing) if missing else {}
 
     def _person_entry(self, niss: str) -> tuple[Any, list[date], dict[int, Any]]:
@@ -154,20 +159,22 @@ class _BatchContext:
         self._periods[niss] = (affs, ents, death)
         return birth, sorted(cuts), {}
 
-    def tariff(self, code: str, on: date) -> TariffView | None:
-        """The tariff in force; one ``TariffView`` per stored period with a stored fee."""
-        stored = self.index.record_on(code, on)
+    def tariff(self, act: Any, on: date) -> tuple[TariffView | None, tuple[int, ...]]:
+        """The tariff of *act* in force on *on* and its age cuts (``rules.age_cuts``): one
+        ``TariffView`` per stored period with a stored fee, remembered with its cuts."""
+        stored = self.index.record_on(act.code, on)
         if stored is None:
-            return None
+            return None, rules.age_cuts(act, None)
         if stored.fee is None:  # derived from key letters on the date
-            view: TariffView | None = self.index.tariff_on(code, on)
-            return view
-        key = id(stored)  # the index keeps the record alive for the whole batch
+            view: TariffView | None = self.index.tariff_on(act.code, on)
+            return view, rules.age_cuts(act, view)
+        # the index keeps the record alive for the whole batch: its id is not reused
+        key = (id(stored), act.category)
         found = self.views.get(key)
         if found is None:
-            found = self.index.tariff_on(code, on)
-            if found is not None:
-                self.views[key] = found
+            view = self.index.tariff_on(act.code, on)
+            found = (view, rules.age_cuts(act, view))
+            self.views.put(key, found)
         return found
 
     def day(self, text: str, today: date) -> tuple[date, int, str]:

@@ -22,8 +22,9 @@ from inami_cli.domain import reimbursement as rules
 from inami_cli.domain.money import ZERO, to_cents
 from inami_cli.domain.reimbursement import Patient, Plan, ProviderTerms
 from inami_cli.services.reimbursement._batch_render import _Cached, _Plain, _Renderer
+from inami_cli.services.reimbursement._memo import Generations
 
-# Plans kept (cleared when reached, so memory stays flat, like the answer cache)
+# Plans kept at most (the ones in use stay: ``_memo.Generations``), so memory stays flat
 PLAN_LIMIT = 20_000
 ANSWERS_PER_PLAN = 8
 
@@ -72,19 +73,8 @@ class BatchPlans:
     def __init__(self, renderer: _Renderer, language: str) -> None:
         self.renderer = renderer
         self.language = language
-        self.shapes: dict[tuple[Any, ...], Shape] = {}
-        # the age cuts of each tariff view (kept with it, so that its id is not reused)
-        self._cuts: dict[tuple[int, str], tuple[Any, tuple[int, ...]]] = {}
-
-    def age_band(self, act: Any, tariff: Any, age: int | None) -> object:
-        """The plan-key part of *age* (``rules.age_band``), the tariff's cuts remembered."""
-        key = (id(tariff), act.category)
-        found = self._cuts.get(key)
-        if found is None or found[0] is not tariff:
-            if len(self._cuts) >= PLAN_LIMIT:
-                self._cuts.clear()
-            found = self._cuts[key] = (tariff, rules.age_cuts(act, tariff))
-        return rules.age_band(act, found[1], age)
+        # the plans in use stay; the others are forgotten (flat memory)
+        self.shapes: Generations[tuple[Any, ...], Shape] = Generations(PLAN_LIMIT // 2)
 
     def compile(
         self,
@@ -102,9 +92,7 @@ class BatchPlans:
         plan = rules.compile_plan(act, tariff, on=on, patient=patient, terms=terms, setting=setting)
         label = act.label_nl if self.language == "nl" and act.label_nl else act.label_fr
         shape = self._shape(plan, label, on, patient, asked_third_party)
-        if len(self.shapes) >= PLAN_LIMIT:
-            self.shapes.clear()
-        self.shapes[key] = shape
+        self.shapes.put(key, shape)
         return shape
 
     def answer(self, shape: Shape, charged: Decimal | None) -> _Cached | None:
@@ -136,7 +124,9 @@ class BatchPlans:
             return Shape(plan, None)
         fee, reimbursement = plan.fee, plan.reimbursement
         share = fee - reimbursement
-        applies, _ = rules.third_party_applies(act, patient, on, asked)
+        # ``third_party_applies`` without its explanation step: a compulsory rule, or
+        # asked for (every branch of it that is asked for applies)
+        applies = asked or rules.third_party_rule(act, patient, on) is not None
         plain = self.renderer.plain(
             code=act.code,
             head=(label, patient.regime, patient.dmg),

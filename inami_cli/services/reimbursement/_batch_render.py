@@ -144,6 +144,12 @@ class _Renderer:
 
     def plain_tail(self, plain: _Plain, amounts: tuple[Decimal, ...]) -> str:
         """chronic..referral_reduced of a plan's row with its four amounts."""
+        if not self.json:  # every row that a plan answers: one f-string (``_amounts``)
+            supplement, total, desk, direct = amounts
+            return (
+                f"{plain.before},{supplement:f},{total:f},"
+                f"{plain.between},{desk:f},{direct:f},{plain.after}"
+            )
         sep = self._sep
         return (
             f"{plain.before}{sep}{self._amounts(_CHARGED[:2], amounts[:2])}{sep}"
