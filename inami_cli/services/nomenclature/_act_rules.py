@@ -74,13 +74,8 @@ def set_act_rule(*, session: Session, period: ActRulePeriod) -> ActRulePeriod:
 
 
 def _columns_of(period: ActRulePeriod) -> dict[str, Any]:
-    return {
-        "code": period.code, "valid_from": period.valid_from, "valid_to": period.valid_to,
-        "min_age": period.min_age, "max_age": period.max_age,
-        "max_per_period": period.max_per_period, "frequency_period": period.frequency_period,
-        "not_combinable_with": " ".join(period.not_combinable_with),
-        "prerequisite": period.prerequisite, "setting": period.setting,
-    }  # fmt: skip
+    """The row's columns but its source (the caller's: the operator or the file)."""
+    return {k: v for k, v in period_record(period).items() if k != "source"}
 
 
 def parse_period(cells: dict[str, str]) -> ActRulePeriod:
