@@ -101,7 +101,7 @@ def insured_check(
 
     st = state()
     log = bool(st.settings.get("audit.log_consultations"))
-    with st.session(write=log) as session:
+    with st.session(write=True) if log else st.reader() as session:
         record: dict[str, Any]
         try:
             if start is not None and end is not None:
@@ -124,10 +124,11 @@ def insured_check(
         except NotFound as exc:
             record, insured = _unknown(valid, day, start, end, exc.message), False
         if log:
+            from inami_cli.db.engine import orm_session
             from inami_cli.services.audit import log_consultation
 
             subject = valid or f"{insurer}/{member}"
-            log_consultation(session=session, subject=subject, answer=record)
+            log_consultation(session=orm_session(session), subject=subject, answer=record)
     _render(record)
     if not insured:
         raise typer.Exit(1)

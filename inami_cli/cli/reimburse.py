@@ -212,7 +212,10 @@ def reimburse(
         supplements=tuple(s.strip() for s in supplement or ()),
     )
     logged = request.niss is not None and st.logs_consultations  # a person's data read
-    with st.session(write=record or logged) as session:
+    # a plain answer reads through Core tables, without SQLModel (issue 19); recording,
+    # logging and the provider register use the models
+    plain = not (record or logged) and request.provider_id is None
+    with st.reader() if plain else st.session(write=record or logged) as session:
         answer = svc.reimburse(
             session=session, request=request, explain=explain, record=record, language=st.language
         )
@@ -221,7 +224,9 @@ def reimburse(
             for r, label in zip(answer.results, answer.labels, strict=True)
         ]
         if logged and answer.niss:
-            st.log_read(session, answer.niss, records)
+            from inami_cli.db.engine import orm_session
+
+            st.log_read(orm_session(session), answer.niss, records)
     if st.output_format == "table":
         if len(records) == 1:
             st.emit({k: v for k, v in records[0].items() if k != "explanation"})

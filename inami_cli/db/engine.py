@@ -11,16 +11,22 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlmodel import Session, create_engine
 
 from inami_cli.config import mask_url
 from inami_cli.db.schema import KNOWN_REVISIONS, SCHEMA_REVISION
 from inami_cli.domain.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    # What the read functions of the services take: the command's ORM session, or a Core
+    # connection (``read_transaction``) for the one-shot reads that import no SQLModel.
+    Reader = Session | Connection
 
 # First key of the PostgreSQL advisory lock every write transaction takes (any constant will
 # do); the second is the schema's hash, so databases in different schemas do not queue.
@@ -151,6 +157,8 @@ def unversioned(engine: Engine) -> DatabaseError | None:
 @contextmanager
 def transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
     """One session, one transaction: committed when the block ends, rolled back on error."""
+    from sqlmodel import Session
+
     bind = engine.execution_options(sqlite_begin="IMMEDIATE" if write else "DEFERRED")
     with Session(bind, expire_on_commit=False) as session, session.begin():
         if write and engine.dialect.name == "postgresql":
@@ -166,6 +174,25 @@ def transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
         yield session
         if write:
             _fault_point_before_commit(session)
+
+
+@contextmanager
+def read_transaction(engine: Engine) -> Iterator[Connection]:
+    """One read-only transaction on a Core connection: what ``transaction(write=False)``
+    gives, without the ORM session, so that a one-shot read imports no SQLModel (issue 19).
+    """
+    with engine.connect() as connection, connection.begin():
+        yield connection
+
+
+def orm_session(session: Reader) -> Session:
+    """*session* as the ORM session that a write (or an ORM read) needs: a connection of
+    ``read_transaction`` serves the Core reads only."""
+    from sqlmodel import Session
+
+    if not isinstance(session, Session):
+        raise TypeError("an ORM session is needed here (AppState.session), not AppState.reader")
+    return session
 
 
 # A fault-injection point for the crash-safety tests (tests/reliability/test_crash_safety.py):

@@ -16,18 +16,21 @@ longest cell, for ``--wide``, pipes and files):
 
 Colour (``render.terminal.colour_enabled``) marks status words once the table is fitted:
 tabulate measures widths without the escape codes.
+
+Widths: most text is *narrow* (ASCII, accented Latin letters, common punctuation: one
+column per character), measured with ``len``; ``wcwidth`` (30 ms of CPU to import, a
+twentieth of a cold ``inami reimburse``: issue 19) is imported only for a table or text
+with another character (CJK, emoji, combining marks, colour codes).
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import sys
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
-
-from tabulate import SEPARATING_LINE, tabulate
-from wcwidth import wcswidth
 
 __all__ = ["STATUS_COLOURS", "colour_cell", "fit_pairs", "fit_rows", "table_text", "text_width"]
 
@@ -80,13 +83,63 @@ _YES_NO_STATUS = frozenset({"insured", "covered", "reimbursed", "ok", "met"})
 _STATUS_COLUMNS = frozenset({"status", "state", "outcome", "result", "verdict", "answer"})
 
 
+def _narrow_char(char: str) -> bool:
+    # Latin letters with their accents (below the combining marks at U+0300), general
+    # punctuation (dashes, quotes, …) and currency signs: one column each for wcwidth
+    # too (tests/test_render_table_widths.py checks every one of them)
+    return char.isprintable() and (
+        char < "\u0300"
+        or "\u2010" <= char <= "\u2027"
+        or "\u2030" <= char <= "\u205e"
+        or "\u20a0" <= char <= "\u20c0"
+    )
+
+
+def narrow(text: str) -> bool:
+    """True when every line of *text* takes one terminal column per character."""
+    if text.isascii() and text.replace("\n", "").isprintable():
+        return True
+    return all(char == "\n" or _narrow_char(char) for char in text)
+
+
 def text_width(text: str) -> int:
     """Columns *text* takes on a terminal (wide characters count two, colour codes none)."""
-    if text.isascii() and text.isprintable():
+    if narrow(text):
         return len(text)
+    from wcwidth import wcswidth
+
     plain = _ANSI.sub("", text)
     width = wcswidth(plain)
     return len(plain) if width < 0 else width
+
+
+@functools.cache
+def _tabulate_narrow() -> Any:
+    """``tabulate``, imported without its optional ``wcwidth`` (``None`` in ``sys.modules``
+    makes that import fail): it then measures cells with ``len``, as wcwidth would measure
+    narrow text. ``_tabulate`` gives it wcwidth back for a table that needs it."""
+    if "wcwidth" in sys.modules:
+        import tabulate
+
+        return tabulate
+    sys.modules["wcwidth"] = None  # type: ignore[assignment]
+    try:
+        import tabulate
+    finally:
+        del sys.modules["wcwidth"]
+    return tabulate
+
+
+def _tabulate(cells: Iterable[Any]) -> Any:
+    """``tabulate`` for a table of *cells*: with wide-character support (as tabulate has
+    when wcwidth is installed) unless every cell is narrow."""
+    module = _tabulate_narrow()
+    if module.wcwidth is None and not all(narrow(str(c)) for c in cells):
+        import wcwidth
+
+        module.wcwidth = wcwidth
+        module.WIDE_CHARS_MODE = True  # tabulate's documented switch
+    return module
 
 
 def _cut(text: str, width: int) -> str:
@@ -163,7 +216,7 @@ def _is_code(header: str, cells: Sequence[str]) -> bool:
 @functools.lru_cache(maxsize=64)
 def _overhead(columns: int, style: str) -> int:
     """Columns a table of *columns* columns spends on borders and separators."""
-    sample = tabulate([["x"] * columns], tablefmt=style)
+    sample = _tabulate(()).tabulate([["x"] * columns], tablefmt=style)
     return max(text_width(line) for line in sample.splitlines()) - columns
 
 
@@ -360,7 +413,8 @@ def table_text(
             body = fit_pairs(body, width, style)
         if colour:
             body = [[k, colour_cell(k, v)] for k, v in body]
-        return tabulate(body, tablefmt=style, disable_numparse=True)
+        cells = [c for r in body for c in r]
+        return str(_tabulate(cells).tabulate(body, tablefmt=style, disable_numparse=True))
     names = list(headers)
     body = [list(r) for r in rows]
     if width is not None:
@@ -384,8 +438,9 @@ def table_text(
         shown = names
     if colour:
         body = [[colour_cell(names[i], c) for i, c in enumerate(r)] for r in body]
+    tab = _tabulate([*shown, *(c for r in body for c in r)])
     lines: list[Any] = list(body)
     if wrap and "grid" not in style and any("\n" in c for r in body for c in r):
         # rows of several lines: a rule between them tells one from the next
-        lines = [item for r in body for item in (SEPARATING_LINE, r)][1:]
-    return tabulate(lines, headers=shown, tablefmt=style, disable_numparse=True)
+        lines = [item for r in body for item in (tab.SEPARATING_LINE, r)][1:]
+    return str(tab.tabulate(lines, headers=shown, tablefmt=style, disable_numparse=True))

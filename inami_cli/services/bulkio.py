@@ -14,11 +14,15 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.engine import Connection
-from sqlmodel import Session
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from inami_cli.db.engine import Reader
 
 # SQLite's default page cache is 2 MiB: a million-row insert into indexed tables then
 # spills dirty pages to the WAL again and again (measured: 7 s of system time of 20 s on
@@ -101,14 +105,14 @@ def indexes_built_after(session: Session, table: Table, rows: int) -> Iterator[N
 DRIVER_FETCH = 20_000  # rows per ``fetchmany`` of ``driver_rows``
 
 
-def driver_rows(session: Session, statement: Any) -> Iterator[Any]:
+def driver_rows(session: Reader, statement: Any) -> Iterator[Any]:
     """The rows of a parameterless SELECT straight from the driver's cursor.
 
     Millions of rows: SQLAlchemy's result rows (a Row object and type processing per
     row) cost about as much again as the driver itself. The values come as the driver
     gives them: dates as ISO text on SQLite (see ``SharedDates``), booleans as 0/1.
     """
-    connection = session.connection()
+    connection = session if isinstance(session, Connection) else session.connection()
     sql = str(statement.compile(dialect=connection.dialect))
     cursor = connection.connection.cursor()
     try:

@@ -42,7 +42,7 @@ def nomenclature_show(
     st.one_table("nomenclature show")  # csv: refused up front (issue 17)
     day = date_or_today(on, "--date")
     recorded = optional_date(as_recorded_on, "--as-recorded-on")
-    with st.session() as session:
+    with st.reader() as session:
         result = svc.show(
             session=session, code=code, on=day, history=history, as_recorded_on=recorded
         )
@@ -155,7 +155,7 @@ def nomenclature_search(
 
     st = state()
     day = date_or_today(on, "--date")
-    with st.session() as session:
+    with st.reader() as session:
         hits = svc.search(
             session=session, text=text, article=article, on=day, active=active, limit=limit
         )
@@ -190,7 +190,7 @@ def nomenclature_list(article: ArticleOpt = None, on: DateOpt = None) -> None:
 
     st = state()
     day = optional_date(on, "--date")
-    with st.session() as session:
+    with st.reader() as session:
         listed = svc.list_acts(session=session, article=article, on=day)
     st.emit(
         [

@@ -12,7 +12,8 @@ This module is the feature's public face: the command line, the desk and the oth
 services import from here only. The private modules, by sub-topic, each importing only
 modules listed before it:
 
-- ``_common``: the tables' columns, the person and insurer look-ups, shared cell checks;
+- ``_lookups``: the person and insurer look-ups through the generated Core tables;
+- ``_common``: the models' columns, the person to change, shared cell checks;
 - ``_status``: ``insured`` for one person (on a date, by member number, over a range);
 - ``_register``: the register as the batches read it: whole in memory (``load_register``,
   ``reimburse batch``) or the persons of one chunk of lines (``RegisterLookup``, ``insured batch``);
@@ -25,44 +26,18 @@ modules listed before it:
 - ``_medical_houses``: medical-house enrolments (add, end, list, import, in force on a date);
 - ``_checks``: this feature's part of ``inami db check``.
 
+Only ``_status`` (and what it reads) is imported with the package: the other modules load
+on first use of one of their names (``services.lazy``), so that a one-shot ``insured NISS``
+imports no SQLModel (issue 19).
+
 Inside the package a name with a leading underscore is still shared between these private
 modules; outside it, only what ``__all__`` lists is used.
 """
 
 from __future__ import annotations
 
-from inami_cli.services.imports import Change, ImportReport
-from inami_cli.services.insurability._affiliations import (
-    affiliation_add,
-    affiliation_end,
-    affiliation_list,
-    affiliation_transfer,
-)
-from inami_cli.services.insurability._batch import BATCH_COLUMNS, BatchSummary, insured_batch
-from inami_cli.services.insurability._checks import CHECKS
-from inami_cli.services.insurability._entitlement_import import (
-    ENTITLEMENT_COLUMNS,
-    import_entitlements,
-)
-from inami_cli.services.insurability._entitlements import (
-    entitlement_end,
-    entitlement_list,
-    entitlement_set,
-)
-from inami_cli.services.insurability._medical_houses import (
-    MEDICAL_HOUSE_COLUMNS,
-    MedicalHouseView,
-    import_medical_houses,
-    load_medical_houses,
-    medical_house_add,
-    medical_house_end,
-    medical_house_list,
-    medical_house_on,
-)
-from inami_cli.services.insurability._person_import import PERSON_COLUMNS, import_persons
-from inami_cli.services.insurability._persons import person_add, person_show, person_update
-from inami_cli.services.insurability._reference import load_fixtures, seed_insurers
-from inami_cli.services.insurability._register import Register, RegisterLookup, load_register
+from typing import TYPE_CHECKING
+
 from inami_cli.services.insurability._status import (
     BeneficiaryStatus,
     RangeStatus,
@@ -71,7 +46,79 @@ from inami_cli.services.insurability._status import (
     beneficiary_on,
     beneficiary_over,
 )
-from inami_cli.services.insurability._views import AffiliationView, EntitlementView, PersonView
+from inami_cli.services.lazy import lazy_names
+
+# The modules that write or load the whole register (and import the SQLModel tables) load
+# on first use: a one-shot ``insured NISS`` imports ``_status`` only (issue 19).
+_LAZY = {
+    "_affiliations": ("affiliation_add", "affiliation_end", "affiliation_list",
+                      "affiliation_transfer"),
+    "_batch": ("BATCH_COLUMNS", "BatchSummary", "insured_batch"),
+    "_checks": ("CHECKS",),
+    "_entitlement_import": ("ENTITLEMENT_COLUMNS", "import_entitlements"),
+    "_entitlements": ("entitlement_end", "entitlement_list", "entitlement_set"),
+    "inami_cli.services.imports": ("Change", "ImportReport"),
+    "_medical_houses": ("MEDICAL_HOUSE_COLUMNS", "MedicalHouseView", "import_medical_houses",
+                        "load_medical_houses", "medical_house_add", "medical_house_end",
+                        "medical_house_list", "medical_house_on"),
+    "_person_import": ("PERSON_COLUMNS", "import_persons"),
+    "_persons": ("person_add", "person_show", "person_update"),
+    "_reference": ("load_fixtures", "seed_insurers"),
+    "_register": ("Register", "RegisterLookup", "load_register"),
+    "_views": ("AffiliationView", "EntitlementView", "PersonView"),
+}  # fmt: skip
+__getattr__ = lazy_names(__name__, _LAZY)
+
+if TYPE_CHECKING:
+    from inami_cli.services.imports import Change, ImportReport
+    from inami_cli.services.insurability._affiliations import (
+        affiliation_add,
+        affiliation_end,
+        affiliation_list,
+        affiliation_transfer,
+    )
+    from inami_cli.services.insurability._batch import (
+        BATCH_COLUMNS,
+        BatchSummary,
+        insured_batch,
+    )
+    from inami_cli.services.insurability._checks import CHECKS
+    from inami_cli.services.insurability._entitlement_import import (
+        ENTITLEMENT_COLUMNS,
+        import_entitlements,
+    )
+    from inami_cli.services.insurability._entitlements import (
+        entitlement_end,
+        entitlement_list,
+        entitlement_set,
+    )
+    from inami_cli.services.insurability._medical_houses import (
+        MEDICAL_HOUSE_COLUMNS,
+        MedicalHouseView,
+        import_medical_houses,
+        load_medical_houses,
+        medical_house_add,
+        medical_house_end,
+        medical_house_list,
+        medical_house_on,
+    )
+    from inami_cli.services.insurability._person_import import PERSON_COLUMNS, import_persons
+    from inami_cli.services.insurability._persons import (
+        person_add,
+        person_show,
+        person_update,
+    )
+    from inami_cli.services.insurability._reference import load_fixtures, seed_insurers
+    from inami_cli.services.insurability._register import (
+        Register,
+        RegisterLookup,
+        load_register,
+    )
+    from inami_cli.services.insurability._views import (
+        AffiliationView,
+        EntitlementView,
+        PersonView,
+    )
 
 __all__ = [
     "BATCH_COLUMNS",

@@ -8,16 +8,17 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
-from inami_cli.db.models import Affiliation, Entitlement, Insurer, Person
-from inami_cli.domain import insurability as rules
+from inami_cli.db.models import Affiliation, Entitlement, Person
 from inami_cli.domain.dates import parse_date
-from inami_cli.domain.errors import InvalidInput, NotFound
+from inami_cli.domain.errors import InvalidInput
 from inami_cli.domain.niss import parse_niss
 from inami_cli.domain.values import check_date
 from inami_cli.services.bulkio import gc_paused
+from inami_cli.services.insurability._lookups import insurer_names, unknown_person
+
+_insurer_names = insurer_names  # the package's modules import it from here
 
 _CHUNK = 20_000  # rows per executemany: bounded memory for the dicts handed to the driver
 
@@ -52,15 +53,6 @@ def _without_gc(fn: Callable[P, R]) -> Callable[P, R]:
 _PER = _columns(Person)
 _AFF = _columns(Affiliation)
 _ENT = _columns(Entitlement)
-_INS = _columns(Insurer)
-
-
-def _insurer_names(session: Session) -> dict[str, str]:
-    """Insurer code → French name: the seven known ones, as stored where stored."""
-    names = {code: info.name_fr for code, info in rules.INSURERS.items()}
-    for code, name in session.execute(select(_INS.code, _INS.name_fr)):
-        names[code] = name
-    return names
 
 
 def _person(session: Session, niss: str) -> Person:
@@ -68,7 +60,7 @@ def _person(session: Session, niss: str) -> Person:
     valid = parse_niss(niss).niss
     person = session.get(Person, valid)
     if person is None:
-        raise NotFound(f"no person with NISS {valid} in the register")
+        raise unknown_person(valid)
     return person
 
 

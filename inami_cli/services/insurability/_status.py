@@ -5,24 +5,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlmodel import Session
 
-from inami_cli.db.models import MedicalHouseEnrolment
 from inami_cli.domain import insurability as rules
 from inami_cli.domain.dates import age_on
 from inami_cli.domain.errors import NotFound
 from inami_cli.domain.insurability import AffiliationPeriod, Coverage, EntitlementPeriod
 from inami_cli.domain.medical_houses import Enrolment, enrolment_on
-from inami_cli.services.insurability._common import (
-    _AFF,
-    _ENT,
-    _columns,
-    _insurer_names,
-    _person,
+from inami_cli.services.insurability._lookups import (
+    AFFILIATION,
+    ENTITLEMENT,
+    MEDICAL_HOUSE,
+    insurer_names,
+    person_row,
 )
+
+if TYPE_CHECKING:
+    from inami_cli.db.engine import Reader as Session
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,7 @@ def _status(
 
 
 def _affiliation_periods(session: Session, niss: str) -> list[AffiliationPeriod]:
-    a = _AFF
+    a = AFFILIATION
     query = (
         select(
             a.insurer_code, a.member_number, a.quality, a.titular_niss, a.ct1, a.ct2,
@@ -191,7 +192,7 @@ def _affiliation_periods(session: Session, niss: str) -> list[AffiliationPeriod]
 
 
 def _entitlement_periods(session: Session, niss: str) -> list[EntitlementPeriod]:
-    e = _ENT
+    e = ENTITLEMENT
     query = select(e.kind, e.valid_from, e.valid_to, e.detail).where(e.niss == niss)
     return [EntitlementPeriod(*row) for row in session.execute(query)]
 
@@ -202,7 +203,7 @@ def beneficiary_on(*, session: Session, niss: str, on: date) -> BeneficiaryStatu
     InvalidInput for a malformed NISS (the message says which check failed), NotFound for
     a person not in the register.
     """
-    person = _person(session, niss)
+    person = person_row(session, niss)
     cov = rules.coverage_on(
         _affiliation_periods(session, person.niss),
         _entitlement_periods(session, person.niss),
@@ -210,7 +211,7 @@ def beneficiary_on(*, session: Session, niss: str, on: date) -> BeneficiaryStatu
         death_date=person.death_date,
     )
     status = _status(
-        person.niss, on, person.birth_date, person.death_date, cov, _insurer_names(session)
+        person.niss, on, person.birth_date, person.death_date, cov, insurer_names(session)
     )
     enrolment = _medical_house_on(session, person.niss, on)
     if enrolment is None:
@@ -224,7 +225,7 @@ def beneficiary_on(*, session: Session, niss: str, on: date) -> BeneficiaryStatu
 
 def _medical_house_on(session: Session, niss: str, on: date) -> Enrolment | None:
     """The person's medical-house enrolment in force on *on*, or None."""
-    m = _columns(MedicalHouseEnrolment)
+    m = MEDICAL_HOUSE
     query = select(m.house, m.gp, m.physio, m.nursing, m.valid_from, m.valid_to).where(
         m.niss == niss, m.valid_from <= on
     )
@@ -240,7 +241,7 @@ def beneficiary_by_member(
     else the most recent.
     """
     code = rules.check_insurer_code(insurer_code)
-    a = _AFF
+    a = AFFILIATION
     rows = session.execute(
         select(a.niss, a.valid_from, a.valid_to)
         .where(a.insurer_code == code, a.member_number == member_number.strip())
@@ -257,8 +258,8 @@ def beneficiary_by_member(
 
 def beneficiary_over(*, session: Session, niss: str, start: date, end: date) -> RangeStatus:
     """Covered and uncovered sub-periods of ``[start, end]`` for one person."""
-    person = _person(session, niss)
-    names = _insurer_names(session)
+    person = person_row(session, niss)
+    names = insurer_names(session)
     segments = rules.coverage_over(
         _affiliation_periods(session, person.niss), start, end, death_date=person.death_date
     )

@@ -1,8 +1,7 @@
 """Act rules dated like tariffs (``domain.nomenclature.ActRulePeriod``): set a new period,
-list them, import them (all or nothing, ``FILE:LINE``), load them for batches, and an act
-as its rules stand on a date. A new period closes the open one the day before it starts;
-a period that would start on or before a recorded one is refused (the past is not
-rewritten)."""
+import them (all or nothing, ``FILE:LINE``); ``_rule_periods`` reads them. A new period
+closes the open one the day before it starts; a period that would start on or before a
+recorded one is refused (the past is not rewritten)."""
 
 from __future__ import annotations
 
@@ -20,17 +19,15 @@ from inami_cli.domain.dates import parse_date
 from inami_cli.domain.errors import Conflict, FileErrors, InvalidInput, NotFound
 from inami_cli.domain.nomenclature import (
     ActRulePeriod,
-    ActView,
-    DatedAct,
     check_rule_period,
     overlapping,
     parse_code_list,
     parse_whole,
-    rules_on,
     validate_code,
 )
 from inami_cli.services.audit import current_actor, now, record_change
 from inami_cli.services.nomenclature._reads import get_act
+from inami_cli.services.nomenclature._rule_periods import _period, period_record
 
 ACT_RULE_COLUMNS = (
     "code", "valid_from", "valid_to", "min_age", "max_age", "max_per_period",
@@ -38,54 +35,9 @@ ACT_RULE_COLUMNS = (
 )  # fmt: skip
 
 
-def _period(row: ActRule) -> ActRulePeriod:
-    return ActRulePeriod(
-        code=row.code, valid_from=row.valid_from, valid_to=row.valid_to, min_age=row.min_age,
-        max_age=row.max_age, max_per_period=row.max_per_period,
-        frequency_period=row.frequency_period,
-        not_combinable_with=tuple(row.not_combinable_with.split()),
-        prerequisite=row.prerequisite, setting=row.setting, source=row.source,
-    )  # fmt: skip
-
-
-def period_record(period: ActRulePeriod) -> dict[str, Any]:
-    """A period as an output record (the import's columns)."""
-    return {
-        "code": period.code, "valid_from": period.valid_from, "valid_to": period.valid_to,
-        "min_age": period.min_age, "max_age": period.max_age,
-        "max_per_period": period.max_per_period, "frequency_period": period.frequency_period,
-        "not_combinable_with": " ".join(period.not_combinable_with),
-        "prerequisite": period.prerequisite, "setting": period.setting,
-        "source": period.source,
-    }  # fmt: skip
-
-
 def _rows_of(session: Session, code: str) -> list[ActRule]:
     query = select(ActRule).where(col(ActRule.code) == code).order_by(col(ActRule.valid_from))
     return list(session.execute(query).scalars())
-
-
-def list_act_rules(*, session: Session, code: str) -> list[ActRulePeriod]:
-    """The dated rule periods of a code, oldest first (NotFound for an unknown code)."""
-    act = get_act(session=session, code=code)
-    return [_period(r) for r in _rows_of(session, act.code)]
-
-
-def load_act_rules(*, session: Session) -> dict[str, tuple[ActRulePeriod, ...]]:
-    """Every dated rule period by code (for batches)."""
-    out: dict[str, list[ActRulePeriod]] = {}
-    for row in session.execute(select(ActRule).order_by(col(ActRule.valid_from))).scalars():
-        out.setdefault(row.code, []).append(_period(row))
-    return {code: tuple(periods) for code, periods in out.items()}
-
-
-def act_on(*, session: Session, code: str, on: date) -> ActView | DatedAct:
-    """The act of *code* with the rules in force on *on* (NotFound for an unknown code)."""
-    act = get_act(session=session, code=code)
-    rows = _rows_of(session, act.code)
-    if not rows:
-        return act
-    return rules_on(act, {act.code: [_period(r) for r in rows]}, on)
 
 
 def set_act_rule(*, session: Session, period: ActRulePeriod) -> ActRulePeriod:
@@ -122,13 +74,8 @@ def set_act_rule(*, session: Session, period: ActRulePeriod) -> ActRulePeriod:
 
 
 def _columns_of(period: ActRulePeriod) -> dict[str, Any]:
-    return {
-        "code": period.code, "valid_from": period.valid_from, "valid_to": period.valid_to,
-        "min_age": period.min_age, "max_age": period.max_age,
-        "max_per_period": period.max_per_period, "frequency_period": period.frequency_period,
-        "not_combinable_with": " ".join(period.not_combinable_with),
-        "prerequisite": period.prerequisite, "setting": period.setting,
-    }  # fmt: skip
+    """The row's columns but its source (the caller's: the operator or the file)."""
+    return {k: v for k, v in period_record(period).items() if k != "source"}
 
 
 def parse_period(cells: dict[str, str]) -> ActRulePeriod:

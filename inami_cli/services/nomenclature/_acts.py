@@ -26,7 +26,8 @@ from inami_cli.domain.nomenclature import (
 )
 from inami_cli.services.audit import now, record_change
 from inami_cli.services.nomenclature._reads import get_act
-from inami_cli.services.nomenclature._store import ACT, TERM, load_tariffs
+from inami_cli.services.nomenclature._store import load_tariffs
+from inami_cli.services.nomenclature._tables import ACT, TERM
 from inami_cli.services.nomenclature._versions import copy_version, insert_versions, supersede
 
 

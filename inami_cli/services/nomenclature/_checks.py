@@ -10,13 +10,8 @@ from sqlmodel import Session
 
 from inami_cli.domain.nomenclature import fee_from_terms, format_key_terms, value_on
 from inami_cli.services.consistency import Check, overlaps
-from inami_cli.services.nomenclature._store import (
-    TARIFF,
-    VALUE,
-    load_key_values,
-    load_tariffs,
-    load_terms,
-)
+from inami_cli.services.nomenclature._store import load_key_values, load_tariffs, load_terms
+from inami_cli.services.nomenclature._tables import TARIFF, VALUE
 
 
 def _check_fees_against_terms(session: Session) -> Iterable[str]:

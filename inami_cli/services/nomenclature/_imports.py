@@ -42,13 +42,8 @@ from inami_cli.services.nomenclature._acts import (
 )
 from inami_cli.services.nomenclature._files import ImportTable
 from inami_cli.services.nomenclature._import_acts import ActChanges, plan_acts
-from inami_cli.services.nomenclature._store import (
-    ACT,
-    TARIFF,
-    TERM,
-    load_acts,
-    load_tariffs,
-)
+from inami_cli.services.nomenclature._store import load_acts, load_tariffs
+from inami_cli.services.nomenclature._tables import ACT, TARIFF, TERM
 from inami_cli.services.nomenclature._tariffs import AuditChange, Plan, plan_versions
 
 IMPORT_BATCH: Table = ImportBatch.__table__  # type: ignore[attr-defined]

@@ -18,7 +18,8 @@ from inami_cli.domain.dates import Period
 from inami_cli.domain.errors import Conflict, InvalidInput
 from inami_cli.domain.nomenclature import validate_index_code
 from inami_cli.services.audit import now, record_change
-from inami_cli.services.nomenclature._store import TERM, VALUE, load_key_values
+from inami_cli.services.nomenclature._store import load_key_values
+from inami_cli.services.nomenclature._tables import TERM, VALUE
 
 
 @dataclass(frozen=True)

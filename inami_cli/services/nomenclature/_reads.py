@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlmodel import Session
 
 from inami_cli.domain.dates import format_period
 from inami_cli.domain.errors import InvalidInput, NotFound
@@ -39,6 +39,9 @@ from inami_cli.services.nomenclature._store import (
     load_terms,
     resolve_article,
 )
+
+if TYPE_CHECKING:
+    from inami_cli.db.engine import Reader as Session
 
 
 def get_act(*, session: Session, code: str) -> ActView:

@@ -8,20 +8,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, select
 from sqlalchemy.sql import ColumnElement
-from sqlmodel import Session
 
-from inami_cli.db.models import (
-    Act,
-    Decision,
-    KeyLetterValue,
-    KeyTerm,
-    Tariff,
-    TariffProfile,
-)
+from inami_cli.db.tables import committees, nomenclature
 from inami_cli.domain.dates import Period
 from inami_cli.domain.errors import InvalidInput
 from inami_cli.domain.money import from_cents
@@ -36,12 +28,16 @@ from inami_cli.domain.nomenclature import (
 from inami_cli.domain.tariffs import Profile
 from inami_cli.services.bulkio import SharedDates, driver_rows
 
-ACT: Table = Act.__table__  # type: ignore[attr-defined]
-TARIFF: Table = Tariff.__table__  # type: ignore[attr-defined]
-PROFILE: Table = TariffProfile.__table__  # type: ignore[attr-defined]
-TERM: Table = KeyTerm.__table__  # type: ignore[attr-defined]
-VALUE: Table = KeyLetterValue.__table__  # type: ignore[attr-defined]
-DECISION: Table = Decision.__table__  # type: ignore[attr-defined]
+if TYPE_CHECKING:
+    from inami_cli.db.engine import Reader as Session
+
+# The generated Core tables: reading imports no SQLModel (issue 19); writers use ``_tables``
+ACT: Table = nomenclature.act
+TARIFF: Table = nomenclature.tariff
+PROFILE: Table = nomenclature.tariff_profile
+TERM: Table = nomenclature.key_term
+VALUE: Table = nomenclature.key_letter_value
+DECISION: Table = committees.decision
 CHUNK = 900  # SQLite's bound-parameter limit is generous since 3.32, old builds: 999
 
 
@@ -274,7 +270,7 @@ def load_tariffs(
             select(
                 p.tariff_id, p.regime, p.dmg, p.age_from, p.age_to, p.chronic, p.reimbursement_cents
             )
-            .join(Tariff, TARIFF.c.id == p.tariff_id)
+            .join(TARIFF, TARIFF.c.id == p.tariff_id)
             .where(*where)
             .order_by(p.id)
         ):
@@ -297,7 +293,7 @@ def load_tariffs(
                 t.recorded_at,
                 t.superseded_at,
             )
-            .outerjoin(Decision, DECISION.c.id == t.decision_id)
+            .outerjoin(DECISION, DECISION.c.id == t.decision_id)
             .where(*where)
             .order_by(t.code, t.valid_from, t.id)
         )
@@ -352,7 +348,7 @@ def load_current_records(session: Session) -> list[TariffRecord]:
     for row in driver_rows(
         session,
         select(p.tariff_id, p.regime, p.dmg, p.age_from, p.age_to, p.chronic, p.reimbursement_cents)
-        .join(Tariff, TARIFF.c.id == p.tariff_id)
+        .join(TARIFF, TARIFF.c.id == p.tariff_id)
         .where(*where)
         .order_by(p.id),
     ):
@@ -372,7 +368,7 @@ def load_current_records(session: Session) -> list[TariffRecord]:
             t.id, t.code, t.valid_from, t.valid_to, t.fee_cents, t.source, t.source_kind,
             DECISION.c.number,
         )
-        .outerjoin(Decision, DECISION.c.id == t.decision_id)
+        .outerjoin(DECISION, DECISION.c.id == t.decision_id)
         .where(*where)
         .order_by(t.code, t.valid_from, t.id),
     ):  # fmt: skip

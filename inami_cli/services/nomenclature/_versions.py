@@ -17,7 +17,8 @@ from inami_cli.domain.money import to_cents
 from inami_cli.domain.tariffs import Profile
 from inami_cli.services.audit import current_actor
 from inami_cli.services.bulkio import indexes_built_after, insert_rows
-from inami_cli.services.nomenclature._store import CHUNK, PROFILE, TARIFF, Stored
+from inami_cli.services.nomenclature._store import CHUNK, Stored
+from inami_cli.services.nomenclature._tables import PROFILE, TARIFF
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,25 +20,16 @@ This package is the public face; by sub-topic, from the bottom up:
 - ``_batch_context``: the reference data a batch loads once, and its caches;
 - ``_batch_run``: the per-row work over chunks of lines, and ``reimburse_batch``;
 - ``_assertions``: ``check_assertions``, published amounts checked against the database.
+
+``_case`` and ``_provider`` are imported with the package; the others on first use of one
+of their names (``services.lazy``).
 """
 
 from __future__ import annotations
 
-from inami_cli.services.reimbursement._assertions import (
-    CHECK_COLUMNS,
-    CheckSummary,
-    Difference,
-    check_assertions,
-    read_assertions,
-)
-from inami_cli.services.reimbursement._batch_context import CACHE_LIMIT, PEOPLE_LIMIT
-from inami_cli.services.reimbursement._batch_input import BATCH_INPUT_COLUMNS
-from inami_cli.services.reimbursement._batch_render import BATCH_COLUMNS
-from inami_cli.services.reimbursement._batch_run import (
-    RECORD_CHUNK,
-    BatchSummary,
-    reimburse_batch,
-)
+from typing import TYPE_CHECKING
+
+from inami_cli.services.lazy import lazy_names
 from inami_cli.services.reimbursement._case import (
     RESULT_COLUMNS,
     BeneficiaryLike,
@@ -51,6 +42,35 @@ from inami_cli.services.reimbursement._case import (
     result_record,
 )
 from inami_cli.services.reimbursement._provider import ProviderSource, special_requirements
+
+# The batch and the assertions load on first use: a one-shot ``reimburse CODE`` imports
+# ``_case`` and ``_provider`` only, and no SQLModel (issue 19).
+_LAZY = {
+    "_assertions": ("CHECK_COLUMNS", "CheckSummary", "Difference", "check_assertions",
+                    "read_assertions"),
+    "_batch_context": ("CACHE_LIMIT", "PEOPLE_LIMIT"),
+    "_batch_input": ("BATCH_INPUT_COLUMNS",),
+    "_batch_render": ("BATCH_COLUMNS",),
+    "_batch_run": ("RECORD_CHUNK", "BatchSummary", "reimburse_batch"),
+}  # fmt: skip
+__getattr__ = lazy_names(__name__, _LAZY)
+
+if TYPE_CHECKING:
+    from inami_cli.services.reimbursement._assertions import (
+        CHECK_COLUMNS,
+        CheckSummary,
+        Difference,
+        check_assertions,
+        read_assertions,
+    )
+    from inami_cli.services.reimbursement._batch_context import CACHE_LIMIT, PEOPLE_LIMIT
+    from inami_cli.services.reimbursement._batch_input import BATCH_INPUT_COLUMNS
+    from inami_cli.services.reimbursement._batch_render import BATCH_COLUMNS
+    from inami_cli.services.reimbursement._batch_run import (
+        RECORD_CHUNK,
+        BatchSummary,
+        reimburse_batch,
+    )
 
 __all__ = [
     "BATCH_COLUMNS",

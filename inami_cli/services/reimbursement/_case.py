@@ -7,18 +7,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import or_, select
-from sqlmodel import Session, col
 
-from inami_cli.db.models import Act as ActRow
-from inami_cli.db.models import CareRecord
+from inami_cli.db.tables.nomenclature import act as ACT
+from inami_cli.db.tables.reimbursement import care_record as CARE
 from inami_cli.domain import reimbursement as rules
 from inami_cli.domain.errors import InvalidInput, MissingValue
 from inami_cli.domain.money import to_cents
 from inami_cli.domain.reimbursement import CaseResult, Line, PastCare, Patient, Step
 from inami_cli.services.reimbursement._provider import ProviderSource
+
+if TYPE_CHECKING:
+    from inami_cli.db.engine import Reader as Session
 
 RESULT_COLUMNS = (
     "niss",
@@ -200,12 +202,10 @@ def _history(*, session: Session, niss: str, on: date) -> list[PastCare]:
     frequency periods reach back 3 calendar years or a whole prescription)."""
     from inami_cli.services import nomenclature
 
+    care = CARE.c
     rows = session.execute(
-        select(
-            col(CareRecord.code), col(CareRecord.care_date), col(CareRecord.referral_reduced)
-        ).where(
-            col(CareRecord.niss) == niss,
-            col(CareRecord.care_date) <= date(on.year, 12, 31),
+        select(care.code, care.care_date, care.referral_reduced).where(
+            care.niss == niss, care.care_date <= date(on.year, 12, 31)
         )
     ).all()
     acts: dict[str, Any] = {}
@@ -296,8 +296,11 @@ def reimburse(
     )
     recorded = 0
     if record and request.niss is not None:
+        from inami_cli.db.engine import orm_session
+        from inami_cli.db.models import CareRecord
         from inami_cli.services.audit import current_actor, now, record_change
 
+        session = orm_session(session)
         stamp, operator = now(), current_actor().operator
         for result in results:
             if not result.ok:
@@ -387,10 +390,11 @@ _YES_NO: dict[str | None, bool] = {"yes": True, "no": False}
 
 def code_choices(*, session: Session, on: date) -> list[tuple[str, str]]:
     """(code, French label) of the acts that exist on *on*, for completion when prompting."""
+    act = ACT.c
     rows = session.execute(
-        select(col(ActRow.code), col(ActRow.label_fr))
-        .where(or_(col(ActRow.valid_from).is_(None), col(ActRow.valid_from) <= on))
-        .where(or_(col(ActRow.valid_to).is_(None), col(ActRow.valid_to) >= on))
-        .order_by(col(ActRow.code))
+        select(act.code, act.label_fr)
+        .where(or_(act.valid_from.is_(None), act.valid_from <= on))
+        .where(or_(act.valid_to.is_(None), act.valid_to >= on))
+        .order_by(act.code)
     ).all()
     return [(code, label) for code, label in rows]

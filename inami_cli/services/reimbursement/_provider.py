@@ -16,14 +16,16 @@ import functools
 from bisect import bisect_right
 from datetime import date, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
-
+from inami_cli.db.engine import orm_session
 from inami_cli.domain import reimbursement as rules
 from inami_cli.domain.providers import ProviderFacts, format_nihii
 from inami_cli.domain.reimbursement import ProviderTerms, SpecialRequirement, parse_days
 from inami_cli.tabular import Columns, open_binary, read_table
+
+if TYPE_CHECKING:
+    from inami_cli.db.engine import Reader as Session
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 _DAY = timedelta(days=1)
@@ -84,17 +86,20 @@ class ProviderSource:
         self.agreements()
         self.attest_rules()
         if register and self.in_memory and self._register is None:
-            self._register = providers.load_provider_register(session=self.session)
+            self._register = providers.load_provider_register(session=orm_session(self.session))
 
     def agreements(self) -> list[tuple[str, date, date | None]]:
-        """(profession, from, to) of every recorded agreement."""
+        """(profession, from, to) of every recorded agreement (as ``agreement_list`` orders
+        them), through the generated Core table: a single case reads no SQLModel model."""
         if self._agreements is None:
-            from inami_cli.services import providers
+            from sqlalchemy import select
 
-            self._agreements = [
-                (a.profession, a.valid_from, a.valid_to)
-                for a in providers.agreement_list(session=self.session)
-            ]
+            from inami_cli.db.tables.providers import agreement
+
+            a = agreement.c
+            query = select(a.profession, a.valid_from, a.valid_to)
+            rows = self.session.execute(query.order_by(a.profession, a.valid_from))
+            self._agreements = [(profession, start, end) for profession, start, end in rows]
         return self._agreements
 
     def physio_convention(self, on: date) -> bool | None:
@@ -131,7 +136,8 @@ class ProviderSource:
             return facts
         from inami_cli.services import providers
 
-        return providers.provider_facts(session=self.session, nihii=nihii, on=on, at=at)
+        session = orm_session(self.session)
+        return providers.provider_facts(session=session, nihii=nihii, on=on, at=at)
 
     # -- the answer ---------------------------------------------------------------------
 
