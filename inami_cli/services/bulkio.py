@@ -10,12 +10,12 @@ from __future__ import annotations
 import contextlib
 import gc
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Connection, Table, func, select
 from sqlmodel import Session
 
 # SQLite's default page cache is 2 MiB: a million-row insert into indexed tables then
@@ -94,6 +94,34 @@ def indexes_built_after(session: Session, table: Table, rows: int) -> Iterator[N
     yield
     for index in late:
         index.create(connection)
+
+
+def copy_rows(
+    connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """Bulk-load *rows* (values of *columns*, in order) into *table* with PostgreSQL's
+    ``COPY ... FROM STDIN`` through psycopg 3 (``cursor.copy``); the number of rows sent.
+
+    COPY runs inside the connection's transaction, as an INSERT would: when anything fails
+    later, the caller's rollback removes every row (all or nothing). executemany INSERT
+    runs at ~5 000 rows/s on PostgreSQL, COPY at ~100 000 (issue 19). Values go as the
+    driver adapts them (dates, booleans, None as NULL).
+    """
+    quote = connection.dialect.identifier_preparer
+    names = ", ".join(quote.quote(name) for name in columns)
+    sql = f"COPY {quote.format_table(table)} ({names}) FROM STDIN"
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    sent = 0
+    cursor = raw.cursor()
+    try:
+        with cursor.copy(sql) as copy:
+            write_row = copy.write_row
+            for sent, row in enumerate(rows, 1):  # noqa: B007
+                write_row(row)
+    finally:
+        cursor.close()
+    return sent
 
 
 DRIVER_FETCH = 20_000  # rows per ``fetchmany`` of ``driver_rows``

@@ -135,3 +135,31 @@ def test_cli_bad_line_at_the_end_exits_2_and_writes_nothing(
     good = cli("person", "import", "-", "--format", "json", input=HEADER + INTERLEAVED)
     assert good.exit_code == 0, good.stderr
     assert good.json()["inserted"] == 10
+
+
+def test_copy_rows_loads_inside_the_callers_transaction(session: Any) -> None:
+    from datetime import date
+
+    from inami_cli.services.bulkio import copy_rows
+
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        pytest.skip("COPY is PostgreSQL's (SQLite imports use the driver's executemany)")
+    table = Person.__table__  # type: ignore[attr-defined]
+    columns = ("niss", "last_name", "first_name", "birth_date", "sex", "is_bis", "death_date")
+    rows = [
+        (PARENT, "V", "M", date(1972, 11, 3), "M", False, None, "test"),
+        (CHILD, "V, de", 'L "Lena"', date(2016, 4, 22), "F", False, date(2025, 1, 1), "test"),
+    ]
+    assert copy_rows(connection, table, (*columns, "source"), iter(rows)) == 2
+    stored = session.execute(
+        select(Person.niss, Person.last_name, Person.first_name, Person.death_date).order_by(
+            Person.niss
+        )
+    ).all()
+    assert [tuple(r) for r in stored] == [
+        (CHILD, "V, de", 'L "Lena"', date(2025, 1, 1)),
+        (PARENT, "V", "M", None),
+    ]
+    session.rollback()
+    assert _count(session, Person) == 0

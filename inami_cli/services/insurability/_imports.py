@@ -19,6 +19,7 @@ from inami_cli import tabular
 from inami_cli.db.models import ImportBatch
 from inami_cli.domain.errors import FileErrors
 from inami_cli.services.audit import current_actor, now, record_changes
+from inami_cli.services.bulkio import copy_rows
 from inami_cli.services.insurability._common import _CHUNK, _columns, _date_cell
 
 
@@ -152,16 +153,8 @@ def _bulk(
     tail = tuple(extra.values())
     width = len(names)
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
-        # COPY: executemany INSERT runs at ~5 000 rows/s on PostgreSQL, COPY at ~100 000.
-        # It runs inside the caller's transaction: a failure rolls back every row.
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-                write_row = copy.write_row
-                for rec in rows:
-                    write_row(rec[:width] + tail)
-        finally:
-            cursor.close()
+        # COPY, inside the caller's transaction: a failure rolls back every row.
+        copy_rows(conn, table, columns, (rec[:width] + tail for rec in rows))
         return
     if conn.dialect.name != "sqlite":
         statement = table.insert()

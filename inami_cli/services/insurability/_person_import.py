@@ -30,7 +30,6 @@ from inami_cli.db.models import Affiliation, Person
 from inami_cli.domain import insurability as rules
 from inami_cli.domain.errors import FileErrors, InvalidInput, file_problems
 from inami_cli.domain.niss import NissInfo, parse_niss
-from inami_cli.domain.values import is_digits
 from inami_cli.services.bulkio import indexes_built_after, sqlite_bulk_cache
 from inami_cli.services.imports import Change, ImportReport
 from inami_cli.services.insurability._common import _AFF, _PER, _check_member, _without_gc
@@ -207,9 +206,10 @@ class _PersonImport:
                 known = pending.get(raw)
                 info = known[4] if known is not None else parse_niss(raw)
                 niss = info.niss
+                if niss != raw:  # written with dots or dashes
+                    known = pending.get(niss)
                 last, first = cells[i_last].strip(), cells[i_first].strip()
                 death = days.optional(cells[i_death], "death_date") if i_death is not None else None
-                known = pending.get(niss)
                 if known is not None and (known[1], known[2], known[3]) != (last, first, death):
                     raise InvalidInput(f"{niss}: names or death date differ from line {known[0]}")
                 if not last:
@@ -231,7 +231,7 @@ class _PersonImport:
                     # The checks below take a shortcut for the usual well-formed cell and
                     # call the rule (which says why) otherwise: same values, same messages.
                     member = cells[i_member]
-                    if not is_digits(member):
+                    if not (member.isdigit() and member.isascii()):  # is_digits, inlined
                         member = _check_member(member)
                     quality, titular_cell = cells[i_quality], cells[i_titular]
                     titular: str | None = None
