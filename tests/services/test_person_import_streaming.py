@@ -14,14 +14,8 @@ from inami_cli.db.models import Affiliation, ImportBatch, Person
 from inami_cli.domain.errors import FileConflicts, FileErrors
 from inami_cli.services import insurability as svc
 from inami_cli.services.insurability import _person_import
+from tests.services.test_bulk_imports import CHILD, HEADER, PARENT, TRANSFER
 
-HEADER = (
-    "niss,last_name,first_name,insurer_code,member_number,quality,titular_niss,ct1,ct2,"
-    "valid_from,valid_to\n"
-)
-PARENT = "72110313704"
-CHILD = "16042205863"
-TRANSFER = "90090906467"
 NISS = "85073003328"
 
 # Persons interleaved: TRANSFER's rows are apart, and the child comes before its titular.
