@@ -157,3 +157,50 @@ def test_copy_rows_loads_inside_the_callers_transaction(session: Any) -> None:
     ]
     session.rollback()
     assert _count(session, Person) == 0
+
+
+ENT_HEADER = "niss,kind,valid_from,valid_to,detail\n"
+ENTITLEMENTS = (
+    f"{TRANSFER},bim,2020-01-01,2020-12-31,automatic\n"
+    f"{PARENT},dmg,2021-01-01,,12345678901\n"
+    f"{TRANSFER},chronic,2022-01-01,,\n"
+    f"{TRANSFER},bim,2021-01-01,,automatic\n"
+)
+
+
+@pytest.mark.parametrize("batch_rows", [1, 50_000])
+def test_entitlement_import_streams_whole_persons(
+    session: Any, monkeypatch: pytest.MonkeyPatch, batch_rows: int
+) -> None:
+    from inami_cli.db.models import Entitlement
+    from inami_cli.services.insurability import _entitlement_import
+
+    svc.seed_insurers(session=session)
+    _import(session, INTERLEAVED)
+    session.commit()
+    monkeypatch.setattr(_entitlement_import, "BATCH_ROWS", batch_rows)
+
+    def run(body: str) -> svc.ImportReport:
+        return svc.import_entitlements(
+            session=session, lines=io.StringIO(ENT_HEADER + body), filename="e.csv"
+        )
+
+    bis = "79522409148"  # valid, not in the register
+    missing = ENTITLEMENTS + f"{bis},bim,2020-01-01,,automatic\n{bis},dmg,2020-01-01,,1\n"
+    with pytest.raises(FileErrors) as caught:
+        run(missing)
+    assert caught.value.problems == [
+        f"e.csv:6: person {bis} is not in the register",
+        f"e.csv:7: person {bis} is not in the register",
+    ]
+    session.rollback()
+    assert _count(session, Entitlement) == 0
+    report = run(ENTITLEMENTS)
+    assert (report.inserted, report.updated, report.unchanged) == (4, 0, 0)
+    overlap = ENTITLEMENTS + f"{TRANSFER},bim,2020-06-01,2020-06-30,automatic\n"
+    with pytest.raises(FileConflicts) as conflict:
+        run(overlap)
+    assert conflict.value.problems == [
+        f"e.csv:6: bim of {TRANSFER} 2020-06-01..2020-06-30 overlaps 2020-01-01..2020-12-31 "
+        "(line 2)"
+    ]

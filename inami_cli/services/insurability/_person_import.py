@@ -14,16 +14,13 @@ the caller's transaction back: all or nothing.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import operator
 import tempfile
-from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import date
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from sqlalchemy import Table, literal, select, update
+from sqlalchemy import Table, select, update
 from sqlmodel import Session
 
 from inami_cli.db.models import Affiliation, Person
@@ -34,14 +31,17 @@ from inami_cli.services.bulkio import indexes_built_after, sqlite_bulk_cache
 from inami_cli.services.imports import Change, ImportReport
 from inami_cli.services.insurability._common import _AFF, _PER, _check_member, _without_gc
 from inami_cli.services.insurability._imports import (
+    _any_row,
     _bulk,
     _chunks,
     _DayCache,
-    _finish_batch,
     _fmt_period,
-    _new_batch,
     _overlap_problems,
     _Reader,
+    _scan,
+    _slices,
+    _StreamedImport,
+    _WholeGroups,
 )
 
 PERSON_COLUMNS = (
@@ -64,49 +64,10 @@ _AFF_TABLE: Table = Affiliation.__table__  # type: ignore[attr-defined]
 
 # Persons planned and written at once: whole persons, about this many rows.
 BATCH_ROWS = 50_000
-IN_SLICE = 1_000  # NISS per ``IN (...)`` look-up of stored rows
 
 # A person being read: (first line, last name, first name, death date, NissInfo, its
 # affiliations as tuples laid out as _AFF_ROW then their line)
 _Group = tuple[int, str, str, date | None, NissInfo, list[tuple[Any, ...]]]
-
-
-def _person_key(cell: str) -> str:
-    """The NISS a row's cell names, as the second pass keys the person (compact when it
-    parses; the cell itself otherwise: that row is refused anyway)."""
-    raw = cell.strip()
-    if len(raw) == 11 and raw.isascii() and raw.isdigit():
-        return raw
-    try:
-        return parse_niss(raw).niss
-    except InvalidInput:
-        return raw
-
-
-def _scan(
-    lines: Iterable[str], filename: str, spool: IO[str]
-) -> tuple[_Reader, dict[str, int], int]:
-    """First pass: the reader (header checked, digest, line count), the line of each
-    person's last row and the number of rows; the lines are copied to *spool* for the
-    second pass (in blocks: a generator step per line would cost a tenth of this pass)."""
-
-    def blocks(source: Iterator[str]) -> Iterator[list[str]]:
-        while block := list(itertools.islice(source, 4096)):
-            spool.write("".join(block))
-            yield block
-
-    reader = _Reader(
-        itertools.chain.from_iterable(blocks(iter(lines))),
-        filename,
-        PERSON_COLUMNS,
-        optional=_OPTIONAL,
-    )
-    i_niss = reader.index["niss"]
-    last_lines: dict[str, int] = {}
-    rows = 0
-    for rows, (line, cells) in enumerate(reader.rows(), 1):  # noqa: B007
-        last_lines[_person_key(cells[i_niss])] = line
-    return reader, last_lines, rows
 
 
 @_without_gc
@@ -123,7 +84,7 @@ def import_persons(
     is reported as ``FILE:LINE: reason`` (FileErrors, exit 2) and nothing is written.
     """
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
-        scanned, last_lines, rows = _scan(lines, filename, spool)
+        scanned, last_lines, rows = _scan(lines, filename, spool, PERSON_COLUMNS, _OPTIONAL)
         spool.seek(0)
         run = _PersonImport(session, scanned, last_lines, dry_run=dry_run)
         reader = _Reader(spool, filename, PERSON_COLUMNS, optional=_OPTIONAL)
@@ -144,37 +105,27 @@ def import_persons(
         return run.finish()
 
 
-class _PersonImport:
+class _PersonImport(_StreamedImport):
     """One import: rows checked into whole persons, planned and written a batch at a time.
 
     Kept across batches: the problems (rows first, then titulars and overlaps, as a
     whole-file import reported them), the counts, the --dry-run changes, the audit of
     updates, the import batch row once written."""
 
+    kind = "persons"
+
     def __init__(
         self, session: Session, scanned: _Reader, last_lines: dict[str, int], *, dry_run: bool
     ) -> None:
-        self.session = session
-        self.scanned = scanned
-        self.filename = scanned.filename
+        super().__init__(session, scanned, dry_run=dry_run)
         self.last_lines = last_lines
-        self.dry_run = dry_run
         self.has_death = "death_date" in scanned.index
         self.has_mutuality = "mutuality" in scanned.index
-        self.row_problems: list[str] = []
         self.titular_problems: list[str] = []
-        self.period_problems: list[str] = []
-        self.conflicts = 0
-        self.inserted = self.updated = self.unchanged = 0
-        self.changes: list[Change] = []
-        self.audit: list[tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]] = []
-        self.batch_id: int | None = None
-        self.source = f"import {Path(self.filename).name}"
         # Stored rows are read per batch for its persons; none to read from a table that
         # was empty (a first import: no batch touches another's persons).
         self.stored_persons = _any_row(session, _PERSON_TABLE)
         self.stored_affs = _any_row(session, _AFF_TABLE)
-        self.written = False
 
     # -- second pass: rows → whole persons ---------------------------------------------
 
@@ -193,11 +144,8 @@ class _PersonImport:
         last_lines = self.last_lines
         problems = self.row_problems
         filename = self.filename
-        order: deque[str] = deque()  # persons by first row
-        pending: dict[str, _Group] = {}
-        complete: set[str] = set()
-        ready: list[_Group] = []
-        ready_rows = 0
+        groups: _WholeGroups[_Group] = _WholeGroups(last_lines, BATCH_ROWS)
+        pending = groups.pending
         for line, cells in reader.rows():
             try:
                 raw = cells[i_niss].strip()
@@ -216,11 +164,7 @@ class _PersonImport:
                     raise InvalidInput("last_name is empty")
                 if known is None:
                     known = (line, last, first, death, info, [])
-                    if not order and line >= last_lines.get(niss, 0):
-                        ready.append(known)  # the usual person: one row, whole already
-                    else:
-                        pending[niss] = known
-                        order.append(niss)
+                    groups.open(niss, line, known)
                 code = cells[i_code].strip()
                 if not code:
                     if any(cells[i].strip() for i in (i_member, i_ct1, i_ct2, i_from)):
@@ -260,19 +204,10 @@ class _PersonImport:
             except InvalidInput as exc:
                 problems.append(f"{filename}:{line}: {exc.message}")
                 continue
-            ready_rows += 1
-            if order and niss in pending and line >= last_lines.get(niss, 0):
-                complete.add(niss)  # the person's last row: it leaves in first-row order
-                while order and order[0] in complete:
-                    done = order.popleft()
-                    complete.discard(done)
-                    ready.append(pending.pop(done))
-            if ready_rows >= BATCH_ROWS and ready:
-                yield ready
-                ready, ready_rows = [], 0
-        ready.extend(pending[niss] for niss in order)  # last rows refused: the import fails
-        if ready:
-            yield ready
+            if batch := groups.row_done(niss, line):
+                yield batch
+        if rest := groups.rest():
+            yield rest
 
     def _check_titular(self, line: int, titular: str) -> None:
         """A dependant's titular must be in the file or in the register."""
@@ -395,8 +330,7 @@ class _PersonImport:
         if not (person_inserts or person_updates or aff_inserts or aff_updates):
             return
         session = self.session
-        if self.batch_id is None:
-            self.batch_id = _new_batch(session, "persons", self.scanned)
+        batch_id = self.batch()
         # In key order: the B-tree pages are then filled one after the other instead of
         # being revisited at random (measured 3x faster on a million rows).
         person_inserts.sort(key=operator.itemgetter(0))
@@ -404,7 +338,7 @@ class _PersonImport:
         # stable sort on the NISS alone gives (niss, valid_from) order without building
         # a million key tuples.
         aff_inserts.sort(key=operator.itemgetter(0))
-        extra = {"source": self.source, "batch_id": self.batch_id}
+        extra = {"source": self.source, "batch_id": batch_id}
         _bulk(session, Person, _PERSON_ROW, person_inserts, **extra)
         for chunk in _chunks(person_updates):
             session.execute(update(Person), chunk)
@@ -449,33 +383,6 @@ class _PersonImport:
         problems = self.titular_problems + self.period_problems
         if problems:
             raise file_problems(problems, self.conflicts)
-
-    def finish(self) -> ImportReport:
-        """The report; the import batch's counts and audit row when it wrote."""
-        if self.batch_id is not None:
-            _finish_batch(
-                self.session, self.batch_id, self.inserted, self.updated, self.unchanged,
-                self.audit, self.scanned,
-            )  # fmt: skip
-        return ImportReport(
-            filename=self.filename,
-            lines=self.scanned.lines,
-            inserted=self.inserted,
-            updated=self.updated,
-            unchanged=self.unchanged,
-            dry_run=self.dry_run,
-            batch_id=self.batch_id,
-            changes=tuple(self.changes),
-        )
-
-
-def _slices(values: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(values), IN_SLICE):
-        yield values[start : start + IN_SLICE]
-
-
-def _any_row(session: Session, table: Table) -> bool:
-    return session.execute(select(literal(1)).select_from(table).limit(1)).first() is not None
 
 
 def _aff_insert_change(aff: tuple[Any, ...]) -> Change:
