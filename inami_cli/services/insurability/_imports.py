@@ -7,19 +7,23 @@ from __future__ import annotations
 import csv
 import hashlib
 import itertools
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, Generic, TypeVar
 
-from sqlalchemy import update
+from sqlalchemy import Table, literal, select, update
 from sqlmodel import Session, SQLModel
 
 from inami_cli import tabular
 from inami_cli.db.models import ImportBatch
-from inami_cli.domain.errors import FileErrors
+from inami_cli.domain.errors import FileErrors, InvalidInput
+from inami_cli.domain.niss import parse_niss
 from inami_cli.services.audit import current_actor, now, record_changes
-from inami_cli.services.insurability._common import _CHUNK, _columns, _date_cell
+from inami_cli.services.bulkio import copy_rows
+from inami_cli.services.imports import Change, ImportReport
+from inami_cli.services.insurability._common import _CHUNK, _PER, _columns, _date_cell
 
 
 class _Reader:
@@ -152,16 +156,8 @@ def _bulk(
     tail = tuple(extra.values())
     width = len(names)
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
-        # COPY: executemany INSERT runs at ~5 000 rows/s on PostgreSQL, COPY at ~100 000.
-        # It runs inside the caller's transaction: a failure rolls back every row.
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-                write_row = copy.write_row
-                for rec in rows:
-                    write_row(rec[:width] + tail)
-        finally:
-            cursor.close()
+        # COPY, inside the caller's transaction: a failure rolls back every row.
+        copy_rows(conn, table, columns, (rec[:width] + tail for rec in rows))
         return
     if conn.dialect.name != "sqlite":
         statement = table.insert()
@@ -248,3 +244,172 @@ def _finish_batch(
         session=session,
         changes=[*audit, ("import_batch", str(batch_id), "insert", None, summary)],
     )
+
+
+# -- streaming: a first pass, then whole persons a batch at a time (issue 19) -------------
+
+G = TypeVar("G")
+IN_SLICE = 1_000  # NISS per ``IN (...)`` look-up of a batch's stored rows
+
+
+def _person_key(cell: str) -> str:
+    """The NISS a row's cell names, as the second pass keys the person (compact when it
+    parses; the cell itself otherwise: that row is refused anyway)."""
+    raw = cell.strip()
+    if len(raw) == 11 and raw.isascii() and raw.isdigit():
+        return raw
+    try:
+        return parse_niss(raw).niss
+    except InvalidInput:
+        return raw
+
+
+def _scan(
+    lines: Iterable[str],
+    filename: str,
+    spool: IO[str],
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+) -> tuple[_Reader, dict[str, int], int]:
+    """First pass: the reader (header checked, digest, line count), the line of each
+    person's last row and the number of rows; the lines are copied to *spool* for the
+    second pass (in blocks: a generator step per line would cost a tenth of this pass), which
+    then reads exactly what was hashed."""
+
+    def blocks(source: Iterator[str]) -> Iterator[list[str]]:
+        while block := list(itertools.islice(source, 4096)):
+            spool.write("".join(block))
+            yield block
+
+    reader = _Reader(
+        itertools.chain.from_iterable(blocks(iter(lines))), filename, required, optional
+    )
+    i_niss = reader.index["niss"]
+    last_lines: dict[str, int] = {}
+    rows = 0
+    for rows, (line, cells) in enumerate(reader.rows(), 1):  # noqa: B007
+        last_lines[_person_key(cells[i_niss])] = line
+    return reader, last_lines, rows
+
+
+class _WholeGroups(Generic[G]):
+    """A person's rows gathered until its last one (``_scan``), then released whole, in the
+    order of the persons' first rows, in batches of about *batch_rows* rows.
+
+    For a file grouped by person (as exports are) this holds one person at a time; a file
+    that interleaves its persons holds the ones still open.
+    """
+
+    def __init__(self, last_lines: dict[str, int], batch_rows: int) -> None:
+        self.last_lines = last_lines
+        self.batch_rows = batch_rows
+        self.pending: dict[str, G] = {}  # persons whose last row is still to come
+        self._order: deque[str] = deque()  # pending persons by first row
+        self._complete: set[str] = set()
+        self._ready: list[G] = []
+        self._rows = 0
+
+    def open(self, key: str, line: int, group: G) -> None:
+        """*group* of a person whose first row is *line*."""
+        if not self._order and line >= self.last_lines.get(key, 0):
+            self._ready.append(group)  # the usual person: one row, whole already
+        else:
+            self.pending[key] = group
+            self._order.append(key)
+
+    def row_done(self, key: str, line: int) -> list[G] | None:
+        """A row of *key* taken; the batch of whole persons once it holds enough rows."""
+        self._rows += 1
+        if self._order and key in self.pending and line >= self.last_lines.get(key, 0):
+            self._complete.add(key)  # the person's last row: it leaves in first-row order
+            while self._order and self._order[0] in self._complete:
+                done = self._order.popleft()
+                self._complete.discard(done)
+                self._ready.append(self.pending.pop(done))
+        if self._rows < self.batch_rows or not self._ready:
+            return None
+        batch, self._ready, self._rows = self._ready, [], 0
+        return batch
+
+    def rest(self) -> list[G]:
+        """What is left at the end (persons whose last row was refused: the import fails)."""
+        rest = self._ready + [self.pending[key] for key in self._order]
+        self._ready, self._order, self.pending = [], deque(), {}
+        return rest
+
+
+def _slices(values: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(values), IN_SLICE):
+        yield values[start : start + IN_SLICE]
+
+
+def _any_row(session: Session, table: Table) -> bool:
+    return session.execute(select(literal(1)).select_from(table).limit(1)).first() is not None
+
+
+def _registered(session: Session, wanted: list[str]) -> set[str]:
+    """The NISS among *wanted* that name a stored person (probing the primary key).
+
+    On SQLite through the driver's cursor: SQLAlchemy renders an expanding ``IN`` again on
+    every execution, which cost as much as the rest of a batch's planning (issue 19)."""
+    found: set[str] = set()
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        for part in _slices(wanted):
+            found.update(session.execute(select(_PER.niss).where(_PER.niss.in_(part))).scalars())
+        return found
+    cursor = connection.connection.cursor()
+    try:
+        # in key order: each slice probes neighbouring pages of the index
+        for part in _slices(sorted(wanted)):
+            marks = ", ".join("?" * len(part))
+            cursor.execute(f"SELECT niss FROM person WHERE niss IN ({marks})", part)  # noqa: S608
+            found.update(niss for (niss,) in cursor.fetchall())
+    finally:
+        cursor.close()
+    return found
+
+
+class _StreamedImport:
+    """What a streamed import keeps across its batches: the problems, the counts, the
+    --dry-run changes, the audit of updates, the import batch row once written."""
+
+    kind = ""  # the import batch's kind: "persons", "entitlements"
+
+    def __init__(self, session: Session, scanned: _Reader, *, dry_run: bool) -> None:
+        self.session = session
+        self.scanned = scanned
+        self.filename = scanned.filename
+        self.dry_run = dry_run
+        self.row_problems: list[str] = []  # malformed rows: they end the import first
+        self.period_problems: list[str] = []
+        self.conflicts = 0  # period problems that are overlaps (exit 4 when they are all)
+        self.inserted = self.updated = self.unchanged = 0
+        self.changes: list[Change] = []
+        self.audit: list[tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]] = []
+        self.batch_id: int | None = None
+        self.source = f"import {Path(self.filename).name}"
+
+    def batch(self) -> int:
+        """The import batch's id (its row written before the first rows that carry it)."""
+        if self.batch_id is None:
+            self.batch_id = _new_batch(self.session, self.kind, self.scanned)
+        return self.batch_id
+
+    def finish(self) -> ImportReport:
+        """The report; the import batch's counts and audit row when it wrote."""
+        if self.batch_id is not None:
+            _finish_batch(
+                self.session, self.batch_id, self.inserted, self.updated, self.unchanged,
+                self.audit, self.scanned,
+            )  # fmt: skip
+        return ImportReport(
+            filename=self.filename,
+            lines=self.scanned.lines,
+            inserted=self.inserted,
+            updated=self.updated,
+            unchanged=self.unchanged,
+            dry_run=self.dry_run,
+            batch_id=self.batch_id,
+            changes=tuple(self.changes),
+        )

@@ -10,9 +10,10 @@ from collections.abc import Collection
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Engine, String, bindparam, select, type_coerce
+from sqlalchemy import Connection, Engine, String, Table, bindparam, select, type_coerce
 from sqlmodel import Session
 
+from inami_cli.db.models import Affiliation, Person
 from inami_cli.domain import insurability as rules
 from inami_cli.domain.insurability import AffiliationPeriod, Coverage, EntitlementPeriod
 from inami_cli.services.bulkio import SharedDates, driver_rows
@@ -120,6 +121,9 @@ def load_register(*, session: Session) -> Register:
     return Register(persons, _insurer_names(session))
 
 
+_PERSON_TABLE: Table = Person.__table__  # type: ignore[attr-defined]
+_AFFILIATION_TABLE: Table = Affiliation.__table__  # type: ignore[attr-defined]
+
 IN_SLICE = 4_096  # NISS per ``IN (...)`` query: under every database's bound-parameter limit
 
 
@@ -141,42 +145,50 @@ def _raw(column: Any) -> Any:
     return type_coerce(column, String)
 
 
-def _lookup_statements(size: int) -> tuple[Any, Any, Any]:
-    """The three SELECTs of ``persons_by_niss`` for *size* NISS (``:w0`` ... parameters)."""
+def _lookup_statements(size: int) -> tuple[Any, Any]:
+    """The two SELECTs of ``persons_by_niss`` for *size* NISS (``:w0`` ... parameters):
+    persons with their affiliations (one row per affiliation, or one with NULLs), then
+    their entitlements.
+
+    Periods come in start order (each by its table's ``(niss, ..., valid_from)`` index)
+    rather than in id order: a person's periods of one kind never overlap (checked on
+    write), so the checks find the same period either way, and SQLite then needs no sort
+    (issue 19: the joined, index-ordered read costs ~40 % less than three id-ordered ones).
+    """
     wanted: list[Any] = [bindparam(f"w{n}") for n in range(size)]
     a, e = _AFF, _ENT
-    persons = select(_PER.niss, _raw(_PER.birth_date), _raw(_PER.death_date)).where(
-        _PER.niss.in_(wanted)
-    )
-    affiliations = (
+    persons = (
         select(
-            a.niss, a.insurer_code, a.member_number, a.quality, a.titular_niss, a.ct1, a.ct2,
-            _raw(a.valid_from), _raw(a.valid_to), a.mutuality,
+            _PER.niss, _raw(_PER.birth_date), _raw(_PER.death_date), a.insurer_code,
+            a.member_number, a.quality, a.titular_niss, a.ct1, a.ct2, _raw(a.valid_from),
+            _raw(a.valid_to), a.mutuality,
         )
-        .where(a.niss.in_(wanted))
-        .order_by(a.niss, a.id)
+        .select_from(_PERSON_TABLE)
+        .outerjoin(_AFFILIATION_TABLE, a.niss == _PER.niss)
+        .where(_PER.niss.in_(wanted))
+        .order_by(_PER.niss, a.valid_from)
     )  # fmt: skip
     entitlements = (
         select(e.niss, e.kind, _raw(e.valid_from), _raw(e.valid_to), e.detail)
         .where(e.niss.in_(wanted))
-        .order_by(e.niss, e.id)
+        .order_by(e.niss, e.kind, e.valid_from)
     )
-    return persons, affiliations, entitlements
+    return persons, entitlements
 
 
 # (dialect name, IN-list length) → the three statements' SQL text and whether the driver
 # takes positional parameters: compiled once, then run on the driver's cursor (issue 19:
 # SQLAlchemy's expanding IN re-rendered the SQL on every execution and its result fetched
 # one row at a time, ~30 % of a batch as large as the register).
-_SQL: dict[tuple[str, int], tuple[tuple[str, str, str], bool]] = {}
+_SQL: dict[tuple[str, int], tuple[tuple[str, str], bool]] = {}
 
 
-def _driver_sql(connection: Connection, size: int) -> tuple[tuple[str, str, str], bool]:
+def _driver_sql(connection: Connection, size: int) -> tuple[tuple[str, str], bool]:
     dialect = connection.dialect
     found = _SQL.get((dialect.name, size))
     if found is None:
         compiled = [s.compile(dialect=dialect) for s in _lookup_statements(size)]
-        texts = (compiled[0].string, compiled[1].string, compiled[2].string)
+        texts = (compiled[0].string, compiled[1].string)
         found = _SQL[(dialect.name, size)] = texts, bool(compiled[0].positional)
     return found
 
@@ -190,9 +202,9 @@ def persons_by_niss(
     connection: Connection, wanted: Collection[str], days: SharedDates
 ) -> dict[str, list[Any]]:
     """The records of the persons among *wanted* NISS, laid out as ``load_register`` lays
-    out every person's ([birth, death, affiliations, entitlements], periods in id order).
+    out every person's ([birth, death, affiliations, entitlements]; periods in start order).
 
-    Three queries per slice of NISS, each probing the tables' NISS index: what a batch of
+    Two queries per slice of NISS, each probing the tables' NISS index: what a batch of
     lines needs, whatever the register's size (issue 19). The SQL is compiled once per
     IN-list length and run on the driver's cursor (the values as the driver gives them).
     """
@@ -204,19 +216,20 @@ def persons_by_niss(
     try:
         for i in range(0, len(ordered), IN_SLICE):
             part = _padded(ordered[i : i + IN_SLICE])
-            (of_persons, of_affiliations, of_entitlements), positional = _driver_sql(
-                connection, len(part)
-            )
+            (of_persons, of_entitlements), positional = _driver_sql(connection, len(part))
             given: Any = part if positional else {f"w{n}": v for n, v in enumerate(part)}
-            for niss, birth, death in _fetch(cursor, of_persons, given):
-                persons[niss] = [days[birth], days[death], (), ()]
-            for row in _fetch(cursor, of_affiliations, given):
-                niss, code, member, quality, titular, ct1, ct2, start, end, mutuality = row
-                rec = persons[niss]
-                period = make_affiliation(
-                    (code, member, quality, titular, ct1, ct2, days[start], days[end], mutuality)
-                )
-                rec[2] = (*rec[2], period)
+            rec: list[Any] = []
+            previous = None
+            for row in _fetch(cursor, of_persons, given):
+                niss, birth, death, code, member, quality, titular, ct1, ct2, start, end, mut = row
+                if niss != previous:  # the person's first row
+                    rec = persons[niss] = [days[birth], days[death], (), ()]
+                    previous = niss
+                if code is not None:  # None: a person without any affiliation
+                    period = make_affiliation(
+                        (code, member, quality, titular, ct1, ct2, days[start], days[end], mut)
+                    )
+                    rec[2] = (*rec[2], period)
             for niss, kind, start, end, detail in _fetch(cursor, of_entitlements, given):
                 rec = persons[niss]
                 rec[3] = (*rec[3], make_entitlement((kind, days[start], days[end], detail)))
