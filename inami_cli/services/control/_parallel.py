@@ -7,14 +7,13 @@ the patients (by the NISS, so all of a patient's lines, in order, go to one work
 the history they build); the chunk's findings of all workers are merged back by line
 number. The first ``INAMI_BATCH_MIN_ROWS`` lines (default 20 000) are audited here, the
 workers being forked afterwards: they inherit the loaded reference data and the history
-built so far (copy-on-write). ``INAMI_BATCH_WORKERS`` (default: the idle CPUs, at most 4;
-1 disables them) and ``INAMI_BATCH_CHUNK`` are the batches' settings.
+built so far (copy-on-write). ``INAMI_BATCH_WORKERS`` (the batches' one policy,
+``services.batching.worker_count``) and ``INAMI_BATCH_CHUNK`` are the batches' settings.
 """
 
 from __future__ import annotations
 
 import gc
-import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -34,32 +33,7 @@ from inami_cli.services.control._audit import (
 from inami_cli.services.control._context import AuditContext
 
 DEFAULT_MIN_ROWS = 20_000
-MAX_WORKERS = 4
 IN_FLIGHT = 2  # chunks sent ahead of the one being merged
-
-
-def _env_int(name: str, default: int, minimum: int) -> int:
-    text = os.environ.get(name, "").strip()
-    try:
-        return max(int(text), minimum) if text else default
-    except ValueError:
-        return default
-
-
-def worker_count() -> int:
-    """``INAMI_BATCH_WORKERS``, else the idle CPUs (the usable ones less the 1-minute load
-    average, at most 4): every worker waits for the slowest one at each chunk, so on busy
-    cores the workers cost more than they give (measured: 49 s against 40 s for 100 000
-    lines at a load average of 15 on 2 cores, for the same CPU time)."""
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not on Linux
-        usable = os.cpu_count() or 1
-    try:
-        idle = round(usable - os.getloadavg()[0])
-    except OSError:  # no load average on this system
-        idle = usable
-    return _env_int("INAMI_BATCH_WORKERS", max(1, min(idle, usable, MAX_WORKERS)), 1)
 
 
 def _merge(summary: AuditSummary, part: AuditSummary) -> None:
@@ -131,8 +105,8 @@ def audit_texts(
     lines, delimiter, names = open_billing(source, filename, encoding)
     auditor = _Auditor(AuditContext(session=session), billed_on=billed_on)
     counts = summary if summary is not None else AuditSummary()
-    workers = worker_count()
-    min_rows = _env_int("INAMI_BATCH_MIN_ROWS", DEFAULT_MIN_ROWS, 0)
+    workers = batching.worker_count()
+    min_rows = batching.env_int("INAMI_BATCH_MIN_ROWS", DEFAULT_MIN_ROWS, 0)
     chunks = batching.csv_chunks(lines, batching.chunk_size())
     line = done = 0
     line = 2
