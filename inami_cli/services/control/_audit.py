@@ -37,6 +37,7 @@ from inami_cli.services.control._context import (
     _bounded,
     _provider_terms,
     parse_clock,
+    reference_frozen,
 )
 from inami_cli.services.control._plans import EXACT, YOUNG, CodePlan, CodePlans
 from inami_cli.tabular import Columns, read_header, sniff_delimiter, text_lines
@@ -468,7 +469,8 @@ def audit_stream(
     lines, delimiter, names = open_billing(source, filename, encoding)
     auditor = _Auditor(AuditContext(session=session), billed_on=billed_on)
     counts = summary if summary is not None else AuditSummary()
-    yield from audit_lines(
-        auditor, lines, first_line=2, delimiter=delimiter, names=names, filename=filename,
-        counts=counts, on_error=lambda _line, message: on_error(message),
-    )  # fmt: skip
+    with reference_frozen():
+        yield from audit_lines(
+            auditor, lines, first_line=2, delimiter=delimiter, names=names, filename=filename,
+            counts=counts, on_error=lambda _line, message: on_error(message),
+        )  # fmt: skip

@@ -5,6 +5,9 @@ and the look-ups it makes per line, cached so that memory stays flat."""
 from __future__ import annotations
 
 import functools
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, time
 from typing import Any
 
@@ -55,6 +58,19 @@ def prescribed_rules() -> tuple[PrescribedRule, ...]:
                 )
             )
     return tuple(found)
+
+
+@contextmanager
+def reference_frozen() -> Iterator[None]:
+    """The reference data loaded so far kept out of the cyclic collector's scans
+    (``gc.freeze``) while the lines are audited: it lives as long as the audit, and each
+    full collection would walk the whole register and nomenclature again (8 of them on
+    100 000 lines; measured 4.7 -> 4.2 s of CPU for those lines)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _bounded(cache: dict[Any, Any], limit: int = CACHE_LIMIT) -> dict[Any, Any]:

@@ -30,7 +30,7 @@ from inami_cli.services.control._audit import (
     audit_lines,
     open_billing,
 )
-from inami_cli.services.control._context import AuditContext
+from inami_cli.services.control._context import AuditContext, reference_frozen
 
 DEFAULT_MIN_ROWS = 20_000
 IN_FLIGHT = 2  # chunks sent ahead of the one being merged
@@ -108,8 +108,18 @@ def audit_texts(
     workers = batching.worker_count()
     min_rows = batching.env_int("INAMI_BATCH_MIN_ROWS", DEFAULT_MIN_ROWS, 0)
     chunks = batching.csv_chunks(lines, batching.chunk_size())
-    line = done = 0
-    line = 2
+    with reference_frozen():
+        yield from _in_order(chunks, auditor, render, delimiter, names, filename, counts,
+                             on_error, workers, min_rows)  # fmt: skip
+
+
+def _in_order(
+    chunks: Iterator[list[str]], auditor: _Auditor, render: Callable[[LineAudit], str],
+    delimiter: str, names: tuple[str | None, ...], filename: str, counts: AuditSummary,
+    on_error: Callable[[str], None], workers: int, min_rows: int,
+) -> Iterator[str]:  # fmt: skip
+    """The first *min_rows* lines here, the rest on the workers (when more than one)."""
+    line, done = 2, 0
     for chunk in chunks:
         if workers > 1 and done >= min_rows:
             yield from _parallel(
