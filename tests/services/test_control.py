@@ -327,3 +327,29 @@ def test_file_history_shares_one_care_per_code_and_date(demo: Any) -> None:
     audits, _summary, _errors = _audit(demo, text)
     frequency = [any(f.code == "002" for f in a.findings) for a in audits]
     assert frequency == [False, False, True, True]
+
+
+def test_worker_share_by_patient_only_where_history_is_read(demo: Any) -> None:
+    """Lines of an act whose history a rule reads go by NISS (a patient's history stays on
+    one worker); the others by code (each worker computes the answers of its own codes)."""
+    from inami_cli.services.control._audit import BILLING_COLUMNS, _Auditor
+    from inami_cli.services.control._context import AuditContext
+    from inami_cli.services.control._parallel import _Share
+
+    auditor = _Auditor(AuditContext(session=demo), billed_on=D("2025-04-01"))
+    names: tuple[str | None, ...] = tuple(HEADER.strip().split(","))
+    assert set(BILLING_COLUMNS.required) <= set(names)
+    shares = [_Share(names, i, 2, auditor) for i in range(2)]
+    patients = [f"{n:011d}" for n in range(72110313700, 72110313740)]
+
+    def owner(code: str, niss: str) -> int:
+        cells = ["19001706004", niss, code, "2025-03-03", "", "", "1.00", "", ""]
+        owners = [i for i, share in enumerate(shares) if share(5, cells)]
+        assert len(owners) == 1  # every line is audited exactly once
+        return owners[0]
+
+    assert len({owner("101076", niss) for niss in patients}) == 1  # by code
+    assert len({owner("301593", niss) for niss in patients}) == 2  # by patient
+    assert {owner("301593", "72110313704"), owner("301593", "72.11.03-137.04")} == {
+        owner("301593", "72110313704")
+    }

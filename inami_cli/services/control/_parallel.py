@@ -2,12 +2,12 @@
 
 The audit of a line reads the patient's earlier lines (frequency, cumulation,
 prerequisite): lines cannot go to whichever worker is free, as the batches' chunks do
-(``services.batching``). Here every worker sees every chunk and audits only its share of
-the patients (by the NISS, so all of a patient's lines, in order, go to one worker, with
-the history they build); the chunk's findings of all workers are merged back by line
-number. The first ``INAMI_BATCH_MIN_ROWS`` lines (default 20 000) are audited here, the
-workers being forked afterwards: they inherit the loaded reference data and the history
-built so far (copy-on-write). ``INAMI_BATCH_WORKERS`` (the batches' one policy,
+(``services.batching``). Here every worker sees every chunk and audits only its share
+(``_Share``: by the NISS for the acts whose history a rule reads, by the code for the
+others); the chunk's findings of all workers are merged back by line number. The first
+``INAMI_BATCH_MIN_ROWS`` lines (default 20 000) are audited here, the workers being forked
+afterwards: they inherit the loaded reference data and the history built so far
+(copy-on-write). ``INAMI_BATCH_WORKERS`` (the batches' one policy,
 ``services.batching.worker_count``) and ``INAMI_BATCH_CHUNK`` are the batches' settings.
 """
 
@@ -30,7 +30,7 @@ from inami_cli.services.control._audit import (
     audit_lines,
     open_billing,
 )
-from inami_cli.services.control._context import AuditContext, reference_frozen
+from inami_cli.services.control._context import AuditContext, _bounded, reference_frozen
 
 DEFAULT_MIN_ROWS = 20_000
 IN_FLIGHT = 2  # chunks sent ahead of the one being merged
@@ -48,18 +48,34 @@ def _merge(summary: AuditSummary, part: AuditSummary) -> None:
 
 
 class _Share:
-    """Which worker audits a record: by its NISS (one patient, one worker)."""
+    """Which worker audits a record. A line of an act whose care a rule of a later line can
+    read (``AuditContext.history_relevant``) goes by its NISS: all of a patient's such
+    lines, in order, to one worker, with the history they build. Any other line neither
+    reads nor adds history: it goes by its code, so that each worker computes the engine's
+    answers of its own codes only (by NISS, both would compute nearly every answer)."""
 
-    def __init__(self, names: tuple[str | None, ...], index: int, workers: int) -> None:
-        self.column = names.index("niss")
+    def __init__(
+        self, names: tuple[str | None, ...], index: int, workers: int, auditor: _Auditor
+    ) -> None:
+        self.niss = names.index("niss")
+        self.code = names.index("code")
         self.width = len(names)
         self.index = index
         self.workers = workers
+        self.ctx = auditor.ctx
+        self.by_patient: dict[str, bool] = {}  # per code (a few thousand)
 
     def __call__(self, line: int, cells: list[str]) -> bool:
         if len(cells) != self.width:  # malformed: reported by one worker only
             return line % self.workers == self.index
-        return hash(compact_niss(cells[self.column].strip())) % self.workers == self.index
+        code = cells[self.code].strip()
+        by_patient = self.by_patient.get(code)
+        if by_patient is None:
+            act = self.ctx.act(code)
+            by_patient = act is not None and self.ctx.history_relevant(act)
+            _bounded(self.by_patient)[code] = by_patient
+        key = compact_niss(cells[self.niss].strip()) if by_patient else code
+        return hash(key) % self.workers == self.index
 
 
 def _work(
@@ -156,7 +172,7 @@ def _parallel(
             args=(
                 inbox,
                 outbox,
-                _Share(names, i, workers),
+                _Share(names, i, workers, auditor),
                 auditor,
                 render,
                 delimiter,
