@@ -7,8 +7,9 @@ findings, the claim and the computed reimbursement); a malformed line is reporte
 ``FILE:LINE: reason`` and the audit goes on.
 
 The rules of the insurance are the reimbursement engine's (``domain.reimbursement``,
-called through its public ``compute_case``); the checks only a control makes are
-``domain.control``'s (billing limit, prescriber, claim, undue amounts).
+through its public ``compile_plan`` and ``apply_plan``, what ``compute_case`` runs before
+who-pays-what); the checks only a control makes are ``domain.control``'s (billing limit,
+prescriber, claim, undue amounts).
 """
 
 from __future__ import annotations
