@@ -41,7 +41,9 @@ IN_FLIGHT = 2  # chunks queued per worker: enough to keep it busy, few for flat 
 _WORK: Callable[[list[str], int], Any] | None = None
 
 
-def _env_int(name: str, default: int, minimum: int) -> int:
+def env_int(name: str, default: int, minimum: int) -> int:
+    """An integer setting from the environment (at least *minimum*; *default* when unset
+    or not a number)."""
     text = os.environ.get(name, "").strip()
     if not text:
         return default
@@ -51,17 +53,22 @@ def _env_int(name: str, default: int, minimum: int) -> int:
         return default
 
 
-def _workers() -> int:
+def worker_count() -> int:
+    """Worker processes for a big input: ``INAMI_BATCH_WORKERS`` (1: none), else the usable
+    CPUs (this process's affinity), at most ``MAX_WORKERS``. The one policy of every batch
+    and of ``control audit``. No guess from the load average: the 1-minute average still
+    holds the previous command's load (one worker after a busy minute), and the kernel
+    shares busy cores anyway; a busy machine is the reason for the override."""
     try:
         usable = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not on Linux
         usable = os.cpu_count() or 1
-    return _env_int("INAMI_BATCH_WORKERS", min(usable, MAX_WORKERS), 1)
+    return env_int("INAMI_BATCH_WORKERS", min(usable, MAX_WORKERS), 1)
 
 
 def chunk_size() -> int:
     """Lines per chunk (``INAMI_BATCH_CHUNK``)."""
-    return _env_int("INAMI_BATCH_CHUNK", DEFAULT_CHUNK, 1)
+    return env_int("INAMI_BATCH_CHUNK", DEFAULT_CHUNK, 1)
 
 
 def line_chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
@@ -172,10 +179,10 @@ def _run_chunks(
     before_fork: Callable[[], None] | None,
     min_rows: int,
 ) -> None:
-    min_rows = _env_int("INAMI_BATCH_MIN_ROWS", min_rows, 0)
+    min_rows = env_int("INAMI_BATCH_MIN_ROWS", min_rows, 0)
     line = first_line
     done = 0
-    workers = _workers() if parallel else 1
+    workers = worker_count() if parallel else 1
     pending: list[str] | None = None
     for chunk in chunks:
         if workers > 1 and done >= min_rows:

@@ -54,3 +54,21 @@ def test_settings_fall_back_on_bad_values(monkeypatch: pytest.MonkeyPatch) -> No
     assert batching.chunk_size() == batching.DEFAULT_CHUNK
     monkeypatch.setenv("INAMI_BATCH_CHUNK", "0")
     assert batching.chunk_size() == 1
+
+
+def test_one_worker_policy_ignores_the_load_average(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batches and ``control audit`` share ``worker_count``: the usable CPUs (at most
+    ``MAX_WORKERS``) whatever the load average, and ``INAMI_BATCH_WORKERS`` overrides."""
+    from inami_cli.services.control import _parallel
+
+    monkeypatch.delenv("INAMI_BATCH_WORKERS", raising=False)
+    monkeypatch.setattr(batching.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(batching.os, "getloadavg", lambda: (40.0, 40.0, 40.0))
+    assert batching.worker_count() == 2
+    monkeypatch.setattr(batching.os, "sched_getaffinity", lambda pid: set(range(16)))
+    assert batching.worker_count() == batching.MAX_WORKERS
+    monkeypatch.setenv("INAMI_BATCH_WORKERS", "3")
+    assert batching.worker_count() == 3
+    monkeypatch.setenv("INAMI_BATCH_WORKERS", "0")
+    assert batching.worker_count() == 1
+    assert not hasattr(_parallel, "worker_count")  # no second policy

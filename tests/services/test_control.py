@@ -289,3 +289,67 @@ def test_cumulation_within_the_file(demo: Any) -> None:
     codes = [[f.code for f in a.findings] for a in audits]
     assert "010" not in codes[0] and codes[1] == ["010"] and "010" not in codes[2]  # next day
     assert audits[1].undue == E("26.84") and summary.by_rule["010"] == 1
+
+
+def test_answer_cache_keeps_what_is_used_within_its_bound() -> None:
+    from inami_cli.services.control._context import Generations
+
+    cache = Generations(3)
+    for i in range(3):
+        cache.put(i, f"answer {i}")
+    cache.put(3, "answer 3")  # the young generation was full: it is now the old one
+    assert len(cache) == 4 and cache.get(0) == "answer 0"  # found old, moved back
+    for i in range(4, 7):
+        cache.put(i, f"answer {i}")
+    assert cache.get(1) is None and cache.get(0) == "answer 0"  # 1 dropped, 0 kept
+    assert len(cache) <= 2 * cache.limit
+
+
+def test_file_history_shares_one_care_per_code_and_date(demo: Any) -> None:
+    """Two patients' care of one code on one day is one object in the history (the part
+    of an audit that grows with the lines); the frequency rule still reads each history."""
+    from datetime import date as Day
+
+    from inami_cli.services.control._context import AuditContext
+
+    ctx = AuditContext(session=demo)
+    act = ctx.act("301593")
+    assert act is not None and ctx.history_relevant(act)
+    ctx.add_history("72110313704", act, Day(2022, 9, 5))
+    ctx.add_history("60013021159", act, Day(2022, 9, 5))
+    assert ctx.history["72110313704"][0] is ctx.history["60013021159"][0]
+    text = HEADER + (
+        "39005876001,72110313704,301593,2022-09-05,,,68.00,,2023-01-15\n"
+        "39005876001,60013021159,301593,2022-09-05,,,68.00,,2023-01-15\n"
+        "39005876001,72110313704,301593,2022-10-05,,,68.00,,2023-01-15\n"
+        "39005876001,60013021159,301593,2022-10-05,,,68.00,,2023-01-15\n"
+    )
+    audits, _summary, _errors = _audit(demo, text)
+    frequency = [any(f.code == "002" for f in a.findings) for a in audits]
+    assert frequency == [False, False, True, True]
+
+
+def test_worker_share_by_patient_only_where_history_is_read(demo: Any) -> None:
+    """Lines of an act whose history a rule reads go by NISS (a patient's history stays on
+    one worker); the others by code (each worker computes the answers of its own codes)."""
+    from inami_cli.services.control._audit import BILLING_COLUMNS, _Auditor
+    from inami_cli.services.control._context import AuditContext
+    from inami_cli.services.control._parallel import _Share
+
+    auditor = _Auditor(AuditContext(session=demo), billed_on=D("2025-04-01"))
+    names: tuple[str | None, ...] = tuple(HEADER.strip().split(","))
+    assert set(BILLING_COLUMNS.required) <= set(names)
+    shares = [_Share(names, i, 2, auditor) for i in range(2)]
+    patients = [f"{n:011d}" for n in range(72110313700, 72110313740)]
+
+    def owner(code: str, niss: str) -> int:
+        cells = ["19001706004", niss, code, "2025-03-03", "", "", "1.00", "", ""]
+        owners = [i for i, share in enumerate(shares) if share(5, cells)]
+        assert len(owners) == 1  # every line is audited exactly once
+        return owners[0]
+
+    assert len({owner("101076", niss) for niss in patients}) == 1  # by code
+    assert len({owner("301593", niss) for niss in patients}) == 2  # by patient
+    assert {owner("301593", "72110313704"), owner("301593", "72.11.03-137.04")} == {
+        owner("301593", "72110313704")
+    }

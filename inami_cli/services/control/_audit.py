@@ -7,8 +7,9 @@ findings, the claim and the computed reimbursement); a malformed line is reporte
 ``FILE:LINE: reason`` and the audit goes on.
 
 The rules of the insurance are the reimbursement engine's (``domain.reimbursement``,
-called through its public ``compute_case``); the checks only a control makes are
-``domain.control``'s (billing limit, prescriber, claim, undue amounts).
+through its public ``compile_plan`` and ``apply_plan``, what ``compute_case`` runs before
+who-pays-what); the checks only a control makes are ``domain.control``'s (billing limit,
+prescriber, claim, undue amounts).
 """
 
 from __future__ import annotations
@@ -29,14 +30,17 @@ from inami_cli.domain.errors import FileErrors, InamiError, InvalidInput
 from inami_cli.domain.money import ZERO, parse_amount
 from inami_cli.domain.niss import compact_niss, niss_problem
 from inami_cli.domain.providers import parse_nihii
-from inami_cli.domain.reimbursement import Line, Patient
+from inami_cli.domain.reimbursement import Patient
 from inami_cli.services.control._context import (
     CASE_LIMIT,
     AuditContext,
+    Generations,
     _bounded,
     _provider_terms,
     parse_clock,
+    reference_frozen,
 )
+from inami_cli.services.control._plans import EXACT, YOUNG, CodePlan, CodePlans
 from inami_cli.tabular import Columns, read_header, sniff_delimiter, text_lines
 
 BILLING_COLUMNS = Columns(
@@ -130,28 +134,7 @@ def finding_records(filename: str, audited: LineAudit) -> Iterator[dict[str, Any
 # A provider bills a day's patients as a run of lines: a few thousand days in memory serve
 # a file in any order of runs, and keep the memory flat.
 DAY_LIMIT = 2_000
-# engine.age_key's three answers: the exact age, "up to 24" (a doctor), or nothing
-_EXACT, _YOUNG, _NONE = "exact", "young", "none"
 _UNSEEN = object()  # a cache's "not there" where None is an answer
-
-
-def _age_mode(act: Any, tariff: Any) -> str:
-    """What of the age ``domain.reimbursement.age_key`` keeps for this act and tariff."""
-    kept = engine.age_key(act, tariff, 30)  # 30: not 0, and above the young age
-    if isinstance(kept, bool):
-        return _YOUNG
-    return _EXACT if kept == 30 else _NONE
-
-
-def _reads_dmg(act: Any, tariff: Any, on: date) -> bool:
-    """Whether the split of the fee may read the DMG (besides the young-BIM rules): a
-    profile that names it, or a fixed personal share when no profile matches."""
-    return (
-        tariff is None
-        or any(p.dmg is not None for p in tariff.profiles)
-        or engine.fixed_share_rule(act.category, on) is not None
-        or engine.supplement_share_rule(act.category, on) is not None
-    )
 
 
 @dataclass(frozen=True)
@@ -167,22 +150,6 @@ class _DayPlan:
     group: str  # the peer group
 
 
-@dataclass(frozen=True)
-class _CodePlan:
-    """A code on a date: the act, the tariff in force, whether it needs a prescriber, the
-    answer-cache key's head (code, tariff, rule epoch, act valid) and the age it keeps."""
-
-    act: Any
-    tariff: Any
-    prescribed: bool
-    head: tuple[Any, ...]
-    age_mode: str
-    history: bool  # its care counts for the patient's later lines
-    reads_chronic: bool  # a profile of the tariff names the chronic status
-    reads_dmg: bool  # a profile names the DMG, or a fixed share may apply
-    doctor: bool  # a doctor's act (the young-BIM rules read the DMG)
-
-
 class _Auditor:
     """The per-line work: parse the cells, run the checks, return a ``LineAudit``."""
 
@@ -190,12 +157,12 @@ class _Auditor:
         self.ctx = ctx
         self.billed_on = billed_on
         self.amounts: dict[str, Decimal] = {}
-        self.limits: dict[date, date] = {}
         self.nihiis: dict[str, tuple[str, str | None]] = {}
-        self.cases: dict[tuple[Any, ...], Any] = {}  # small tuples: bounded by CASE_LIMIT
+        self.cases = Generations(CASE_LIMIT)  # the engine's answers, by what can change them
         self.days: dict[tuple[str, str], _DayPlan] = {}
         self.clocks: dict[str, Any] = {}
-        self.codes: dict[tuple[str, date], _CodePlan | None] = {}
+        self.plans = CodePlans(ctx)
+        self.terms: dict[tuple[str, str], engine.ProviderTerms] = {}
 
     def amount(self, text: str, what: str) -> Decimal:
         found = self.amounts.get(text)
@@ -213,7 +180,7 @@ class _Auditor:
         return found
 
     def case(
-        self, plan: _CodePlan, charged: Decimal | None, on: date, cov: Any, age: int | None,
+        self, plan: CodePlan, charged: Decimal | None, on: date, cov: Any, age: int | None,
         provider: str, setting: str | None, history: list[Any] | None,
         profession: str | None = None,
     ) -> tuple[bool, str | None, str | None, Decimal | None, Decimal | None]:  # fmt: skip
@@ -232,7 +199,7 @@ class _Auditor:
                 # the DMG is read by profiles that name it, the fixed-share fallback and, at a
                 # doctor, the young-BIM rules (domain.reimbursement._split, third_party_rule)
                 cov.dmg and (plan.reads_dmg or (plan.doctor and cov.regime == "preferential")),
-                age if mode is _EXACT else young if mode is _YOUNG else 0,
+                age if mode is EXACT else young if mode is YOUNG else 0,
                 # the chronic status is read only by profiles that name it; automatic BIM only
                 # by the supplement ban, for a BIM patient charged something (domain
                 # .tariffs.Profile.matches, domain.reimbursement.supplement_ban)
@@ -249,22 +216,36 @@ class _Auditor:
             regime=cov.regime, dmg=cov.dmg, age=age, chronic=cov.chronic, insured=cov.insured,
             not_insured_reason=cov.reason or "", bim_automatic=cov.bim_automatic,
         )  # fmt: skip
-        # the status is the register's (never typed): a doctor's partial adherence billed on a
-        # physiotherapy code is the attest check's finding (103), not an input error
-        terms = None if profession is None else engine.ProviderTerms(
-            status=provider, given=False, why="register", profession=profession
-        )  # fmt: skip
-        result = engine.compute_case(
-            Line(act, tariff, charged), on=on, patient=patient, provider=provider,
-            setting=setting, history=history or (), terms=terms,
+        # the engine's compute_case without who-pays-what (third party, settle), which
+        # changes none of the answer's parts: the plan (domain.reimbursement._plan) applied
+        result = engine.apply_plan(
+            engine.compile_plan(act, tariff, on=on, patient=patient,
+                                terms=self.provider_terms(provider, profession),
+                                setting=setting),
+            charged=charged, on=on, patient=patient, history=history or (),
         )  # fmt: skip
         answer = (result.ok, result.refusal_code, result.refusal_reason, result.reimbursement,
                   result.fee)  # fmt: skip
         # a "no profile" refusal names the exact age, which the key may only band: such an
         # answer is the person's own (it was another person's age when it was kept)
         if key is not None and result.refusal_code != engine.R_NO_PROFILE:
-            _bounded(self.cases, CASE_LIMIT)[key] = answer
+            self.cases.put(key, answer)
         return answer
+
+    def provider_terms(self, status: str, profession: str | None) -> engine.ProviderTerms:
+        """The provider as the engine reads it: the register's status (never typed), with
+        the profession when the register knows it: a doctor's partial adherence billed on a
+        physiotherapy code is then the attest check's finding (103), not an input error.
+        The qualification is the audit's own check (finding 910), not the engine's."""
+        key = (status, profession or "")
+        terms = self.terms.get(key)
+        if terms is None:
+            terms = engine.ProviderTerms(status=status)
+            if profession is not None:
+                terms = engine.ProviderTerms(status=status, given=False, why="register",
+                                             profession=profession)  # fmt: skip
+            self.terms[key] = terms
+        return terms
 
     def day_plan(self, provider_text: str, code: str, date_text: str) -> _DayPlan:
         """What a line owes to its provider and date alone, parsed and looked up once per
@@ -282,31 +263,6 @@ class _Auditor:
             _bounded(self.days, DAY_LIMIT)[key] = plan
         elif not code:
             raise InvalidInput("code: empty")
-        return plan
-
-    def code_plan(self, code: str, on: date) -> _CodePlan | None:
-        """What a line owes to its code and date alone (None: the code is unknown)."""
-        key = (code, on)
-        if key in self.codes:
-            return self.codes[key]
-        ctx = self.ctx
-        act = ctx.act(code)
-        plan = None
-        if act is not None:
-            tariff = ctx.tariff(code, on)
-            head = (
-                act.code, tariff.valid_from if tariff is not None else None,
-                tariff.fee if tariff is not None else None, ctx.epoch(on),
-                (act.valid_from is None or act.valid_from <= on)
-                and (act.valid_to is None or on <= act.valid_to),
-            )  # fmt: skip
-            plan = _CodePlan(act, tariff, ctx.needs_prescriber(act.category, on), head,
-                             _age_mode(act, tariff), ctx.history_relevant(act),
-                             tariff is not None
-                             and any(p.chronic is not None for p in tariff.profiles),
-                             _reads_dmg(act, tariff, on),
-                             act.category in engine.DOCTOR_CATEGORIES)  # fmt: skip
-        _bounded(self.codes)[key] = plan
         return plan
 
     def audit(self, line: int, cells: dict[str, str]) -> LineAudit:
@@ -345,7 +301,7 @@ class _Auditor:
             findings.append(
                 Finding(audit_rules.A_PROVIDER_UNKNOWN, f"no provider {provider_id}", claimed)
             )
-        plan = self.code_plan(code, on)
+        plan = self.plans.plan(code, on)
         if plan is None:
             findings.append(
                 audit_rules.engine_finding(
@@ -379,7 +335,7 @@ class _Auditor:
                          claimed, computed, tuple(findings))  # fmt: skip
 
     def _engine(
-        self, plan: _CodePlan, on: date, niss: str, charged: Decimal | None, status: str,
+        self, plan: CodePlan, on: date, niss: str, charged: Decimal | None, status: str,
         setting: str | None, claimed: Decimal, findings: list[Finding],
         profession: str | None,
     ) -> Decimal | None:  # fmt: skip
@@ -514,7 +470,8 @@ def audit_stream(
     lines, delimiter, names = open_billing(source, filename, encoding)
     auditor = _Auditor(AuditContext(session=session), billed_on=billed_on)
     counts = summary if summary is not None else AuditSummary()
-    yield from audit_lines(
-        auditor, lines, first_line=2, delimiter=delimiter, names=names, filename=filename,
-        counts=counts, on_error=lambda _line, message: on_error(message),
-    )  # fmt: skip
+    with reference_frozen():
+        yield from audit_lines(
+            auditor, lines, first_line=2, delimiter=delimiter, names=names, filename=filename,
+            counts=counts, on_error=lambda _line, message: on_error(message),
+        )  # fmt: skip

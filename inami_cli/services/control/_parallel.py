@@ -2,19 +2,18 @@
 
 The audit of a line reads the patient's earlier lines (frequency, cumulation,
 prerequisite): lines cannot go to whichever worker is free, as the batches' chunks do
-(``services.batching``). Here every worker sees every chunk and audits only its share of
-the patients (by the NISS, so all of a patient's lines, in order, go to one worker, with
-the history they build); the chunk's findings of all workers are merged back by line
-number. The first ``INAMI_BATCH_MIN_ROWS`` lines (default 20 000) are audited here, the
-workers being forked afterwards: they inherit the loaded reference data and the history
-built so far (copy-on-write). ``INAMI_BATCH_WORKERS`` (default: the idle CPUs, at most 4;
-1 disables them) and ``INAMI_BATCH_CHUNK`` are the batches' settings.
+(``services.batching``). Here every worker sees every chunk and audits only its share
+(``_Share``: by the NISS for the acts whose history a rule reads, by the code for the
+others); the chunk's findings of all workers are merged back by line number. The first
+``INAMI_BATCH_MIN_ROWS`` lines (default 20 000) are audited here, the workers being forked
+afterwards: they inherit the loaded reference data and the history built so far
+(copy-on-write). ``INAMI_BATCH_WORKERS`` (the batches' one policy,
+``services.batching.worker_count``) and ``INAMI_BATCH_CHUNK`` are the batches' settings.
 """
 
 from __future__ import annotations
 
 import gc
-import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -31,35 +30,10 @@ from inami_cli.services.control._audit import (
     audit_lines,
     open_billing,
 )
-from inami_cli.services.control._context import AuditContext
+from inami_cli.services.control._context import AuditContext, _bounded, reference_frozen
 
 DEFAULT_MIN_ROWS = 20_000
-MAX_WORKERS = 4
 IN_FLIGHT = 2  # chunks sent ahead of the one being merged
-
-
-def _env_int(name: str, default: int, minimum: int) -> int:
-    text = os.environ.get(name, "").strip()
-    try:
-        return max(int(text), minimum) if text else default
-    except ValueError:
-        return default
-
-
-def worker_count() -> int:
-    """``INAMI_BATCH_WORKERS``, else the idle CPUs (the usable ones less the 1-minute load
-    average, at most 4): every worker waits for the slowest one at each chunk, so on busy
-    cores the workers cost more than they give (measured: 49 s against 40 s for 100 000
-    lines at a load average of 15 on 2 cores, for the same CPU time)."""
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not on Linux
-        usable = os.cpu_count() or 1
-    try:
-        idle = round(usable - os.getloadavg()[0])
-    except OSError:  # no load average on this system
-        idle = usable
-    return _env_int("INAMI_BATCH_WORKERS", max(1, min(idle, usable, MAX_WORKERS)), 1)
 
 
 def _merge(summary: AuditSummary, part: AuditSummary) -> None:
@@ -74,18 +48,34 @@ def _merge(summary: AuditSummary, part: AuditSummary) -> None:
 
 
 class _Share:
-    """Which worker audits a record: by its NISS (one patient, one worker)."""
+    """Which worker audits a record. A line of an act whose care a rule of a later line can
+    read (``AuditContext.history_relevant``) goes by its NISS: all of a patient's such
+    lines, in order, to one worker, with the history they build. Any other line neither
+    reads nor adds history: it goes by its code, so that each worker computes the engine's
+    answers of its own codes only (by NISS, both would compute nearly every answer)."""
 
-    def __init__(self, names: tuple[str | None, ...], index: int, workers: int) -> None:
-        self.column = names.index("niss")
+    def __init__(
+        self, names: tuple[str | None, ...], index: int, workers: int, auditor: _Auditor
+    ) -> None:
+        self.niss = names.index("niss")
+        self.code = names.index("code")
         self.width = len(names)
         self.index = index
         self.workers = workers
+        self.ctx = auditor.ctx
+        self.by_patient: dict[str, bool] = {}  # per code (a few thousand)
 
     def __call__(self, line: int, cells: list[str]) -> bool:
         if len(cells) != self.width:  # malformed: reported by one worker only
             return line % self.workers == self.index
-        return hash(compact_niss(cells[self.column].strip())) % self.workers == self.index
+        code = cells[self.code].strip()
+        by_patient = self.by_patient.get(code)
+        if by_patient is None:
+            act = self.ctx.act(code)
+            by_patient = act is not None and self.ctx.history_relevant(act)
+            _bounded(self.by_patient)[code] = by_patient
+        key = compact_niss(cells[self.niss].strip()) if by_patient else code
+        return hash(key) % self.workers == self.index
 
 
 def _work(
@@ -131,11 +121,21 @@ def audit_texts(
     lines, delimiter, names = open_billing(source, filename, encoding)
     auditor = _Auditor(AuditContext(session=session), billed_on=billed_on)
     counts = summary if summary is not None else AuditSummary()
-    workers = worker_count()
-    min_rows = _env_int("INAMI_BATCH_MIN_ROWS", DEFAULT_MIN_ROWS, 0)
+    workers = batching.worker_count()
+    min_rows = batching.env_int("INAMI_BATCH_MIN_ROWS", DEFAULT_MIN_ROWS, 0)
     chunks = batching.csv_chunks(lines, batching.chunk_size())
-    line = done = 0
-    line = 2
+    with reference_frozen():
+        yield from _in_order(chunks, auditor, render, delimiter, names, filename, counts,
+                             on_error, workers, min_rows)  # fmt: skip
+
+
+def _in_order(
+    chunks: Iterator[list[str]], auditor: _Auditor, render: Callable[[LineAudit], str],
+    delimiter: str, names: tuple[str | None, ...], filename: str, counts: AuditSummary,
+    on_error: Callable[[str], None], workers: int, min_rows: int,
+) -> Iterator[str]:  # fmt: skip
+    """The first *min_rows* lines here, the rest on the workers (when more than one)."""
+    line, done = 2, 0
     for chunk in chunks:
         if workers > 1 and done >= min_rows:
             yield from _parallel(
@@ -172,7 +172,7 @@ def _parallel(
             args=(
                 inbox,
                 outbox,
-                _Share(names, i, workers),
+                _Share(names, i, workers, auditor),
                 auditor,
                 render,
                 delimiter,
