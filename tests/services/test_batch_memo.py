@@ -1,8 +1,8 @@
-"""The batch's bounded memo (``services.reimbursement._memo``)."""
+"""The bounded memo of the batches and the audit (``services.memo``)."""
 
 from __future__ import annotations
 
-from inami_cli.services.reimbursement._memo import Generations
+from inami_cli.services.memo import Generations
 
 
 def test_the_memo_holds_at_most_two_generations() -> None:

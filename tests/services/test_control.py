@@ -292,7 +292,7 @@ def test_cumulation_within_the_file(demo: Any) -> None:
 
 
 def test_answer_cache_keeps_what_is_used_within_its_bound() -> None:
-    from inami_cli.services.control._context import Generations
+    from inami_cli.services.memo import Generations
 
     cache = Generations(3)
     for i in range(3):

@@ -34,13 +34,13 @@ from inami_cli.domain.reimbursement import Patient
 from inami_cli.services.control._context import (
     CASE_LIMIT,
     AuditContext,
-    Generations,
     _bounded,
     _provider_terms,
     parse_clock,
     reference_frozen,
 )
 from inami_cli.services.control._plans import EXACT, YOUNG, CodePlan, CodePlans
+from inami_cli.services.memo import Generations
 from inami_cli.tabular import Columns, read_header, sniff_delimiter, text_lines
 
 BILLING_COLUMNS = Columns(
@@ -158,7 +158,9 @@ class _Auditor:
         self.billed_on = billed_on
         self.amounts: dict[str, Decimal] = {}
         self.nihiis: dict[str, tuple[str, str | None]] = {}
-        self.cases = Generations(CASE_LIMIT)  # the engine's answers, by what can change them
+        self.cases: Generations[Any, Any] = Generations(
+            CASE_LIMIT
+        )  # the engine's answers, by what can change them
         self.days: dict[tuple[str, str], _DayPlan] = {}
         self.clocks: dict[str, Any] = {}
         self.plans = CodePlans(ctx)

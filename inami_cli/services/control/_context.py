@@ -79,36 +79,6 @@ def _bounded(cache: dict[Any, Any], limit: int = CACHE_LIMIT) -> dict[Any, Any]:
     return cache
 
 
-class Generations:
-    """A bounded cache that keeps what is used: new answers go to the young generation;
-    when it is full it becomes the old one (the previous old one is dropped), and an
-    answer found in the old generation moves back to the young one. At most twice
-    *limit* entries, so the memory stays flat, and a frequent answer is never lost."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.young: dict[Any, Any] = {}
-        self.old: dict[Any, Any] = {}
-
-    def __len__(self) -> int:
-        return len(self.young) + len(self.old)
-
-    def get(self, key: Any) -> Any:
-        """The answer kept for *key*, or None."""
-        found = self.young.get(key)
-        if found is None:
-            found = self.old.get(key)
-            if found is not None:
-                self.put(key, found)
-        return found
-
-    def put(self, key: Any, value: Any) -> None:
-        """Keep *value* (not None) for *key*."""
-        if len(self.young) >= self.limit:
-            self.old, self.young = self.young, {}
-        self.young[key] = value
-
-
 class AuditContext:
     """Reference data loaded once for an audit, and its per-line look-ups."""
 

@@ -20,8 +20,8 @@ from inami_cli.domain.insurability import coverage_on
 from inami_cli.domain.nomenclature import rules_on
 from inami_cli.domain.reimbursement import PastCare
 from inami_cli.domain.tariffs import TariffView
+from inami_cli.services.memo import Generations
 from inami_cli.services.reimbursement._batch_render import _Cached
-from inami_cli.services.reimbursement._memo import Generations
 
 # Entries; cleared when reached, so memory stays flat. Small on purpose: a batch whose
 # rows repeat hits within a few thousand entries, and one whose rows do not (every

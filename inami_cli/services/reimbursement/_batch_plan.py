@@ -21,10 +21,10 @@ from typing import Any
 from inami_cli.domain import reimbursement as rules
 from inami_cli.domain.money import ZERO, to_cents
 from inami_cli.domain.reimbursement import Patient, Plan, ProviderTerms
+from inami_cli.services.memo import Generations
 from inami_cli.services.reimbursement._batch_render import _Cached, _Plain, _Renderer
-from inami_cli.services.reimbursement._memo import Generations
 
-# Plans kept at most (the ones in use stay: ``_memo.Generations``), so memory stays flat
+# Plans kept at most (the ones in use stay: ``services.memo.Generations``), so memory stays flat
 PLAN_LIMIT = 20_000
 ANSWERS_PER_PLAN = 8
 

@@ -1,4 +1,4 @@
-"""A bounded memo for the batch's caches that keeps the entries in use."""
+"""A bounded memo that keeps the entries in use, for the batches' and the audit's caches."""
 
 from __future__ import annotations
 
