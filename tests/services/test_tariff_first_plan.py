@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -161,4 +162,36 @@ def test_a_dry_run_of_a_first_import_takes_the_generic_plan(
     assert [line.split(":")[0] for line in summary.diff[1:]] == [
         "insert 101010 2024-01-01..2024-12-31",
         "insert 101010 2025-01-01..",
+    ]
+
+
+def test_a_first_import_through_the_command_audits_every_period(cli: Any, tmp_path: Path) -> None:
+    assert cli("init").exit_code == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "\n".join(
+            [
+                HEADER,
+                _row("101010", "2024-01-01", "2024-12-31", "30.00", "ordinary", "20.00"),
+                _row("101010", "2024-06-01", "", "31.00", "ordinary", "21.00"),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    refused = cli("nomenclature", "import", str(bad))
+    assert refused.exit_code == 2
+    assert refused.stderr.splitlines()[0].endswith(
+        "bad.csv:3: period of 101010 from 2024-06-01 overlaps the period from 2024-01-01 (line 2)"
+    ), refused.stderr
+    good = tmp_path / "t.csv"
+    good.write_text("\n".join([HEADER, *FIRST]) + "\n", encoding="utf-8")
+    done = cli("--format", "json", "nomenclature", "import", str(good))
+    assert done.exit_code == 0, done.stderr
+    assert done.json()["inserted"] == 3
+    log = cli("audit", "log", "--entity", "tariff", "--key", "101010", "--format", "json")
+    assert log.exit_code == 0, log.stderr
+    assert sorted((r["action"], r["key"]) for r in log.json()) == [
+        ("insert", "101010 2024-01-01"),
+        ("insert", "101010 2025-01-01"),
     ]
