@@ -44,7 +44,12 @@ from inami_cli.services.nomenclature._files import ImportTable
 from inami_cli.services.nomenclature._import_acts import ActChanges, plan_acts
 from inami_cli.services.nomenclature._store import load_acts, load_tariffs
 from inami_cli.services.nomenclature._tables import ACT, TARIFF, TERM
-from inami_cli.services.nomenclature._tariffs import AuditChange, Plan, plan_versions
+from inami_cli.services.nomenclature._tariffs import (
+    AuditChange,
+    Plan,
+    plan_first_versions,
+    plan_versions,
+)
 
 IMPORT_BATCH: Table = ImportBatch.__table__  # type: ignore[attr-defined]
 
@@ -356,17 +361,26 @@ class _Run:
         current = load_tariffs(self.session, codes=codes) if self.stored_tariffs else {}
         later = {code: [s.valid_from for s in stored] for code, stored in current.items()}
         specs = close_open_periods(grouped.tariffs, later)
-        plan = plan_versions(
-            specs,
-            current,
-            source_kind=self.source_kind,
-            default_source=self.default_source,
-            batch_id=None,
-            decision_id=self.decision_id,
-            correct=self.correct,
-            replace_same_start=True,
-            want_diff=self.dry_run,
-        )
+        plan = None
+        if not current and not self.dry_run and not problems:  # a first import's codes
+            plan = plan_first_versions(
+                specs,
+                source_kind=self.source_kind,
+                default_source=self.default_source,
+                decision_id=self.decision_id,
+            )
+        if plan is None:
+            plan = plan_versions(
+                specs,
+                current,
+                source_kind=self.source_kind,
+                default_source=self.default_source,
+                batch_id=None,
+                decision_id=self.decision_id,
+                correct=self.correct,
+                replace_same_start=True,
+                want_diff=self.dry_run,
+            )
         problems.extend((line, reason) for line, reason, _ in plan.problems)
         self.conflicts += sum(1 for *_, conflict in plan.problems if conflict)
         for act in acts.new:

@@ -10,6 +10,7 @@ report every problem, or a dry run every change, before anything is written.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -83,18 +84,7 @@ def plan_versions(
         # the code's periods, oldest first: the stored ones, then as planned so far
         periods: list[Version] = list(current.get(code, ()))
         for spec in sorted(code_specs, key=lambda s: s.valid_from):
-            new = NewVersion(
-                code,
-                spec.valid_from,
-                spec.valid_to,
-                None if spec.fee is None else cached_cents(spec.fee),
-                spec.profiles,
-                spec.source or default_source,
-                source_kind,
-                batch_id,
-                decision_id,
-                fresh=True,
-            )
+            new = _new_version(spec, source_kind, default_source, batch_id, decision_id)
             _plan_one(
                 plan,
                 new,
@@ -105,6 +95,70 @@ def plan_versions(
                 want_diff=want_diff,
             )
     return plan
+
+
+def plan_first_versions(
+    specs: Sequence[TariffSpec],
+    *,
+    source_kind: str,
+    default_source: str,
+    decision_id: int | None,
+) -> Plan | None:
+    """``plan_versions`` for codes with no stored tariff (a first import), without its
+    diff lines: every period is a plain insert when no two periods of a code overlap, and
+    that plan is built here without comparing each period with its code's others (issue
+    19: the generic plan was ~0.4 s of a 200 000-row first import). None when two periods
+    overlap: ``plan_versions`` then reports them as it always has.
+
+    The same plan as ``plan_versions(..., batch_id=None, want_diff=False)`` with no stored
+    versions: the inserts and audit rows by code in the order of the specs, each code's
+    periods by start.
+    """
+    by_code: dict[str, list[TariffSpec]] = {}
+    for spec in specs:
+        by_code.setdefault(spec.code, []).append(spec)
+    plan = Plan()
+    status, inserts, audit = plan.status, plan.inserts, plan.audit
+    for code, code_specs in by_code.items():
+        if len(code_specs) > 1:
+            code_specs.sort(key=_start)  # (stable, as plan_versions' sorted)
+            for before, after in itertools.pairwise(code_specs):
+                if before.valid_to is None or before.valid_to >= after.valid_from:
+                    return None  # an overlap (or one start twice)
+        for spec in code_specs:
+            new = _new_version(spec, source_kind, default_source, None, decision_id)
+            status[(code, spec.valid_from)] = "inserted"
+            audit.append(
+                ("tariff", f"{code} {spec.valid_from}", "insert", None, describe_json(new))
+            )
+            inserts.append(new)
+    return plan
+
+
+def _start(spec: TariffSpec) -> date:
+    return spec.valid_from
+
+
+def _new_version(
+    spec: TariffSpec,
+    source_kind: str,
+    default_source: str,
+    batch_id: int | None,
+    decision_id: int | None,
+) -> NewVersion:
+    """The version a spec opens (written by this operation: ``fresh``)."""
+    return NewVersion(
+        spec.code,
+        spec.valid_from,
+        spec.valid_to,
+        None if spec.fee is None else cached_cents(spec.fee),
+        spec.profiles,
+        spec.source or default_source,
+        source_kind,
+        batch_id,
+        decision_id,
+        fresh=True,
+    )
 
 
 def _plan_one(
