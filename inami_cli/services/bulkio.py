@@ -83,16 +83,22 @@ LATE_INDEX_ROWS = 100_000
 @contextmanager
 def indexes_built_after(session: Session, table: Table, rows: int) -> Iterator[None]:
     """Drop *table*'s non-unique indexes while the block inserts *rows* rows, then build
-    them again, all inside the caller's transaction (SQLite's DDL is transactional: a
-    failure rolls the indexes back with the rows). Unique indexes stay: they check the
-    rows as they come. A no-op for small imports, into big tables, or off SQLite."""
+    them again, all inside the caller's transaction (SQLite's and PostgreSQL's DDL is
+    transactional: a failure rolls the indexes back with the rows). Unique indexes stay:
+    they check the rows as they come. A no-op for small imports, into big tables, or off
+    SQLite and PostgreSQL.
+
+    On PostgreSQL only a table that is empty: ``DROP INDEX`` locks the table until the
+    transaction ends (readers wait), which costs nobody anything while it holds no row.
+    """
     connection = session.connection()
     late = [index for index in table.indexes if not index.unique]
-    if connection.dialect.name != "sqlite" or rows < LATE_INDEX_ROWS or not late:
+    dialect = connection.dialect.name
+    if dialect not in ("sqlite", "postgresql") or rows < LATE_INDEX_ROWS or not late:
         yield
         return
     existing = connection.execute(select(func.count()).select_from(table)).scalar_one()
-    if existing > rows:
+    if existing > (rows if dialect == "sqlite" else 0):
         yield
         return
     for index in late:
