@@ -98,6 +98,27 @@ def parse_niss(text: str, *, what: str = "NISS") -> NissInfo:
     Raises InvalidInput with one precise reason: empty, non-digits, wrong length, impossible
     month, counter never issued, bad check digits, impossible date.
     """
+    return NissInfo(*_niss_fields(text, what))
+
+
+# A person's columns that its number gives: niss, birth_date, sex, is_bis
+PersonNiss = tuple[str, date | None, Sex | None, bool]
+
+
+def person_niss(text: str, *, what: str = "NISS") -> PersonNiss:
+    """``parse_niss`` for the bulk imports: the person's ``(niss, birth_date, sex, is_bis)``
+    as a tuple (same checks, same messages). A million-person import would otherwise build
+    a NissInfo per person (about 1 µs each, frozen dataclass) only to read four fields."""
+    number, is_bis, year, month, day, sex = _niss_fields(text, what)
+    birth = date(year, month, day) if year and month and day else None
+    return number, birth, sex, is_bis
+
+
+_Fields = tuple[str, bool, int | None, int | None, int | None, Sex | None]
+
+
+def _niss_fields(text: str, what: str) -> _Fields:
+    """The checks of ``parse_niss``: NissInfo's fields, in order."""
     if len(text) == 11 and text.isascii() and text.isdigit():
         number = text
     else:
@@ -134,15 +155,15 @@ def parse_niss(text: str, *, what: str = "NISS") -> NissInfo:
     is_bis = month_field >= 20
     sex: Sex | None = None if 20 <= month_field <= 32 else ("M" if counter % 2 else "F")
     if body // 1000 in _UNKNOWN_DATE_VALUES:
-        return NissInfo(number, is_bis, None, None, None, sex)
+        return (number, is_bis, None, None, None, sex)
     year = century + two_digit_year
     month = month_field % 20
     if month == 0:
         # Incomplete date, or the day's counters were exhausted: only the year is known.
-        return NissInfo(number, is_bis, year, None, None, sex)
+        return (number, is_bis, year, None, None, sex)
     day = body // 1000 % 100
     if day == 0:
-        return NissInfo(number, is_bis, year, month, None, sex)
+        return (number, is_bis, year, month, None, sex)
     last_day = _DAYS_IN_MONTH[month]
     if month == 2 and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
         last_day = 28
@@ -152,7 +173,7 @@ def parse_niss(text: str, *, what: str = "NISS") -> NissInfo:
             f"{what} {text.strip()!r}: impossible birth date {year}-{month:02d}-{day:02d} "
             f"({year}-{month:02d} has {last_day} days)"
         )
-    return NissInfo(number, is_bis, year, month, day, sex)
+    return (number, is_bis, year, month, day, sex)
 
 
 def _shape_problem(text: str, number: str, what: str) -> str:

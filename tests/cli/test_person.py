@@ -167,3 +167,40 @@ def test_every_command_has_help_with_example(cli_nodb: Any) -> None:
             result = cli_nodb(group, verb, "--help")
             assert result.exit_code == 0, (group, verb)
             assert "Examples:\n    inami " in result.stdout, (group, verb)
+
+
+def test_person_import_builds_late_indexes_and_keeps_them_on_failure(
+    ready: Any, session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import inspect
+
+    from inami_cli.services import bulkio
+
+    # issue 19: a big import into an empty table drops its secondary indexes and builds them
+    # after the rows (SQLite); a refused file gets them back with the rollback
+    monkeypatch.setattr(bulkio, "LATE_INDEX_ROWS", 2)
+
+    def indexes() -> set[str]:
+        found = inspect(session.get_bind()).get_indexes("affiliation")
+        return {str(index["name"]) for index in found}
+
+    before = indexes()
+    assert {"ix_affiliation_niss_from", "ix_affiliation_member"} <= before
+    header = (
+        "niss,last_name,first_name,insurer_code,member_number,quality,titular_niss,ct1,ct2,"
+        "valid_from,valid_to\n"
+    )
+    rows = (
+        f"{NISS},Dupuis,Albert,300,1,titular,,110,110,2020-01-01,\n"
+        f"{CHILD},Dupuis,Lena,300,2,dependent,{NISS},110,110,2016-04-22,\n"
+    )
+    bad = f"{BIS},S,J,300,4,titular,,110,110,2020-01-01,2019-01-01\n"
+    refused = ready("person", "import", "-", input=header + rows + bad)
+    assert refused.exit_code == 2
+    assert "<stdin>:4: valid_to 2019-01-01 is before valid_from 2020-01-01" in refused.stderr
+    assert indexes() == before
+    done = ready("person", "import", "-", "--format", "json", input=header + rows)
+    assert done.exit_code == 0, done.stderr
+    assert done.json()["inserted"] == 4
+    assert indexes() == before
+    assert ready("affiliation", "list", CHILD).exit_code == 0

@@ -20,6 +20,7 @@ from inami_cli.domain.niss import (
     make_niss,
     niss_problem,
     parse_niss,
+    person_niss,
     sex_of,
     validate_niss,
 )
@@ -154,6 +155,28 @@ def test_same_verdict_as_stdnum(first_nine: str, born_2000: bool, noise: str) ->
             assert theirs, number
         elif theirs:
             assert "impossible birth date" in problem or "never issued" in problem, problem
+
+
+@given(_digits, st.booleans(), st.text(alphabet="0123456789 .-", min_size=2, max_size=3))
+def test_person_niss_is_parse_niss_as_a_person_row(
+    first_nine: str, born_2000: bool, noise: str
+) -> None:
+    """The bulk imports' tuple says what parse_niss says: the same person columns for a
+    valid number, the same message for any other (issue 19)."""
+    for number in (first_nine + check_digits(first_nine, born_2000=born_2000), first_nine + noise):
+        try:
+            info = parse_niss(number, what="titular_niss")
+        except InvalidInput as exc:
+            with pytest.raises(InvalidInput) as caught:
+                person_niss(number, what="titular_niss")
+            assert caught.value.message == exc.message
+            continue
+        assert person_niss(number, what="titular_niss") == (
+            info.niss,
+            info.birth_date,
+            info.sex,
+            info.is_bis,
+        )
 
 
 def test_generator_is_deterministic_distinct_and_valid() -> None:

@@ -338,11 +338,62 @@ def test_big_import_builds_its_indexes_after_the_rows(
         event.remove(engine, "before_cursor_execute", seen)
     session.commit()
     assert indexes() == before
+    built = [s.split()[2] for s in statements if s.startswith("CREATE INDEX")]
     if engine.dialect.name == "sqlite":
-        built = [s.split()[2] for s in statements if s.startswith("CREATE INDEX")]
         assert sorted(built) == ["ix_affiliation_member", "ix_affiliation_niss_from"]
+        dropped = [s.split()[2] for s in statements if s.strip().startswith("DROP INDEX")]
+        assert sorted(dropped) == sorted(built)
+    else:  # PostgreSQL keeps them: DROP INDEX would make readers wait for the import
+        assert built == []
     assert row_count(session, Affiliation) == 3
     assert svc.beneficiary_on(session=session, niss=PARENT, on=D("2024-01-01")).insured
+
+
+@pytest.mark.parametrize("problem", ["row", "overlap after a written batch"])
+def test_failed_big_import_keeps_the_indexes(
+    session: Any, monkeypatch: pytest.MonkeyPatch, problem: str
+) -> None:
+    from sqlalchemy import inspect
+
+    from inami_cli.services import bulkio
+    from inami_cli.services.insurability import _person_import
+
+    # The dropped indexes come back with the rollback (transactional DDL), also when rows
+    # were already written by an earlier batch (SQLite and PostgreSQL)
+    monkeypatch.setattr(bulkio, "LATE_INDEX_ROWS", 2)
+    monkeypatch.setattr(_person_import, "BATCH_ROWS", 1)
+    svc.seed_insurers(session=session)
+    session.commit()
+
+    def indexes() -> set[str]:
+        found = inspect(session.connection()).get_indexes("affiliation")
+        return {str(index["name"]) for index in found}
+
+    before = indexes()
+    bad = (
+        f"{TRANSFER},M,I,300,8,titular,,110,110,2012-01-01,\n"
+        if problem == "row"
+        else f"{TRANSFER},M,I,300,8,titular,,110,110,2012-01-01,\n"
+        f"{TRANSFER},M,I,500,7,titular,,110,110,2024-01-01,\n"
+    )
+    text = HEADER + (
+        f"{PARENT},V,M,100,1,titular,,110,110,2020-01-01,2022-12-31\n"
+        f"{PARENT},V,M,300,9,titular,,110,110,2023-01-01,\n"
+        + bad
+        + (f"{CHILD},V,L,100,4,dependent,,110,110,2020-01-01,\n" if problem == "row" else "")
+    )
+    with pytest.raises(FileErrors) as caught:
+        _import(session, text)
+    session.rollback()
+    expected = (
+        "f.csv:5: a dependent must name its titular (--titular NISS)"
+        if problem == "row"
+        else f"f.csv:5: affiliation of {TRANSFER} 2024-01-01.. overlaps 2012-01-01.. (line 4)"
+    )
+    assert caught.value.problems == [expected]
+    assert indexes() == before
+    assert row_count(session, Affiliation) == 0
+    assert row_count(session, Person) == 0
 
 
 def test_import_overlap_in_file_and_with_stored(session: Any) -> None:

@@ -79,15 +79,17 @@ class _Reader:
         width = len(self.columns)
         reader = self._reader
         for cells in reader:
-            if not cells or (len(cells) == 1 and not cells[0].strip()):
-                continue
-            if len(cells) < width:
-                cells = cells + [""] * (width - len(cells))
-            elif len(cells) > width and "".join(cells[width:]).strip():
-                raise FileErrors(
-                    [f"{self.filename}:{reader.line_num}: {len(cells)} fields, the header has "
-                     f"{width} (the extra fields would be lost)"]
-                )  # fmt: skip
+            count = len(cells)
+            if count != width or count == 1:  # the usual row has the header's width
+                if not cells or (count == 1 and not cells[0].strip()):
+                    continue
+                if count < width:
+                    cells = cells + [""] * (width - count)
+                elif count > width and "".join(cells[width:]).strip():
+                    raise FileErrors(
+                        [f"{self.filename}:{reader.line_num}: {count} fields, the header has "
+                         f"{width} (the extra fields would be lost)"]
+                    )  # fmt: skip
             yield reader.line_num, cells
 
 
@@ -197,6 +199,10 @@ class _DayCache:
 
     def __init__(self) -> None:
         self._days: dict[str, date] = {}
+        # The date of a cell already parsed, None otherwise: the loops of the imports call
+        # it before ``required``/``optional`` (a method call per cell costs more than the
+        # look-up).
+        self.known = self._days.get
 
     def required(self, text: str, what: str) -> date:
         """``_date_cell``: the date of a stripped cell, InvalidInput saying why not."""
@@ -288,7 +294,10 @@ def _scan(
     last_lines: dict[str, int] = {}
     rows = 0
     for rows, (line, cells) in enumerate(reader.rows(), 1):  # noqa: B007
-        last_lines[_person_key(cells[i_niss])] = line
+        key = cells[i_niss]
+        if not (len(key) == 11 and key.isdigit() and key.isascii()):  # as stored: the key
+            key = _person_key(key)
+        last_lines[key] = line
     return reader, last_lines, rows
 
 

@@ -26,7 +26,7 @@ from sqlmodel import Session
 from inami_cli.db.models import Affiliation, Person
 from inami_cli.domain import insurability as rules
 from inami_cli.domain.errors import FileErrors, InvalidInput, file_problems
-from inami_cli.domain.niss import NissInfo, parse_niss
+from inami_cli.domain.niss import PersonNiss, person_niss
 from inami_cli.services.bulkio import indexes_built_after, sqlite_bulk_cache
 from inami_cli.services.imports import Change, ImportReport
 from inami_cli.services.insurability._common import _AFF, _PER, _check_member, _without_gc
@@ -65,9 +65,10 @@ _AFF_TABLE: Table = Affiliation.__table__  # type: ignore[attr-defined]
 # Persons planned and written at once: whole persons, about this many rows.
 BATCH_ROWS = 50_000
 
-# A person being read: (first line, last name, first name, death date, NissInfo, its
-# affiliations as tuples laid out as _AFF_ROW then their line)
-_Group = tuple[int, str, str, date | None, NissInfo, list[tuple[Any, ...]]]
+# A person being read: (first line, last name, first name, death date, its number's
+# columns (niss, birth_date, sex, is_bis), its affiliations as tuples laid out as _AFF_ROW
+# then their line)
+_Group = tuple[int, str, str, date | None, PersonNiss, list[tuple[Any, ...]]]
 
 
 @_without_gc
@@ -141,6 +142,7 @@ class _PersonImport(_StreamedImport):
         i_mut = ix.get("mutuality")
         insurers, ct1_values, ct2_values = rules.INSURERS, rules.CT1_VALUES, rules.CT2_VALUES
         days = _DayCache()
+        day_of = days.known
         last_lines = self.last_lines
         problems = self.row_problems
         filename = self.filename
@@ -152,12 +154,15 @@ class _PersonImport(_StreamedImport):
                 # A person's further rows reuse the first row's checked number when the cell
                 # holds it as stored (11 digits): the NISS check runs once per person.
                 known = pending.get(raw)
-                info = known[4] if known is not None else parse_niss(raw)
-                niss = info.niss
+                info = known[4] if known is not None else person_niss(raw)
+                niss = info[0]
                 if niss != raw:  # written with dots or dashes
                     known = pending.get(niss)
                 last, first = cells[i_last].strip(), cells[i_first].strip()
-                death = days.optional(cells[i_death], "death_date") if i_death is not None else None
+                # Dates: the cache's look-up first, the checking parse for a new text only
+                death = None
+                if i_death is not None and (cell := cells[i_death]):
+                    death = day_of(cell) or days.optional(cell, "death_date")
                 if known is not None and (known[1], known[2], known[3]) != (last, first, death):
                     raise InvalidInput(f"{niss}: names or death date differ from line {known[0]}")
                 if not last:
@@ -191,12 +196,15 @@ class _PersonImport(_StreamedImport):
                     ct2 = cells[i_ct2]
                     if ct2 not in ct2_values:
                         ct2 = rules.check_ct2(ct2)
-                    start = days.required(cells[i_from].strip(), "valid_from")
-                    end = days.optional(cells[i_to], "valid_to")
+                    cell = cells[i_from].strip()
+                    start = day_of(cell) or days.required(cell, "valid_from")
+                    end = None
+                    if cell := cells[i_to]:
+                        end = day_of(cell) or days.optional(cell, "valid_to")
                     if end is not None and end < start:
                         raise InvalidInput(f"valid_to {end} is before valid_from {start}")
                     if titular is not None:
-                        titular = parse_niss(titular, what="titular_niss").niss
+                        titular = person_niss(titular, what="titular_niss")[0]
                         self._check_titular(line, titular)
                     mut = rules.check_mutuality(cells[i_mut], code) if i_mut is not None else None
                     known[5].append((niss, code, member, quality, titular, ct1, ct2, end, mut,
@@ -231,18 +239,15 @@ class _PersonImport(_StreamedImport):
             return  # malformed rows end the import: nothing more to compare
         filename, dry_run, changes = self.filename, self.dry_run, self.changes
         has_mutuality = self.has_mutuality
-        wanted = [group[4].niss for group in batch]
+        wanted = [group[4][0] for group in batch]
         existing_persons = self._stored_persons(wanted) if self.stored_persons else {}
         existing_affs = self._stored_affs(wanted) if self.stored_affs else {}
         person_inserts: list[tuple[Any, ...]] = []
         person_updates: list[dict[str, Any]] = []
-        for _line, last, first, death, info, _affs in batch:
-            niss = info.niss
+        for _line, last, first, death, (niss, birth, sex, is_bis), _affs in batch:
             old = existing_persons.get(niss)
             if old is None:
-                person_inserts.append(
-                    (niss, last, first, info.birth_date, info.sex, info.is_bis, death)
-                )
+                person_inserts.append((niss, last, first, birth, sex, is_bis, death))
                 if dry_run:
                     changes.append(Change("insert", "person", niss, f"{last} {first}".strip()))
                 continue
@@ -266,7 +271,7 @@ class _PersonImport(_StreamedImport):
         for *_person, info, affs in batch:
             if not affs:
                 continue  # a person without an affiliation row
-            niss = info.niss
+            niss = info[0]
             stored_rows = existing_affs.get(niss)
             if len(affs) == 1 and stored_rows is None:  # the usual case: one new period
                 aff_inserts.append(affs[0])
