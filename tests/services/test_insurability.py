@@ -206,7 +206,8 @@ def test_person_add_update_show_audited(session: Any) -> None:
     assert list(actions) == ["insert", "update"]
 
 
-def test_affiliation_overlap_refused_and_transfer(session: Any) -> None:
+def _affiliated_with_300(session: Any) -> str:
+    """A person affiliated with insurer 300 from 2020-01-01, open-ended; their NISS."""
     svc.seed_insurers(session=session)
     niss = "85073003328"
     svc.person_add(session=session, niss=niss, last_name="Dupuis", first_name="Albert")
@@ -214,6 +215,11 @@ def test_affiliation_overlap_refused_and_transfer(session: Any) -> None:
         session=session, niss=niss, insurer_code="300", member_number="111", ct1="110",
         ct2="110", valid_from=D("2020-01-01"),
     )  # fmt: skip
+    return niss
+
+
+def test_affiliation_overlap_refused_and_transfer(session: Any) -> None:
+    niss = _affiliated_with_300(session)
     with pytest.raises(Conflict, match=r"overlaps the existing period 2020-01-01\.\."):
         svc.affiliation_add(
             session=session, niss=niss, insurer_code="100", member_number="222", ct1="110",
@@ -264,6 +270,34 @@ def test_entitlements_set_end_list(session: Any) -> None:
                         detail="19099999004")  # fmt: skip
     in_force = svc.entitlement_list(session=session, niss=PARENT, on=D("2025-06-01"))
     assert [(e.kind, e.detail) for e in in_force] == [("dmg", "19099999004"), ("third_party", "")]
+
+
+def test_ending_a_period_is_audited_once_and_not_again_on_the_same_day(session: Any) -> None:
+    import json
+
+    # affiliation end and entitlement end share services.periods.end_in_force
+    niss = _affiliated_with_300(session)
+    svc.entitlement_set(session=session, niss=niss, kind="dmg", valid_from=D("2024-01-01"),
+                        detail="19012345004")  # fmt: skip
+
+    def updates(entity: str) -> list[AuditEntry]:
+        query = select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.action == "update")
+        return list(session.execute(query).scalars())
+
+    for _ in range(2):  # the second time changes nothing and writes no audit row
+        ended = svc.affiliation_end(session=session, niss=niss, on=D("2025-12-31"))
+        assert ended.valid_to == D("2025-12-31")
+        right = svc.entitlement_end(session=session, niss=niss, kind="dmg", on=D("2024-12-31"))
+        assert right.valid_to == D("2024-12-31")
+    [affiliation] = updates("affiliation")
+    [entitlement] = updates("entitlement")
+    assert affiliation.key == f"{niss} 2020-01-01"
+    assert entitlement.key == f"{niss} dmg 2024-01-01"
+    for entry, day in ((affiliation, "2025-12-31"), (entitlement, "2024-12-31")):
+        before, after = json.loads(entry.before_json or ""), json.loads(entry.after_json or "")
+        assert (before["valid_to"], after["valid_to"]) == (None, day)
+    with pytest.raises(NotFound, match=f"{niss} has no dmg entitlement on 2025-01-01"):
+        svc.entitlement_end(session=session, niss=niss, kind="dmg", on=D("2025-01-01"))
 
 
 # ------------------------------------------------------------------ imports

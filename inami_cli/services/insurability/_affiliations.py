@@ -25,6 +25,7 @@ from inami_cli.services.insurability._views import (
     _affiliation_dict,
     _affiliation_view,
 )
+from inami_cli.services.periods import end_in_force
 
 
 def _rows_of(session: Session, niss: str) -> list[Affiliation]:
@@ -95,16 +96,12 @@ def _current(rows: Sequence[Affiliation], on: date, niss: str) -> Affiliation:
 def affiliation_end(*, session: Session, niss: str, on: date) -> AffiliationView:
     """Close the affiliation in force on *on*: *on* becomes its last day."""
     person = _person(session, niss)
-    row = _current(_rows_of(session, person.niss), on, person.niss)
-    before = _affiliation_dict(row)
-    row.valid_to = on
-    session.add(row)
-    session.flush()
-    if before != _affiliation_dict(row):
-        record_change(
-            session=session, entity="affiliation", key=f"{person.niss} {row.valid_from}",
-            action="update", before=before, after=_affiliation_dict(row),
-        )  # fmt: skip
+    row = end_in_force(
+        session, _rows_of(session, person.niss), on, entity="affiliation",
+        key=lambda r: f"{person.niss} {r.valid_from}", record=_affiliation_dict,
+    )  # fmt: skip
+    if row is None:
+        raise NotFound(f"{person.niss} has no affiliation on {on.isoformat()}")
     return _affiliation_view(row, _insurer_names(session))
 
 

@@ -19,6 +19,7 @@ from inami_cli.services.insurability._views import (
     _entitlement_dict,
     _entitlement_view,
 )
+from inami_cli.services.periods import end_in_force
 
 
 def _entitlements_of(session: Session, niss: str, kind: str) -> list[Entitlement]:
@@ -67,20 +68,13 @@ def entitlement_end(*, session: Session, niss: str, kind: str, on: date) -> Enti
     """Close the entitlement of *kind* in force on *on*: *on* becomes its last day."""
     person = _person(session, niss)
     k = rules.check_kind(kind)
-    for row in _entitlements_of(session, person.niss, k):
-        if row.valid_from <= on and (row.valid_to is None or on <= row.valid_to):
-            before = _entitlement_dict(row)
-            row.valid_to = on
-            session.add(row)
-            session.flush()
-            if before != _entitlement_dict(row):
-                record_change(
-                    session=session, entity="entitlement",
-                    key=f"{person.niss} {k} {row.valid_from}", action="update",
-                    before=before, after=_entitlement_dict(row),
-                )  # fmt: skip
-            return _entitlement_view(row)
-    raise NotFound(f"{person.niss} has no {k} entitlement on {on.isoformat()}")
+    row = end_in_force(
+        session, _entitlements_of(session, person.niss, k), on, entity="entitlement",
+        key=lambda r: f"{person.niss} {k} {r.valid_from}", record=_entitlement_dict,
+    )  # fmt: skip
+    if row is None:
+        raise NotFound(f"{person.niss} has no {k} entitlement on {on.isoformat()}")
+    return _entitlement_view(row)
 
 
 def entitlement_list(
