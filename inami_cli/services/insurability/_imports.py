@@ -8,7 +8,7 @@ import csv
 import hashlib
 import itertools
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import IO, Any, Generic, TypeVar
@@ -21,7 +21,7 @@ from inami_cli.db.models import ImportBatch
 from inami_cli.domain.errors import FileErrors, InvalidInput
 from inami_cli.domain.niss import parse_niss
 from inami_cli.services.audit import current_actor, now, record_changes
-from inami_cli.services.bulkio import copy_rows
+from inami_cli.services.bulkio import insert_rows
 from inami_cli.services.imports import Change, ImportReport
 from inami_cli.services.insurability._common import _CHUNK, _PER, _columns, _date_cell
 
@@ -141,55 +141,19 @@ def _bulk(
     rows: Sequence[tuple[Any, ...]],
     **extra: Any,
 ) -> None:
-    """executemany INSERT of tuples (values of *names*, in order; anything after them is
-    ignored), in chunks; *extra* columns are added to every row (provenance).
+    """Insert tuples (values of *names*, in order; anything after them is ignored), with
+    the *extra* columns (provenance) added to every row, in chunks of bounded memory,
+    through ``bulkio.insert_rows`` (the driver's executemany on SQLite, COPY on PostgreSQL).
 
-    Tuples rather than dicts: a million-row import holds two million of them. On
-    PostgreSQL (psycopg) the rows are sent with COPY. On SQLite they go straight to the
-    driver: SQLAlchemy's per-row parameter processing costs about 10 µs a row there, more
-    than the insert itself; dates and booleans are converted as SQLAlchemy stores them (ISO
-    text, 0/1), column by column and each distinct value once. Elsewhere Core executemany.
+    Tuples rather than dicts: a million-row import holds two million of them.
     """
-    if not rows:
-        return
-    conn = session.connection()
     table = model.__table__  # type: ignore[attr-defined]
     columns = [*names, *extra]
     tail = tuple(extra.values())
     width = len(names)
-    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
-        # COPY, inside the caller's transaction: a failure rolls back every row.
-        copy_rows(conn, table, columns, (rec[:width] + tail for rec in rows))
-        return
-    if conn.dialect.name != "sqlite":
-        statement = table.insert()
-        for start in range(0, len(rows), _CHUNK):
-            conn.execute(
-                statement,
-                [
-                    dict(zip(columns, rec[:width] + tail, strict=True))
-                    for rec in rows[start : start + _CHUNK]
-                ],
-            )
-        return
-    convert: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = []
-    for i, name in enumerate(names):
-        kind = table.c[name].type.python_type
-        if kind is date:
-            convert.append((i, date.isoformat, {None: None}))
-        elif kind is bool:
-            convert.append((i, int, {None: None}))
-    marks = ", ".join("?" for _ in columns)
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
     for start in range(0, len(rows), _CHUNK):
-        chunk = rows[start : start + _CHUNK]
-        cells: list[Any] = list(zip(*chunk, strict=True))[:width]
-        for i, fn, memo in convert:
-            for value in set(cells[i]).difference(memo):
-                memo[value] = fn(value)
-            cells[i] = map(memo.__getitem__, cells[i])
-        cells.extend(itertools.repeat(value, len(chunk)) for value in tail)
-        conn.exec_driver_sql(sql, list(zip(*cells, strict=True)))
+        chunk = [rec[:width] + tail for rec in rows[start : start + _CHUNK]]
+        insert_rows(session, table, columns, chunk)
 
 
 class _DayCache:
