@@ -243,9 +243,20 @@ def _contains(valid_from: date, valid_to: date | None, on: date) -> bool:
 
 
 def _describe(aff: AffiliationPeriod) -> str:
-    who = f"dependent of {aff.titular_niss}" if aff.quality == "dependent" else "titular"
-    until = f" until {aff.valid_to.isoformat()}" if aff.valid_to else ""
-    return f"affiliated with {aff.insurer_code} as {who} since {aff.valid_from.isoformat()}{until}"
+    end = aff.valid_to.isoformat() if aff.valid_to else None
+    return describe_affiliation(
+        aff.insurer_code, aff.quality, aff.titular_niss, aff.valid_from.isoformat(), end
+    )
+
+
+def describe_affiliation(
+    insurer_code: str, quality: str, titular_niss: str | None, start: str, end: str | None
+) -> str:
+    """The reason of an insured answer, from the affiliation's fields and its dates as ISO
+    text (``insured batch`` holds them so)."""
+    who = f"dependent of {titular_niss}" if quality == "dependent" else "titular"
+    until = f" until {end}" if end else ""
+    return f"affiliated with {insurer_code} as {who} since {start}{until}"
 
 
 def not_covered_reason(

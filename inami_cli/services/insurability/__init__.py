@@ -17,6 +17,8 @@ modules listed before it:
 - ``_status``: ``insured`` for one person (on a date, by member number, over a range);
 - ``_register``: the register as the batches read it: whole in memory (``load_register``,
   ``reimburse batch``) or the persons of one chunk of lines (``RegisterLookup``, ``insured batch``);
+- ``_batch_rows``: the register's rows a chunk of ``insured batch`` reads, and the answer
+  taken straight from them;
 - ``_batch``: ``insured batch``, one NISS per line against the register;
 - ``_views``: what the person, affiliation and entitlement use cases return;
 - ``_persons``, ``_affiliations``, ``_entitlements``: show, add, update, end, transfer, list;

@@ -5,7 +5,8 @@ only the persons it names (``RegisterLookup``): the register is never loaded who
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Iterator
+import io
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple, TextIO
@@ -16,8 +17,21 @@ from inami_cli import tabular
 from inami_cli.domain import insurability as rules
 from inami_cli.domain.errors import InvalidInput
 from inami_cli.domain.niss import parse_niss
+from inami_cli.services.bulkio import SharedDates
+from inami_cli.services.insurability._batch_rows import (
+    ChunkRows,
+    IsoDates,
+    chunk_rows,
+    in_force,
+    periods,
+)
 from inami_cli.services.insurability._common import _date_cell
 from inami_cli.services.insurability._register import RegisterLookup
+
+# Lines checked in this process before the workers fork (``services.batching``): the
+# batch loads no reference data (each chunk reads its own persons), so forking early costs
+# little and the rest runs on every core (150 000, the default, is 2 s on one core here).
+MIN_ROWS_HERE = 20_000
 
 BATCH_COLUMNS = (
     "line", "niss", "date", "insured", "insurer_code", "insurer_name", "member_number",
@@ -62,38 +76,41 @@ class _Checked(NamedTuple):
 class _BatchCheck:
     """The per-line work of ``insured_batch``: one chunk of lines into output text.
 
-    The loop works on the register's tuples and writes plain strings (no dataclass per
-    line): it is the path of a million checks, done here or in forked workers.
+    The loop works on the rows the chunk's look-up returned (``_batch_rows``) and writes
+    plain strings (no dataclass per line): it is the path of a million checks, done here
+    or in forked workers.
     """
 
     def __init__(self, lookup: RegisterLookup, *, fmt: str, on: date, filename: str) -> None:
         import json
 
-        # The register's records of the chunk's persons: the loop then does one dict
-        # look-up per line instead of a method call building a BeneficiaryStatus.
         self.lookup = lookup
         self.names = lookup.insurers
         self.ndjson = fmt in ("json", "ndjson")
         self.dumps = json.JSONEncoder(ensure_ascii=False).encode
         self.filename = filename
         self.default = (on, on.isoformat())
-        self.iso_cache: dict[date, str] = {}
+        self.iso = IsoDates()
+        self.days = SharedDates()
         self.dates: dict[str, tuple[date, str]] = {}
+
+    def rows(self, wanted: Collection[str]) -> ChunkRows:
+        """The register's rows of the persons among *wanted* NISS."""
+        if len(self.iso) > 100_000:  # distinct dates are few; bound them all the same
+            self.iso, self.days = IsoDates(), SharedDates()
+        with self.lookup.connection() as connection:
+            return chunk_rows(connection, wanted)
 
     def chunk(self, source: list[str], first: int) -> _Checked:
         """Check the lines of *source*, whose first line is line *first* of the file."""
-        import csv as _csv
-        import io
-
-        # The persons the chunk names, read in three queries (a NISS written with dots or
-        # dashes is read alone below, once its compact form is known).
-        persons = self.lookup({raw.partition(",")[0].strip() for raw in source})
+        # The persons the chunk names, read in one go (a NISS written with dots or dashes
+        # is read alone below, once its compact form is known).
+        persons, rights = self.rows({raw.partition(",")[0].strip() for raw in source})
         # Attributes and globals bound to locals: the loop below runs once per input line.
         names = self.names
-        coverage_on = rules.coverage_on
+        describe = rules.describe_affiliation
         ndjson = self.ndjson
-        dumps = self.dumps
-        iso_cache = self.iso_cache
+        iso = self.iso
         dates = self.dates
         default = self.default
         filename = self.filename
@@ -120,8 +137,8 @@ class _BatchCheck:
                         continue
                     parsed = dates[when] = (value, value.isoformat())
                 day, day_iso = parsed
-            rec = persons.get(niss)
-            if rec is None:
+            found = persons.get(niss)
+            if found is None:
                 try:
                     compact = parse_niss(niss).niss
                 except InvalidInput as exc:
@@ -129,55 +146,88 @@ class _BatchCheck:
                     warnings.append(f"{filename}:{lines}: {exc.message}")
                     continue
                 if compact != niss and compact not in persons:
-                    persons.update(self.lookup((compact,)))
+                    more = self.rows((compact,))
+                    persons.update(more.persons)
+                    rights.update(more.rights)
                 niss = compact
-                rec = persons.get(niss)
+                found = persons.get(niss)
             checked += 1
-            if rec is None:
-                unknown += 1
+            answer = None if found is None else in_force(found, rights.get(niss), day_iso, iso)
+            if answer is not None:
+                insured += 1
+                current, bim, dmg = answer
+                _, _, code, member, quality, titular, ct1, ct2, start, end = current
+                start, end = iso[start], iso[end]
+                regime = rules.PREFERENTIAL if bim or ct1[-1:] == "1" else rules.ORDINARY
+                reason = describe(code, quality, titular, start, end)
+                if not ndjson:
+                    # The row as the join below writes it, without the list (most lines)
+                    text = (
+                        f"{lines},{niss},{day_iso},yes,{code},{names.get(code) or ''},{member},"
+                        f"{quality},{ct1},{ct2},{regime},{'yes' if dmg else 'no'},{start},"
+                        f"{end or ''},{reason}"
+                    )
+                    if text.count(",") == width and not _needs_quotes(text):
+                        write(text + "\n")
+                        continue
                 row: list[Any] = [
+                    lines, niss, day_iso, True, code, names.get(code), member, quality, ct1,
+                    ct2, regime, dmg, start, end, reason,
+                ]  # fmt: skip
+            elif found is None:
+                unknown += 1
+                row = [
                     lines, niss, day_iso, False, None, None, None, None, None, None, "ordinary",
                     False, None, None, f"no person with NISS {niss} in the register",
                 ]  # fmt: skip
             else:
-                cov = coverage_on(rec[2], rec[3], day, death_date=rec[1])
-                aff = cov.affiliation
-                if cov.insured and aff is not None:
-                    insured += 1
-                    start = iso_cache.get(aff.valid_from)
-                    if start is None:
-                        start = iso_cache[aff.valid_from] = aff.valid_from.isoformat()
-                    end = None
-                    if aff.valid_to is not None:
-                        end = iso_cache.get(aff.valid_to)
-                        if end is None:
-                            end = iso_cache[aff.valid_to] = aff.valid_to.isoformat()
-                    row = [
-                        lines, niss, day_iso, True, aff.insurer_code,
-                        names.get(aff.insurer_code), aff.member_number, aff.quality, aff.ct1,
-                        aff.ct2, cov.regime, cov.dmg, start, end, cov.reason,
-                    ]  # fmt: skip
-                else:
-                    row = [
-                        lines, niss, day_iso, False, None, None, None, None, None, None,
-                        cov.regime, cov.dmg, None, None, cov.reason,
-                    ]  # fmt: skip
+                row = self.covered(lines, niss, day, day_iso, found, rights.get(niss))
+                insured += row[3]
             if ndjson:
-                write(dumps(dict(zip(BATCH_COLUMNS, row, strict=True))) + "\n")
-                continue
-            row[0] = str(lines)
-            row[3] = "yes" if row[3] else "no"  # the CSV convention of domain.cells.cell
-            row[11] = "yes" if row[11] else "no"
-            # A plain join is three times cheaper than csv.writer; the writer (quoting) is
-            # used for the rare row whose text holds a comma, a quote or a line break.
-            text = ",".join([f or "" for f in row])
-            if text.count(",") != width or '"' in text or "\n" in text or "\r" in text:
-                buffer = io.StringIO()
-                _csv.writer(buffer, lineterminator="\n").writerow(row)
-                write(buffer.getvalue())
+                write(self.dumps(dict(zip(BATCH_COLUMNS, row, strict=True))) + "\n")
             else:
-                write(text + "\n")
+                write(_csv_line(row, width))
         return _Checked("".join(out), warnings, checked, insured, unknown, invalid)
+
+    def covered(
+        self, lines: int, niss: str, day: date, day_iso: str, found: list[Any], rights: Any
+    ) -> list[Any]:
+        """The output row of a person ``in_force`` leaves to ``coverage_on``: not insured
+        on the day (no affiliation then, or deceased), the reason said by the rules."""
+        affiliations, entitlements, death = periods(found, rights, self.days)
+        cov = rules.coverage_on(affiliations, entitlements, day, death_date=death)
+        aff = cov.affiliation
+        if cov.insured and aff is not None:
+            end = aff.valid_to.isoformat() if aff.valid_to else None
+            return [
+                lines, niss, day_iso, True, aff.insurer_code, self.names.get(aff.insurer_code),
+                aff.member_number, aff.quality, aff.ct1, aff.ct2, cov.regime, cov.dmg,
+                aff.valid_from.isoformat(), end, cov.reason,
+            ]  # fmt: skip
+        return [
+            lines, niss, day_iso, False, None, None, None, None, None, None, cov.regime,
+            cov.dmg, None, None, cov.reason,
+        ]  # fmt: skip
+
+
+def _needs_quotes(text: str) -> bool:
+    """Whether a row's text holds a quote or a line break (csv.writer would quote)."""
+    return '"' in text or "\n" in text or "\r" in text
+
+
+def _csv_line(row: list[Any], width: int) -> str:
+    """One CSV output row (``yes``/``no`` for the booleans, as ``domain.cells.cell``)."""
+    row[0] = str(row[0])
+    row[3] = "yes" if row[3] else "no"
+    row[11] = "yes" if row[11] else "no"
+    # A plain join is three times cheaper than csv.writer; the writer (quoting) is used
+    # for the rare row whose text holds a comma, a quote or a line break.
+    text = ",".join([f or "" for f in row])
+    if text.count(",") == width and not _needs_quotes(text):
+        return text + "\n"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(row)
+    return buffer.getvalue()
 
 
 # A file with a header: columns picked by name, whatever else the file holds (the nightly
@@ -290,7 +340,7 @@ def insured_batch(
             lines += len(chunk)
             yield chunk
 
-    batching.run_chunks(counted(chunks), first_line, check.chunk, emit)
+    batching.run_chunks(counted(chunks), first_line, check.chunk, emit, min_rows=MIN_ROWS_HERE)
     checked, insured, unknown, invalid = totals
     return BatchSummary(
         lines=lines,

@@ -6,11 +6,22 @@ three queries straight from the driver), or only the persons a chunk of lines na
 from __future__ import annotations
 
 import os
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Engine, String, Table, bindparam, select, type_coerce
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    Engine,
+    String,
+    Table,
+    any_,
+    bindparam,
+    select,
+    type_coerce,
+)
 from sqlmodel import Session
 
 from inami_cli.db.models import Affiliation, Person
@@ -127,7 +138,7 @@ _AFFILIATION_TABLE: Table = Affiliation.__table__  # type: ignore[attr-defined]
 IN_SLICE = 4_096  # NISS per ``IN (...)`` query: under every database's bound-parameter limit
 
 
-def _padded(part: list[str]) -> list[str]:
+def padded(part: list[str]) -> list[str]:
     """*part* padded (its last NISS repeated) to a power of two of at least 16 values.
 
     The drivers keep the statements they prepared (``sqlite3``: the last 128) by SQL text,
@@ -145,55 +156,98 @@ def _raw(column: Any) -> Any:
     return type_coerce(column, String)
 
 
-def _lookup_statements(size: int) -> tuple[Any, Any]:
-    """The two SELECTs of ``persons_by_niss`` for *size* NISS (``:w0`` ... parameters):
-    persons with their affiliations (one row per affiliation, or one with NULLs), then
-    their entitlements.
+def _wanted_where(size: int | None, *columns: Any) -> list[Any]:
+    """For each NISS column, its condition for the NISS a query is given: *size*
+    parameters (``:w0`` ...) in an ``IN`` list, or (None) one array parameter
+    (PostgreSQL's ``= ANY``: one statement for any number of NISS, and its planner knows
+    how many they are, where 4 096 parameters made it scan the tables once per slice)."""
+    if size is None:
+        array = bindparam("wanted", type_=ARRAY(String))
+        return [column == any_(array) for column in columns]
+    wanted: list[Any] = [bindparam(f"w{n}") for n in range(size)]
+    return [column.in_(wanted) for column in columns]
+
+
+def slices(connection: Connection, wanted: Collection[str]) -> Iterator[tuple[int | None, Any]]:
+    """The queries of a look-up of *wanted* NISS, as (the size to give the statements'
+    builder, the parameters): one array on PostgreSQL, else ``IN_SLICE`` NISS at a time
+    (``padded``), in NISS order."""
+    ordered = sorted(wanted)
+    if not ordered:
+        return
+    dialect = connection.dialect
+    if dialect.name == "postgresql":
+        yield None, {"wanted": ordered}
+        return
+    for i in range(0, len(ordered), IN_SLICE):
+        part = padded(ordered[i : i + IN_SLICE])
+        yield len(part), part if dialect.positional else {f"w{n}": v for n, v in enumerate(part)}
+
+
+def register_statements(
+    size: int | None, person_columns: tuple[Any, ...], entitlement_columns: tuple[Any, ...]
+) -> tuple[Any, Any]:
+    """Two SELECTs of a look-up of NISS (given as ``_wanted_where`` says): *person_columns*
+    of the persons joined to their affiliations (one row per affiliation, or one with
+    NULLs), then *entitlement_columns* of their entitlements.
 
     Periods come in start order (each by its table's ``(niss, ..., valid_from)`` index)
     rather than in id order: a person's periods of one kind never overlap (checked on
     write), so the checks find the same period either way, and SQLite then needs no sort
     (issue 19: the joined, index-ordered read costs ~40 % less than three id-ordered ones).
     """
-    wanted: list[Any] = [bindparam(f"w{n}") for n in range(size)]
     a, e = _AFF, _ENT
+    of_person, of_entitlement = _wanted_where(size, _PER.niss, e.niss)
     persons = (
-        select(
-            _PER.niss, _raw(_PER.birth_date), _raw(_PER.death_date), a.insurer_code,
-            a.member_number, a.quality, a.titular_niss, a.ct1, a.ct2, _raw(a.valid_from),
-            _raw(a.valid_to), a.mutuality,
-        )
+        select(*person_columns)
         .select_from(_PERSON_TABLE)
         .outerjoin(_AFFILIATION_TABLE, a.niss == _PER.niss)
-        .where(_PER.niss.in_(wanted))
+        .where(of_person)
         .order_by(_PER.niss, a.valid_from)
-    )  # fmt: skip
+    )
     entitlements = (
-        select(e.niss, e.kind, _raw(e.valid_from), _raw(e.valid_to), e.detail)
-        .where(e.niss.in_(wanted))
-        .order_by(e.niss, e.kind, e.valid_from)
+        select(*entitlement_columns).where(of_entitlement).order_by(e.niss, e.kind, e.valid_from)
     )
     return persons, entitlements
 
 
-# (dialect name, IN-list length) → the three statements' SQL text and whether the driver
-# takes positional parameters: compiled once, then run on the driver's cursor (issue 19:
-# SQLAlchemy's expanding IN re-rendered the SQL on every execution and its result fetched
-# one row at a time, ~30 % of a batch as large as the register).
-_SQL: dict[tuple[str, int], tuple[tuple[str, str], bool]] = {}
+def _lookup_statements(size: int | None) -> tuple[Any, Any]:
+    """The two SELECTs of ``persons_by_niss``: every column its records hold."""
+    a, e = _AFF, _ENT
+    return register_statements(
+        size,
+        (
+            _PER.niss, _raw(_PER.birth_date), _raw(_PER.death_date), a.insurer_code,
+            a.member_number, a.quality, a.titular_niss, a.ct1, a.ct2, _raw(a.valid_from),
+            _raw(a.valid_to), a.mutuality,
+        ),
+        (e.niss, e.kind, _raw(e.valid_from), _raw(e.valid_to), e.detail),
+    )  # fmt: skip
 
 
-def _driver_sql(connection: Connection, size: int) -> tuple[tuple[str, str], bool]:
+# (statements, dialect name, size) → the statements' SQL text: compiled once, then run on
+# the driver's cursor (issue 19: SQLAlchemy's expanding IN re-rendered the SQL on every
+# execution and its result fetched one row at a time, ~30 % of a batch as large as the
+# register).
+Statements = Callable[[int | None], tuple[Any, Any]]
+_SQL: dict[tuple[Statements, str, int | None], tuple[str, str]] = {}
+
+
+def driver_sql(
+    connection: Connection, size: int | None, statements: Statements = _lookup_statements
+) -> tuple[str, str]:
+    """The SQL text of ``statements(size)`` for the connection's dialect (compiled once)."""
     dialect = connection.dialect
-    found = _SQL.get((dialect.name, size))
+    key = (statements, dialect.name, size)
+    found = _SQL.get(key)
     if found is None:
-        compiled = [s.compile(dialect=dialect) for s in _lookup_statements(size)]
-        texts = (compiled[0].string, compiled[1].string)
-        found = _SQL[(dialect.name, size)] = texts, bool(compiled[0].positional)
+        first, second = (s.compile(dialect=dialect).string for s in statements(size))
+        found = _SQL[key] = first, second
     return found
 
 
-def _fetch(cursor: Any, sql: str, params: Any) -> list[Any]:
+def fetch(cursor: Any, sql: str, params: Any) -> list[Any]:
+    """All the rows of *sql* run on the driver's *cursor*."""
     cursor.execute(sql, params)
     return cursor.fetchall()  # type: ignore[no-any-return]
 
@@ -204,23 +258,21 @@ def persons_by_niss(
     """The records of the persons among *wanted* NISS, laid out as ``load_register`` lays
     out every person's ([birth, death, affiliations, entitlements]; periods in start order).
 
-    Two queries per slice of NISS, each probing the tables' NISS index: what a batch of
-    lines needs, whatever the register's size (issue 19). The SQL is compiled once per
-    IN-list length and run on the driver's cursor (the values as the driver gives them).
+    Two queries per slice of NISS (``slices``), each probing the tables' NISS index: what a
+    batch of lines needs, whatever the register's size (issue 19). The SQL is compiled
+    once per slice length and run on the driver's cursor (the values as the driver gives
+    them).
     """
     persons: dict[str, list[Any]] = {}
-    ordered = sorted(wanted)
     make_affiliation = AffiliationPeriod._make
     make_entitlement = EntitlementPeriod._make
     cursor = connection.connection.cursor()
     try:
-        for i in range(0, len(ordered), IN_SLICE):
-            part = _padded(ordered[i : i + IN_SLICE])
-            (of_persons, of_entitlements), positional = _driver_sql(connection, len(part))
-            given: Any = part if positional else {f"w{n}": v for n, v in enumerate(part)}
+        for size, given in slices(connection, wanted):
+            of_persons, of_entitlements = driver_sql(connection, size)
             rec: list[Any] = []
             previous = None
-            for row in _fetch(cursor, of_persons, given):
+            for row in fetch(cursor, of_persons, given):
                 niss, birth, death, code, member, quality, titular, ct1, ct2, start, end, mut = row
                 if niss != previous:  # the person's first row
                     rec = persons[niss] = [days[birth], days[death], (), ()]
@@ -230,7 +282,7 @@ def persons_by_niss(
                         (code, member, quality, titular, ct1, ct2, days[start], days[end], mut)
                     )
                     rec[2] = (*rec[2], period)
-            for niss, kind, start, end, detail in _fetch(cursor, of_entitlements, given):
+            for niss, kind, start, end, detail in fetch(cursor, of_entitlements, given):
                 rec = persons[niss]
                 rec[3] = (*rec[3], make_entitlement((kind, days[start], days[end], detail)))
     finally:
@@ -259,11 +311,19 @@ class RegisterLookup:
         """The records of the persons among *wanted* (absent: not in the register)."""
         if len(self.days) > 100_000:  # distinct dates are few; bound them all the same
             self.days = SharedDates()
+        with self.connection() as connection:
+            return persons_by_niss(connection, wanted, self.days)
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """The connection to read with in this process: the session's own in the process
+        that made the look-up, a worker's own in a forked worker."""
         pid = os.getpid()
         if pid == self._home:
-            return persons_by_niss(self.session.connection(), wanted, self.days)
+            yield self.session.connection()
+            return
         if pid != self._pid:
             self.engine.dispose(close=False)
             self._pid = pid
         with self.engine.connect() as connection:
-            return persons_by_niss(connection, wanted, self.days)
+            yield connection
