@@ -66,9 +66,9 @@ def worker_count() -> int:
     return env_int("INAMI_BATCH_WORKERS", min(usable, MAX_WORKERS), 1)
 
 
-def chunk_size() -> int:
-    """Lines per chunk (``INAMI_BATCH_CHUNK``)."""
-    return env_int("INAMI_BATCH_CHUNK", DEFAULT_CHUNK, 1)
+def chunk_size(default: int = DEFAULT_CHUNK) -> int:
+    """Lines per chunk (``INAMI_BATCH_CHUNK``; else *default*)."""
+    return env_int("INAMI_BATCH_CHUNK", default, 1)
 
 
 def line_chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:

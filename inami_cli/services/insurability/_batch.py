@@ -32,6 +32,11 @@ from inami_cli.services.insurability._register import RegisterLookup
 # batch loads no reference data (each chunk reads its own persons), so forking early costs
 # little and the rest runs on every core (150 000, the default, is 2 s on one core here).
 MIN_ROWS_HERE = 20_000
+# Lines per chunk on PostgreSQL: the server answers a chunk's look-up by scanning the
+# person and entitlement tables whatever the chunk's size, so bigger chunks share that
+# scan among more lines. 1 000 000 lines: server CPU 28 s with 10 000 lines a chunk, 19 s
+# with 25 000, 14 s with 50 000; peak RSS 99, 132 and 176 MB (flat from 100 000 lines).
+POSTGRESQL_CHUNK = 50_000
 
 BATCH_COLUMNS = (
     "line", "niss", "date", "insured", "insurer_code", "insurer_name", "member_number",
@@ -325,7 +330,9 @@ def insured_batch(
     if not check.ndjson:
         out.write(",".join(BATCH_COLUMNS) + "\n")
     totals = [0, 0, 0, 0]
-    first_line, chunks, lines = _input_chunks(source, filename, batching.chunk_size())
+    postgres = check.lookup.engine.dialect.name == "postgresql"
+    size = batching.chunk_size(POSTGRESQL_CHUNK if postgres else batching.DEFAULT_CHUNK)
+    first_line, chunks, lines = _input_chunks(source, filename, size)
 
     def emit(done: _Checked) -> None:
         for message in done.warnings:
