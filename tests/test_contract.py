@@ -248,3 +248,31 @@ def test_lazy_commands_convert_only_what_is_asked():
     assert list(commands._built) == ["show"]
     assert commands.get("no-such") is None
     assert len(commands) == len(list(commands))
+
+
+def test_the_process_leaves_with_the_exit_code_its_handlers_run_its_output_flushed(
+    tmp_path: Path,
+) -> None:
+    # main() leaves without the interpreter's finalization (cli/app.py _leave, issue 19):
+    # the exit handlers still run, buffered output is written, the exit code is kept.
+    ran = tmp_path / "ran"
+    code = (
+        "import atexit, sys\n"
+        f"atexit.register(lambda: open({str(ran)!r}, 'w').write('ran'))\n"
+        "sys.stdout.write('buffered')\n"
+        "from inami_cli.cli.app import main\n"
+        "sys.argv = ['inami', *sys.argv[1:]]\n"
+        "main()\n"
+    )
+    ok = subprocess.run(
+        [sys.executable, "-c", code, "--version"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert (ok.returncode, ok.stdout.startswith("buffered")) == (0, True), ok.stderr
+    assert ran.read_text() == "ran"
+    ran.unlink()
+    usage = subprocess.run(
+        [sys.executable, "-c", code, "no-such-command"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert usage.returncode == 2
+    assert "no-such-command" in usage.stderr
+    assert ran.read_text() == "ran"

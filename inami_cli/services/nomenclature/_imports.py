@@ -34,7 +34,7 @@ from inami_cli.domain.nomenclature import (
     parse_key_terms,
 )
 from inami_cli.services.audit import current_actor, now, record_changes
-from inami_cli.services.bulkio import gc_paused, sqlite_bulk_cache
+from inami_cli.services.bulkio import gc_paused, insert_rows, sqlite_bulk_cache
 from inami_cli.services.nomenclature._acts import (
     act_values,
     audit_act,
@@ -470,7 +470,9 @@ class _Run:
             assert batch.id is not None
             self.batch_id = batch.id
         if acts.new:
-            session.execute(insert(ACT), [act_values(a) for a in acts.new])
+            # (through the driver: a Core insert of 10 000 new acts cost 0.1 s, issue 19)
+            rows = [act_values(a) for a in acts.new]
+            insert_rows(session, ACT, list(rows[0]), [tuple(row.values()) for row in rows])
             terms = [
                 {
                     "code": a.code,
