@@ -142,8 +142,8 @@ class AuditContext:
         """The provider's facts on the date (None: not in the register). The time of day
         only matters to a partially conventioned provider (inside a declared block?), so
         the others are cached per stretch of dates between two of the register's change
-        dates (``change_dates``): a provider bills runs of lines on many dates, and the
-        facts of each new date cost 18 µs. The facts kept name the stretch's first date
+        dates (``change_dates``): a provider bills runs of lines on many dates, and each
+        new date resolved the facts again. The facts kept name the stretch's first date
         billed (``ProviderFacts.on``): the audit reads none of the dated fields."""
         bounds = self.provider_dates.get(nihii)
         if bounds is None:
