@@ -15,6 +15,7 @@ from typing import Any
 
 from inami_cli.domain import reimbursement as engine
 from inami_cli.services.control._context import AuditContext, _bounded
+from inami_cli.services.memo import Generations
 
 # engine.age_key's three answers: the exact age, "up to 24" (a doctor), or nothing
 EXACT, YOUNG, NONE = "exact", "young", "none"
@@ -41,20 +42,30 @@ class _PeriodPlan:
     doctor: bool  # a doctor's act (the young-BIM rules read the DMG)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CodePlan:
     """A code on a date: the act, the tariff in force, whether it needs a prescriber, the
-    answer-cache key's head (code, tariff, rule epoch, act valid) and the age it keeps."""
+    age the answer keeps and the profile dimensions it reads.
+
+    One object per (code, stored tariff period, rule epoch, act valid, category's dated
+    rules), shared by every date that agrees on them (``CodePlans``): compared and hashed
+    by identity, it is the head of the engine answers' cache key (``_Auditor.case``), a
+    key part that costs nothing to hash (a tuple of five values was hashed per line)."""
 
     act: Any
     tariff: Any
     prescribed: bool
-    head: tuple[Any, ...]
     age_mode: str
     history: bool  # its care counts for the patient's later lines
     reads_chronic: bool  # a profile of the tariff names the chronic status
     reads_dmg: bool  # a profile names the DMG, or a fixed share may apply
     doctor: bool  # a doctor's act (the young-BIM rules read the DMG)
+    attest_rules: bool  # a rule of the codes-by-qualification table names the code
+
+
+# Shared plans kept (two generations: ``Generations``): a file's (code, tariff period)
+# pairs, a few tens of thousands in a million lines of the bench.
+PLAN_LIMIT = 20_000
 
 
 class CodePlans:
@@ -63,6 +74,7 @@ class CodePlans:
     def __init__(self, ctx: AuditContext) -> None:
         self.ctx = ctx
         self.codes: dict[tuple[str, date], CodePlan | None] = {}
+        self.shared: Generations[tuple[Any, ...], CodePlan] = Generations(PLAN_LIMIT)
         self.periods: dict[tuple[str, object], _PeriodPlan] = {}
         self.categories: dict[tuple[str, date], tuple[bool, bool]] = {}
 
@@ -72,27 +84,33 @@ class CodePlans:
         found = self.codes.get(key, self)
         if found is not self:
             return found  # type: ignore[return-value]
-        ctx = self.ctx
-        act = ctx.act(code)
-        plan = None
-        if act is not None:
-            period = self._period(act, code, on)
-            tariff = period.tariff
-            prescribed, shared = self._category(act.category, on)
-            head = (
-                act.code, tariff.valid_from if tariff is not None else None,
-                tariff.fee if tariff is not None else None, ctx.epoch(on),
-                (act.valid_from is None or act.valid_from <= on)
-                and (act.valid_to is None or on <= act.valid_to),
-            )  # fmt: skip
-            plan = CodePlan(act, tariff, prescribed, head, period.age_mode, period.history,
-                            period.reads_chronic, period.profiles_read_dmg or shared,
-                            period.doctor)  # fmt: skip
+        plan = self._plan(code, on)
         _bounded(self.codes)[key] = plan
         return plan
 
-    def _period(self, act: Any, code: str, on: date) -> _PeriodPlan:
-        period, tariff = self.ctx.tariff_period(code, on)
+    def _plan(self, code: str, on: date) -> CodePlan | None:
+        """The shared plan of what decides the engine's answer on *on* (see ``CodePlan``)."""
+        ctx = self.ctx
+        act = ctx.act(code)
+        if act is None:
+            return None
+        period, tariff = ctx.tariff_period(code, on)
+        prescribed, shared = self._category(act.category, on)
+        valid = (act.valid_from is None or act.valid_from <= on) and (
+            act.valid_to is None or on <= act.valid_to
+        )
+        key = (code, period, ctx.epoch(on), valid, prescribed, shared)
+        plan = self.shared.get(key)
+        if plan is None:
+            part = self._period(act, code, period, tariff)
+            plan = CodePlan(act, tariff, prescribed, part.age_mode, part.history,
+                            part.reads_chronic, part.profiles_read_dmg or shared,
+                            part.doctor,
+                            bool(ctx.code_attest_rules(code, act.article)))  # fmt: skip
+            self.shared.put(key, plan)
+        return plan
+
+    def _period(self, act: Any, code: str, period: object, tariff: Any) -> _PeriodPlan:
         key = (code, period)
         found = self.periods.get(key)
         if found is None:
