@@ -233,7 +233,9 @@ def driver_insert(
 def _executemany(
     connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
 ) -> None:
-    """One executemany of an INSERT on the DB-API cursor (the rows hold its values)."""
+    """One executemany of an INSERT whose rows hold the driver's values; through
+    ``exec_driver_sql``, which hands them on as they are and keeps SQLAlchemy's error
+    translation (a locked database is still exit 6)."""
     marks = ", ".join("?" for _ in columns)
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
     connection.exec_driver_sql(sql, rows)
