@@ -60,7 +60,7 @@ def import_entitlements(
         scanned, last_lines, _rows = _scan(lines, filename, spool, ENTITLEMENT_COLUMNS)
         spool.seek(0)
         run = _EntitlementImport(session, scanned, dry_run=dry_run)
-        reader = _Reader(spool, filename, ENTITLEMENT_COLUMNS)
+        reader = _Reader(spool, filename, ENTITLEMENT_COLUMNS, hashed=False)
         with contextlib.ExitStack() as writing:
             if not dry_run:
                 writing.enter_context(sqlite_bulk_cache(session))

@@ -41,6 +41,8 @@ class _Reader:
         filename: str,
         required: Sequence[str],
         optional: Sequence[str] = (),
+        *,
+        hashed: bool = True,
     ) -> None:
         self.filename = filename
         self.digest = hashlib.sha256()
@@ -53,10 +55,10 @@ class _Reader:
         delimiter = tabular.sniff_delimiter(first, spec)
         # The csv reader pulls lines in batches from one generator that hashes each batch
         # at once: a generator step and a hash update per line cost a third of the parsing
-        # of a million-row file. line_num counts the lines read, as a file would.
-        self._reader = csv.reader(
-            itertools.chain.from_iterable(self._hashing(source)), delimiter=delimiter
-        )
+        # of a million-row file. line_num counts the lines read, as a file would. A second
+        # pass over lines a first one hashed (hashed=False) skips it.
+        lines_read = itertools.chain.from_iterable(self._hashing(source)) if hashed else source
+        self._reader = csv.reader(lines_read, delimiter=delimiter)
         header = next(self._reader)
         self.header = tabular.read_header(header, filename=filename, spec=spec, delimiter=delimiter)
         self.columns = [n or "" for n in self.header.names]

@@ -26,13 +26,17 @@ from sqlmodel import Session
 from inami_cli.db.models import Affiliation, Person
 from inami_cli.domain import insurability as rules
 from inami_cli.domain.errors import FileErrors, InvalidInput, file_problems
-from inami_cli.domain.niss import PersonNiss, person_niss
-from inami_cli.services.bulkio import indexes_built_after, sqlite_bulk_cache
+from inami_cli.domain.niss import Sex, person_niss
+from inami_cli.services.bulkio import (
+    driver_values,
+    indexes_built_after,
+    insert_driver_rows,
+    sqlite_bulk_cache,
+)
 from inami_cli.services.imports import Change, ImportReport
 from inami_cli.services.insurability._common import _AFF, _PER, _check_member, _without_gc
 from inami_cli.services.insurability._imports import (
     _any_row,
-    _bulk,
     _chunks,
     _DayCache,
     _fmt_period,
@@ -57,6 +61,9 @@ _AFF_FIELDS = (
 # Column order of the import's tuples: the stored row's fields [1:9] are _AFF_FIELDS
 _AFF_ROW = ("niss", *_AFF_FIELDS, "valid_from")
 _PERSON_ROW = ("niss", "last_name", "first_name", "birth_date", "sex", "is_bis", "death_date")
+# The columns of the rows written (the provenance added to the tuples above)
+_PERSON_INSERT = (*_PERSON_ROW, "source", "batch_id")
+_AFF_INSERT = (*_AFF_ROW, "source", "batch_id")
 
 _AFF_START = operator.itemgetter(9)
 _PERSON_TABLE: Table = Person.__table__  # type: ignore[attr-defined]
@@ -65,10 +72,12 @@ _AFF_TABLE: Table = Affiliation.__table__  # type: ignore[attr-defined]
 # Persons planned and written at once: whole persons, about this many rows.
 BATCH_ROWS = 50_000
 
-# A person being read: (first line, last name, first name, death date, its number's
-# columns (niss, birth_date, sex, is_bis), its affiliations as tuples laid out as _AFF_ROW
-# then their line)
-_Group = tuple[int, str, str, date | None, PersonNiss, list[tuple[Any, ...]]]
+# A person being read: its row's columns as _PERSON_ROW orders them (a new person is
+# written from them as they are), its first line, and its affiliations as tuples laid out
+# as _AFF_ROW then their line
+_Group = tuple[
+    str, str, str, date | None, Sex | None, bool, date | None, int, list[tuple[Any, ...]]
+]
 
 
 @_without_gc
@@ -88,7 +97,7 @@ def import_persons(
         scanned, last_lines, rows = _scan(lines, filename, spool, PERSON_COLUMNS, _OPTIONAL)
         spool.seek(0)
         run = _PersonImport(session, scanned, last_lines, dry_run=dry_run)
-        reader = _Reader(spool, filename, PERSON_COLUMNS, optional=_OPTIONAL)
+        reader = _Reader(spool, filename, PERSON_COLUMNS, optional=_OPTIONAL, hashed=False)
         with contextlib.ExitStack() as writing:
             if not dry_run:
                 # Secondary indexes of a table this import fills from empty are built once
@@ -127,6 +136,14 @@ class _PersonImport(_StreamedImport):
         # was empty (a first import: no batch touches another's persons).
         self.stored_persons = _any_row(session, _PERSON_TABLE)
         self.stored_affs = _any_row(session, _AFF_TABLE)
+        self.driver_values = tuple(
+            driver_values(session, table, name)
+            for table, name in (
+                (_PERSON_TABLE, "birth_date"), (_PERSON_TABLE, "is_bis"),
+                (_PERSON_TABLE, "death_date"), (_AFF_TABLE, "valid_to"),
+                (_AFF_TABLE, "valid_from"),
+            )
+        )  # fmt: skip
 
     # -- second pass: rows → whole persons ---------------------------------------------
 
@@ -154,21 +171,23 @@ class _PersonImport(_StreamedImport):
                 # A person's further rows reuse the first row's checked number when the cell
                 # holds it as stored (11 digits): the NISS check runs once per person.
                 known = pending.get(raw)
-                info = known[4] if known is not None else person_niss(raw)
-                niss = info[0]
-                if niss != raw:  # written with dots or dashes
-                    known = pending.get(niss)
+                if known is not None:
+                    niss = raw
+                else:
+                    niss, birth, sex, is_bis = person_niss(raw)
+                    if niss != raw:  # written with dots or dashes
+                        known = pending.get(niss)
                 last, first = cells[i_last].strip(), cells[i_first].strip()
                 # Dates: the cache's look-up first, the checking parse for a new text only
                 death = None
                 if i_death is not None and (cell := cells[i_death]):
                     death = day_of(cell) or days.optional(cell, "death_date")
-                if known is not None and (known[1], known[2], known[3]) != (last, first, death):
-                    raise InvalidInput(f"{niss}: names or death date differ from line {known[0]}")
+                if known is not None and (known[1], known[2], known[6]) != (last, first, death):
+                    raise InvalidInput(f"{niss}: names or death date differ from line {known[7]}")
                 if not last:
                     raise InvalidInput("last_name is empty")
                 if known is None:
-                    known = (line, last, first, death, info, [])
+                    known = (niss, last, first, birth, sex, is_bis, death, line, [])
                     groups.open(niss, line, known)
                 code = cells[i_code].strip()
                 if not code:
@@ -207,7 +226,7 @@ class _PersonImport(_StreamedImport):
                         titular = person_niss(titular, what="titular_niss")[0]
                         self._check_titular(line, titular)
                     mut = rules.check_mutuality(cells[i_mut], code) if i_mut is not None else None
-                    known[5].append((niss, code, member, quality, titular, ct1, ct2, end, mut,
+                    known[8].append((niss, code, member, quality, titular, ct1, ct2, end, mut,
                                      start, line))  # fmt: skip
             except InvalidInput as exc:
                 problems.append(f"{filename}:{line}: {exc.message}")
@@ -239,39 +258,23 @@ class _PersonImport(_StreamedImport):
             return  # malformed rows end the import: nothing more to compare
         filename, dry_run, changes = self.filename, self.dry_run, self.changes
         has_mutuality = self.has_mutuality
-        wanted = [group[4][0] for group in batch]
+        wanted = [group[0] for group in batch]
         existing_persons = self._stored_persons(wanted) if self.stored_persons else {}
         existing_affs = self._stored_affs(wanted) if self.stored_affs else {}
-        person_inserts: list[tuple[Any, ...]] = []
         person_updates: list[dict[str, Any]] = []
-        for _line, last, first, death, (niss, birth, sex, is_bis), _affs in batch:
-            old = existing_persons.get(niss)
-            if old is None:
-                person_inserts.append((niss, last, first, birth, sex, is_bis, death))
-                if dry_run:
-                    changes.append(Change("insert", "person", niss, f"{last} {first}".strip()))
-                continue
-            new_death = death if self.has_death else old[2]
-            if (last, first, new_death) == old:
-                self.unchanged += 1
-                continue
-            values = {"last_name": last, "first_name": first, "death_date": new_death}
-            before = {"last_name": old[0], "first_name": old[1], "death_date": old[2]}
-            person_updates.append({"niss": niss, **values})
-            self.audit.append(("person", niss, "update", before, values))
-            if dry_run:
-                diff = ", ".join(
-                    f"{k}: {before[k]} -> {v}" for k, v in values.items() if before[k] != v
-                )
-                changes.append(Change("update", "person", niss, diff))
+        if existing_persons or dry_run:
+            person_inserts = self._plan_persons(batch, existing_persons, person_updates)
+        else:
+            person_inserts = list(batch)  # all new: _write takes their rows from the groups
 
         aff_inserts: list[tuple[Any, ...]] = []
         aff_updates: list[dict[str, Any]] = []
         problems = self.period_problems
-        for *_person, info, affs in batch:
+        for group in batch:
+            affs = group[8]
             if not affs:
                 continue  # a person without an affiliation row
-            niss = info[0]
+            niss = group[0]
             stored_rows = existing_affs.get(niss)
             if len(affs) == 1 and stored_rows is None:  # the usual case: one new period
                 aff_inserts.append(affs[0])
@@ -325,9 +328,41 @@ class _PersonImport(_StreamedImport):
         if not dry_run and not (self.titular_problems or self.period_problems):
             self._write(person_inserts, person_updates, aff_inserts, aff_updates)
 
+    def _plan_persons(
+        self,
+        batch: list[_Group],
+        existing: dict[str, tuple[str, str, date | None]],
+        updates: list[dict[str, Any]],
+    ) -> list[_Group]:
+        """The batch's new persons; the changed ones go to *updates* (and the audit)."""
+        dry_run, changes = self.dry_run, self.changes
+        inserts: list[_Group] = []
+        for group in batch:
+            niss, last, first, death = group[0], group[1], group[2], group[6]
+            old = existing.get(niss)
+            if old is None:
+                inserts.append(group)
+                if dry_run:
+                    changes.append(Change("insert", "person", niss, f"{last} {first}".strip()))
+                continue
+            new_death = death if self.has_death else old[2]
+            if (last, first, new_death) == old:
+                self.unchanged += 1
+                continue
+            values = {"last_name": last, "first_name": first, "death_date": new_death}
+            before = {"last_name": old[0], "first_name": old[1], "death_date": old[2]}
+            updates.append({"niss": niss, **values})
+            self.audit.append(("person", niss, "update", before, values))
+            if dry_run:
+                diff = ", ".join(
+                    f"{k}: {before[k]} -> {v}" for k, v in values.items() if before[k] != v
+                )
+                changes.append(Change("update", "person", niss, diff))
+        return inserts
+
     def _write(
         self,
-        person_inserts: list[tuple[Any, ...]],
+        person_inserts: list[_Group],
         person_updates: list[dict[str, Any]],
         aff_inserts: list[tuple[Any, ...]],
         aff_updates: list[dict[str, Any]],
@@ -336,6 +371,7 @@ class _PersonImport(_StreamedImport):
             return
         session = self.session
         batch_id = self.batch()
+        source = self.source
         # In key order: the B-tree pages are then filled one after the other instead of
         # being revisited at random (measured 3x faster on a million rows).
         person_inserts.sort(key=operator.itemgetter(0))
@@ -343,12 +379,22 @@ class _PersonImport(_StreamedImport):
         # stable sort on the NISS alone gives (niss, valid_from) order without building
         # a million key tuples.
         aff_inserts.sort(key=operator.itemgetter(0))
-        extra = {"source": self.source, "batch_id": batch_id}
-        _bulk(session, Person, _PERSON_ROW, person_inserts, **extra)
+        # The driver's rows built here, one subscript per converted value (bulkio.DriverValues)
+        born, bis, died, ends, starts = self.driver_values
+        insert_driver_rows(
+            session, _PERSON_TABLE, _PERSON_INSERT,
+            [(niss, last, first, born[birth], sex, bis[is_bis], died[death], source, batch_id)
+             for niss, last, first, birth, sex, is_bis, death, _line, _affs in person_inserts],
+        )  # fmt: skip
         for chunk in _chunks(person_updates):
             session.execute(update(Person), chunk)
-        # (the trailing line number is not in _AFF_ROW: _bulk leaves it out)
-        _bulk(session, Affiliation, _AFF_ROW, aff_inserts, **extra)
+        insert_driver_rows(
+            session, _AFF_TABLE, _AFF_INSERT,
+            [(niss, code, member, quality, titular, ct1, ct2, ends[end], mut, starts[start],
+              source, batch_id)
+             for niss, code, member, quality, titular, ct1, ct2, end, mut, start, _line
+             in aff_inserts],
+        )  # fmt: skip
         for chunk in _chunks(aff_updates):
             session.execute(update(Affiliation), chunk)
 
