@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -138,10 +139,11 @@ class AppState:
             engine = self.engine()
             if check_schema:
                 ensure_schema(engine)
-            with transaction(engine, write=write) as session:
+            # the commit and its record in ``_SAVED`` are one step for a Ctrl-C
+            record = partial(_SAVED.append, self.command_line()) if write else None
+            with transaction(engine, write=write, committed=record) as session:
                 yield session
             if write:
-                _SAVED.append(self.command_line())
                 fault_point_after_commit()
 
     @contextmanager
