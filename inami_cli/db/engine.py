@@ -170,20 +170,20 @@ def signals_deferred() -> Iterator[None]:
         return
     held: list[int] = []
     previous = {
-        signum: signal.signal(signum, lambda signum, _frame: held.append(signum))
-        for signum in (signal.SIGINT, signal.SIGTERM)
+        number: signal.signal(number, lambda number, _frame: held.append(number))
+        for number in (signal.SIGINT, signal.SIGTERM)
     }
     try:
         yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-    for signum in dict.fromkeys(held):
-        handler = previous[signum]
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    for number in dict.fromkeys(held):
+        handler = previous[signal.Signals(number)]
         if callable(handler):  # Python's KeyboardInterrupt, the CLI's SIGTERM handler
-            handler(signum, None)
+            handler(number, None)
         elif handler == signal.SIG_DFL:
-            signal.raise_signal(signum)
+            signal.raise_signal(number)
         # SIG_IGN (or a handler set outside Python): nothing to deliver
 
 
