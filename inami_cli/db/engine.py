@@ -178,12 +178,12 @@ def signals_deferred() -> Iterator[None]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-    for number in dict.fromkeys(held):
-        handler = previous[signal.Signals(number)]
+    for caught in dict.fromkeys(held):
+        handler = previous[signal.Signals(caught)]
         if callable(handler):  # Python's KeyboardInterrupt, the CLI's SIGTERM handler
-            handler(number, None)
+            handler(caught, None)
         elif handler == signal.SIG_DFL:
-            signal.raise_signal(number)
+            signal.raise_signal(caught)
         # SIG_IGN (or a handler set outside Python): nothing to deliver
 
 
