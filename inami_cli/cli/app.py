@@ -14,7 +14,7 @@ from typer.core import TyperGroup
 from inami_cli import __version__
 from inami_cli.cli import audit_cmd, completion, config_cmd, db_cmd, init_cmd
 from inami_cli.cli import desk as desk_cmd
-from inami_cli.cli.context import AppState, forget_saved, pause_gc_for_start_up
+from inami_cli.cli.context import AppState, forget_saved, one_shot_read, pause_gc_for_start_up
 from inami_cli.cli.groups import LAZY_GROUPS
 from inami_cli.cli.helptext import polish
 from inami_cli.cli.outcome import Terminated
@@ -495,4 +495,9 @@ def main() -> NoReturn:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(BrokenPipeError):
         sys.stdout.flush()
+        if one_shot_read():  # nothing to tear down (see one_shot_read)
+            import os
+
+            sys.stderr.flush()
+            os._exit(code)
     sys.exit(code)

@@ -154,6 +154,7 @@ class AppState:
         (a third of its cold start, issue 19). Errors as ``session``."""
         from inami_cli.db.engine import ensure_schema, read_transaction
 
+        _ONE_SHOT_READ[0] = True
         with self._database_errors():
             engine = self.engine()
             ensure_schema(engine)
@@ -451,6 +452,7 @@ def _at_close(callback: Callable[[], None]) -> None:
 _FALLBACK = AppState()
 _OPEN_ENGINES: list[Engine] = []
 _SAVED: list[str] = []  # one entry per write transaction committed by this command
+_ONE_SHOT_READ = [False]  # see one_shot_read
 _PAGERS: list[PagedOutput] = []  # the pager of this command, if it started one
 
 
@@ -471,8 +473,23 @@ def pause_gc_for_start_up() -> None:
 
 def resume_gc() -> None:
     """Switch the cyclic garbage collector back on (``pause_gc_for_start_up``); the bulk
-    imports and batches pause it again around their own loops (``services.bulkio``)."""
+    imports and batches pause it again around their own loops (``services.bulkio``). The
+    command is no longer a one-shot read (``one_shot_read``)."""
+    _ONE_SHOT_READ[0] = False
     gc.enable()
+
+
+def one_shot_read() -> bool:
+    """True when the command was a one-shot read (``AppState.reader``) and nothing resumed
+    the collector since (an ORM session, a progress bar).
+
+    Its answer is printed and its connection closed (``run``), so ``main`` ends the process
+    with ``os._exit`` rather than tear the interpreter down: freeing the ~80 000 objects of
+    typer, pydantic, SQLAlchemy and the driver one by one, after a last full collection,
+    costs ~110 ms of CPU, more than the answer itself (issue 19). inami registers no
+    ``atexit`` work; every other command (writes, imports, batches, files) exits normally.
+    """
+    return _ONE_SHOT_READ[0]
 
 
 def finish_output() -> None:
@@ -491,6 +508,7 @@ def changes_saved() -> bool:
 def forget_saved() -> None:
     """Start a new command (``run`` calls it first: the tests run many in one process)."""
     _SAVED.clear()
+    _ONE_SHOT_READ[0] = False
 
 
 def dispose_engines() -> None:

@@ -70,10 +70,17 @@ def test_a_recorded_case_still_uses_the_models(demo_db_url: str) -> None:
 
 
 # The console script's own entry point (``main``), which pauses the cyclic garbage collector
-# for the start-up; the line on stderr says whether it is on when the command ends.
+# for the start-up; the last line on stderr says whether it is on when the command ends, and
+# how the process ends: os._exit (no interpreter teardown) or the normal exit.
 MAIN = """
-import atexit, gc, sys
-atexit.register(lambda: print("gc", "on" if gc.isenabled() else "off", file=sys.stderr))
+import atexit, gc, os, sys
+state = lambda: "gc " + ("on" if gc.isenabled() else "off")
+atexit.register(lambda: print(state(), "exit", file=sys.stderr))
+real_exit = os._exit
+def quick_exit(code):
+    print(state(), "os._exit", code, file=sys.stderr, flush=True)
+    real_exit(code)
+os._exit = quick_exit
 from inami_cli.cli.app import main
 main()
 """
@@ -92,11 +99,17 @@ def _main(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_a_one_shot_read_runs_without_the_cyclic_collector(demo_cli: Any, demo_db_url: str) -> None:
     """``main`` pauses the collector for the start-up, and a one-shot read never resumes it
-    (issue 19: a seventh of its CPU); the answer is the same."""
+    (issue 19: a seventh of its CPU), nor tears the interpreter down at the end (a quarter);
+    the answer and the exit code are the same, an error's message too."""
     args = ("reimburse", "101076", "--date", "2026-03-02", "--niss", "85061508234")
     done = _main(demo_db_url, *args)
     assert (done.returncode, done.stdout) == (0, demo_cli(*args).stdout)
-    assert done.stderr.splitlines()[-1] == "gc off"
+    assert done.stderr.splitlines()[-1] == "gc off os._exit 0"
+    args = ("insured", "85073003328", "--date", "2026-03-02")  # nobody: exit 1
+    done = _main(demo_db_url, *args)
+    here = demo_cli(*args)
+    assert (done.returncode, done.stdout) == (1, here.stdout)
+    assert done.stderr.splitlines() == [*here.stderr.splitlines(), "gc off os._exit 1"]
 
 
 def test_a_command_with_a_session_resumes_the_collector(demo_db_url: str) -> None:
@@ -107,7 +120,7 @@ def test_a_command_with_a_session_resumes_the_collector(demo_db_url: str) -> Non
         "--record",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert done.stderr.splitlines()[-1] == "gc on"
+    assert done.stderr.splitlines()[-1] == "gc on exit"
 
 
 def test_a_wide_table_is_measured_with_wcwidth() -> None:
