@@ -14,7 +14,7 @@ from typer.core import TyperGroup
 from inami_cli import __version__
 from inami_cli.cli import audit_cmd, completion, config_cmd, db_cmd, init_cmd
 from inami_cli.cli import desk as desk_cmd
-from inami_cli.cli.context import AppState, forget_saved
+from inami_cli.cli.context import AppState, forget_saved, pause_gc_for_start_up
 from inami_cli.cli.groups import LAZY_GROUPS
 from inami_cli.cli.helptext import polish
 from inami_cli.cli.outcome import Terminated
@@ -480,6 +480,7 @@ def main() -> NoReturn:
     import contextlib
     import signal
 
+    pause_gc_for_start_up()
     # SIGTERM (a service manager, `kill`) ends the command as Ctrl-C does: transactions
     # rolled back, temporary files removed, workers ended; then the conventional 143.
     signal.signal(signal.SIGTERM, _terminated)

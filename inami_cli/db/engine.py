@@ -73,12 +73,19 @@ def make_engine(url: str, *, busy_timeout_ms: int = 5000, create: bool = False) 
         _sqlite_events(engine, busy_timeout_ms)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
-        url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False))
+        parsed = parsed.set(drivername="postgresql+psycopg")
+        url = str(parsed.render_as_string(hide_password=False))
+    driver_options: dict[str, Any] = {}
+    if parsed.drivername == "postgresql+psycopg":
+        # No column is an HSTORE: without this, the first connection of every command looks
+        # the type up in pg_type (one more round trip before the first answer; issue 19).
+        driver_options["use_native_hstore"] = False
     try:
         return create_engine(
             url,
             pool_pre_ping=False,
             execution_options={"inami_busy_timeout_ms": int(busy_timeout_ms)},
+            **driver_options,
         )
     except ImportError as exc:
         raise DatabaseError(

@@ -69,6 +69,62 @@ def test_a_recorded_case_still_uses_the_models(demo_db_url: str) -> None:
     assert "recorded 1 case(s)" in done.stderr
 
 
+# The console script's own entry point (``main``), which pauses the cyclic garbage collector
+# for the start-up; the last lines on stderr say whether it is on when the command ends: at
+# the exit handlers, then at ``os._exit`` (``_leave``: no interpreter teardown).
+MAIN = """
+import atexit, gc, os, sys
+state = lambda: "gc " + ("on" if gc.isenabled() else "off")
+atexit.register(lambda: print(state(), "exit", file=sys.stderr))
+real_exit = os._exit
+def quick_exit(code):
+    print(state(), "os._exit", code, file=sys.stderr, flush=True)
+    real_exit(code)
+os._exit = quick_exit
+from inami_cli.cli.app import main
+main()
+"""
+
+
+def _main(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    return subprocess.run(
+        [sys.executable, "-c", MAIN, "--db", db_url, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+
+
+def test_a_one_shot_read_runs_without_the_cyclic_collector(demo_cli: Any, demo_db_url: str) -> None:
+    """``main`` pauses the collector for the start-up, and a one-shot read never resumes it
+    (issue 19: a seventh of its CPU), nor tears the interpreter down at the end (a quarter);
+    the answer and the exit code are the same, an error's message too."""
+    args = ("reimburse", "101076", "--date", "2026-03-02", "--niss", "85061508234")
+    done = _main(demo_db_url, *args)
+    assert (done.returncode, done.stdout) == (0, demo_cli(*args).stdout)
+    assert done.stderr.splitlines()[-2:] == ["gc off exit", "gc off os._exit 0"]
+    args = ("insured", "85073003328", "--date", "2026-03-02")  # nobody: exit 1
+    done = _main(demo_db_url, *args)
+    here = demo_cli(*args)
+    assert (done.returncode, done.stdout) == (1, here.stdout)
+    assert done.stderr.splitlines() == [
+        *here.stderr.splitlines(), "gc off exit", "gc off os._exit 1"
+    ]
+
+
+def test_a_command_with_a_session_resumes_the_collector(demo_db_url: str) -> None:
+    """A command that opens an ORM session (a write here; also every import and batch, and
+    the desk) may run long: the collector is on again for its work."""
+    done = _main(
+        demo_db_url, "reimburse", "101076", "--date", "2026-03-02", "--niss", "85061508234",
+        "--record",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[-2:] == ["gc on exit", "gc on os._exit 0"]
+
+
 def test_a_wide_table_is_measured_with_wcwidth() -> None:
     """A table with wide characters renders, in a process that first rendered narrow tables
     without loading wcwidth, as tabulate renders it with wcwidth (its usual mode)."""

@@ -152,3 +152,14 @@ def test_record_needs_the_orm_session(demo_db_url: str) -> None:
             reimbursement.reimburse(session=connection, request=request, record=True)
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("url", ["postgresql://u@db.invalid/inami", "postgresql+psycopg://u@h/x"])
+def test_postgresql_engines_skip_the_hstore_look_up(url: str) -> None:
+    """No column is an HSTORE, so the first connection of a command does not look the type up
+    (``use_native_hstore=False``, a documented option of SQLAlchemy's psycopg dialect: one
+    round trip less before a one-shot answer, issue 19). Made without connecting."""
+    pytest.importorskip("psycopg")
+    engine = make_engine(url)
+    assert engine.dialect.driver == "psycopg"
+    assert engine.dialect.use_native_hstore is False
