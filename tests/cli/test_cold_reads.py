@@ -110,7 +110,9 @@ def test_a_one_shot_read_runs_without_the_cyclic_collector(demo_cli: Any, demo_d
     here = demo_cli(*args)
     assert (done.returncode, done.stdout) == (1, here.stdout)
     assert done.stderr.splitlines() == [
-        *here.stderr.splitlines(), "gc off exit", "gc off os._exit 1"
+        *here.stderr.splitlines(),
+        "gc off exit",
+        "gc off os._exit 1",
     ]
 
 
