@@ -343,13 +343,14 @@ def spy_lookups(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
     from inami_cli.services import insurability as ins
 
     asked: list[set[str]] = []
-    lookup = ins.RegisterLookup.__call__
+    fetch = ins.BatchPeople._fetch
 
     def spy(self: Any, wanted: Any) -> Any:
-        asked.append(set(wanted))
-        return lookup(self, wanted)
+        if wanted:
+            asked.append(set(wanted))
+        return fetch(self, wanted)
 
-    monkeypatch.setattr(ins.RegisterLookup, "__call__", spy)
+    monkeypatch.setattr(ins.BatchPeople, "_fetch", spy)
     return asked
 
 

@@ -15,10 +15,11 @@ modules listed before it:
 - ``_lookups``: the person and insurer look-ups through the generated Core tables;
 - ``_common``: the models' columns, the person to change, shared cell checks;
 - ``_status``: ``insured`` for one person (on a date, by member number, over a range);
-- ``_register``: the register as the batches read it: whole in memory (``load_register``,
-  ``reimburse batch``) or the persons of one chunk of lines (``RegisterLookup``, ``insured batch``);
+- ``_register``: the register as the batches read it: whole in memory (``load_register``)
+  or the persons of one chunk of lines (``RegisterLookup``, both batches);
 - ``_batch_rows``: the register's rows a chunk of ``insured batch`` reads, and the answer
   taken straight from them;
+- ``_batch_people``: the same for the persons of ``reimburse batch`` (``BatchPeople``);
 - ``_batch``: ``insured batch``, one NISS per line against the register;
 - ``_views``: what the person, affiliation and entitlement use cases return;
 - ``_persons``, ``_affiliations``, ``_entitlements``: show, add, update, end, transfer, list;
@@ -56,6 +57,7 @@ _LAZY = {
     "_affiliations": ("affiliation_add", "affiliation_end", "affiliation_list",
                       "affiliation_transfer"),
     "_batch": ("BATCH_COLUMNS", "BatchSummary", "insured_batch"),
+    "_batch_people": ("BatchPeople",),
     "_checks": ("CHECKS",),
     "_entitlement_import": ("ENTITLEMENT_COLUMNS", "import_entitlements"),
     "_entitlements": ("entitlement_end", "entitlement_list", "entitlement_set"),
@@ -84,6 +86,7 @@ if TYPE_CHECKING:
         BatchSummary,
         insured_batch,
     )
+    from inami_cli.services.insurability._batch_people import BatchPeople
     from inami_cli.services.insurability._checks import CHECKS
     from inami_cli.services.insurability._entitlement_import import (
         ENTITLEMENT_COLUMNS,
@@ -129,6 +132,7 @@ __all__ = [
     "MEDICAL_HOUSE_COLUMNS",
     "PERSON_COLUMNS",
     "AffiliationView",
+    "BatchPeople",
     "BatchSummary",
     "BeneficiaryStatus",
     "Change",

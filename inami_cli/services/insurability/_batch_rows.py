@@ -26,6 +26,7 @@ from inami_cli.domain.insurability import AffiliationPeriod, EntitlementPeriod
 from inami_cli.services.bulkio import SharedDates
 from inami_cli.services.insurability._common import _AFF, _ENT, _PER
 from inami_cli.services.insurability._register import (
+    Statements,
     _raw,
     driver_sql,
     fetch,
@@ -70,15 +71,18 @@ def _statements(size: int | None) -> tuple[Any, Any]:
     )  # fmt: skip
 
 
-def chunk_rows(connection: Connection, wanted: Collection[str]) -> ChunkRows:
-    """The rows of the persons among *wanted* NISS (absent: not in the register), read
-    as ``persons_by_niss`` reads its records (``slices``, ``driver_sql``)."""
+def chunk_rows(
+    connection: Connection, wanted: Collection[str], statements: Statements = _statements
+) -> ChunkRows:
+    """The rows of the persons among *wanted* NISS (absent: not in the register), by the
+    two SELECTs of *statements* (the columns a batch reads, persons then entitlements,
+    NISS first), one slice of NISS at a time (``slices``, ``driver_sql``)."""
     persons: dict[str, list[Any]] = {}
     rights: dict[str, list[Any]] = {}
     cursor = connection.connection.cursor()
     try:
         for size, given in slices(connection, wanted):
-            of_persons, of_rights = driver_sql(connection, size, _statements)
+            of_persons, of_rights = driver_sql(connection, size, statements)
             for row in fetch(cursor, of_persons, given):
                 persons.setdefault(row[0], []).append(row)
             for row in fetch(cursor, of_rights, given):

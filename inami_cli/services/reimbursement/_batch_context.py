@@ -1,11 +1,10 @@
 """What a batch loads once: the nomenclature index and the recorded history a rule can
-read; what it reads per chunk: the register's records of the chunk's persons (kept as
-stretches of time per person); and the caches of its answers."""
+read; what it reads per chunk: the register's rows of the chunk's persons
+(``insurability.BatchPeople``); and the caches of its answers."""
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -14,9 +13,8 @@ from sqlmodel import Session, col
 from inami_cli.db.models import Act as ActRow
 from inami_cli.db.models import CareRecord
 from inami_cli.domain import reimbursement as rules
-from inami_cli.domain.dates import age_on, parse_date
-from inami_cli.domain.errors import InvalidInput, NotFound
-from inami_cli.domain.insurability import coverage_on
+from inami_cli.domain.dates import parse_date
+from inami_cli.domain.errors import NotFound
 from inami_cli.domain.nomenclature import rules_on
 from inami_cli.domain.reimbursement import PastCare
 from inami_cli.domain.tariffs import TariffView
@@ -27,7 +25,7 @@ from inami_cli.services.reimbursement._batch_render import _Cached
 # rows repeat hits within a few thousand entries, and one whose rows do not (every
 # answer new) would otherwise only grow the heap (peak RSS at a million rows).
 CACHE_LIMIT = 20_000
-PEOPLE_LIMIT = 20_000  # persons whose register stretches are kept (the same reason)
+PEOPLE_LIMIT = 20_000  # persons whose register rows are kept (the same reason)
 
 
 class _BatchContext:
@@ -41,16 +39,13 @@ class _BatchContext:
         from inami_cli.services import insurability
 
         # made here, in the batch's own process: forked workers then know they are not it
-        self._lookup = insurability.RegisterLookup(session)
-        self._records: dict[str, list[Any]] = {}  # the register's records of this chunk
+        self._people = insurability.BatchPeople(session, PEOPLE_LIMIT)
         self.language = language
         self.record = record
         self.cache: dict[tuple[Any, ...], _Cached] = {}
         self.dates: dict[str, tuple[date, int, str]] = {}
         self.views: Generations[tuple[int, str], tuple[TariffView | None, tuple[int, ...]]]
         self.views = Generations(CACHE_LIMIT // 2)  # bounded: flat memory on any mix
-        self.people: dict[str, tuple[Any, list[date], dict[int, Any]]] = {}
-        self._periods: dict[str, tuple[Any, Any, date | None]] = {}
         self.acts: dict[str, Any] = {}
         self.history: dict[str, list[PastCare]] = {}
         # act rules dated like tariffs, by code (few codes have any)
@@ -100,64 +95,16 @@ class _BatchContext:
         return rules_on(act, self.act_rules, on)
 
     def person(
-        self, niss: str, on: date
+        self, niss: str, on: date, day: str
     ) -> tuple[bool, str, str, bool, bool, bool, int | None, bool]:
         """(insured, reason, regime, bim_automatic, dmg, chronic, age, third_party) from the
-        register.
-
-        The answer only changes where one of the person's periods starts or ends, so it
-        is computed once per stretch between those dates and per person.
-        """
-        entry = self.people.get(niss)
-        if entry is None:
-            entry = self._person_entry(niss)
-            self.people[niss] = entry
-        birth, bounds, stretches = entry
-        index = bisect_right(bounds, on)
-        found = stretches.get(index)
-        if found is None:
-            affs, ents, death = self._periods[niss]
-            cov = coverage_on(affs, ents, on, death_date=death)
-            found = (cov.insured, cov.reason or "", cov.regime, cov.bim_automatic, cov.dmg,
-                     cov.chronic, cov.third_party)  # fmt: skip
-            stretches[index] = found
-        age = age_on(birth, on) if birth is not None and birth <= on else None
-        *head, third_party = found
-        return (*head, age, third_party)
+        register on *on* (*day*: its ISO text); the reason is "" for an insured person."""
+        return self._people.person(niss, on, day)
 
     def prefetch(self, wanted: set[str]) -> None:
-        """Read the register's records of the persons of a chunk (the NISS in *wanted*
-        not already known) in a few queries, instead of loading the whole register."""
-        missing = wanted.difference(self.people)
-        if len(self.people) + len(missing) > PEOPLE_LIMIT:
-            # forgotten between chunks, never within one (like the answer cache: flat
-            # memory): a person forgotten within a chunk would be read again alone
-            self.people.clear()
-            self._periods.clear()
-            missing = wanted
-        self._records = self._lookup(missing) if missing else {}
-
-    def _person_entry(self, niss: str) -> tuple[Any, list[date], dict[int, Any]]:
-        record = self._records.get(niss)
-        if record is None:  # not prefetched (a person forgotten since): read it alone
-            record = self._lookup((niss,)).get(niss)
-        if record is None:
-            from inami_cli.domain.niss import niss_problem
-
-            problem = niss_problem(niss)
-            if problem:
-                raise InvalidInput(problem)
-            raise NotFound(f"no person with NISS {niss} in the register")
-        birth, death, affs, ents = record
-        cuts: set[date] = set()
-        for period in (*affs, *ents):
-            cuts.add(period.valid_from)
-            if period.valid_to is not None:
-                cuts.add(period.valid_to + timedelta(days=1))
-        if death is not None:
-            cuts.add(death + timedelta(days=1))
-        self._periods[niss] = (affs, ents, death)
-        return birth, sorted(cuts), {}
+        """Read the register's rows of the persons of a chunk (the NISS in *wanted* not
+        already known) in a few queries, instead of loading the whole register."""
+        self._people.read(wanted)
 
     def tariff(self, act: Any, on: date) -> tuple[TariffView | None, tuple[int, ...]]:
         """The tariff of *act* in force on *on* and its age cuts (``rules.age_cuts``): one

@@ -263,7 +263,7 @@ class _BatchRun:
                 # the beneficiary as the domain sees it: the register, explicit values winning
                 if niss:
                     insured, reason, r_regime, r_auto, r_dmg, r_chronic, r_age, r_tp = ctx.person(
-                        niss, on
+                        niss, on, day
                     )
                     p_regime = regime or r_regime
                     p_dmg = r_dmg if dmg is None else dmg
