@@ -142,17 +142,22 @@ def test_register_answers_like_single_queries(demo: Any) -> None:
     assert register.status("85073003328", D("2026-03-02")) is None
 
 
-def test_register_lookup_reads_only_the_persons_named(demo: Any) -> None:
+def test_chunk_rows_read_only_the_persons_named(demo: Any) -> None:
+    from inami_cli.services.insurability._batch_rows import chunk_rows
     from inami_cli.services.insurability._register import RegisterLookup
 
-    # insured batch reads each chunk's persons through the index (issue 19): the same
-    # records as the whole register, and nobody else
+    # the batches read each chunk's persons through the index (issue 19): the persons named
+    # that the register holds, with all their affiliations and entitlements, nobody else
     whole = svc.load_register(session=demo)._persons
     named = (BIM_DMG, TRANSFER, DECEASED, BIS, "85073003328", "not a niss")
-    found = RegisterLookup(demo)(named)
-    assert set(found) == {BIM_DMG, TRANSFER, DECEASED, BIS}
-    for niss, record in found.items():
-        assert record == whole[niss]
+    with RegisterLookup(demo).connection() as connection:
+        found = chunk_rows(connection, named)
+    assert set(found.persons) == {BIM_DMG, TRANSFER, DECEASED, BIS}
+    assert set(found.rights) <= set(found.persons)
+    for niss, rows in found.persons.items():
+        _birth, _death, affiliations, entitlements = whole[niss]
+        assert len(rows) == max(len(affiliations), 1)
+        assert len(found.rights.get(niss, ())) == len(entitlements)
 
 
 def test_insured_batch_loads_no_register(demo: Any, monkeypatch: pytest.MonkeyPatch) -> None:

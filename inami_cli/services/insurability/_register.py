@@ -1,7 +1,8 @@
 """The register for batch checks, in the compact layout the checks read (NISS → birth,
 death, affiliation and entitlement periods): the whole of it in memory (``load_register``:
 three queries straight from the driver), or only the persons a chunk of lines names
-(``RegisterLookup``: three queries per chunk through the NISS index)."""
+(``RegisterLookup`` gives the connection, ``slices``/``register_statements``/``driver_sql``
+the queries through the NISS index that ``_batch_rows.chunk_rows`` runs)."""
 
 from __future__ import annotations
 
@@ -211,20 +212,6 @@ def register_statements(
     return persons, entitlements
 
 
-def _lookup_statements(size: int | None) -> tuple[Any, Any]:
-    """The two SELECTs of ``persons_by_niss``: every column its records hold."""
-    a, e = _AFF, _ENT
-    return register_statements(
-        size,
-        (
-            _PER.niss, _raw(_PER.birth_date), _raw(_PER.death_date), a.insurer_code,
-            a.member_number, a.quality, a.titular_niss, a.ct1, a.ct2, _raw(a.valid_from),
-            _raw(a.valid_to), a.mutuality,
-        ),
-        (e.niss, e.kind, _raw(e.valid_from), _raw(e.valid_to), e.detail),
-    )  # fmt: skip
-
-
 # (statements, dialect name, size) → the statements' SQL text: compiled once, then run on
 # the driver's cursor (issue 19: SQLAlchemy's expanding IN re-rendered the SQL on every
 # execution and its result fetched one row at a time, ~30 % of a batch as large as the
@@ -233,9 +220,7 @@ Statements = Callable[[int | None], tuple[Any, Any]]
 _SQL: dict[tuple[Statements, str, int | None], tuple[str, str]] = {}
 
 
-def driver_sql(
-    connection: Connection, size: int | None, statements: Statements = _lookup_statements
-) -> tuple[str, str]:
+def driver_sql(connection: Connection, size: int | None, statements: Statements) -> tuple[str, str]:
     """The SQL text of ``statements(size)`` for the connection's dialect (compiled once)."""
     dialect = connection.dialect
     key = (statements, dialect.name, size)
@@ -252,44 +237,6 @@ def fetch(cursor: Any, sql: str, params: Any) -> list[Any]:
     return cursor.fetchall()  # type: ignore[no-any-return]
 
 
-def persons_by_niss(
-    connection: Connection, wanted: Collection[str], days: SharedDates
-) -> dict[str, list[Any]]:
-    """The records of the persons among *wanted* NISS, laid out as ``load_register`` lays
-    out every person's ([birth, death, affiliations, entitlements]; periods in start order).
-
-    Two queries per slice of NISS (``slices``), each probing the tables' NISS index: what a
-    batch of lines needs, whatever the register's size (issue 19). The SQL is compiled
-    once per slice length and run on the driver's cursor (the values as the driver gives
-    them).
-    """
-    persons: dict[str, list[Any]] = {}
-    make_affiliation = AffiliationPeriod._make
-    make_entitlement = EntitlementPeriod._make
-    cursor = connection.connection.cursor()
-    try:
-        for size, given in slices(connection, wanted):
-            of_persons, of_entitlements = driver_sql(connection, size)
-            rec: list[Any] = []
-            previous = None
-            for row in fetch(cursor, of_persons, given):
-                niss, birth, death, code, member, quality, titular, ct1, ct2, start, end, mut = row
-                if niss != previous:  # the person's first row
-                    rec = persons[niss] = [days[birth], days[death], (), ()]
-                    previous = niss
-                if code is not None:  # None: a person without any affiliation
-                    period = make_affiliation(
-                        (code, member, quality, titular, ct1, ct2, days[start], days[end], mut)
-                    )
-                    rec[2] = (*rec[2], period)
-            for niss, kind, start, end, detail in fetch(cursor, of_entitlements, given):
-                rec = persons[niss]
-                rec[3] = (*rec[3], make_entitlement((kind, days[start], days[end], detail)))
-    finally:
-        cursor.close()
-    return persons
-
-
 class RegisterLookup:
     """The persons of one chunk of lines, read from the database when the chunk needs them.
 
@@ -304,15 +251,7 @@ class RegisterLookup:
         self.session = session
         self.engine: Engine = bind if isinstance(bind, Engine) else bind.engine
         self.insurers = _insurer_names(session)
-        self.days = SharedDates()
         self._home = self._pid = os.getpid()
-
-    def __call__(self, wanted: Collection[str]) -> dict[str, list[Any]]:
-        """The records of the persons among *wanted* (absent: not in the register)."""
-        if len(self.days) > 100_000:  # distinct dates are few; bound them all the same
-            self.days = SharedDates()
-        with self.connection() as connection:
-            return persons_by_niss(connection, wanted, self.days)
 
     @contextmanager
     def connection(self) -> Iterator[Connection]:
