@@ -14,7 +14,8 @@ from typer.core import TyperGroup
 from inami_cli import __version__
 from inami_cli.cli import audit_cmd, completion, config_cmd, db_cmd, init_cmd
 from inami_cli.cli import desk as desk_cmd
-from inami_cli.cli.context import AppState, forget_saved, pause_gc_for_start_up
+from inami_cli.cli.collector import pause_gc_for_start_up
+from inami_cli.cli.context import AppState, forget_saved
 from inami_cli.cli.groups import LAZY_GROUPS
 from inami_cli.cli.helptext import polish
 from inami_cli.cli.outcome import Terminated

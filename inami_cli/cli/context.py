@@ -6,7 +6,6 @@ Commands get it with ``state()``. Nothing here imports the database layer at mod
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import shlex
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
+from inami_cli.cli.collector import resume_gc
 from inami_cli.domain.errors import DatabaseError, InamiError, MissingValue
 
 if TYPE_CHECKING:
@@ -454,27 +454,6 @@ _FALLBACK = AppState()
 _OPEN_ENGINES: list[Engine] = []
 _SAVED: list[str] = []  # one entry per write transaction committed by this command
 _PAGERS: list[PagedOutput] = []  # the pager of this command, if it started one
-
-
-def pause_gc_for_start_up() -> None:
-    """Pause the cyclic garbage collector while the command starts (``main``; issue 19).
-
-    A cold ``inami`` creates some 80 000 long-lived objects as it imports typer, pydantic,
-    SQLAlchemy and the database driver (modules, classes, functions) and makes next to no
-    garbage cycles doing so; the collector would still scan that growing heap about 180
-    times: 60 ms of CPU, a seventh of a one-shot answer (``reimburse CODE``, ``insured
-    NISS``, ``nomenclature show``). Reference counting frees everything else as usual.
-    ``resume_gc`` switches the collector back on where a command starts work that may run
-    long and make cycles: an ORM session (every write, import and batch, the desk) and a
-    progress bar. A one-shot read (``AppState.reader``) ends before it would matter.
-    """
-    gc.disable()
-
-
-def resume_gc() -> None:
-    """Switch the cyclic garbage collector back on (``pause_gc_for_start_up``); the bulk
-    imports and batches pause it again around their own loops (``services.bulkio``)."""
-    gc.enable()
 
 
 def finish_output() -> None:
