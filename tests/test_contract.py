@@ -99,7 +99,7 @@ def test_help_imports_no_area_module_and_lists_what_the_real_groups_would():
         "areas = sorted(m for m in sys.modules if m.startswith('inami_cli.') and m not in "
         "{'inami_cli.cli', 'inami_cli.cli.app', 'inami_cli.cli.context', 'inami_cli.cli.desk', "
         "'inami_cli.cli.groups', 'inami_cli.cli.helptext', 'inami_cli.cli.completion', "
-        "'inami_cli.cli.outcome', "
+        "'inami_cli.cli.outcome', 'inami_cli.cli.collector', "
         "'inami_cli.cli.init_cmd', 'inami_cli.cli.db_cmd', 'inami_cli.cli.config_cmd', "
         "'inami_cli.cli.audit_cmd', 'inami_cli.domain', 'inami_cli.domain.errors'})\n"
         "_root_command().commands  # resolves every lazy group\n"
