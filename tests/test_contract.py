@@ -276,3 +276,16 @@ def test_the_process_leaves_with_the_exit_code_its_handlers_run_its_output_flush
     assert usage.returncode == 2
     assert "no-such-command" in usage.stderr
     assert ran.read_text() == "ran"
+
+
+def test_under_a_profiler_the_process_leaves_the_usual_way() -> None:
+    # ``python -m cProfile -m inami_cli ...`` prints its profile once the program returns:
+    # _leave's os._exit would end the process first (the profile was lost)
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-m", "inami_cli", "no-such-command"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert "No such command 'no-such-command'" in done.stderr  # (cProfile exits 0 itself)
+    assert "function calls" in done.stdout

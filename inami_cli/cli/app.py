@@ -510,6 +510,10 @@ def _leave(code: int) -> NoReturn:
     import contextlib
     import os
 
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        # under a profiler or a tracer (``python -m cProfile -m inami_cli``, a debugger):
+        # it reports once the program returns, so leave the usual way
+        sys.exit(code)
     atexit._run_exitfuncs()  # (sys.exit's handlers: logging, tempfile, coverage)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe or stream
