@@ -253,7 +253,7 @@ def test_lazy_commands_convert_only_what_is_asked():
 def test_the_process_leaves_with_the_exit_code_its_handlers_run_its_output_flushed(
     tmp_path: Path,
 ) -> None:
-    # main() leaves without the interpreter's finalization (cli/app.py _leave, issue 19):
+    # main() leaves without the interpreter's finalization (cli/outcome.py leave, issue 19):
     # the exit handlers still run, buffered output is written, the exit code is kept.
     ran = tmp_path / "ran"
     code = (
@@ -280,7 +280,7 @@ def test_the_process_leaves_with_the_exit_code_its_handlers_run_its_output_flush
 
 def test_under_a_profiler_the_process_leaves_the_usual_way() -> None:
     # ``python -m cProfile -m inami_cli ...`` prints its profile once the program returns:
-    # _leave's os._exit would end the process first (the profile was lost)
+    # leave()'s os._exit would end the process first (the profile was lost)
     done = subprocess.run(
         [sys.executable, "-m", "cProfile", "-m", "inami_cli", "no-such-command"],
         capture_output=True,

@@ -71,7 +71,7 @@ def test_a_recorded_case_still_uses_the_models(demo_db_url: str) -> None:
 
 # The console script's own entry point (``main``), which pauses the cyclic garbage collector
 # for the start-up; the last lines on stderr say whether it is on when the command ends: at
-# the exit handlers, then at ``os._exit`` (``_leave``: no interpreter teardown).
+# the exit handlers, then at ``os._exit`` (``cli.outcome.leave``: no interpreter teardown).
 MAIN = """
 import atexit, gc, os, sys
 state = lambda: "gc " + ("on" if gc.isenabled() else "off")
