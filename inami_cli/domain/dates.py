@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Protocol, TypeVar
 
 from inami_cli.domain import values
@@ -25,6 +25,28 @@ def age_on(birth: date, on: date) -> int:
     if (on.month, on.day) < (birth.month, birth.day):
         years -= 1
     return years
+
+
+def day_after(day: date | None) -> date | None:
+    """The next day; None for None (an open end) and for the last day a ``date`` holds."""
+    return None if day is None or day == date.max else day + timedelta(days=1)
+
+
+def stretch(
+    on: date, changes: Iterable[date | None], start: date = date.min, end: date | None = None
+) -> tuple[date, date | None]:
+    """The stretch of days around *on*, inside [*start*, *end*), between two of *changes*
+    (the days on which an answer may change; None ignored): from the last change on or
+    before *on* (inclusive) to the first after it (exclusive; None: every later day)."""
+    for change in changes:
+        if change is None:
+            continue
+        if change <= on:
+            if change > start:
+                start = change
+        elif end is None or change < end:
+            end = change
+    return start, end
 
 
 @dataclass(frozen=True)

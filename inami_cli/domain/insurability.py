@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from inami_cli.domain.dates import day_after, stretch
 from inami_cli.domain.errors import Conflict, InvalidInput
 from inami_cli.domain.values import is_digits
 
@@ -322,6 +323,29 @@ def coverage_on(
         False, reason, current if alive else None, regime, bim_automatic, dmg, dmg_gp, chronic,
         third_party,
     )  # fmt: skip
+
+
+def coverage_span(
+    affiliations: Sequence[AffiliationPeriod],
+    entitlements: Iterable[EntitlementPeriod],
+    on: date,
+    *,
+    death_date: date | None = None,
+) -> tuple[date, date | None]:
+    """The days around *on* on which ``coverage_on`` gives the answer it gives on *on*: from
+    the first (inclusive) to the second (exclusive; None: every later day).
+
+    The answer reads the day only through whether it is before a period's start, after a
+    period's end or after the death: it can change only on a start, on the day after an
+    end or on the day after the death. A batch meeting the person again inside the span
+    reuses the answer.
+    """
+    changes = [day_after(death_date)]
+    for aff in affiliations:
+        changes += (aff.valid_from, day_after(aff.valid_to))
+    for ent in entitlements:
+        changes += (ent.valid_from, day_after(ent.valid_to))
+    return stretch(on, changes)
 
 
 def coverage_over(

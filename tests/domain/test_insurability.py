@@ -25,6 +25,7 @@ from inami_cli.domain.insurability import (
     check_quality,
     coverage_on,
     coverage_over,
+    coverage_span,
     regime_from_ct1,
     transfer_end,
 )
@@ -237,6 +238,53 @@ def test_segments_tile_the_range_and_agree_with_each_day(
     for seg in segments:
         for day in (seg.start, seg.end):
             assert coverage_on(periods, [], day, death_date=death).insured is seg.covered
+
+
+@st.composite
+def _entitlements(draw: st.DrawFn) -> list[EntitlementPeriod]:
+    """Entitlements of any kind over any days, the end possibly open."""
+    out = []
+    for _ in range(draw(st.integers(0, 5))):
+        start = draw(_day)
+        end = draw(st.one_of(st.none(), _day.filter(lambda d, s=start: d >= s)))
+        kind = draw(st.sampled_from(["bim", "dmg", "chronic", "third_party"]))
+        detail = draw(st.sampled_from(["", "automatic"]))
+        out.append(EntitlementPeriod(kind, start, end, detail))
+    return out
+
+
+@given(_affiliations(), _entitlements(), _day, st.one_of(st.none(), _day), st.data())
+def test_coverage_span_days_have_the_answer_of_the_day(
+    periods: list[AffiliationPeriod],
+    rights: list[EntitlementPeriod],
+    on: date,
+    death: date | None,
+    data: st.DataObject,
+) -> None:
+    """Every day of the span ``coverage_span`` gives answers as *on* does (a batch reuses
+    the answer there), its first day and its last included."""
+    start, end = coverage_span(periods, rights, on, death_date=death)
+    assert start <= on and (end is None or on < end)
+    first = max(start, date(2019, 1, 1))
+    last = (end or date(2023, 1, 1)) - timedelta(days=1)
+    days = {first, last, data.draw(st.dates(min_value=first, max_value=last))}
+    answer = coverage_on(periods, rights, on, death_date=death)
+    for day in days:
+        assert coverage_on(periods, rights, day, death_date=death) == answer
+
+
+def test_coverage_span_cuts_at_starts_ends_and_death() -> None:
+    periods = [aff("2020-01-01", "2020-12-31"), aff("2021-03-01")]
+    rights = [ent("dmg", "2020-06-01", "2020-06-30")]
+    span = coverage_span(periods, rights, D("2020-07-15"), death_date=D("2021-05-04"))
+    assert span == (D("2020-07-01"), D("2021-01-01"))
+    span = coverage_span(periods, rights, D("2021-02-01"), death_date=D("2021-05-04"))
+    assert span == (D("2021-01-01"), D("2021-03-01"))
+    assert coverage_span(periods, [], D("2021-06-01"), death_date=D("2021-05-04")) == (
+        D("2021-05-05"),
+        None,
+    )
+    assert coverage_span([], [], D("2021-06-01")) == (date.min, None)
 
 
 # ------------------------------------------------------------------ writes

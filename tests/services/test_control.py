@@ -353,3 +353,69 @@ def test_worker_share_by_patient_only_where_history_is_read(demo: Any) -> None:
     assert {owner("301593", "72110313704"), owner("301593", "72.11.03-137.04")} == {
         owner("301593", "72110313704")
     }
+
+
+def test_plans_of_each_day_are_the_plans_of_the_stretches(demo: Any) -> None:
+    """A code's plan kept for a stretch of days (``CodePlans.span``) is the plan of each
+    day of it: the one shared object of what decides the engine's answer on the day (the
+    head of the answers' cache key: a plan of another rule epoch would read answers of
+    another epoch). Every code of the demo nomenclature, days across the rule and tariff
+    changes, in shuffled order."""
+    import random
+    from datetime import timedelta
+
+    from inami_cli.services.control._context import AuditContext
+    from inami_cli.services.control._plans import CodePlans
+
+    ctx = AuditContext(session=demo, history=False)
+    plans = CodePlans(ctx)
+    days = [D("2019-01-01") + timedelta(days=n) for n in range(0, 8 * 365, 11)]
+    pairs = [(code, day) for code in ctx.index.codes() for day in days]
+    random.Random(18).shuffle(pairs)
+    for code, day in pairs:
+        assert plans.plan(code, day) is plans._plan(code, day), (code, day)
+    assert plans.spans and sum(len(s.starts) for s in plans.spans.values()) < len(pairs) / 4
+
+
+def _general_person(ctx: Any, niss: str, on: date) -> tuple[Any, int | None] | None:
+    """``AuditContext.person`` without its stretches: the register's answer on the day."""
+    from inami_cli.domain.dates import age_on
+
+    found = ctx.register.coverage(niss, on)
+    if found is None:
+        return None
+    birth, _death, cov = found
+    return cov, (age_on(birth, on) if birth is not None and birth <= on else None)
+
+
+def test_person_answers_kept_for_stretches_are_each_days_answers(demo: Any) -> None:
+    """The coverage kept per person for a stretch of days (``AuditContext.person``) is the
+    register's answer on each day: the demo file's persons and an unknown one, days across
+    their affiliations and entitlements, in shuffled order."""
+    import random
+    from datetime import timedelta
+
+    from inami_cli.services.control._context import AuditContext
+
+    ctx = AuditContext(session=demo, history=False)
+    persons = {line.split(",")[1] for line in DEMO_FILE.read_text().splitlines()[1:]}
+    days = [D("2018-01-01") + timedelta(days=n) for n in range(0, 9 * 365, 5)]
+    pairs = [(niss, day) for niss in [*persons, "00000000097"] for day in days]
+    random.Random(18).shuffle(pairs)
+    for niss, day in pairs:
+        assert ctx.person(niss, day) == _general_person(ctx, niss, day), (niss, day)
+    assert len(ctx.persons) == len(persons) + 1
+
+
+def test_audit_equals_the_audit_without_stretches(demo: Any, monkeypatch: Any) -> None:
+    """The demo file audited with the plans and persons kept for stretches of days gives
+    the audit made with each line's own plan and person."""
+    from inami_cli.services.control._context import AuditContext
+    from inami_cli.services.control._plans import CodePlans
+
+    fast = _audit(demo, DEMO_FILE.read_bytes())
+    monkeypatch.setattr(CodePlans, "span", lambda self, code, on: None)
+    monkeypatch.setattr(AuditContext, "person", _general_person)
+    general = _audit(demo, DEMO_FILE.read_bytes())
+    assert fast[0] and fast[0] == general[0]
+    assert fast[1].as_dict() == general[1].as_dict() and fast[2] == general[2]

@@ -50,6 +50,7 @@ from inami_cli.domain.reimbursement._bans import (
     supplement_ban,
 )
 from inami_cli.domain.reimbursement._cache_keys import (
+    EPOCH_BOUNDARIES,
     age_band,
     age_cuts,
     age_key,
@@ -152,6 +153,7 @@ __all__ = [
     "DENTAL_BAN_2025",
     "DISCIPLINE_OF_CATEGORY",
     "DOCTOR_CATEGORIES",
+    "EPOCH_BOUNDARIES",
     "FIXED_SHARES",
     "FREQUENCY_PERIODS",
     "GP_CATEGORIES",

@@ -57,7 +57,7 @@ def age_band(act: ActRules, cuts: tuple[int, ...], age: int | None) -> object:
 
 
 # The rule dates of the named rules and of third-party payment and the referral reduction.
-_BOUNDARIES: tuple[date, ...] = tuple(
+EPOCH_BOUNDARIES: tuple[date, ...] = tuple(
     sorted(
         {*RULE_BOUNDARIES}
         | {r.valid_from for r in THIRD_PARTY_RULES if r.valid_from is not None}
@@ -70,7 +70,7 @@ _BOUNDARIES: tuple[date, ...] = tuple(
 def rule_epoch(on: date) -> int:
     """Index of the stretch between two rule dates (``RULE_BOUNDARIES``, third-party
     payment, the referral reduction) that contains *on*."""
-    return bisect_right(_BOUNDARIES, on)
+    return bisect_right(EPOCH_BOUNDARIES, on)
 
 
 def history_matters(act: ActRules, on: date, history: Sequence[PastCare]) -> bool:

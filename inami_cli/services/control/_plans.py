@@ -9,11 +9,13 @@ fixed personal share). A billing file spans many dates: the bench's 200 000 line
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from inami_cli.domain import reimbursement as engine
+from inami_cli.domain.dates import day_after, stretch
 from inami_cli.services.control._context import AuditContext, _bounded
 from inami_cli.services.memo import Generations
 
@@ -68,25 +70,86 @@ class CodePlan:
 PLAN_LIMIT = 20_000
 
 
+class _Spans:
+    """A code's plans, each with the stretch of days it holds for (``CodePlans.span``: two
+    stretches of a code never overlap), in date order."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self) -> None:
+        self.starts: list[date] = []
+        self.ends: list[tuple[date | None, CodePlan | None]] = []  # (end, plan)
+
+    def add(self, start: date, end: date | None, plan: CodePlan | None) -> None:
+        """Keep *plan* for the days from *start* (inclusive) to *end* (exclusive)."""
+        i = bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, (end, plan))
+
+
 class CodePlans:
-    """``CodePlan`` per (code, date), from bounded caches (flat memory)."""
+    """``CodePlan`` per (code, date), from bounded caches (flat memory).
+
+    A code's plans are kept with the days on which each stays the same (``span``): a
+    billing file names a code on many dates (half of a million lines' (code, date) pairs
+    are new), most of them inside a stretch of days already met."""
 
     def __init__(self, ctx: AuditContext) -> None:
         self.ctx = ctx
         self.codes: dict[tuple[str, date], CodePlan | None] = {}
+        self.spans: dict[str, _Spans] = {}  # by code: see ``span``
+        self.changes = _date_changes(ctx)
         self.shared: Generations[tuple[Any, ...], CodePlan] = Generations(PLAN_LIMIT)
         self.periods: dict[tuple[str, object], _PeriodPlan] = {}
         self.categories: dict[tuple[str, date], tuple[bool, bool]] = {}
 
     def plan(self, code: str, on: date) -> CodePlan | None:
         """The plan of *code* on *on* (None: the code is unknown)."""
+        spans = self.spans.get(code)
+        if spans is not None:
+            i = bisect_right(spans.starts, on) - 1
+            if i >= 0:
+                end, plan = spans.ends[i]
+                if end is None or on < end:
+                    return plan
         key = (code, on)
         found = self.codes.get(key, self)
         if found is not self:
             return found  # type: ignore[return-value]
         plan = self._plan(code, on)
-        _bounded(self.codes)[key] = plan
+        span = self.span(code, on)
+        if span is None:
+            _bounded(self.codes)[key] = plan
+        else:
+            if spans is None:
+                spans = _bounded(self.spans)[code] = _Spans()
+            spans.add(*span, plan)
         return plan
+
+    def span(self, code: str, on: date) -> tuple[date, date | None] | None:
+        """The days around *on* on which the plan of *code* is the one of *on*: from the
+        first (inclusive) to the second (exclusive; None: every later day); None when the
+        plan is the date's own (a fee derived from key letters on the date).
+
+        The plan reads the date through the code's stored tariff period, the act's
+        validity, the rule epoch, the prescribed-acts table and the fixed and supplement
+        share rules (``_plan``): it can change only on a day one of them starts or on the
+        day after one ends (``_date_changes`` for those of no code)."""
+        ctx = self.ctx
+        act = ctx.act(code)
+        if act is None:
+            return date.min, None
+        periods = ctx.index.periods(code)
+        stored = ctx.index.record_on(code, on)
+        if stored is not None and stored.fee is None:
+            return None
+        i = bisect_right(self.changes, on)
+        start = self.changes[i - 1] if i else date.min
+        end = self.changes[i] if i < len(self.changes) else None
+        changes = [act.valid_from, day_after(act.valid_to)]
+        for period in periods:
+            changes += (period.valid_from, day_after(period.valid_to))
+        return stretch(on, changes, start, end)
 
     def _plan(self, code: str, on: date) -> CodePlan | None:
         """The shared plan of what decides the engine's answer on *on* (see ``CodePlan``)."""
@@ -136,3 +199,14 @@ class CodePlans:
             found = (self.ctx.needs_prescriber(category, on), shared)
             _bounded(self.categories)[key] = found
         return found
+
+
+def _date_changes(ctx: AuditContext) -> tuple[date, ...]:
+    """The days on which a rule of a plan that is no code's own starts, or the day after
+    one ends: the rule epochs (``domain.reimbursement.rule_epoch``), the prescribed-acts
+    table, the fixed and the supplement personal shares (``CodePlans._category``)."""
+    changes: set[date | None] = set(engine.EPOCH_BOUNDARIES)
+    rules: list[Any] = [*ctx.prescribed, *engine.FIXED_SHARES, *engine.SUPPLEMENT_SHARES]
+    for rule in rules:
+        changes.update((rule.valid_from, day_after(rule.valid_to)))
+    return tuple(sorted(day for day in changes if day is not None))

@@ -70,6 +70,19 @@ class Register:
         birth, death, affs, ents = rec
         return birth, death, rules.coverage_on(affs, ents, on, death_date=death)
 
+    def coverage_span(
+        self, niss: str, on: date
+    ) -> tuple[date | None, date | None, Coverage, date, date | None] | None:
+        """``coverage``'s answer, with the days around *on* on which the coverage stays the
+        same: from the first (inclusive) to the second (exclusive; None: every later day).
+        See ``domain.insurability.coverage_span``."""
+        rec = self._persons.get(niss)
+        if rec is None:
+            return None
+        birth, death, affs, ents = rec
+        cov = rules.coverage_on(affs, ents, on, death_date=death)
+        return birth, death, cov, *rules.coverage_span(affs, ents, on, death_date=death)
+
     def status(self, niss: str, on: date) -> BeneficiaryStatus | None:
         """The same answer as ``beneficiary_on``, or None for a person not in the register."""
         found = self.coverage(niss, on)
