@@ -270,6 +270,55 @@ def test_workers_give_the_same_output_in_the_same_order(
     assert "40:(Finding(code='002'" in alone[0]
 
 
+def _file_texts(session: Any, path: Path) -> tuple[str, Any, list[str]]:
+    errors: list[str] = []
+    summary = control.AuditSummary()
+    with path.open("rb") as source:
+        text = "".join(
+            control.audit_texts(
+                session=session, source=source, filename="bill.csv",
+                billed_on=D("2025-04-01"), render=lambda a: f"{a.line}:{a.findings}\n",
+                on_error=errors.append, summary=summary,
+            )
+        )  # fmt: skip
+    return text, summary, errors
+
+
+def test_workers_reading_the_file_give_the_output_of_one_process(
+    demo: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Workers that read a regular file themselves (``_read_work``) skip the chunks the
+    parent audited and give the output, errors and counts of one process, a quoted field
+    holding a line break included; an undecodable byte fails as in one process."""
+    from inami_cli.domain.errors import FileErrors
+    from inami_cli.services.control._parallel import _reopenable
+
+    quoted = '19001706004,72110313704,101076,"2025-03-03\n",,,26.84,,\n'
+    bad = "19001706004,72110313704,101076,2025-03-03,,,26.84,,,extra\n"
+    lines = DEMO_FILE.read_bytes().splitlines(keepends=True)
+    path = tmp_path / "bill.csv"
+    path.write_bytes(b"".join([*lines, quoted.encode(), *lines[1:], bad.encode(), *lines[1:]]))
+    with path.open("rb") as source:
+        assert _reopenable(source) == str(path) and _reopenable(io.BytesIO(b"")) is None
+    monkeypatch.setenv("INAMI_BATCH_WORKERS", "1")
+    alone = _file_texts(demo, path)
+    monkeypatch.setenv("INAMI_BATCH_WORKERS", "2")
+    monkeypatch.setenv("INAMI_BATCH_MIN_ROWS", "5")
+    monkeypatch.setenv("INAMI_BATCH_CHUNK", "4")
+    shared = _file_texts(demo, path)
+    assert shared[0] == alone[0] and shared[2] == alone[2]
+    assert alone[2] == ["bill.csv:46: 10 fields, the header has 9"]  # the quote: 2 lines
+    assert shared[1].as_dict() == alone[1].as_dict() and alone[1].lines > 50
+    path.write_bytes(b"".join([*lines, *lines[1:], b"19001706004,7211\xe9\n", *lines[1:]]))
+    failures = []
+    for workers in ("1", "2"):
+        monkeypatch.setenv("INAMI_BATCH_WORKERS", workers)
+        with pytest.raises(FileErrors) as failed:
+            _file_texts(demo, path)
+        failures.append(failed.value.problems)
+    assert failures[0] == failures[1] and "not utf-8 text" in failures[0][0]
+
+
 def test_cumulation_within_the_file(demo: Any) -> None:
     # pairs that cannot be combined are nomenclature data (maf-control-funding.md §8.2: e.g.
     # colposcopy 431955-431966 not with 114030-114041, AR 14/1/2013); the demo has none,

@@ -7,7 +7,10 @@ prerequisite): lines cannot go to whichever worker is free, as the batches' chun
 others); the chunk's findings of all workers are merged back by line number. The first
 ``INAMI_BATCH_MIN_ROWS`` lines (default 20 000) are audited here, the workers being forked
 afterwards: they inherit the loaded reference data and the history built so far
-(copy-on-write). ``INAMI_BATCH_WORKERS`` (the batches' one policy,
+(copy-on-write). A worker reads a regular file itself (``_reopenable``, ``_read_work``):
+the same chunks, those the parent audited skipped, so that the parent neither decodes nor
+sends the rest; from standard input or a pipe the parent deals every chunk to every worker
+(``_dealt``). ``INAMI_BATCH_WORKERS`` (the batches' one policy,
 ``services.batching.worker_count``) and ``INAMI_BATCH_CHUNK`` are the batches' settings.
 """
 
@@ -17,7 +20,8 @@ import gc
 from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import IO, Any
+from itertools import islice
+from typing import IO, Any, NamedTuple
 
 from sqlmodel import Session
 
@@ -78,6 +82,29 @@ class _Share:
         return hash(key) % self.workers == self.index
 
 
+def _audit_chunk(
+    chunk: list[str], first: int, share: _Share, auditor: _Auditor,
+    render: Callable[[LineAudit], str], delimiter: str, names: tuple[str | None, ...],
+    filename: str,
+) -> tuple[Any, ...]:  # fmt: skip
+    """A worker's share of a chunk audited: (texts, errors, counts), or ("fail", message)."""
+    counts = AuditSummary()
+    texts: list[tuple[int, str]] = []
+    errors: list[tuple[int, str]] = []
+    try:
+        for audited in audit_lines(
+            auditor, chunk, first_line=first, delimiter=delimiter, names=names,
+            filename=filename, counts=counts,
+            on_error=lambda at, message, sink=errors: sink.append((at, message)),  # type: ignore[misc]
+            keep=share,
+        ):  # fmt: skip
+            if audited.findings:
+                texts.append((audited.line, render(audited)))
+    except InamiError as exc:
+        return ("fail", exc.message)
+    return texts, errors, counts
+
+
 def _work(
     inbox: Any, outbox: Any, share: _Share, auditor: _Auditor, render: Callable[[LineAudit], str],
     delimiter: str, names: tuple[str | None, ...], filename: str,
@@ -85,22 +112,62 @@ def _work(
     """A worker: audit its share of each chunk; send (texts, errors, counts) back."""
     while (job := inbox.get()) is not None:
         chunk, first = job
-        counts = AuditSummary()
-        texts: list[tuple[int, str]] = []
-        errors: list[tuple[int, str]] = []
-        try:
-            for audited in audit_lines(
-                auditor, chunk, first_line=first, delimiter=delimiter, names=names,
-                filename=filename, counts=counts,
-                on_error=lambda at, message, sink=errors: sink.append((at, message)),  # type: ignore[misc]
-                keep=share,
-            ):  # fmt: skip
-                if audited.findings:
-                    texts.append((audited.line, render(audited)))
-        except InamiError as exc:
-            outbox.put(("fail", exc.message))
-            continue
-        outbox.put((texts, errors, counts))
+        outbox.put(_audit_chunk(chunk, first, share, auditor, render, delimiter, names, filename))
+
+
+def _read_work(
+    outbox: Any, start: _Start, share: _Share, auditor: _Auditor,
+    render: Callable[[LineAudit], str], delimiter: str, names: tuple[str | None, ...],
+    filename: str,
+) -> None:  # fmt: skip
+    """A worker that reads the file itself (``_reopenable``): the same chunks as the parent
+    (``csv_chunks`` of the same size), those before *start* skipped; then, per chunk, what
+    ``_work`` sends, and None at the end (the outbox is bounded: the worker waits for the
+    parent, and the memory stays flat)."""
+    from inami_cli.services import batching
+
+    line = start.line
+    try:
+        with open(start.path, "rb") as source:
+            lines, _delimiter, _names = open_billing(source, filename, start.encoding)
+            chunks = batching.csv_chunks(lines, start.size)
+            for _ in islice(chunks, start.skip):
+                pass
+            for chunk in chunks:
+                answer = _audit_chunk(chunk, line, share, auditor, render, delimiter, names,
+                                      filename)  # fmt: skip
+                outbox.put(answer)
+                if answer[0] == "fail":
+                    return
+                line += len(chunk)
+    except InamiError as exc:  # the file's own problems (an undecodable byte)
+        outbox.put(("fail", exc.message))
+        return
+    outbox.put(None)
+
+
+class _Start(NamedTuple):
+    """Where the workers that read the file themselves start (``_read_work``)."""
+
+    path: str
+    encoding: str
+    size: int  # lines per chunk
+    skip: int  # chunks audited by the parent
+    line: int  # the physical line the first chunk left starts on
+
+
+def _reopenable(source: IO[bytes]) -> str | None:
+    """The path of *source* when it is a regular file the workers can open again, else
+    None (standard input, a pipe, a file in memory: the parent then deals the chunks)."""
+    import os
+
+    name = getattr(source, "name", None)
+    if not isinstance(name, str) or not os.path.isfile(name):
+        return None
+    try:
+        return name if os.path.samefile(name, source.fileno()) else None
+    except (OSError, ValueError):
+        return None
 
 
 def audit_texts(
@@ -123,103 +190,81 @@ def audit_texts(
     counts = summary if summary is not None else AuditSummary()
     workers = batching.worker_count()
     min_rows = batching.env_int("INAMI_BATCH_MIN_ROWS", DEFAULT_MIN_ROWS, 0)
-    chunks = batching.csv_chunks(lines, batching.chunk_size())
+    size = batching.chunk_size()
+    chunks = batching.csv_chunks(lines, size)
+    path = _reopenable(source)
     with reference_frozen():
-        yield from _in_order(chunks, auditor, render, delimiter, names, filename, counts,
-                             on_error, workers, min_rows)  # fmt: skip
+        line, done = 2, 0
+        for skip, chunk in enumerate(chunks):
+            if workers > 1 and done >= min_rows:
+                start = None if path is None else _Start(path, encoding, size, skip, line)
+                yield from _parallel(
+                    chunk, chunks, line, auditor, render, delimiter, names, filename, counts,
+                    on_error, workers, start,
+                )  # fmt: skip
+                return
+            for audited in audit_lines(
+                auditor, chunk, first_line=line, delimiter=delimiter, names=names,
+                filename=filename, counts=counts,
+                on_error=lambda _line, message: on_error(message),
+            ):  # fmt: skip
+                if audited.findings:
+                    yield render(audited)
+            line += len(chunk)
+            done += len(chunk)
 
 
-def _in_order(
-    chunks: Iterator[list[str]], auditor: _Auditor, render: Callable[[LineAudit], str],
-    delimiter: str, names: tuple[str | None, ...], filename: str, counts: AuditSummary,
-    on_error: Callable[[str], None], workers: int, min_rows: int,
-) -> Iterator[str]:  # fmt: skip
-    """The first *min_rows* lines here, the rest on the workers (when more than one)."""
-    line, done = 2, 0
-    for chunk in chunks:
-        if workers > 1 and done >= min_rows:
-            yield from _parallel(
-                chunk, chunks, line, auditor, render, delimiter, names, filename, counts,
-                on_error, workers,
-            )  # fmt: skip
-            return
-        for audited in audit_lines(
-            auditor, chunk, first_line=line, delimiter=delimiter, names=names,
-            filename=filename, counts=counts,
-            on_error=lambda _line, message: on_error(message),
-        ):  # fmt: skip
-            if audited.findings:
-                yield render(audited)
-        line += len(chunk)
-        done += len(chunk)
+def _merged(answers: list[Any], counts: AuditSummary, on_error: Callable[[str], None]) -> str:
+    """The workers' answers for one chunk merged in the file's order (FileErrors for the
+    first worker's failure)."""
+    texts: list[tuple[int, str]] = []
+    errors: list[tuple[int, str]] = []
+    for answer in answers:
+        if answer[0] == "fail":
+            raise FileErrors([answer[1]])
+        part_texts, part_errors, part = answer
+        texts.extend(part_texts)
+        errors.extend(part_errors)
+        _merge(counts, part)
+    for _line, message in sorted(errors):
+        on_error(message)
+    return "".join(text for _line, text in sorted(texts))
 
 
 def _parallel(
     head: list[str], chunks: Iterator[list[str]], line: int, auditor: _Auditor,
     render: Callable[[LineAudit], str], delimiter: str, names: tuple[str | None, ...],
     filename: str, counts: AuditSummary, on_error: Callable[[str], None], workers: int,
+    start: _Start | None,
 ) -> Iterator[str]:  # fmt: skip
+    """The rest of the file on *workers* processes: each reads the file itself (*start*),
+    or (None) the parent deals it every chunk."""
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
-    boxes = [(context.Queue(), context.Queue()) for _ in range(workers)]
+    boxes: list[tuple[Any, Any]]
+    if start is None:
+        boxes = [(context.Queue(), context.Queue()) for _ in range(workers)]
+    else:  # bounded: a worker ahead of the parent waits
+        boxes = [(None, context.Queue(IN_FLIGHT + 1)) for _ in range(workers)]
     enabled = gc.isenabled()
     gc.disable()
     gc.freeze()  # the reference data: the workers' collections leave its pages shared
-    procs = [
-        context.Process(
-            target=_work,
-            args=(
-                inbox,
-                outbox,
-                _Share(names, i, workers, auditor),
-                auditor,
-                render,
-                delimiter,
-                names,
-                filename,
-            ),
-            daemon=True,
-        )
-        for i, (inbox, outbox) in enumerate(boxes)
-    ]
+    procs = []
+    for i, (inbox, outbox) in enumerate(boxes):
+        share = _Share(names, i, workers, auditor)
+        rest = (share, auditor, render, delimiter, names, filename)
+        target, args = (_work, (inbox, outbox, *rest)) if start is None else (
+            _read_work, (outbox, start, *rest))  # fmt: skip
+        procs.append(context.Process(target=target, args=args, daemon=True))
     for proc in procs:
         proc.start()
     try:
-        pending: deque[int] = deque()
-
-        def send(chunk: list[str], first: int) -> None:
-            for inbox, _outbox in boxes:
-                inbox.put((chunk, first))
-            pending.append(first)
-
-        def receive() -> str:
-            pending.popleft()
-            texts: list[tuple[int, str]] = []
-            errors: list[tuple[int, str]] = []
-            for _inbox, outbox in boxes:
-                answer = outbox.get()
-                if answer[0] == "fail":
-                    raise FileErrors([answer[1]])
-                part_texts, part_errors, part = answer
-                texts.extend(part_texts)
-                errors.extend(part_errors)
-                _merge(counts, part)
-            for _line, message in sorted(errors):
-                on_error(message)
-            return "".join(text for _line, text in sorted(texts))
-
-        send(head, line)
-        line += len(head)
-        for chunk in chunks:
-            send(chunk, line)
-            line += len(chunk)
-            if len(pending) > IN_FLIGHT:
-                yield receive()
-        while pending:
-            yield receive()
-        for inbox, _outbox in boxes:
-            inbox.put(None)
+        if start is None:
+            yield from _dealt(head, chunks, line, boxes, counts, on_error)
+        else:
+            while (answers := [outbox.get() for _inbox, outbox in boxes])[0] is not None:
+                yield _merged(answers, counts, on_error)
         for proc in procs:
             proc.join()
     finally:
@@ -229,3 +274,32 @@ def _parallel(
         gc.unfreeze()
         if enabled:
             gc.enable()
+
+
+def _dealt(
+    head: list[str], chunks: Iterator[list[str]], line: int, boxes: list[tuple[Any, Any]],
+    counts: AuditSummary, on_error: Callable[[str], None],
+) -> Iterator[str]:  # fmt: skip
+    """The parent deals every chunk to every worker (``_work``), ``IN_FLIGHT`` ahead."""
+    pending: deque[int] = deque()
+
+    def send(chunk: list[str], first: int) -> None:
+        for inbox, _outbox in boxes:
+            inbox.put((chunk, first))
+        pending.append(first)
+
+    def receive() -> str:
+        pending.popleft()
+        return _merged([outbox.get() for _inbox, outbox in boxes], counts, on_error)
+
+    send(head, line)
+    line += len(head)
+    for chunk in chunks:
+        send(chunk, line)
+        line += len(chunk)
+        if len(pending) > IN_FLIGHT:
+            yield receive()
+    while pending:
+        yield receive()
+    for inbox, _outbox in boxes:
+        inbox.put(None)
