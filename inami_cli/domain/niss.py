@@ -68,8 +68,11 @@ class NissInfo:
 
 
 def compact_niss(text: str) -> str:
-    """Remove spaces, dots, dashes and slashes: ``85.07.30-033.28`` → ``85073003328``."""
-    return text.translate(_SEPARATORS)
+    """Remove spaces, dots, dashes and slashes: ``85.07.30-033.28`` → ``85073003328``.
+
+    Digits alone (most NISS in a file) are returned as they are: ``isdigit`` costs a
+    third of ``translate``, which a batch ran on every line."""
+    return text if text.isdigit() else text.translate(_SEPARATORS)
 
 
 def check_digits(first_nine: str, *, born_2000: bool) -> str:

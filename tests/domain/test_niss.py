@@ -127,6 +127,14 @@ def test_format_and_compact() -> None:
     assert compact_niss("85.07.30-033.28") == "85073003328"
 
 
+@given(st.text(alphabet="0123456789 .-/x\u00b2\u0663", max_size=16))
+def test_compact_removes_only_the_separators(text: str) -> None:
+    """Digits alone come back as they are; otherwise only spaces, dots, dashes and slashes
+    go (a superscript or an Arabic-Indic digit, which ``isdigit`` accepts, stays)."""
+    expected = "".join(c for c in text if c not in " .-/")
+    assert compact_niss(text) == expected
+
+
 @given(
     birth=st.dates(min_value=date(1900, 1, 1), max_value=date(2024, 12, 31)),
     counter=st.integers(min_value=1, max_value=998),
