@@ -235,17 +235,31 @@ def test_report_of_the_demo_file(demo: Any) -> None:
 # ------------------------------------------------------------------ workers
 
 
-def _texts(session: Any, data: bytes) -> tuple[str, Any, list[str]]:
+def _texts(session: Any, data: bytes | Path) -> tuple[str, Any, list[str]]:
+    """The audit's texts of *data* (a file in memory, or a file's path), its summary and
+    its errors."""
     errors: list[str] = []
     summary = control.AuditSummary()
-    text = "".join(
-        control.audit_texts(
-            session=session, source=io.BytesIO(data), filename="bill.csv",
-            billed_on=D("2025-04-01"), render=lambda a: f"{a.line}:{a.findings}\n",
-            on_error=errors.append, summary=summary,
-        )
-    )  # fmt: skip
+    with data.open("rb") if isinstance(data, Path) else io.BytesIO(data) as source:
+        text = "".join(
+            control.audit_texts(
+                session=session, source=source, filename="bill.csv",
+                billed_on=D("2025-04-01"), render=lambda a: f"{a.line}:{a.findings}\n",
+                on_error=errors.append, summary=summary,
+            )
+        )  # fmt: skip
     return text, summary, errors
+
+
+def _alone_and_shared(demo: Any, monkeypatch: pytest.MonkeyPatch, data: bytes | Path) -> Any:
+    """``_texts`` of *data* in one process, then on two workers (small chunks, from the
+    fifth line)."""
+    monkeypatch.setenv("INAMI_BATCH_WORKERS", "1")
+    alone = _texts(demo, data)
+    monkeypatch.setenv("INAMI_BATCH_WORKERS", "2")
+    monkeypatch.setenv("INAMI_BATCH_MIN_ROWS", "5")
+    monkeypatch.setenv("INAMI_BATCH_CHUNK", "4")
+    return alone, _texts(demo, data)
 
 
 def test_workers_give_the_same_output_in_the_same_order(
@@ -257,31 +271,12 @@ def test_workers_give_the_same_output_in_the_same_order(
     )
     data = DEMO_FILE.read_bytes() + bad.encode() + b"".join(DEMO_FILE.read_bytes().splitlines(
         keepends=True)[1:])  # fmt: skip
-    monkeypatch.setenv("INAMI_BATCH_WORKERS", "1")
-    alone = _texts(demo, data)
-    monkeypatch.setenv("INAMI_BATCH_WORKERS", "2")
-    monkeypatch.setenv("INAMI_BATCH_MIN_ROWS", "5")
-    monkeypatch.setenv("INAMI_BATCH_CHUNK", "4")
-    shared = _texts(demo, data)
+    alone, shared = _alone_and_shared(demo, monkeypatch, data)
     assert shared[0] == alone[0] and shared[2] == alone[2]
     assert shared[1].as_dict() == alone[1].as_dict()
     assert alone[1].errors == 2 and alone[2][0].startswith("bill.csv:23: ")
     # the second copy of the file: 301593 is now refused for the first line too (history)
     assert "40:(Finding(code='002'" in alone[0]
-
-
-def _file_texts(session: Any, path: Path) -> tuple[str, Any, list[str]]:
-    errors: list[str] = []
-    summary = control.AuditSummary()
-    with path.open("rb") as source:
-        text = "".join(
-            control.audit_texts(
-                session=session, source=source, filename="bill.csv",
-                billed_on=D("2025-04-01"), render=lambda a: f"{a.line}:{a.findings}\n",
-                on_error=errors.append, summary=summary,
-            )
-        )  # fmt: skip
-    return text, summary, errors
 
 
 def test_workers_reading_the_file_give_the_output_of_one_process(
@@ -300,12 +295,7 @@ def test_workers_reading_the_file_give_the_output_of_one_process(
     path.write_bytes(b"".join([*lines, quoted.encode(), *lines[1:], bad.encode(), *lines[1:]]))
     with path.open("rb") as source:
         assert _reopenable(source) == str(path) and _reopenable(io.BytesIO(b"")) is None
-    monkeypatch.setenv("INAMI_BATCH_WORKERS", "1")
-    alone = _file_texts(demo, path)
-    monkeypatch.setenv("INAMI_BATCH_WORKERS", "2")
-    monkeypatch.setenv("INAMI_BATCH_MIN_ROWS", "5")
-    monkeypatch.setenv("INAMI_BATCH_CHUNK", "4")
-    shared = _file_texts(demo, path)
+    alone, shared = _alone_and_shared(demo, monkeypatch, path)
     assert shared[0] == alone[0] and shared[2] == alone[2]
     assert alone[2] == ["bill.csv:46: 10 fields, the header has 9"]  # the quote: 2 lines
     assert shared[1].as_dict() == alone[1].as_dict() and alone[1].lines > 50
@@ -314,7 +304,7 @@ def test_workers_reading_the_file_give_the_output_of_one_process(
     for workers in ("1", "2"):
         monkeypatch.setenv("INAMI_BATCH_WORKERS", workers)
         with pytest.raises(FileErrors) as failed:
-            _file_texts(demo, path)
+            _texts(demo, path)
         failures.append(failed.value.problems)
     assert failures[0] == failures[1] and "not utf-8 text" in failures[0][0]
 
