@@ -349,7 +349,7 @@ def test_big_import_builds_its_indexes_after_the_rows(
     from inami_cli.services import bulkio
 
     # issue 19: a bulk import into a small table drops the secondary indexes and builds
-    # them again after its rows (SQLite); the same rows, and the same indexes, in the end
+    # them again after its rows (PostgreSQL: its keys too); the same rows and indexes
     monkeypatch.setattr(bulkio, "LATE_INDEX_ROWS", 2)
     svc.seed_insurers(session=session)
 

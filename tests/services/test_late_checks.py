@@ -195,3 +195,83 @@ def test_import_table_counts_its_lines(tmp_path: Path) -> None:
     assert table.lines() == 5
     table.scan()
     assert table.lines() == table.rows_at_most
+
+
+ENTITLEMENTS = (
+    "niss,kind,valid_from,valid_to,detail\n"
+    f"{TRANSFER},bim,2020-01-01,2020-12-31,automatic\n"
+    f"{PARENT},dmg,2021-01-01,,12345678901\n"
+    f"{TRANSFER},chronic,2022-01-01,,\n"
+)
+
+
+def _import_entitlements(session: Any, text: str) -> persons.ImportReport:
+    lines = io.StringIO(text, newline="")
+    return persons.import_entitlements(session=session, lines=lines, filename="e.csv")
+
+
+def test_entitlement_import_builds_its_index_after_the_rows(
+    session: Any, statements: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import inspect
+
+    persons.seed_insurers(session=session)
+    _import_persons(session, PERSONS)  # (small: its checks stay in place)
+    session.commit()
+    monkeypatch.setattr(bulkio, "LATE_INDEX_ROWS", 1)
+
+    def indexes() -> list[Any]:
+        return list(inspect(session.connection()).get_indexes("entitlement"))
+
+    before = indexes()
+    statements.clear()
+    assert _import_entitlements(session, ENTITLEMENTS).inserted == 3
+    session.commit()
+    assert indexes() == before
+    built = [s.split()[2] for s in statements if s.startswith("CREATE INDEX")]
+    assert built == ["ix_entitlement_niss_kind"]
+    if session.connection().dialect.name == "postgresql":
+        added = sorted(s.split()[5] for s in statements if " ADD CONSTRAINT " in s)
+        assert added == ["entitlement_batch_id_fkey", "entitlement_niss_fkey"]
+
+
+def test_refused_entitlement_import_leaves_keys_and_index(pg: Any) -> None:
+    from inami_cli.db.models import Entitlement
+
+    persons.seed_insurers(session=pg)
+    _import_persons(pg, PERSONS)
+    pg.commit()
+    before = _checks(pg, "entitlement")
+    unknown = "85073003328,bim,2020-01-01,,automatic\n"  # not in the register
+    with pytest.raises(FileErrors):
+        _import_entitlements(pg, ENTITLEMENTS + unknown)
+    pg.rollback()
+    assert _checks(pg, "entitlement") == before
+    assert _count(pg, Entitlement) == 0
+
+
+def test_interrupted_import_leaves_keys_indexes_and_rows(
+    pg: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inami_cli.db.engine import transaction
+
+    # Ctrl-C after a batch was written, with the keys dropped: the command's transaction
+    # rolls back, the keys and indexes with the rows
+    monkeypatch.setattr(_person_import, "BATCH_ROWS", 1)
+    persons.seed_insurers(session=pg)
+    pg.commit()
+    before = _checks(pg, "person", "affiliation")
+    plan = _person_import._PersonImport.plan
+    calls: list[int] = []
+
+    def interrupted(self: Any, batch: Any) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        plan(self, batch)
+
+    monkeypatch.setattr(_person_import._PersonImport, "plan", interrupted)
+    with pytest.raises(KeyboardInterrupt), transaction(pg.get_bind(), write=True) as session:
+        _import_persons(session, PERSONS)
+    assert _checks(pg, "person", "affiliation") == before
+    assert _count(pg, Person) == 0
