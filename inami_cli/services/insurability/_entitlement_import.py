@@ -17,7 +17,7 @@ from inami_cli.db.models import Entitlement
 from inami_cli.domain import insurability as rules
 from inami_cli.domain.errors import FileErrors, InvalidInput, file_problems
 from inami_cli.domain.niss import parse_niss
-from inami_cli.services.bulkio import sqlite_bulk_cache
+from inami_cli.services.bulkio import indexes_built_after, sqlite_bulk_cache
 from inami_cli.services.imports import Change, ImportReport
 from inami_cli.services.insurability._common import _ENT, _without_gc
 from inami_cli.services.insurability._imports import (
@@ -57,13 +57,16 @@ def import_entitlements(
     line, then a person's rows are checked and gathered until that line, and whole persons
     are compared with their stored entitlements and written a batch at a time."""
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
-        scanned, last_lines, _rows = _scan(lines, filename, spool, ENTITLEMENT_COLUMNS)
+        scanned, last_lines, rows = _scan(lines, filename, spool, ENTITLEMENT_COLUMNS)
         spool.seek(0)
         run = _EntitlementImport(session, scanned, dry_run=dry_run)
         reader = _Reader(spool, filename, ENTITLEMENT_COLUMNS, hashed=False)
         with contextlib.ExitStack() as writing:
             if not dry_run:
                 writing.enter_context(sqlite_bulk_cache(session))
+                # into an empty table: its index (and keys) built after the rows (bulkio)
+                late = 0 if run.stored_entitlements else rows
+                writing.enter_context(indexes_built_after(session, _ENT_TABLE, late))
             for batch in _whole_persons(reader, last_lines, run.row_problems):
                 run.plan(batch)
             run.check()

@@ -61,6 +61,17 @@ class ImportTable:
         bar), else None."""
         return self._lines
 
+    def lines(self) -> int:
+        """The file's line count (an upper bound of a CSV file's rows): ``rows_at_most``
+        once scanned, else its newlines counted block by block, without decoding."""
+        if self._lines is not None:
+            return self._lines
+        count = 1
+        with self._binary() as binary:
+            while block := binary.read(1 << 20):
+                count += block.count(b"\n")
+        return count
+
     @contextlib.contextmanager
     def _binary(self) -> Iterator[IO[bytes]]:
         source = self.source

@@ -50,6 +50,7 @@ from inami_cli.services.nomenclature._tariffs import (
     plan_first_versions,
     plan_versions,
 )
+from inami_cli.services.nomenclature._versions import versions_checked_after
 
 IMPORT_BATCH: Table = ImportBatch.__table__  # type: ignore[attr-defined]
 
@@ -151,15 +152,18 @@ def _import(
         batches = (
             _grouped_batches(parsed) if last_lines is None else _code_batches(parsed, last_lines)
         )
-        for batch in batches:
-            run.plan(batch)
-        if run.problems:
-            run.problems.sort(key=lambda p: p[0])
-            # only overlaps with recorded periods: exit 4, as set-tariff (README, exit codes)
-            raise file_problems(
-                [f"{filename}:{line}: {reason}" for line, reason in run.problems],
-                run.conflicts,
-            )
+        # a first import into empty tables: their indexes and keys built after its rows
+        size = rows.lines() if isinstance(rows, ImportTable) else len(list(rows))
+        with versions_checked_after(session, 0 if dry_run or run.stored_tariffs else size):
+            for batch in batches:
+                run.plan(batch)
+            if run.problems:  # (raised inside: the indexes come back with the rollback)
+                run.problems.sort(key=lambda p: p[0])
+                # only overlaps with recorded periods: exit 4, as set-tariff (README, exit codes)
+                raise file_problems(
+                    [f"{filename}:{line}: {reason}" for line, reason in run.problems],
+                    run.conflicts,
+                )
         read = None if in_memory else rows.sha256  # type: ignore[attr-defined]
         return run.finish(sha256=sha256 or read or digest.hexdigest())
 

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -137,6 +138,16 @@ def insert_versions(
     ]
     with indexes_built_after(session, PROFILE, len(profiles)):
         insert_rows(session, PROFILE, _PROFILE_COLUMNS, profiles)
+
+
+@contextmanager
+def versions_checked_after(session: Session, rows: int) -> Iterator[None]:
+    """Around the writes of an import of about *rows* tariff rows into empty tables: the
+    tariff and profile indexes (and PostgreSQL's foreign keys) dropped once and built once
+    after the last batch (``bulkio.indexes_built_after``; ``insert_versions`` then keeps
+    them as they are), not checked row by row."""
+    with indexes_built_after(session, TARIFF, rows), indexes_built_after(session, PROFILE, rows):
+        yield
 
 
 def _new_ids(session: Session, count: int) -> Sequence[int]:
