@@ -442,8 +442,16 @@ def test_person_answers_kept_for_stretches_are_each_days_answers(demo: Any) -> N
     pairs = [(niss, day) for niss in [*persons, "00000000097"] for day in days]
     random.Random(18).shuffle(pairs)
     for niss, day in pairs:
-        assert ctx.person(niss, day) == _general_person(ctx, niss, day), (niss, day)
+        general = _general_person(ctx, niss, day)
+        if general is not None:  # an insured person's answer is kept as the shared profile
+            general = (ctx._shared(general[0]), general[1])
+        assert ctx.person(niss, day) == general, (niss, day)
     assert len(ctx.persons) == len(persons) + 1
+    # one kept answer per distinct profile of an insured person, the same object each time
+    shared = [ctx._shared(c) for c, _ in filter(None, (ctx.person(n, d) for n, d in pairs))]
+    insured = {id(c) for c in shared if c.insured}
+    assert len(insured) == len({c for c in shared if c.insured})
+    assert all(c.reason == "" and c.affiliation is None for c in shared if c.insured)
 
 
 def test_audit_equals_the_audit_without_stretches(demo: Any, monkeypatch: Any) -> None:

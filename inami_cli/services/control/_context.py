@@ -123,6 +123,7 @@ class AuditContext:
         # (coverage, birth, first day, end) by NISS: see ``person``
         self.persons: dict[str, tuple[Any, date | None, date, date | None]] = {}
         self.person_limit = len(self.register) + CACHE_LIMIT
+        self.coverages: dict[Any, Any] = {}  # the shared answers of insured persons
         self.cares: dict[tuple[str, date], PastCare] = {}  # shared by the histories
         # the codes some act cannot be combined with: their care counts for later lines
         acts = (self.index.act(code) for code in self.index.codes())
@@ -217,7 +218,9 @@ class AuditContext:
         five of the bench's file) costs a look-up, where ``coverage_on`` cost a sixth of
         the per-line work. (The age is not kept so: birthdays would cut the days kept to
         a year at most, and its computation costs little.) At most one answer per person
-        of the register, and ``CACHE_LIMIT`` unknown NISS: the memory stays flat."""
+        of the register, and ``CACHE_LIMIT`` unknown NISS; an insured person's answer is
+        kept as one of a few shared ones (``_shared``), so a person costs a small tuple
+        and the memory stays flat as the file names more of the register."""
         known = self.persons.get(niss)
         if known is None or known[2] > on or (known[3] is not None and on >= known[3]):
             found = self.register.coverage_span(niss, on)
@@ -225,12 +228,22 @@ class AuditContext:
                 known = (None, None, date.min, None)
             else:
                 birth, _death, coverage, start, end = found
-                known = (coverage, birth, start, end)
+                known = (self._shared(coverage), birth, start, end)
             _bounded(self.persons, self.person_limit)[niss] = known
         cov, birth = known[0], known[1]
         if cov is None:
             return None
         return cov, (age_on(birth, on) if birth is not None and birth <= on else None)
+
+    def _shared(self, cov: Any) -> Any:
+        """*cov* as the audit reads it (``_audit._Auditor.case``): of an insured person,
+        the profile alone, one object per distinct profile (their reason names their own
+        affiliation, which changes no answer: the answer cache leaves it out too); of a
+        person who is not insured, the whole answer (the reason is the finding's)."""
+        if not cov.insured:
+            return cov
+        slim = cov._replace(reason="", affiliation=None, dmg_gp="")
+        return self.coverages.setdefault(slim, slim)
 
     def tariff_period(self, code: str, on: date) -> tuple[object, Any]:
         """(period, tariff in force): the tariff view is one per stored period with a stored
