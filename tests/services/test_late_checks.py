@@ -133,6 +133,25 @@ def test_keys_added_back_check_every_row(pg: Any) -> None:
     assert _count(pg, Person) == 0
 
 
+def test_a_table_with_rows_keeps_its_keys_and_indexes_on_postgresql(
+    pg: Any, statements: list[str]
+) -> None:
+    """Only a first load drops keys on PostgreSQL (it locks the tables they name against
+    readers until it commits: README, "Guarantees"): one stored person, then an import
+    that more than doubles the tables, loads with its keys and indexes in place."""
+    persons.seed_insurers(session=pg)
+    pg.commit()
+    assert _import_persons(pg, PERSONS.splitlines(keepends=True)[2]).inserted == 2
+    pg.commit()
+    statements.clear()
+    before = _checks(pg, "person", "affiliation")
+    assert _import_persons(pg, PERSONS).inserted == 5  # more than doubles both tables
+    pg.commit()
+    assert not [s for s in statements if " DROP CONSTRAINT " in s or s.startswith("DROP INDEX")]
+    assert _count(pg, Affiliation) == 4
+    assert _checks(pg, "person", "affiliation") == before
+
+
 def test_a_table_in_use_keeps_its_keys_and_indexes(pg: Any, statements: list[str]) -> None:
     persons.seed_insurers(session=pg)
     pg.commit()
