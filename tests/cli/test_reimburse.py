@@ -186,6 +186,24 @@ def test_one_case_and_batch_give_the_same_answers(demo: Any) -> None:
     assert strict.exit_code == 1, strict.stderr
 
 
+def test_batch_no_profile_refusal_names_each_rows_own_age(demo: Any) -> None:
+    """Refusal 904 names the patient's exact age; the batch's answer cache keys a doctor's
+    act by the age band only (over 24 or not): each row still gets its own age in the
+    reason (rows 2 and 3 shared row 2's reason before), as the single case gives it."""
+    header = "code,date,regime,dmg,age,chronic,provider"
+    ages = ("40", "50", "72")
+    cases = [f"103132,2025-11-21,ordinary,no,{age},no,conventioned" for age in ages]
+    batch = demo("reimburse", "batch", "-", "--format", "json",
+                 input="\n".join([header, *cases]) + "\n")  # fmt: skip
+    assert batch.exit_code == 0, batch.stderr
+    rows = batch.json()
+    assert [r["refusal_code"] for r in rows] == ["904"] * 3
+    for row, age, case in zip(rows, ages, cases, strict=True):
+        assert f"no dmg, age {age} and no fixed" in row["refusal_reason"], row
+        one = one_reimbursement(demo, header, tuple(case.split(",")))
+        assert row["refusal_reason"] == one["refusal_reason"]
+
+
 def test_batch_csv_out_file_and_summary(demo: Any, tmp_path: Path) -> None:
     source = tmp_path / "cases.csv"
     source.write_text(

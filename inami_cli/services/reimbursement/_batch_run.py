@@ -372,7 +372,9 @@ class _BatchRun:
                     cached = _Cached(
                         code_part, head, tail, result.ok, cents, result if record else None
                     )
-                    if key is not None:
+                    # a "no profile" refusal names the exact age, which the key may only
+                    # band (``rules.age_key``): such an answer is the row's own
+                    if key is not None and result.refusal_code != rules.R_NO_PROFILE:
                         if len(cache) >= CACHE_LIMIT:
                             cache.clear()
                         cache[key] = cached
