@@ -20,25 +20,21 @@ chunk), ``INAMI_BATCH_WORKERS`` number of workers (default: the usable CPUs, at 
 
 from __future__ import annotations
 
-import collections
 import csv
 import gc
 import os
-import signal
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
-from typing import Any, TypeVar
+from typing import TypeVar
+
+from inami_cli.services.workers import Crew, answer, serve_calls
 
 T = TypeVar("T")
 
 DEFAULT_CHUNK = 10_000
 DEFAULT_MIN_ROWS = 150_000  # under this, starting workers costs more than it saves
 MAX_WORKERS = 4
-IN_FLIGHT = 2  # chunks queued per worker: enough to keep it busy, few for flat memory
-
-# The chunk function of the running batch, set before the workers are forked so that
-# they inherit it (with the reference data it holds) instead of receiving it pickled.
-_WORK: Callable[[list[str], int], Any] | None = None
+IN_FLIGHT = 2  # chunks sent to a worker ahead: enough to keep it busy, few for flat memory
 
 
 def env_int(name: str, default: int, minimum: int) -> int:
@@ -107,34 +103,6 @@ def csv_chunks(lines: Iterable[str], size: int, delimiter: str = ",") -> Iterato
         cut = ends[-2]
         carry = chunk[cut:]
         yield chunk[:cut]
-
-
-def _worker_start() -> None:
-    """In each worker, first: Ctrl-C is the parent's to handle (it reaches the whole
-    process group; a worker would print a traceback and the pool would wait for it), and
-    the worker ends with its parent, even when the parent is killed (Linux)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool ends its workers with it
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _INTERRUPTS)  # blocked by the fork (below)
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: no such call
-        pass
-    if os.getppid() != _PARENT:  # the parent died before the call above
-        os._exit(1)
-
-
-_PR_SET_PDEATHSIG = 1  # prctl(2)
-_INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
-_PARENT = 0  # the batch's process, set before the workers are forked
-
-
-def _run(lines: list[str], first: int) -> Any:
-    assert _WORK is not None
-    return _WORK(lines, first)
 
 
 def run_chunks(
@@ -206,35 +174,25 @@ def _parallel(
     emit: Callable[[T], None],
     workers: int,
 ) -> None:
-    import multiprocessing
-
-    global _WORK, _PARENT
-    _WORK = work
-    _PARENT = os.getpid()
+    """The chunks dealt in turn to *workers* forked processes (``services.workers``), each
+    ``IN_FLIGHT`` chunks ahead; their answers emitted in the same turn, so in order."""
     # Objects that exist now live for the whole batch: moved out of the collector's
     # reach, the workers' collections do not touch (and so copy) their shared pages.
     gc.freeze()
     try:
-        context = multiprocessing.get_context("fork")
-        # Ctrl-C and SIGTERM held while the workers are forked: one landing in a child
-        # before its _worker_start would print a traceback there. Delivered to this
-        # process as soon as the pool stands (pending signals are not inherited).
-        signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS)
-        try:
-            pool = context.Pool(workers, initializer=_worker_start)
-        finally:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, _INTERRUPTS)
-        with pool:
-            queue: collections.deque[Any] = collections.deque()
+        with Crew(workers, serve_calls(work)) as crew:
+            sent = received = 0
             for chunk in _prepend(head, chunks):
-                queue.append(pool.apply_async(_run, (chunk, line)))
+                crew.send(sent % workers, (chunk, line))
                 line += len(chunk)
-                if len(queue) >= workers * IN_FLIGHT:
-                    emit(queue.popleft().get())
-            while queue:
-                emit(queue.popleft().get())
+                sent += 1
+                if sent - received >= workers * IN_FLIGHT:
+                    emit(answer(crew.receive(received % workers)))
+                    received += 1
+            while received < sent:
+                emit(answer(crew.receive(received % workers)))
+                received += 1
     finally:
-        _WORK = None
         gc.unfreeze()
 
 

@@ -35,6 +35,7 @@ from inami_cli.services.control._audit import (
     open_billing,
 )
 from inami_cli.services.control._context import AuditContext, _bounded, reference_frozen
+from inami_cli.services.workers import Crew, Link
 
 DEFAULT_MIN_ROWS = 20_000
 IN_FLIGHT = 2  # chunks sent ahead of the one being merged
@@ -106,24 +107,24 @@ def _audit_chunk(
 
 
 def _work(
-    inbox: Any, outbox: Any, share: _Share, auditor: _Auditor, render: Callable[[LineAudit], str],
+    link: Link, share: _Share, auditor: _Auditor, render: Callable[[LineAudit], str],
     delimiter: str, names: tuple[str | None, ...], filename: str,
 ) -> None:  # fmt: skip
     """A worker: audit its share of each chunk; send (texts, errors, counts) back."""
-    while (job := inbox.get()) is not None:
+    while (job := link.get()) is not None:
         chunk, first = job
-        outbox.put(_audit_chunk(chunk, first, share, auditor, render, delimiter, names, filename))
+        link.put(_audit_chunk(chunk, first, share, auditor, render, delimiter, names, filename))
 
 
 def _read_work(
-    outbox: Any, start: _Start, share: _Share, auditor: _Auditor,
+    link: Link, start: _Start, share: _Share, auditor: _Auditor,
     render: Callable[[LineAudit], str], delimiter: str, names: tuple[str | None, ...],
     filename: str,
 ) -> None:  # fmt: skip
     """A worker that reads the file itself (``_reopenable``): the same chunks as the parent
     (``csv_chunks`` of the same size), those before *start* skipped; then, per chunk, what
-    ``_work`` sends, and None at the end (the outbox is bounded: the worker waits for the
-    parent, and the memory stays flat)."""
+    ``_work`` sends, and None at the end (a worker ahead of the parent waits for it:
+    ``services.workers.AHEAD``; the memory stays flat)."""
     from inami_cli.services import batching
 
     line = start.line
@@ -136,14 +137,14 @@ def _read_work(
             for chunk in chunks:
                 answer = _audit_chunk(chunk, line, share, auditor, render, delimiter, names,
                                       filename)  # fmt: skip
-                outbox.put(answer)
+                link.put(answer)
                 if answer[0] == "fail":
                     return
                 line += len(chunk)
     except InamiError as exc:  # the file's own problems (an undecodable byte)
-        outbox.put(("fail", exc.message))
+        link.put(("fail", exc.message))
         return
-    outbox.put(None)
+    link.put(None)
 
 
 class _Start(NamedTuple):
@@ -237,60 +238,47 @@ def _parallel(
     filename: str, counts: AuditSummary, on_error: Callable[[str], None], workers: int,
     start: _Start | None,
 ) -> Iterator[str]:  # fmt: skip
-    """The rest of the file on *workers* processes: each reads the file itself (*start*),
-    or (None) the parent deals it every chunk."""
-    import multiprocessing
+    """The rest of the file on *workers* processes (``services.workers``): each reads the
+    file itself (*start*), or (None) the parent deals it every chunk."""
 
-    context = multiprocessing.get_context("fork")
-    boxes: list[tuple[Any, Any]]
-    if start is None:
-        boxes = [(context.Queue(), context.Queue()) for _ in range(workers)]
-    else:  # bounded: a worker ahead of the parent waits
-        boxes = [(None, context.Queue(IN_FLIGHT + 1)) for _ in range(workers)]
+    def serve(index: int, link: Link) -> None:
+        share = _Share(names, index, workers, auditor)
+        rest = (share, auditor, render, delimiter, names, filename)
+        if start is None:
+            _work(link, *rest)
+        else:
+            _read_work(link, start, *rest)
+
     enabled = gc.isenabled()
     gc.disable()
     gc.freeze()  # the reference data: the workers' collections leave its pages shared
-    procs = []
-    for i, (inbox, outbox) in enumerate(boxes):
-        share = _Share(names, i, workers, auditor)
-        rest = (share, auditor, render, delimiter, names, filename)
-        target, args = (_work, (inbox, outbox, *rest)) if start is None else (
-            _read_work, (outbox, start, *rest))  # fmt: skip
-        procs.append(context.Process(target=target, args=args, daemon=True))
-    for proc in procs:
-        proc.start()
     try:
-        if start is None:
-            yield from _dealt(head, chunks, line, boxes, counts, on_error)
-        else:
-            while (answers := [outbox.get() for _inbox, outbox in boxes])[0] is not None:
-                yield _merged(answers, counts, on_error)
-        for proc in procs:
-            proc.join()
+        with Crew(workers, serve) as crew:
+            if start is None:
+                yield from _dealt(head, chunks, line, crew, counts, on_error)
+            else:
+                while (answers := [crew.receive(i) for i in range(workers)])[0] is not None:
+                    yield _merged(answers, counts, on_error)
     finally:
-        for proc in procs:
-            if proc.is_alive():
-                proc.terminate()
         gc.unfreeze()
         if enabled:
             gc.enable()
 
 
 def _dealt(
-    head: list[str], chunks: Iterator[list[str]], line: int, boxes: list[tuple[Any, Any]],
+    head: list[str], chunks: Iterator[list[str]], line: int, crew: Crew,
     counts: AuditSummary, on_error: Callable[[str], None],
 ) -> Iterator[str]:  # fmt: skip
     """The parent deals every chunk to every worker (``_work``), ``IN_FLIGHT`` ahead."""
     pending: deque[int] = deque()
 
     def send(chunk: list[str], first: int) -> None:
-        for inbox, _outbox in boxes:
-            inbox.put((chunk, first))
+        crew.send_all((chunk, first))
         pending.append(first)
 
     def receive() -> str:
         pending.popleft()
-        return _merged([outbox.get() for _inbox, outbox in boxes], counts, on_error)
+        return _merged([crew.receive(i) for i in range(len(crew))], counts, on_error)
 
     send(head, line)
     line += len(head)
@@ -301,5 +289,3 @@ def _dealt(
             yield receive()
     while pending:
         yield receive()
-    for inbox, _outbox in boxes:
-        inbox.put(None)
