@@ -275,7 +275,10 @@ class Crew:
             else f"killed by signal {-code}" if code < 0
             else f"exit status {code}"
         )  # fmt: skip
-        return WorkerLost(f"worker process {index + 1} ended unexpectedly ({how})")
+        return WorkerLost(
+            f"worker process {index + 1} ended unexpectedly ({how}); "
+            "INAMI_BATCH_WORKERS=1 runs the work in this one process"
+        )
 
 
 def _child(

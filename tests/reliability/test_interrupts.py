@@ -271,6 +271,22 @@ def test_the_workers_die_with_a_killed_parent(demo_file: Path, tmp_path: Path):
     assert not [w for w in workers if _alive(w)], "a worker outlived its killed parent"
 
 
+def test_a_killed_worker_fails_the_batch_in_one_line(demo_file: Path, tmp_path: Path):
+    """A worker killed from outside (the OOM killer): the batch ends at once, says which
+    worker and how on one line, leaves no output file and no other worker behind."""
+    import os
+
+    proc, workers = _spawn_parallel_batch(demo_file, tmp_path)
+    os.kill(min(workers), signal.SIGKILL)
+    code, _out, err = finish(proc)
+    assert "Traceback" not in err, err
+    assert code == 70, (code, err)
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("inami: error: internal error: WorkerLost: worker process "), last
+    assert "ended unexpectedly (killed by signal 9)" in last, last
+    _no_leftovers(tmp_path, workers)
+
+
 # ---------------------------------------------------------------- faults
 
 
