@@ -271,6 +271,50 @@ def test_the_workers_die_with_a_killed_parent(demo_file: Path, tmp_path: Path):
     assert not [w for w in workers if _alive(w)], "a worker outlived its killed parent"
 
 
+@pytest.mark.parametrize("source", ["stdin", "file"])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_an_interrupted_parallel_audit_ends_with_its_workers(
+    sig: signal.Signals, source: str, demo_file: Path, tmp_path: Path
+):
+    """``control audit`` on workers, from standard input (the parent deals the chunks) or a
+    file (the workers read it): an interrupt ends it at once. From standard input it hung
+    for good with multiprocessing's queues (their feeder thread joined at exit, blocked on a
+    pipe no worker read any more)."""
+    import os
+    import subprocess
+
+    from tests.reliability.conftest import INAMI
+
+    demo = (Path(__file__).parents[2] / "fixtures" / "billing_demo.csv").read_text("utf-8")
+    header, *lines = demo.splitlines(keepends=True)
+    billing = tmp_path / "billing.csv"
+    billing.write_text(header + "".join(lines) * 20_000, encoding="utf-8")
+    env = proc_env(
+        f"sqlite:///{demo_file}", INAMI_BATCH_MIN_ROWS="0", INAMI_BATCH_WORKERS="2",
+        INAMI_BATCH_CHUNK="2000",
+    )  # fmt: skip
+    argv = [INAMI, "control", "audit", "-" if source == "stdin" else str(billing)]
+    with billing.open("rb") as stdin:
+        proc = subprocess.Popen(
+            [*argv, "--billed-on", "2025-04-01", "--format", "csv", "--out", "out.csv"],
+            env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdin=stdin if source == "stdin" else subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        wait_for(lambda: len(_children(proc.pid)) >= 2, proc, "the workers started")
+        workers = _children(proc.pid)
+        if sig == signal.SIGINT:
+            os.killpg(proc.pid, sig)  # Ctrl-C reaches the whole process group
+        else:
+            proc.send_signal(sig)
+        code, _out, err = finish(proc)
+    if sig == signal.SIGINT:
+        _assert_interrupted(code, err)
+    else:
+        _assert_terminated(code, err)
+    assert "Traceback" not in err, err
+    _no_leftovers(tmp_path, workers)
+
+
 def test_a_killed_worker_fails_the_batch_in_one_line(demo_file: Path, tmp_path: Path):
     """A worker killed from outside (the OOM killer): the batch ends at once, says which
     worker and how on one line, leaves no output file and no other worker behind."""
