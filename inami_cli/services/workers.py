@@ -112,7 +112,12 @@ class Crew:
                     _child(index, fds, close, parent, serve)
 
                 proc = context.Process(target=run, daemon=True)
-                proc.start()
+                try:
+                    proc.start()
+                except BaseException:  # no process (fork failed): no pipes either
+                    for fd in (child_in, to_child, from_child, child_out):
+                        os.close(fd)
+                    raise
                 os.close(child_in)
                 os.close(child_out)
                 os.set_blocking(to_child, False)
@@ -199,9 +204,7 @@ class Crew:
         self._release()
 
     def _release(self) -> None:
-        if not self._procs:
-            return
-        self._selector.close()
+        self._selector.close()  # (closing twice does nothing)
         for fd in (*self._to, *self._from):
             os.close(fd)
         self._to, self._from, self._procs = [], [], []

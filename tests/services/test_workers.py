@@ -147,3 +147,25 @@ def test_ctrl_c_is_the_parents_to_handle() -> None:
         time.sleep(0.1)
         os.kill(_pids(crew)[0], signal.SIGINT)
         assert answer(crew.receive(0)) == 5
+
+
+def test_a_failed_fork_ends_the_workers_already_started_and_leaks_no_pipe(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import multiprocessing.process
+
+    real_start = multiprocessing.process.BaseProcess.start
+    started: list[int] = []
+
+    def start(self: Any) -> None:
+        if started:
+            raise OSError(11, "Resource temporarily unavailable")  # fork's EAGAIN
+        real_start(self)
+        started.append(self.pid)
+
+    fds = len(os.listdir("/proc/self/fd"))
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", start)
+    with pytest.raises(OSError, match="temporarily unavailable"):
+        Crew(3, serve_calls(_double))
+    assert len(started) == 1 and _gone(started[0])
+    assert len(os.listdir("/proc/self/fd")) == fds
