@@ -309,6 +309,41 @@ def test_workers_reading_the_file_give_the_output_of_one_process(
     assert failures[0] == failures[1] and "not utf-8 text" in failures[0][0]
 
 
+def test_a_big_file_starts_its_workers_at_the_first_line(
+    demo: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Without ``INAMI_BATCH_MIN_ROWS``, a regular file of more than twice the default's
+    lines (by the size of its first chunk's lines) goes to the workers from its first
+    line, with the output of one process; a smaller file, and the same bytes from a
+    stream, wait for the default's lines first."""
+    from inami_cli.services.control import _parallel
+
+    started: list[int] = []
+    real = _parallel._parallel
+
+    def spy(head: Any, chunks: Any, line: int, *rest: Any) -> Any:
+        started.append(line)
+        return real(head, chunks, line, *rest)
+
+    monkeypatch.setattr(_parallel, "_parallel", spy)
+    monkeypatch.setattr(_parallel, "DEFAULT_MIN_ROWS", 30)
+    monkeypatch.delenv("INAMI_BATCH_MIN_ROWS", raising=False)
+    monkeypatch.setenv("INAMI_BATCH_CHUNK", "10")
+    header, *lines = DEMO_FILE.read_bytes().splitlines(keepends=True)
+    path = tmp_path / "bill.csv"
+    path.write_bytes(header + b"".join(lines) * 3)  # 63 lines: more than 2 x 30
+    monkeypatch.setenv("INAMI_BATCH_WORKERS", "1")
+    alone = _texts(demo, path)
+    monkeypatch.setenv("INAMI_BATCH_WORKERS", "2")
+    assert _texts(demo, path) == alone and started == [2]
+    started.clear()
+    assert _texts(demo, path.read_bytes())[0] == alone[0] and started == [32]  # a stream
+    started.clear()
+    path.write_bytes(header + b"".join(lines) * 2)  # 42 lines
+    _texts(demo, path)
+    assert started == [32]
+
+
 def test_cumulation_within_the_file(demo: Any) -> None:
     # pairs that cannot be combined are nomenclature data (maf-control-funding.md §8.2: e.g.
     # colposcopy 431955-431966 not with 114030-114041, AR 14/1/2013); the demo has none,

@@ -5,11 +5,12 @@ prerequisite): lines cannot go to whichever worker is free, as the batches' chun
 (``services.batching``). Here every worker sees every chunk and audits only its share
 (``_Share``: by the NISS for the acts whose history a rule reads, by the code for the
 others); the chunk's findings of all workers are merged back by line number. The first
-``INAMI_BATCH_MIN_ROWS`` lines (default 20 000) are audited here, the workers being forked
-afterwards: they inherit the loaded reference data and the history built so far
-(copy-on-write). A worker reads a regular file itself (``_reopenable``, ``_read_work``):
-the same chunks, those the parent audited skipped, so that the parent neither decodes nor
-sends the rest; from standard input or a pipe the parent deals every chunk to every worker
+``INAMI_BATCH_MIN_ROWS`` lines (default 20 000; none for a regular file of more than
+twice that: ``_big_file``) are audited here, the workers being forked afterwards: they
+inherit the loaded reference data and the history built so far (copy-on-write). A worker
+reads a regular file itself (``_reopenable``, ``_read_work``): the same chunks, those
+the parent audited skipped, so that the parent neither decodes nor sends the rest; from
+standard input or a pipe the parent deals every chunk to every worker
 (``_dealt``). ``INAMI_BATCH_WORKERS`` (the batches' one policy,
 ``services.batching.worker_count``) and ``INAMI_BATCH_CHUNK`` are the batches' settings.
 """
@@ -147,6 +148,23 @@ def _read_work(
     link.put(None)
 
 
+def _big_file(path: str | None, chunk: list[str], min_rows: int) -> bool:
+    """Whether a regular file (*path*) holds, by the size of its first *chunk*'s lines,
+    more than twice *min_rows* lines, when ``INAMI_BATCH_MIN_ROWS`` is not set: then the
+    workers start from the first line. Each audits its own codes, so the plans and
+    coverages the parent would warm on its first lines are warmed by the workers, at the
+    same time, while the parent's warm-up kept a core idle (20 000 lines, ~0.6 s): 1 000 000
+    lines took 0.37 s less wall time on average over 13 alternating pairs (9 faster), for
+    ~0.5 s more CPU (lines by NISS warm some plans in both workers). A small file, or
+    standard input, whose size is unknown, still starts them after *min_rows*."""
+    import os
+
+    if path is None or not chunk or os.environ.get("INAMI_BATCH_MIN_ROWS", "").strip():
+        return False
+    chars = sum(map(len, chunk))
+    return os.path.getsize(path) * len(chunk) > 2 * min_rows * max(chars, 1)
+
+
 class _Start(NamedTuple):
     """Where the workers that read the file themselves start (``_read_work``)."""
 
@@ -197,6 +215,8 @@ def audit_texts(
     with reference_frozen():
         line, done = 2, 0
         for skip, chunk in enumerate(chunks):
+            if skip == 0 and _big_file(path, chunk, min_rows):
+                min_rows = 0
             if workers > 1 and done >= min_rows:
                 start = None if path is None else _Start(path, encoding, size, skip, line)
                 yield from _parallel(
