@@ -169,3 +169,37 @@ def test_a_failed_fork_ends_the_workers_already_started_and_leaks_no_pipe(
         Crew(3, serve_calls(_double))
     assert len(started) == 1 and _gone(started[0])
     assert len(os.listdir("/proc/self/fd")) == fds
+
+
+class _Answer:
+    """A value that can be watched for being freed (``weakref``)."""
+
+
+class _Script:
+    """A ``Link`` stand-in: the given messages, then None; the answers kept weakly."""
+
+    def __init__(self, messages: list[tuple[Any, ...]]) -> None:
+        self.messages = list(messages)
+        self.answers: list[Any] = []
+
+    def get(self) -> Any:
+        return self.messages.pop(0) if self.messages else None
+
+    def put(self, message: Any) -> None:
+        import weakref
+
+        self.answers.append(weakref.ref(message[1]))
+
+
+def test_a_worker_holds_no_earlier_answer_while_it_computes_the_next() -> None:
+    # (memory: a chunk's answer is megabytes; holding it through the next chunk's work
+    # doubled a worker's peak)
+    script = _Script([(n,) for n in range(3)])
+    alive_at_start: list[bool] = []
+
+    def work(_n: int) -> _Answer:
+        alive_at_start.append(any(ref() is not None for ref in script.answers))
+        return _Answer()
+
+    serve_calls(work)(0, script)  # type: ignore[arg-type]
+    assert alive_at_start == [False, False, False]
