@@ -70,6 +70,24 @@ def test_audit_bad_file_and_header(demo_cli: Any, tmp_path: Path) -> None:
     assert date.exit_code == 2 and "--billed-on" in date.stderr
 
 
+def test_audit_refused_at_its_header_writes_no_csv(demo_cli: Any, tmp_path: Path) -> None:
+    # a script reading stdout sees nothing, not a header line with no findings under it
+    path = tmp_path / "head.csv"
+    path.write_text("provider_id,niss,code\n19001706004,72110313704,101076\n")
+    for argv in ((str(path),), (str(tmp_path / "none.csv"),)):
+        result = demo_cli("control", "audit", *argv, "--format", "csv")
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert len(result.stderr.strip().splitlines()) == 1
+    empty = tmp_path / "empty.csv"  # a good header and no line: the header line alone
+    empty.write_text(HEADER)
+    result = demo_cli("control", "audit", str(empty), "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "file,line,provider_id,niss,code,date,finding,rule,detail,claimed,computed,indu"
+    ]
+
+
 def test_audit_out_file(demo_cli: Any, tmp_path: Path) -> None:
     out = tmp_path / "findings.csv"
     result = demo_cli("control", "audit", DEMO_FILE, "--out", str(out), "--format", "csv")

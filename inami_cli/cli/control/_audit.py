@@ -71,9 +71,8 @@ def _stream_texts(
     from inami_cli.tabular import open_binary
 
     st = state()
-    StreamWriter(fmt, control.FINDING_COLUMNS, sink, st.fields)  # the CSV header line
     buffer = io.StringIO()
-    stream = StreamWriter(fmt, control.FINDING_COLUMNS, buffer, st.fields)
+    stream = StreamWriter(fmt, control.FINDING_COLUMNS, buffer, st.fields)  # (checks --fields)
 
     def render(audited: Any) -> str:
         buffer.seek(0)
@@ -82,10 +81,17 @@ def _stream_texts(
         return buffer.getvalue()
 
     with open_binary(file) as source, st.session() as session:
-        for text in control.audit_texts(
+        texts = control.audit_texts(
             session=session, source=source, filename=file, billed_on=billed_on, render=render,
             encoding=encoding, on_error=st.warn, summary=summary,
-        ):  # fmt: skip
+        )  # fmt: skip
+        # the CSV header line once the file's own header is read: a file refused there
+        # leaves the output empty, as the other formats and the batches do
+        first = next(texts, None)
+        StreamWriter(fmt, control.FINDING_COLUMNS, sink, st.fields)
+        if first is not None:
+            sink.write(first)
+        for text in texts:
             sink.write(text)
 
 
