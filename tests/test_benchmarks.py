@@ -157,6 +157,27 @@ def test_results_have_their_fields(report: dict[str, Any]) -> None:
     assert "flat" in by_key["insured-batch"]["note"] or "grows" in by_key["insured-batch"]["note"]
 
 
+def test_the_provider_batch_is_judged_on_alternated_runs(report: dict[str, Any]) -> None:
+    note = next(r for r in report["results"] if r["key"] == "reimburse-batch-provider")["note"]
+    assert "of the reimburse batch's throughput, alternated (" in note
+    assert note.count("%") == bench.ALTERNATED_PAIRS + 2  # each pair, the median, apart
+
+
+def test_alternated_shares_put_each_side_first_in_turn() -> None:
+    from types import SimpleNamespace
+
+    calls: list[tuple[str, str]] = []
+
+    class Stub:
+        def spawn(self, argv: list[str], db: str, expect: Any) -> Any:
+            calls.append((argv[0], db))
+            return SimpleNamespace(seconds={"base": 10.0, "mine": 12.5}[argv[0]])
+
+    shares = bench.Bench.alternated_shares(Stub(), (["base"], "db1"), (["mine"], "db2"))  # type: ignore[arg-type]
+    assert calls[:4] == [("base", "db1"), ("mine", "db2"), ("mine", "db2"), ("base", "db1")]
+    assert shares == [0.8] * bench.ALTERNATED_PAIRS
+
+
 def test_report_is_written_and_rendered(report: dict[str, Any]) -> None:
     saved = json.loads(Path(report["output"]).read_text(encoding="utf-8"))
     assert saved["results"] == report["results"]
