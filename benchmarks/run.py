@@ -103,9 +103,12 @@ class Repeats:
 # ~12, estimated 2026-11-28, 3 of them the person import without COPY): a heavy job runs 3
 # times when it takes under ~17 s (the targets), fewer when slower (its note then says so).
 FULL_REPEATS = Repeats(cold=10, heavy=3, search=20)
+QUICK_REPEATS = Repeats(cold=1, heavy=1, search=3, warmup=False)
 # Pairs of alternated runs that judge a relative target (``alternated_shares``)
 ALTERNATED_PAIRS = 2
-QUICK_REPEATS = Repeats(cold=1, heavy=1, search=3, warmup=False)
+# A batch's exit codes that count as done: the generated inputs plant malformed rows (a
+# batch's exit 2 since issue 17)
+BATCH_DONE = (0, 1, 2)
 
 
 @dataclass(frozen=True)
@@ -687,8 +690,7 @@ class Bench:
 
         source = self.data.path(csv_name)
         small_rows = max(rows // 10, 1)
-        # 2: the generated inputs plant malformed rows (a batch's exit 2 since issue 17)
-        done = (0, 1, 2)
+        done = BATCH_DONE
         small = self.spawn(argv(head_file(source, small_rows)), db=db, expect=done)
         measure = self.repeat(argv(source), lambda: self.spawn(argv(source), db=db, expect=done))
         out = self.run_dir / "batch-out.csv"
@@ -809,11 +811,12 @@ class Bench:
         pair's base time over its *mine* time (the throughput of *mine* as a share of the
         base's); the pairs run in turn base first and *mine* first, so that a drift of the
         machine weighs on both sides (``(argv, database URL)`` each)."""
-        done = (0, 1, 2)  # the generated inputs plant malformed rows
         shares: list[float] = []
         for n in range(ALTERNATED_PAIRS):
             first, second = (base, mine) if n % 2 == 0 else (mine, base)
-            took = [self.spawn(argv, db=db, expect=done).seconds for argv, db in (first, second)]
+            took = [
+                self.spawn(argv, db=db, expect=BATCH_DONE).seconds for argv, db in (first, second)
+            ]
             base_s, mine_s = took if first is base else took[::-1]
             shares.append(base_s / mine_s)
         return shares
