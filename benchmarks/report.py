@@ -8,7 +8,8 @@ A run on SQLite only prints the one table it always printed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from benchmarks.databases import BACKEND_LABELS, KEY_SUFFIXES, SQLITE
 
@@ -34,6 +35,9 @@ class Result:
     note: str = ""
     command: str = ""
     backend: str = SQLITE  # absent from results written before PostgreSQL was measured
+    # a missed batch target: what it needs, and the profile of one process (``misses``)
+    miss: list[str] = field(default_factory=list)
+    profile: list[list[Any]] | None = None  # [function, seconds] of the sampled run
 
     @property
     def base_key(self) -> str:
@@ -141,4 +145,25 @@ def markdown(results: Sequence[Result]) -> str:
         out.append("| " + " | ".join(columns) + " |")
         out.append("|" + "|".join("---:" if c in _RIGHT else "---" for c in columns) + "|")
         out.extend("| " + " | ".join(row) + " |" for row in rows)
+    return "\n".join(out)
+
+
+def misses(results: Sequence[Result], *, markdown: bool = False) -> str:
+    """What each missed batch target needs (``benchmarks.misses``), per result; "" when
+    no result carries one. In Markdown, one list item per result."""
+    out: list[str] = []
+    for r in results:
+        if not r.miss:
+            continue
+        where = "" if r.backend == SQLITE else f" ({BACKEND_LABELS[r.backend]})"
+        title = f"{r.scenario}{where}: missed ({r.target})"
+        if markdown:
+            out.append(f"- **{title}**")
+            out.extend(
+                f"  - `{line.strip()}`" if line.startswith("  ") else f"  - {line}"
+                for line in r.miss
+            )
+        else:
+            out.append(title)
+            out.extend(f"  {line}" for line in r.miss)
     return "\n".join(out)
