@@ -25,6 +25,7 @@ TOP = 8  # functions shown
 # a function on the stack this much of the time is the batch's own driver (main, the
 # command, the chunk loop): the stages it calls explain more
 DRIVER = 0.80
+PASS = 0.90  # a stage that hands this much of its time to one callee stands for both
 FLAT = 1.10  # peak RSS at full size over the one at a tenth, at most, for "flat"
 
 
@@ -38,6 +39,7 @@ class Profile:
     cpu_s: float
     functions: list[tuple[str, float]]  # by the innermost function of inami_cli
     inclusive: list[tuple[str, float]] = field(default_factory=list)  # with their callees
+    edges: dict[tuple[str, str], float] = field(default_factory=dict)  # (caller, callee)
 
     @classmethod
     def read(cls, path: Path, rows: int) -> Profile:
@@ -47,7 +49,25 @@ class Profile:
             [(str(name), float(seconds)) for name, seconds in data.get(part, ())]
             for part in ("functions", "inclusive")
         )
-        return cls(rows, float(data["wall_s"]), float(data["cpu_s"]), functions, inclusive)
+        edges = {(str(a), str(b)): float(v) for a, b, v in data.get("edges", ())}
+        return cls(rows, float(data["wall_s"]), float(data["cpu_s"]), functions, inclusive, edges)
+
+    def stages(self) -> list[tuple[str, float]]:
+        """The functions by their time with all they call, most first, without the batch's
+        driver (on the stack ``DRIVER`` of the time or more) nor a function that a stage
+        above hands ``PASS`` of its time or more to (``read`` → ``_fetch`` → ``fetch``:
+        ``read`` stands for them; the innermost functions show the last one)."""
+        total = self.sampled_s
+        shown: list[tuple[str, float]] = []
+        seen: dict[str, float] = {}  # every stage met, shown or passed through
+        for name, seconds in self.inclusive:
+            if seconds >= total * DRIVER:
+                continue
+            passed = any(self.edges.get((up, name), 0.0) >= PASS * t for up, t in seen.items())
+            seen[name] = seconds
+            if not passed:
+                shown.append((name, seconds))
+        return shown
 
     @property
     def sampled_s(self) -> float:
@@ -98,18 +118,18 @@ def speed_lines(result: Result, *, per_second: float, cores: int) -> list[str]:
     return lines
 
 
-def profile_lines(profile: Profile, *, gap_us: float) -> list[str]:
+def profile_lines(profile: Profile, *, gap_us: float, batch: bool = True) -> list[str]:
     """The first functions of *profile* in µs a row, and how many of them hold *gap_us*."""
     total = profile.sampled_s
     if total <= 0:
         return []
     lines = [
-        f"one process, every row (INAMI_BATCH_WORKERS=1): {profile.wall_s:.1f} s, "
+        f"one process, every row{' (INAMI_BATCH_WORKERS=1)' if batch else ''}: "
+        f"{profile.wall_s:.1f} s, "
         f"{_us(profile.per_row_us(profile.wall_s))} a row; where the time goes, by stage "
-        "(a function of inami_cli with all it calls, under the batch's own driver):"
+        "(a function of inami_cli with all it calls, under the command's own driver):"
     ]
-    stages = [(n, s) for n, s in profile.inclusive if s < total * DRIVER][:TOP]
-    for name, seconds in stages:
+    for name, seconds in profile.stages()[:TOP]:
         lines.append(f"  {seconds / total:5.1%}  {_us(profile.per_row_us(seconds)):>9}  {name}")
     lines.append(
         "and by the innermost function of inami_cli (what it calls outside the package "
@@ -143,9 +163,10 @@ def memory_line(small_mb: float, full_mb: float, small_rows: int, rows: int) -> 
     )
 
 
-def gap_us(result: Result, *, per_second: float, cores: int, profile: Profile) -> float:
-    """µs a row of one process to remove for *result* to reach *per_second* on *cores*
-    CPUs: the wall time over the target's, as a share of the sampled process's time."""
+def gap_us(result: Result, *, per_second: float, profile: Profile) -> float:
+    """µs a row of one process to remove for *result* to reach *per_second*: the share of
+    its wall time over the target's, of the sampled process's time a row (the batch taken
+    to shrink in proportion, start-up included)."""
     if not result.size or result.median_s <= 0:
         return 0.0
     need = result.size / per_second
@@ -169,8 +190,32 @@ def explain(
     if throughput < per_second:
         lines += speed_lines(result, per_second=per_second, cores=cores)
         if profile is not None:
-            gap = gap_us(result, per_second=per_second, cores=cores, profile=profile)
+            gap = gap_us(result, per_second=per_second, profile=profile)
             lines += profile_lines(profile, gap_us=gap)
     if memory:
         lines.append(memory)
     return lines
+
+
+def relative_miss(share: float, wanted: float, base: str, profile: Profile) -> list[str]:
+    """The lines of a batch below *wanted* of *base*'s throughput (it ran at *share* of
+    it, on alternated runs): the gap, and where one process doing its rows spends its time."""
+    lines = [
+        f"{share:.1%} of {base}'s throughput on alternated runs, {wanted:.0%} wanted: it "
+        f"must take {1 - share / wanted:.1%} less time"
+    ]
+    gap = profile.per_row_us(profile.wall_s) * max(1 - share / wanted, 0.0)
+    return lines + profile_lines(profile, gap_us=gap)
+
+
+def time_miss(result: Result, allowed_s: float, profile: Profile) -> list[str]:
+    """The lines of a job slower than the *allowed_s* its target gives (an import), and
+    where one run of it spends its time."""
+    share = max(1 - allowed_s / result.median_s, 0.0) if result.median_s > 0 else 0.0
+    count = f"{_n(result.size)} {result.unit}" if result.size else "the job"
+    lines = [
+        f"the target allows {allowed_s:.2f} s for {count}; it took {result.median_s:.2f} s: "
+        f"{share:.1%} of its time must go"
+    ]
+    gap = profile.per_row_us(profile.wall_s) * share
+    return lines + profile_lines(profile, gap_us=gap, batch=False)

@@ -5,8 +5,9 @@ console entry point, as the ``inami`` script would) while a thread reads the mai
 stack every ``INTERVAL`` seconds, and writes what it saw to OUT.json: for each sample, the
 innermost frame of ``inami_cli`` on the stack (so a function's share includes the library
 and C code it called: SQLite, ``csv``, ``decimal``), its qualified name and module
-(``functions``), and every function of the package on the stack (``inclusive``: a
-function with everything it calls). Module bodies count as ``imports``; a sample with no
+(``functions``), every function of the package on the stack (``inclusive``: a
+function with everything it calls), and the time under each call of one function of the
+package by another (``edges``). Module bodies count as ``imports``; a sample with no
 frame of the package (the interpreter starting, the exit) as ``outside inami_cli``.
 
 Samples measure wall time, not CPU: a process waiting for PostgreSQL shows the wait in the
@@ -43,14 +44,14 @@ def _label(code: CodeType, root: str) -> str:
     return f"{code.co_qualname} (inami_cli.{module})"
 
 
-def callers(frame: FrameType | None, root: str) -> set[str]:
-    """The functions of the package at *root* on the stack of *frame* (module bodies
-    left out), each once."""
-    found: set[str] = set()
+def stack(frame: FrameType | None, root: str) -> list[str]:
+    """The functions of the package at *root* on the stack of *frame*, innermost first
+    (module bodies left out)."""
+    found: list[str] = []
     while frame is not None:
         code = frame.f_code
         if code.co_filename.startswith(root) and code.co_name != "<module>":
-            found.add(_label(code, root))
+            found.append(_label(code, root))
         frame = frame.f_back
     return found
 
@@ -74,6 +75,7 @@ class Sampler:
         self.interval = interval
         self.counts: dict[str, float] = {}  # by the innermost function of the package
         self.inclusive: dict[str, float] = {}  # by every function of it on the stack
+        self.edges: dict[tuple[str, str], float] = {}  # (caller, callee) of the package
         self.root = _package_root()
         self._target = threading.get_ident()
         self._stop = threading.Event()
@@ -92,7 +94,7 @@ class Sampler:
 
     def _run(self) -> None:
         frames, target, root = sys._current_frames, self._target, self.root
-        counts, inclusive = self.counts, self.inclusive
+        counts, inclusive, edges = self.counts, self.inclusive, self.edges
         clock = time.perf_counter
         last = clock()
         while not self._stop.wait(self.interval):
@@ -100,12 +102,15 @@ class Sampler:
             # sooner while the sampled code has let it go (SQLite's work, a wait) than
             # while it runs Python code, and counting samples would favour the former
             now = clock()
+            spent, last = now - last, now
             frame = frames().get(target)
             label = where(frame, root)
-            counts[label] = counts.get(label, 0.0) + now - last
-            for name in callers(frame, root):
-                inclusive[name] = inclusive.get(name, 0.0) + now - last
-            last = now
+            counts[label] = counts.get(label, 0.0) + spent
+            names = stack(frame, root)
+            for name in set(names):  # a recursive function counts once a sample
+                inclusive[name] = inclusive.get(name, 0.0) + spent
+            for edge in set(zip(names[1:], names, strict=False)):  # (caller, callee)
+                edges[edge] = edges.get(edge, 0.0) + spent
 
 
 def _ranked(seconds: dict[str, float]) -> list[list[object]]:
@@ -129,6 +134,7 @@ def run(out: Path, argv: list[str]) -> None:
             "sampled_s": round(sum(sampler.counts.values()), 3),
             "functions": _ranked(sampler.counts),
             "inclusive": _ranked(sampler.inclusive),
+            "edges": [[a, b, round(v, 4)] for (a, b), v in sampler.edges.items()],
         }
         out.write_text(json.dumps(report, ensure_ascii=False) + "\n", encoding="utf-8")
 
