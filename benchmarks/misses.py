@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.databases import SQLITE
 from benchmarks.report import Result
 
 TOP = 8  # functions shown
@@ -111,9 +112,10 @@ def speed_lines(result: Result, *, per_second: float, cores: int) -> list[str]:
         )
     idle = wall - cpu / cores
     if idle > 0:
+        server = "; the server's work, which the CPU leaves out" if result.backend != SQLITE else ""
         lines.append(
             f"the {cores} CPUs were not all busy for {idle:.1f} s of the {wall:.1f} s "
-            "(the serial start-up; the process that reads, deals and writes the chunks)"
+            f"(the serial start-up; the process that reads, deals and writes the chunks{server})"
         )
     return lines
 

@@ -60,6 +60,10 @@ def test_a_batch_within_the_cpu_budget_is_told_its_cores_sat_idle() -> None:
     lines = misses.speed_lines(_result(median_s=12.5, cpu_s=19.0), per_second=100_000, cores=2)
     assert "CPU 19.0 µs a row (all its processes) is within the 20.0 µs" in lines[1]
     assert lines[2].startswith("the 2 CPUs were not all busy for 3.0 s of the 12.5 s")
+    assert "server" not in lines[2]
+    pg = _result(median_s=12.5, cpu_s=19.0, backend="postgresql")
+    on_pg = misses.speed_lines(pg, per_second=100_000, cores=2)[2]
+    assert on_pg.endswith("; the server's work, which the CPU leaves out)")
 
 
 def test_the_gap_is_the_share_of_one_process_that_must_go() -> None:
