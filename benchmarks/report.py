@@ -148,7 +148,7 @@ def markdown(results: Sequence[Result]) -> str:
     return "\n".join(out)
 
 
-def misses(results: Sequence[Result], *, markdown: bool = False) -> str:
+def render_misses(results: Sequence[Result], *, markdown: bool = False) -> str:
     """What each missed batch target needs (``benchmarks.misses``), per result; "" when
     no result carries one. In Markdown, one list item per result."""
     out: list[str] = []

@@ -12,8 +12,7 @@ import pytest
 from benchmarks import generate as gen
 from benchmarks import misses, sampler
 from benchmarks import run as bench
-from benchmarks.report import Result
-from benchmarks.report import misses as render_misses
+from benchmarks.report import Result, render_misses
 
 TINY = gen.Sizes(codes=12, periods=2, persons=150, register=40, cases=120, niss_lines=120)
 ONCE = bench.Repeats(cold=1, heavy=1, search=2, warmup=False)
